@@ -1,0 +1,127 @@
+package dev.idleclaw.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.json.Json;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code idleclaw consume}: one chat through a hub, printed token by token as it streams. Exit 0 on a complete
+ * answer; 1 with a one-line reason on an HTTP error, an in-band error or an unreachable hub.
+ */
+@Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Ask the network one question and stream the answer to stdout.")
+final class ConsumeCommand implements Callable<Integer> {
+    /** The hub sends a keep-alive at least every 15 s; this much silence means the stream is dead. */
+    private static final long READ_TIMEOUT_SECONDS = 120;
+    private static final String ERROR_PREFIX = "\n\n[Error: ";
+
+    @Option(names = "--model", required = true, description = "Model to ask, as listed by `idleclaw status`.")
+    String model;
+    @Option(names = "--prompt", required = true, description = "The question.")
+    String prompt;
+    @Option(names = "--system", description = "Extra instructions, sent as an earlier assistant-visible turn.")
+    String system;
+    @Option(names = "--think", description = "Ask a thinking model to reason first; reasoning goes to stderr.")
+    boolean think;
+    @Option(names = "--server", defaultValue = "${env:IDLECLAW_SERVER:-http://127.0.0.1:8000}",
+            description = "Hub base URL (env: IDLECLAW_SERVER, default: http://127.0.0.1:8000).")
+    String server;
+
+    @Override
+    public Integer call() {
+        HubClient hub;
+        try {
+            hub = new HubClient(server);
+        } catch (IllegalArgumentException e) {
+            return fail(2, e.getMessage());
+        }
+        var body = Json.object().put("model", model);
+        var messages = body.putArray("messages");
+        if (system != null && !system.isBlank()) {
+            // The IdleClaw dialect accepts only user/assistant turns; the hub adds its own system message.
+            messages.addObject().put("role", "user").put("content", system);
+            messages.addObject().put("role", "assistant").put("content", "Understood.");
+        }
+        messages.addObject().put("role", "user").put("content", prompt);
+        if (think) body.put("think", true);
+        var req = HttpRequest.newBuilder(hub.uri("/api/chat")).header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
+        var watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        try {
+            HttpResponse<java.io.InputStream> res = hub.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            if (res.statusCode() != 200) {
+                String text = new String(res.body().readAllBytes(), StandardCharsets.UTF_8);
+                return fail(1, "HTTP " + res.statusCode() + ": " + detail(text));
+            }
+            return stream(res.body(), watchdog);
+        } catch (Exception e) {
+            return fail(1, "cannot reach hub at " + hub.base + ": " + HubClient.describe(e));
+        } finally {
+            watchdog.shutdownNow();
+        }
+    }
+
+    private int stream(java.io.InputStream in, java.util.concurrent.ScheduledExecutorService watchdog) throws Exception {
+        PrintStream out = System.out;
+        String error = null;
+        boolean done = false;
+        try (var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while (true) {
+                ScheduledFuture<?> timeout = watchdog.schedule(() -> { try { in.close(); } catch (Exception ignored) {} },
+                        READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                line = reader.readLine();
+                timeout.cancel(false);
+                if (line == null) break;
+                if (!line.startsWith("data: ")) continue;
+                String data = line.substring(6);
+                if (data.equals("[DONE]")) {
+                    done = true;
+                    break;
+                }
+                JsonNode delta = Json.parse(data).path("choices").path(0).path("delta");
+                String content = delta.path("content").asText("");
+                if (content.startsWith(ERROR_PREFIX)) {
+                    error = content.substring(ERROR_PREFIX.length(), content.length() - (content.endsWith("]") ? 1 : 0));
+                } else if (delta.path("reasoning").asBoolean(false)) {
+                    System.err.print(content);
+                    System.err.flush();
+                } else {
+                    out.print(content);
+                    out.flush();
+                }
+            }
+        }
+        out.println();
+        if (error != null) return fail(1, error);
+        if (!done) return fail(1, "the stream ended before the answer was complete");
+        return 0;
+    }
+
+    private static String detail(String body) {
+        try {
+            JsonNode d = Json.parse(body).path("detail");
+            if (d.isTextual()) return d.textValue();
+            if (d.isArray() && !d.isEmpty()) return d.get(0).path("msg").asText() + " at " + d.get(0).path("loc");
+        } catch (Exception ignored) {
+            // not JSON: show the text itself
+        }
+        return body.length() > 200 ? body.substring(0, 200) : body;
+    }
+
+    private static int fail(int code, String reason) {
+        System.err.println("idleclaw consume: " + reason.replace('\n', ' '));
+        return code;
+    }
+}

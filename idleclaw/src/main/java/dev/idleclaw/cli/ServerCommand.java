@@ -1,0 +1,122 @@
+package dev.idleclaw.cli;
+
+import dev.idleclaw.hub.Hub;
+import dev.idleclaw.hub.HubConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code idleclaw server}: runs a hub until interrupted, then shuts down gracefully. */
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a hub: nodes connect on /ws/node, consumers chat on /api/chat.")
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "${env:IDLECLAW_HOST:-127.0.0.1}",
+            description = "Address to listen on; loopback unless you mean to expose the hub (env: IDLECLAW_HOST, default: 127.0.0.1).")
+    String host;
+    @Option(names = "--port", defaultValue = "${env:IDLECLAW_PORT:-8000}", description = "Port (env: IDLECLAW_PORT, default: 8000).")
+    int port;
+    @Option(names = "--data-dir", defaultValue = "${env:IDLECLAW_DATA_DIR:-${sys:user.home}/.idleclaw}",
+            description = "Where the hub keeps its files (env: IDLECLAW_DATA_DIR, default: ~/.idleclaw).")
+    Path dataDir;
+    @Option(names = "--admin-token", defaultValue = "${env:ADMIN_TOKEN:-}",
+            description = "Bearer token for /admin/*; empty disables admin (env: ADMIN_TOKEN, default: empty).")
+    String adminToken;
+    @Option(names = "--cors-origin", split = ",", defaultValue = "${env:CORS_ORIGINS:-http://localhost:3000}",
+            description = "Allowed browser origins, comma-separated (env: CORS_ORIGINS, default: http://localhost:3000).")
+    List<String> corsOrigins;
+    @Option(names = "--trusted-proxy", split = ",", defaultValue = "${env:TRUSTED_PROXIES:-}",
+            description = "Proxy addresses/CIDRs whose X-Forwarded-For is believed (env: TRUSTED_PROXIES, default: none).")
+    List<String> trustedProxies;
+    @Option(names = "--rate-limit-chat", defaultValue = "${env:RATE_LIMIT_CHAT_RPM:-20}",
+            description = "Chat requests per minute per client (env: RATE_LIMIT_CHAT_RPM, default: 20).")
+    int chatRpm;
+    @Option(names = "--rate-limit-ws", defaultValue = "${env:RATE_LIMIT_WS_RPM:-5}",
+            description = "Node connections per minute per address (env: RATE_LIMIT_WS_RPM, default: 5).")
+    int wsRpm;
+    @Option(names = "--rate-limit-default", defaultValue = "${env:RATE_LIMIT_DEFAULT_RPM:-60}",
+            description = "Other API requests per minute per client (env: RATE_LIMIT_DEFAULT_RPM, default: 60).")
+    int defaultRpm;
+    @Option(names = "--max-nodes-per-ip", defaultValue = "${env:IDLECLAW_MAX_NODES_PER_IP:-3}",
+            description = "Registered nodes per address (env: IDLECLAW_MAX_NODES_PER_IP, default: 3).")
+    int maxNodesPerIp;
+    @Option(names = "--max-chats-per-ip", defaultValue = "${env:IDLECLAW_MAX_CHATS_PER_IP:-3}",
+            description = "Open chat streams per client (env: IDLECLAW_MAX_CHATS_PER_IP, default: 3).")
+    int maxChatsPerIp;
+    @Option(names = "--queue-size", defaultValue = "${env:IDLECLAW_QUEUE_SIZE:-256}",
+            description = "Chats that may wait for a busy network (env: IDLECLAW_QUEUE_SIZE, default: 256).")
+    int queueSize;
+    @Option(names = "--queue-timeout", defaultValue = "${env:IDLECLAW_QUEUE_TIMEOUT:-10}",
+            description = "Seconds a chat waits for a free node before 503 (env: IDLECLAW_QUEUE_TIMEOUT, default: 10).")
+    int queueTimeout;
+    @Option(names = "--chunk-timeout", defaultValue = "${env:IDLECLAW_CHUNK_TIMEOUT:-60}",
+            description = "Seconds of node silence that fail an answer (env: IDLECLAW_CHUNK_TIMEOUT, default: 60).")
+    int chunkTimeout;
+    @Option(names = "--response-timeout", defaultValue = "${env:IDLECLAW_RESPONSE_TIMEOUT:-120}",
+            description = "Seconds one answer may take in all (env: IDLECLAW_RESPONSE_TIMEOUT, default: 120).")
+    int responseTimeout;
+    @Option(names = "--drain-timeout", defaultValue = "${env:IDLECLAW_DRAIN_TIMEOUT:-30}",
+            description = "Seconds shutdown waits for in-flight answers (env: IDLECLAW_DRAIN_TIMEOUT, default: 30).")
+    int drainTimeout;
+    @Option(names = "--max-response-chars", defaultValue = "${env:IDLECLAW_MAX_RESPONSE_CHARS:-4096}",
+            description = "Content characters per IdleClaw-dialect answer (env: IDLECLAW_MAX_RESPONSE_CHARS, default: 4096).")
+    int maxResponseChars;
+    @Option(names = "--deny-pattern", split = "\\|\\|", splitSynopsisLabel = "||", defaultValue = "${env:IDLECLAW_DENY_PATTERNS:-}",
+            description = "Regexes that reject a chat message with 400, separated by || (env: IDLECLAW_DENY_PATTERNS, default: none).")
+    List<String> denyPatterns;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HubConfig config;
+        try {
+            config = HubConfig.builder(dataDir).apply(b -> {
+                b.host = host;
+                b.port = port;
+                b.adminToken = adminToken;
+                b.corsOrigins = nonEmpty(corsOrigins);
+                b.trustedProxies = nonEmpty(trustedProxies);
+                b.chatRpm = chatRpm;
+                b.wsRpm = wsRpm;
+                b.defaultRpm = defaultRpm;
+                b.maxNodesPerIp = maxNodesPerIp;
+                b.maxChatsPerIp = maxChatsPerIp;
+                b.queueCapacity = queueSize;
+                b.queueTimeout = Duration.ofSeconds(queueTimeout);
+                b.chunkTimeout = Duration.ofSeconds(chunkTimeout);
+                b.responseTimeout = Duration.ofSeconds(responseTimeout);
+                b.drainTimeout = Duration.ofSeconds(drainTimeout);
+                b.maxResponseChars = maxResponseChars;
+                b.contentDenyPatterns = nonEmpty(denyPatterns);
+            }).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("idleclaw server: " + e.getMessage());
+            return 2;
+        }
+        Hub hub;
+        try {
+            hub = Hub.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("idleclaw server: cannot listen on " + host + ":" + port + ": " + rootMessage(e));
+            return 1;
+        }
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.close();
+            stopped.countDown();
+        }, "hub-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static List<String> nonEmpty(List<String> values) {
+        return values == null ? List.of() : values.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    static String rootMessage(Throwable t) {
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.idleclaw.front.sse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.idleclaw.chat.ChatMessage;
+import dev.idleclaw.chat.ChatRequest;
+import dev.idleclaw.chat.OllamaJson;
+import dev.idleclaw.hub.ChatRelay;
+import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.json.Json;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/chat} in IdleClaw's SSE dialect, after rate limiting and the per-client stream cap: schema
+ * (422), total payload (422), content policy (400), then the relay streams the answer (idleclaw-wire.md §3.5).
+ */
+public final class IdleClawChat {
+    /** Upstream keeps the node's model loaded for ever. */
+    private static final JsonNode KEEP_LOADED = IntNode.valueOf(-1);
+
+    private final HubConfig config;
+    private final ChatRelay relay;
+    private final List<Pattern> denied;
+
+    public IdleClawChat(HubConfig config, ChatRelay relay) {
+        this.config = config;
+        this.relay = relay;
+        this.denied = config.contentDenyPatterns().stream().map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).toList();
+    }
+
+    /** Serves one chat whose body is {@code body}. */
+    public void handle(Context ctx, byte[] body) throws IOException, InterruptedException {
+        HttpServletResponse res = ctx.res();
+        var parsed = IdleClawRequest.parse(body);
+        if (parsed.errors() != null) {
+            res.setStatus(422);
+            write(res, Json.write(Json.object().set("detail", parsed.errors())));
+            return;
+        }
+        IdleClawRequest req = parsed.request();
+        int total = req.totalChars();
+        if (total > IdleClawRequest.MAX_TOTAL_CHARS) {
+            res.setStatus(422);
+            detail(res, "Total payload too large: " + total + " chars (max " + IdleClawRequest.MAX_TOTAL_CHARS + ")");
+            return;
+        }
+        for (ChatMessage m : req.messages()) {
+            if (denied.stream().anyMatch(p -> p.matcher(m.content()).find())) {
+                res.setStatus(400);
+                detail(res, "Message content not allowed");
+                return;
+            }
+        }
+        var job = new ChatRelay.Job(req.model(), link -> {
+            boolean think = req.think() && link.canThink(req.model());
+            var canonical = new ChatRequest(req.model(), SystemPrompt.compose(req.messages(), think),
+                    com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);
+            return OllamaJson.params(canonical, KEEP_LOADED);
+        });
+        relay.run(job, new SseSink(res, req.model(), req.think(), config.maxResponseChars()));
+    }
+
+    /** Writes {@code {"detail": message}} as the response body. */
+    static void detail(HttpServletResponse res, String message) throws IOException {
+        write(res, Json.write(Json.object().put("detail", message)));
+    }
+
+    private static void write(HttpServletResponse res, String json) throws IOException {
+        res.setContentType("application/json");
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        res.setContentLength(bytes.length);
+        res.getOutputStream().write(bytes);
+    }
+}

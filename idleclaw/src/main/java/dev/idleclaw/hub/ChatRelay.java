@@ -1,0 +1,144 @@
+package dev.idleclaw.hub;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.chat.OllamaJson;
+import dev.idleclaw.wire.HubMessage;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one chat from node selection to the last byte: dispatch, relay with chunk/answer timeouts and
+ * keep-alives, one failover if the first node fails before any content reached the consumer, and a
+ * {@code cancel_request} for every request id it stops consuming.
+ */
+public final class ChatRelay {
+    private static final Logger log = LoggerFactory.getLogger(ChatRelay.class);
+    /** One retry on another node (idleclaw-wire.md §11 #9); more would hide a failing network. */
+    private static final int MAX_ATTEMPTS = 2;
+
+    private final HubConfig config;
+    private final Scheduler scheduler;
+    private final HubStats stats;
+
+    public ChatRelay(HubConfig config, Scheduler scheduler, HubStats stats) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.stats = stats;
+    }
+
+    /** One request as the front door prepared it; {@code params} builds the Ollama parameters for a chosen node. */
+    public record Job(String model, Function<NodeLink, ObjectNode> params) {}
+
+    private enum Outcome { DONE, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED }
+
+    private record Result(Outcome outcome, ChatSink.Failure failure) {}
+
+    public void run(Job job, ChatSink sink) throws IOException, InterruptedException {
+        long startNanos = System.nanoTime();
+        long answerDeadline = startNanos + config.responseTimeout().toNanos();
+        Set<NodeLink> tried = new HashSet<>();
+        NodeLink link;
+        try {
+            link = scheduler.acquire(job.model(), tried, config.queueTimeout().toNanos());
+        } catch (Scheduler.NoNode e) {
+            sink.reject(e);
+            return;
+        }
+        stats.requestStarted();
+        boolean started = false;
+        Result result = null;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                tried.add(link);
+                RelayStream stream = new RelayStream(UUID.randomUUID().toString(), link, config.relayBufferChunks());
+                link.track(stream);
+                boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), job.params().apply(link)));
+                try {
+                    if (sent && !started) {
+                        sink.start();
+                        started = true;
+                    }
+                    result = sent ? pump(stream, sink, answerDeadline) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
+                } catch (IOException consumerGone) {
+                    result = new Result(Outcome.CONSUMER_GONE, null);
+                } finally {
+                    link.untrack(stream);
+                    link.send(new HubMessage.CancelRequest(stream.requestId()));
+                    scheduler.release(link, result != null && result.outcome == Outcome.FAILED);
+                }
+                if (result.outcome != Outcome.FAILED || sink.hasOutput() || attempt >= MAX_ATTEMPTS) break;
+                long left = answerDeadline - System.nanoTime();
+                log.info("{} failed before output ({}); trying another node", link, result.failure);
+                try {
+                    link = scheduler.acquire(job.model(), tried, Math.min(left, config.queueTimeout().toNanos()));
+                } catch (Scheduler.NoNode e) {
+                    break;
+                }
+            }
+            finish(sink, started, result, link);
+        } finally {
+            stats.requestEnded(result == null || result.outcome == Outcome.FAILED);
+        }
+    }
+
+    private void finish(ChatSink sink, boolean started, Result result, NodeLink link) throws IOException {
+        switch (result.outcome) {
+            case DONE, CONSUMER_GONE -> {}
+            case CUT_LIMIT -> sink.cut(ChatSink.Cut.CONTENT_LIMIT);
+            case CUT_TIME -> sink.cut(ChatSink.Cut.TIME_LIMIT);
+            case FAILED -> {
+                if (!started) sink.start();
+                sink.fail(result.failure, link.nodeId());
+            }
+        }
+    }
+
+    private Result pump(RelayStream stream, ChatSink sink, long answerDeadline) throws IOException, InterruptedException {
+        long chunkTimeout = config.chunkTimeout().toNanos();
+        long keepAlive = config.keepAliveInterval().toNanos();
+        long now = System.nanoTime();
+        long lastChunk = now, lastWrite = now;
+        while (true) {
+            if (stream.overflowed()) return new Result(Outcome.FAILED, ChatSink.Failure.OVERFLOW);
+            long wait = Math.min(answerDeadline, Math.min(lastChunk + chunkTimeout, lastWrite + keepAlive)) - now;
+            RelayStream.Event event = stream.poll(wait);
+            now = System.nanoTime();
+            switch (event) {
+                case null -> {
+                    if (now - answerDeadline >= 0) return new Result(Outcome.CUT_TIME, null);
+                    if (now - (lastChunk + chunkTimeout) >= 0) return new Result(Outcome.FAILED, ChatSink.Failure.TIMEOUT);
+                    if (now - (lastWrite + keepAlive) >= 0) {
+                        sink.keepAlive();
+                        lastWrite = now;
+                    }
+                }
+                case RelayStream.Chunk c -> {
+                    lastChunk = now;
+                    if (OllamaJson.isDone(c.chunk())) {
+                        sink.end(OllamaJson.end(c.chunk()));
+                        return new Result(Outcome.DONE, null);
+                    }
+                    var chunk = OllamaJson.chunk(c.chunk());
+                    if (chunk.isEmpty()) continue;
+                    if (!sink.chunk(chunk)) return new Result(Outcome.CUT_LIMIT, null);
+                    lastWrite = now;
+                }
+                case RelayStream.NodeError e -> {
+                    return new Result(Outcome.FAILED, switch (e.code()) {
+                        case "invalid_request" -> ChatSink.Failure.INVALID_REQUEST;
+                        case "ollama_unavailable" -> ChatSink.Failure.NODE_UNAVAILABLE;
+                        default -> ChatSink.Failure.NODE_ERROR;
+                    });
+                }
+                case RelayStream.Disconnected d -> {
+                    return new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.idleclaw.hub;
+
+import dev.idleclaw.chat.ChatChunk;
+import dev.idleclaw.chat.ChatEnd;
+import java.io.IOException;
+
+/**
+ * A front door's encoder for one answer. The {@link ChatRelay} calls it from the consumer's thread in this
+ * order: {@link #reject} alone, or {@link #start} then any number of {@link #chunk}/{@link #keepAlive} and
+ * exactly one of {@link #end}, {@link #cut} or {@link #fail}. An {@link IOException} means the consumer is gone.
+ */
+public interface ChatSink {
+
+    /** Why an answer failed; each dialect renders its own text. */
+    enum Failure { NODE_ERROR, INVALID_REQUEST, NODE_UNAVAILABLE, TIMEOUT, DISCONNECTED, OVERFLOW, NO_NODE }
+
+    /** Why an answer was stopped without an error. */
+    enum Cut { CONTENT_LIMIT, TIME_LIMIT }
+
+    /** No node could take the request; nothing has been sent yet. */
+    void reject(Scheduler.NoNode why) throws IOException;
+
+    /** A node accepted the request. */
+    void start() throws IOException;
+
+    /** One piece of the answer; returning false stops the answer here (the relay then calls {@link #cut}). */
+    boolean chunk(ChatChunk chunk) throws IOException;
+
+    /** Nothing to send for a while: keep the connection warm. */
+    void keepAlive() throws IOException;
+
+    /** The node finished normally. */
+    void end(ChatEnd end) throws IOException;
+
+    /** The answer was stopped by a limit. */
+    void cut(Cut why) throws IOException;
+
+    /** The answer failed after {@link #start}; {@code node} names the serving node for messages. */
+    void fail(Failure why, String node) throws IOException;
+
+    /** True once any answer content reached the consumer (after that there is no failover). */
+    boolean hasOutput();
+}

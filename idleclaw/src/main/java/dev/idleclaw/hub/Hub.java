@@ -1,0 +1,116 @@
+package dev.idleclaw.hub;
+
+import dev.idleclaw.front.sse.IdleClawChat;
+import dev.idleclaw.hub.web.ChatGate;
+import dev.idleclaw.hub.web.ClientIp;
+import dev.idleclaw.hub.web.HubRoutes;
+import dev.idleclaw.hub.web.RateLimiter;
+import io.javalin.Javalin;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running hub: the services (node directory, scheduler, relay, counters) wired to the HTTP and WebSocket
+ * routes, plus the periodic jobs (pings, heartbeat eviction, counter saving, rate-limit sweeping).
+ * {@link #close()} shuts down gracefully.
+ */
+public final class Hub implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+    /** How often idle rate-limit buckets are swept (upstream: every 300 s). */
+    private static final long SWEEP_SECONDS = 300;
+    /** Poll period while draining in-flight answers at shutdown. */
+    private static final long DRAIN_POLL_MILLIS = 50;
+
+    private final HubConfig config;
+    private final HubStats stats;
+    private final NodeRegistry registry;
+    private final Scheduler scheduler;
+    private final NodeSocket nodeSocket;
+    private final HubInfo info;
+    private final ScheduledExecutorService timers;
+    private final Javalin app;
+    private volatile boolean draining;
+    private boolean closed;
+
+    private Hub(HubConfig config) {
+        this.config = config;
+        this.stats = HubStats.load(config.dataDir());
+        this.registry = new NodeRegistry(config.maxNodesPerIp(), stats.nodesRegisteredAtStart());
+        stats.nodesRegistered(registry::registeredTotal);
+        this.scheduler = new Scheduler(registry, config.queueCapacity());
+        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
+        var clientIp = new ClientIp(config.trustedProxies());
+        this.nodeSocket = new NodeSocket(config, registry, clientIp, timers, stats);
+        this.info = new HubInfo(registry, stats);
+        var relay = new ChatRelay(config, scheduler, stats);
+        var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
+        var routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
+                new IdleClawChat(config, relay));
+        this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::configure));
+        timers.scheduleAtFixedRate(nodeSocket::pingAll, config.pingInterval().toMillis(), config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(nodeSocket::evictSilent, config.evictionScan().toMillis(), config.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(stats::save, config.statsSaveInterval().toMillis(), config.statsSaveInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(() -> limiter.sweep(System.nanoTime()), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Starts a hub and returns once it is listening. */
+    public static Hub start(HubConfig config) {
+        Hub hub = new Hub(config);
+        hub.app.start(config.host(), config.port());
+        log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.host(), hub.port(),
+                config.host(), hub.port());
+        return hub;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public HubInfo info() {
+        return info;
+    }
+
+    public HubStats stats() {
+        return stats;
+    }
+
+    public NodeRegistry registry() {
+        return registry;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** True once shutdown began: new chats are refused. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Refuses new chats, lets in-flight answers finish (up to the drain timeout), closes nodes with 1001, stops. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        draining = true;
+        scheduler.close();
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.drainTimeout().toSeconds());
+        while (stats.active() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(DRAIN_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        nodeSocket.closeAll();
+        stats.save();
+        timers.shutdownNow();
+        app.stop();
+        log.info("hub stopped");
+    }
+}

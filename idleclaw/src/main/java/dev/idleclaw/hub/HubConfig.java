@@ -1,0 +1,136 @@
+package dev.idleclaw.hub;
+
+import dev.idleclaw.hub.web.ClientIp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a hub needs to run, validated once. Defaults follow the IdleClaw server (idleclaw-wire.md §6–§7);
+ * each comment says why the value is what it is. Error messages name the command-line option.
+ */
+public record HubConfig(
+        String host, int port, Path dataDir, String adminToken, List<String> corsOrigins, List<String> trustedProxies,
+        int chatRpm, int wsRpm, int defaultRpm, int maxNodesPerIp, int maxChatsPerIp,
+        int queueCapacity, Duration queueTimeout, Duration registrationTimeout, Duration heartbeatTimeout,
+        Duration evictionScan, Duration pingInterval, Duration pongTimeout, Duration chunkTimeout,
+        Duration responseTimeout, Duration keepAliveInterval, Duration drainTimeout, Duration statsSaveInterval,
+        int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns) {
+
+    /** Loopback: a hub is exposed only when the operator says so. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The IdleClaw server's port; clients default to it. */
+    public static final int DEFAULT_PORT = 8000;
+    /** Upstream per-IP budgets per minute: chat is the expensive path, node sockets are rare, the rest cheap. */
+    public static final int DEFAULT_CHAT_RPM = 20, DEFAULT_WS_RPM = 5, DEFAULT_OTHER_RPM = 60;
+    /** Upstream: one household or NAT gets three nodes and three simultaneous chats. */
+    public static final int DEFAULT_NODES_PER_IP = 3, DEFAULT_CHATS_PER_IP = 3;
+    /** Waiting chats when every node is busy: enough for bursts, small enough to answer 503 fast under overload. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 256;
+    /** How long a chat waits for a free node before 503; shorter than common client read timeouts. */
+    public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofSeconds(10);
+    /** Upstream: a node must register within 10 s of connecting. */
+    public static final Duration DEFAULT_REGISTRATION_TIMEOUT = Duration.ofSeconds(10);
+    /** Three missed 15 s heartbeats mean the node is gone. */
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(45);
+    /** Upstream eviction scan period, one heartbeat interval. */
+    public static final Duration DEFAULT_EVICTION_SCAN = Duration.ofSeconds(15);
+    /** WebSocket ping period and pong deadline, as Python websockets/uvicorn use. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20), DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(20);
+    /** A node silent this long on a request has stalled. */
+    public static final Duration DEFAULT_CHUNK_TIMEOUT = Duration.ofSeconds(60);
+    /** Upstream cap on one answer's wall time. */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(120);
+    /** SSE comment period: consume.py reads with a 120 s per-read timeout and proxies cut idle streams. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+    /** How long shutdown lets in-flight answers finish. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Upstream persists its counters every minute. */
+    public static final Duration DEFAULT_STATS_SAVE = Duration.ofSeconds(60);
+    /** Upstream caps an IdleClaw-dialect answer at 4,096 characters of content. */
+    public static final int DEFAULT_MAX_RESPONSE_CHARS = 4_096;
+    /** Chunks buffered per request between the node link and a consumer; overflow means the consumer stalled. */
+    public static final int DEFAULT_RELAY_BUFFER = 1_000;
+
+    public HubConfig {
+        Objects.requireNonNull(host, "--host");
+        require(!host.isBlank(), "--host must not be empty");
+        require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, got " + port);
+        Objects.requireNonNull(dataDir, "--data-dir");
+        adminToken = adminToken == null ? "" : adminToken;
+        corsOrigins = List.copyOf(corsOrigins);
+        trustedProxies = List.copyOf(trustedProxies);
+        contentDenyPatterns = List.copyOf(contentDenyPatterns);
+        require(chatRpm > 0, "--rate-limit-chat must be positive, got " + chatRpm);
+        require(wsRpm > 0, "--rate-limit-ws must be positive, got " + wsRpm);
+        require(defaultRpm > 0, "--rate-limit-default must be positive, got " + defaultRpm);
+        require(maxNodesPerIp > 0, "--max-nodes-per-ip must be positive, got " + maxNodesPerIp);
+        require(maxChatsPerIp > 0, "--max-chats-per-ip must be positive, got " + maxChatsPerIp);
+        require(queueCapacity >= 0, "--queue-size must be zero or more, got " + queueCapacity);
+        require(maxResponseChars > 0, "--max-response-chars must be positive, got " + maxResponseChars);
+        require(relayBufferChunks > 0, "relay buffer must be positive");
+        for (var d : List.of(queueTimeout, registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout,
+                chunkTimeout, responseTimeout, keepAliveInterval, drainTimeout, statsSaveInterval)) {
+            require(d != null && !d.isNegative(), "timeouts must be zero or positive");
+        }
+        require(!chunkTimeout.isZero(), "--chunk-timeout must be positive");
+        require(!responseTimeout.isZero(), "--response-timeout must be positive");
+        require(!keepAliveInterval.isZero(), "keep-alive interval must be positive");
+        for (String p : trustedProxies) ClientIp.parseRange(p);
+        for (String p : contentDenyPatterns) {
+            try {
+                java.util.regex.Pattern.compile(p);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("--deny-pattern '" + p + "' is not a valid regular expression");
+            }
+        }
+    }
+
+    /** A hub with every default, keeping its files in {@code dataDir}. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+
+    /** Mutable builder: start from the defaults and change only what differs. */
+    public static final class Builder {
+        public String host = DEFAULT_HOST;
+        public int port = DEFAULT_PORT;
+        public Path dataDir;
+        public String adminToken = "";
+        public List<String> corsOrigins = List.of("http://localhost:3000");
+        public List<String> trustedProxies = List.of();
+        public int chatRpm = DEFAULT_CHAT_RPM, wsRpm = DEFAULT_WS_RPM, defaultRpm = DEFAULT_OTHER_RPM;
+        public int maxNodesPerIp = DEFAULT_NODES_PER_IP, maxChatsPerIp = DEFAULT_CHATS_PER_IP;
+        public int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        public Duration queueTimeout = DEFAULT_QUEUE_TIMEOUT, registrationTimeout = DEFAULT_REGISTRATION_TIMEOUT;
+        public Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT, evictionScan = DEFAULT_EVICTION_SCAN;
+        public Duration pingInterval = DEFAULT_PING_INTERVAL, pongTimeout = DEFAULT_PONG_TIMEOUT;
+        public Duration chunkTimeout = DEFAULT_CHUNK_TIMEOUT, responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+        public Duration keepAliveInterval = DEFAULT_KEEP_ALIVE, drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        public Duration statsSaveInterval = DEFAULT_STATS_SAVE;
+        public int maxResponseChars = DEFAULT_MAX_RESPONSE_CHARS, relayBufferChunks = DEFAULT_RELAY_BUFFER;
+        public List<String> contentDenyPatterns = List.of();
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder apply(java.util.function.Consumer<Builder> change) {
+            change.accept(this);
+            return this;
+        }
+
+        public HubConfig build() {
+            return new HubConfig(host, port, dataDir, adminToken, corsOrigins, trustedProxies, chatRpm, wsRpm,
+                    defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
+                    heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
+                    keepAliveInterval, drainTimeout, statsSaveInterval, maxResponseChars, relayBufferChunks,
+                    contentDenyPatterns);
+        }
+    }
+}

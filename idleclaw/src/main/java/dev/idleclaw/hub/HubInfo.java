@@ -1,0 +1,89 @@
+package dev.idleclaw.hub;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.json.Json;
+import dev.idleclaw.wire.ModelInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Read-only views of the network for {@code /health}, {@code /api/models}, {@code /metrics} and {@code /admin/nodes}. */
+public final class HubInfo {
+    private final NodeRegistry registry;
+    private final HubStats stats;
+    private final Instant startedAt = Instant.now();
+
+    HubInfo(NodeRegistry registry, HubStats stats) {
+        this.registry = registry;
+        this.stats = stats;
+    }
+
+    public long uptimeSeconds() {
+        return Duration.between(startedAt, Instant.now()).toSeconds();
+    }
+
+    public ObjectNode health() {
+        return Json.object().put("status", "healthy").put("uptime_seconds", uptimeSeconds())
+                .put("node_count", registry.registered().size());
+    }
+
+    /** Distinct models, largest first (size from the first node that registered the name), with capabilities. */
+    public ObjectNode models() {
+        Map<String, ModelInfo> first = firstSeen();
+        List<ModelInfo> sorted = new ArrayList<>(first.values());
+        sorted.sort(Comparator.comparingLong(ModelInfo::size).reversed());
+        ObjectNode out = Json.object();
+        var names = out.putArray("models");
+        var caps = out.putObject("capabilities");
+        for (ModelInfo m : sorted) {
+            names.add(m.name());
+            caps.putObject(m.name()).put("thinking", thinking(m)).put("tool_calls", tools(m));
+        }
+        return out;
+    }
+
+    public ObjectNode metrics() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (NodeLink l : registry.registered()) for (ModelInfo m : l.models()) counts.merge(m.name(), 1, Integer::sum);
+        var entries = new ArrayList<>(counts.entrySet());
+        entries.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+        ObjectNode out = Json.object().put("nodes_connected", registry.registered().size())
+                .put("nodes_registered_total", stats.nodesRegisteredTotal()).put("requests_total", stats.requestsTotal())
+                .put("requests_active", stats.active()).put("requests_errors_total", stats.errorsTotal());
+        var models = out.putArray("models_available");
+        for (var e : entries) models.addObject().put("name", e.getKey()).put("node_count", e.getValue());
+        return out.put("uptime_seconds", uptimeSeconds());
+    }
+
+    public ObjectNode adminNodes() {
+        ObjectNode out = Json.object();
+        var nodes = out.putArray("nodes");
+        for (NodeLink l : registry.registered()) {
+            var n = nodes.addObject().put("node_id", l.nodeId()).put("ip", l.maskedIp());
+            var models = n.putArray("models");
+            l.models().forEach(m -> models.add(m.name()));
+            n.put("connected_seconds", Duration.between(l.connectedAt(), Instant.now()).toSeconds())
+                    .put("active_requests", l.activeRequests())
+                    .put("ollama_version", l.registration().ollamaVersion());
+        }
+        return out;
+    }
+
+    private Map<String, ModelInfo> firstSeen() {
+        Map<String, ModelInfo> first = new LinkedHashMap<>();
+        for (NodeLink l : registry.registered()) for (ModelInfo m : l.models()) first.putIfAbsent(m.name(), m);
+        return first;
+    }
+
+    private static boolean thinking(ModelInfo m) {
+        return m.capabilities() != null ? m.capabilities().contains("thinking") : Capabilities.thinkingByName(m.name());
+    }
+
+    private static boolean tools(ModelInfo m) {
+        return m.capabilities() != null ? m.capabilities().contains("tools") : Capabilities.toolsByName(m.name());
+    }
+}

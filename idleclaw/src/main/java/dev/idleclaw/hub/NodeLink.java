@@ -1,0 +1,184 @@
+package dev.idleclaw.hub;
+
+import dev.idleclaw.wire.HubMessage;
+import dev.idleclaw.wire.ModelInfo;
+import dev.idleclaw.wire.NodeMessage;
+import dev.idleclaw.wire.WireCodec;
+import dev.idleclaw.wire.WireLimits;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's WebSocket connection. Everything the hub knows about a node hangs off this object, never off an
+ * id a message claims: registration, liveness, in-flight requests, load and reputation (the last two are
+ * guarded by the {@link Scheduler}'s lock).
+ */
+public final class NodeLink {
+    private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
+    private static final AtomicLong SERIAL = new AtomicLong();
+
+    private final long serial = SERIAL.incrementAndGet();
+    private final Session session;
+    private final String ip;
+    private final Instant connectedAt = Instant.now();
+    private final ConcurrentHashMap<String, RelayStream> inflight = new ConcurrentHashMap<>();
+    private volatile NodeMessage.Register registration;
+    private volatile long lastHeartbeatNanos = System.nanoTime();
+    private volatile boolean available = true;
+    private volatile boolean closed;
+
+    // guarded by Scheduler.lock
+    int active;
+    double reputation = Scheduler.INITIAL_REPUTATION;
+
+    NodeLink(Session session, String ip) {
+        this.session = session;
+        this.ip = ip;
+    }
+
+    public String ip() {
+        return ip;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    /** Registration data, or null before {@code register}. */
+    public NodeMessage.Register registration() {
+        return registration;
+    }
+
+    public String nodeId() {
+        var r = registration;
+        return r == null ? "unregistered-" + serial : r.nodeId();
+    }
+
+    public List<ModelInfo> models() {
+        var r = registration;
+        return r == null ? List.of() : r.models();
+    }
+
+    public boolean serves(String model) {
+        for (ModelInfo m : models()) if (m.name().equals(model)) return true;
+        return false;
+    }
+
+    /** Whether this node's copy of {@code model} can think: node-reported capabilities, else the name rule. */
+    public boolean canThink(String model) {
+        for (ModelInfo m : models()) {
+            if (!m.name().equals(model)) continue;
+            if (m.capabilities() != null) return m.capabilities().contains("thinking");
+        }
+        return Capabilities.thinkingByName(model);
+    }
+
+    void registered(NodeMessage.Register r) {
+        registration = r;
+        lastHeartbeatNanos = System.nanoTime();
+    }
+
+    void heartbeat(Boolean availableFlag) {
+        lastHeartbeatNanos = System.nanoTime();
+        if (availableFlag != null) available = availableFlag;
+    }
+
+    long lastHeartbeatNanos() {
+        return lastHeartbeatNanos;
+    }
+
+    boolean available() {
+        return available && !closed;
+    }
+
+    public int activeRequests() {
+        return inflight.size();
+    }
+
+    void track(RelayStream s) {
+        inflight.put(s.requestId(), s);
+    }
+
+    void untrack(RelayStream s) {
+        inflight.remove(s.requestId(), s);
+    }
+
+    /** Routes a node event to the request it belongs to on this connection; unknown ids are ignored. */
+    boolean deliver(String requestId, RelayStream.Event e) {
+        RelayStream s = inflight.get(requestId);
+        if (s == null) return false;
+        s.deliver(e);
+        return true;
+    }
+
+    /** Queues a message for the node; false when the link is closed or its outgoing queue is full. */
+    boolean send(HubMessage m) {
+        if (closed) return false;
+        String text = WireCodec.encode(m);
+        if (text.length() * 3L >= WireLimits.MAX_HUB_MESSAGE_BYTES && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= WireLimits.MAX_HUB_MESSAGE_BYTES) {
+            log.warn("not sending a {}-char message to node {}: over the 1 MiB frame limit", text.length(), nodeId());
+            return false;
+        }
+        try {
+            session.sendText(text, Callback.from(() -> {}, this::sendFailed));
+            return true;
+        } catch (RuntimeException e) {
+            sendFailed(e);
+            return false;
+        }
+    }
+
+    private void sendFailed(Throwable t) {
+        if (closed) return;
+        log.info("node {} link failed while sending ({}); closing it", nodeId(), t.toString());
+        close(1011, "send failed");
+    }
+
+    void ping() {
+        if (!closed && session.isOpen()) session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+    }
+
+    /** Closes the connection; the close handler then removes the node. Safe to call more than once. */
+    void close(int code, String reason) {
+        if (closed) return;
+        closed = true;
+        try {
+            session.close(code, reason, Callback.NOOP);
+        } catch (RuntimeException e) {
+            session.disconnect();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the link gone and tells every in-flight request. */
+    void disconnected() {
+        closed = true;
+        inflight.values().forEach(s -> s.deliver(new RelayStream.Disconnected()));
+    }
+
+    /** IPv4 as {@code a.b.x.x}; IPv6 keeps its first two groups. */
+    public String maskedIp() {
+        if (ip.indexOf(':') < 0) {
+            String[] p = ip.split("\\.");
+            return p.length == 4 ? p[0] + "." + p[1] + ".x.x" : "x.x.x.x";
+        }
+        String[] p = ip.split(":");
+        return (p.length >= 2 ? p[0] + ":" + p[1] : p[0]).toLowerCase(Locale.ROOT) + ":x:x:x:x:x:x";
+    }
+
+    @Override
+    public String toString() {
+        return "node " + nodeId() + " (" + maskedIp() + ")";
+    }
+}

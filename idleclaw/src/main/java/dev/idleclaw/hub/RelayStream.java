@@ -1,0 +1,58 @@
+package dev.idleclaw.hub;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bounded hand-off between a node link's reader and the consumer thread of one request. The reader never
+ * blocks: when the buffer is full the request is marked overflowed and only it is ended
+ * (idleclaw-wire.md §11 #8). Terminal events that find the buffer full are remembered instead of queued.
+ */
+final class RelayStream {
+
+    /** What a node link delivers for a request. */
+    sealed interface Event {}
+    record Chunk(ObjectNode chunk) implements Event {}
+    record NodeError(String code) implements Event {}
+    record Disconnected() implements Event {}
+
+    private final String requestId;
+    private final NodeLink link;
+    private final ArrayBlockingQueue<Event> queue;
+    private volatile boolean overflowed;
+    private volatile Event pendingTerminal;
+
+    RelayStream(String requestId, NodeLink link, int capacity) {
+        this.requestId = requestId;
+        this.link = link;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    NodeLink link() {
+        return link;
+    }
+
+    /** Called by the node reader; never blocks. */
+    void deliver(Event e) {
+        if (!queue.offer(e)) {
+            if (e instanceof Disconnected) pendingTerminal = e;
+            else overflowed = true;
+        }
+    }
+
+    boolean overflowed() {
+        return overflowed;
+    }
+
+    /** Next event, or null after {@code nanos} without one. */
+    Event poll(long nanos) throws InterruptedException {
+        Event e = queue.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        if (e == null && pendingTerminal != null && queue.isEmpty()) return pendingTerminal;
+        return e;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.idleclaw.hub;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Picks a node for each request: exact model match, a free slot, non-zero reputation; best
+ * {@code 0.5·free share + 0.3·reputation + 0.2} wins, ties at random (idleclaw-wire.md §8). When every suitable
+ * node is busy the request waits in a bounded FIFO queue until a slot frees or its deadline passes. Invariant:
+ * a free slot never coexists with a waiter that could use it, so newcomers never overtake waiters.
+ */
+public final class Scheduler {
+    static final double INITIAL_REPUTATION = 0.5;
+    /** Reputation lost per failed or timed-out request (upstream). */
+    static final double FAILURE_PENALTY = 0.05;
+    /** Scores closer than this are a tie. */
+    private static final double TIE = 1e-9;
+
+    /** Why no node was given. */
+    public enum Refusal { NO_MODEL, BUSY, SHUTTING_DOWN }
+
+    /** Thrown when no slot can be had. {@code retryAfterSeconds} is a hint for 503 answers. */
+    public static final class NoNode extends Exception {
+        public final Refusal refusal;
+        public final long retryAfterSeconds;
+
+        NoNode(Refusal refusal, long retryAfterSeconds) {
+            super(refusal.name(), null, false, false);
+            this.refusal = refusal;
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    private record Waiter(String model, Set<NodeLink> exclude, CompletableFuture<NodeLink> slot) {}
+
+    private final NodeRegistry registry;
+    private final int queueCapacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private boolean closed;
+
+    public Scheduler(NodeRegistry registry, int queueCapacity) {
+        this.registry = registry;
+        this.queueCapacity = queueCapacity;
+        registry.onChange(this::dispatch);
+    }
+
+    /** A slot on a node for {@code model}, waiting up to {@code maxWaitNanos} when all suitable nodes are busy. */
+    public NodeLink acquire(String model, Set<NodeLink> exclude, long maxWaitNanos) throws NoNode, InterruptedException {
+        Waiter w;
+        lock.lock();
+        try {
+            if (closed) throw new NoNode(Refusal.SHUTTING_DOWN, 5);
+            List<NodeLink> nodes = registry.serving(model);
+            if (nodes.stream().noneMatch(l -> !exclude.contains(l) && l.reputation > 0 && !l.isClosed())) {
+                throw new NoNode(Refusal.NO_MODEL, 0);
+            }
+            NodeLink best = pick(nodes, exclude);
+            if (best != null) {
+                best.active++;
+                return best;
+            }
+            if (maxWaitNanos <= 0 || waiters.size() >= queueCapacity) throw new NoNode(Refusal.BUSY, retryAfter(maxWaitNanos));
+            w = new Waiter(model, Set.copyOf(exclude), new CompletableFuture<>());
+            waiters.addLast(w);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return w.slot.get(maxWaitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            lock.lock();
+            try {
+                waiters.remove(w);
+                if (!w.slot.isDone()) {
+                    w.slot.cancel(false);
+                    if (e instanceof InterruptedException ie) throw ie;
+                    throw new NoNode(Refusal.BUSY, retryAfter(maxWaitNanos));
+                }
+            } finally {
+                lock.unlock();
+            }
+            return w.slot.join();
+        } catch (ExecutionException e) {
+            throw new NoNode(Refusal.SHUTTING_DOWN, 5);
+        }
+    }
+
+    /** Gives the slot back; {@code failed} lowers the node's reputation. */
+    public void release(NodeLink link, boolean failed) {
+        lock.lock();
+        try {
+            link.active--;
+            if (failed) link.reputation = Math.clamp(link.reputation - FAILURE_PENALTY, 0.0, 1.0);
+        } finally {
+            lock.unlock();
+        }
+        dispatch();
+    }
+
+    /** Hands free slots to waiters, oldest first. */
+    void dispatch() {
+        lock.lock();
+        try {
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                NodeLink best = pick(registry.serving(w.model), w.exclude);
+                if (best == null) continue;
+                best.active++;
+                it.remove();
+                if (!w.slot.complete(best)) best.active--;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses new requests and wakes every waiter with a refusal. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            waiters.forEach(w -> w.slot.completeExceptionally(new IllegalStateException("shutting down")));
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public double reputation(NodeLink link) {
+        lock.lock();
+        try {
+            return link.reputation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private NodeLink pick(List<NodeLink> nodes, Set<NodeLink> exclude) {
+        NodeLink best = null;
+        double bestScore = -1;
+        int ties = 0;
+        for (NodeLink l : nodes) {
+            var reg = l.registration();
+            if (reg == null || exclude.contains(l) || !l.available() || l.reputation <= 0 || l.active >= reg.maxConcurrent()) continue;
+            double score = 0.5 * (1.0 - (double) l.active / reg.maxConcurrent()) + 0.3 * l.reputation + 0.2;
+            if (score > bestScore + TIE) {
+                best = l;
+                bestScore = score;
+                ties = 1;
+            } else if (Math.abs(score - bestScore) <= TIE && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                best = l;
+            }
+        }
+        return best;
+    }
+
+    private static long retryAfter(long waitedNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitedNanos));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.idleclaw.hub.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.front.sse.IdleClawChat;
+import dev.idleclaw.hub.Hub;
+import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.json.Json;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.websocket.WsConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's HTTP surface, separate from {@code main} so tests run exactly these routes: CORS first, then
+ * per-client rate limits, then thin handlers over the hub's services, with one error mapping to
+ * {@code {"detail": …}} bodies.
+ */
+public final class HubRoutes {
+    private static final Logger log = LoggerFactory.getLogger(HubRoutes.class);
+    /** Largest request body: 100,000 chars of content can take up to 4 bytes each in UTF-8, plus JSON overhead. */
+    static final long MAX_BODY_BYTES = 512 * 1024;
+    /** Largest node message: a chunk is at most 100,000 bytes; registrations with 20 models are far smaller. */
+    static final long MAX_NODE_MESSAGE_BYTES = 256 * 1024;
+    /** Frames queued to one node before its link counts as stuck; each stream needs only a few. */
+    static final int MAX_OUTGOING_FRAMES = 1024;
+    /** Retry-After for a client already at its open-stream cap (upstream). */
+    static final String CONCURRENCY_RETRY_AFTER = "5";
+    private static final String RATE_CHECKED = "idleclaw.rate-checked";
+
+    private final HubConfig config;
+    private final Hub hub;
+    private final ClientIp clientIp;
+    private final RateLimiter limiter;
+    private final ChatGate chatGate;
+    private final IdleClawChat idleClawChat;
+    private final byte[] adminDigest;
+
+    public HubRoutes(HubConfig config, Hub hub, ClientIp clientIp, RateLimiter limiter, ChatGate chatGate, IdleClawChat idleClawChat) {
+        this.config = config;
+        this.hub = hub;
+        this.clientIp = clientIp;
+        this.limiter = limiter;
+        this.chatGate = chatGate;
+        this.idleClawChat = idleClawChat;
+        this.adminDigest = config.adminToken().isEmpty() ? null : sha256(config.adminToken());
+    }
+
+    public void install(JavalinConfig cfg, Consumer<WsConfig> nodeSocket) {
+        cfg.startup.showJavalinBanner = false;
+        cfg.concurrency.useVirtualThreads = true;
+        cfg.http.compressionStrategy = CompressionStrategy.NONE;
+        cfg.http.maxRequestSize = MAX_BODY_BYTES;
+        cfg.jetty.modifyWebSocketServletFactory(f -> {
+            f.setMaxTextMessageSize(MAX_NODE_MESSAGE_BYTES);
+            f.setMaxBinaryMessageSize(MAX_NODE_MESSAGE_BYTES);
+            f.setIdleTimeout(config.pingInterval().plus(config.pongTimeout()));
+            f.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
+        });
+        var r = cfg.routes;
+        r.before(this::corsAndLimits);
+        r.wsBeforeUpgrade("/ws/node", this::corsAndLimits);
+        r.get("/health", ctx -> json(ctx, hub.info().health()));
+        r.get("/api/models", ctx -> json(ctx, hub.info().models()));
+        r.get("/metrics", ctx -> json(ctx, hub.info().metrics()));
+        r.get("/admin/nodes", this::adminNodes);
+        r.post("/api/chat", this::chat);
+        r.ws("/ws/node", nodeSocket);
+        r.exception(HttpResponseException.class, (e, ctx) -> detail(ctx, e.getStatus(), e.getMessage()));
+        r.exception(Exception.class, (e, ctx) -> {
+            log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            detail(ctx, 500, "Internal Server Error");
+        });
+        r.error(404, ctx -> { if (ctx.result() == null) detail(ctx, 404, "Not Found"); });
+        r.error(405, ctx -> { if (ctx.result() == null) detail(ctx, 405, "Method Not Allowed"); });
+    }
+
+    private String client(Context ctx) {
+        return clientIp.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    }
+
+    private void corsAndLimits(Context ctx) {
+        if (ctx.attribute(RATE_CHECKED) != null) return;
+        ctx.attribute(RATE_CHECKED, Boolean.TRUE);
+        String origin = ctx.header("Origin");
+        boolean allowed = origin != null && config.corsOrigins().contains(origin);
+        if (ctx.method() == HandlerType.OPTIONS && origin != null && ctx.header("Access-Control-Request-Method") != null) {
+            if (allowed) {
+                ctx.header("Access-Control-Allow-Origin", origin).header("Vary", "Origin")
+                        .header("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")
+                        .header("Access-Control-Max-Age", "600");
+                String h = ctx.header("Access-Control-Request-Headers");
+                if (h != null) ctx.header("Access-Control-Allow-Headers", h);
+                ctx.status(200).contentType("text/plain; charset=utf-8").result("OK");
+            } else {
+                ctx.status(400).contentType("text/plain; charset=utf-8").result("Disallowed CORS origin");
+            }
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        if (allowed) ctx.header("Access-Control-Allow-Origin", origin).header("Vary", "Origin");
+        RateLimiter.Kind kind = RateLimiter.kindOf(ctx.path());
+        if (kind == null) return;
+        long wait = limiter.take(kind, client(ctx));
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            throw new HttpResponseException(429, "Too many requests");
+        }
+    }
+
+    private void chat(Context ctx) throws Exception {
+        String client = client(ctx);
+        if (!chatGate.enter(client)) {
+            ctx.header("Retry-After", CONCURRENCY_RETRY_AFTER);
+            detail(ctx, 429, "Too many concurrent requests");
+            return;
+        }
+        try {
+            idleClawChat.handle(ctx, ctx.bodyAsBytes());
+        } finally {
+            chatGate.leave(client);
+        }
+    }
+
+    private void adminNodes(Context ctx) {
+        String auth = ctx.header("Authorization");
+        boolean ok = adminDigest != null && auth != null && auth.startsWith("Bearer ")
+                && MessageDigest.isEqual(adminDigest, sha256(auth.substring("Bearer ".length())));
+        if (!ok) {
+            detail(ctx, 401, "Unauthorized");
+            return;
+        }
+        json(ctx, hub.info().adminNodes());
+    }
+
+    private static void json(Context ctx, ObjectNode body) {
+        ctx.contentType("application/json").result(Json.write(body));
+    }
+
+    static void detail(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json").result(Json.write(Json.object().put("detail", message)));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.idleclaw.wire;
+
+import static dev.idleclaw.wire.WireException.BAD_PAYLOAD;
+import static dev.idleclaw.wire.WireException.POLICY;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Text-frame codec for the node protocol. Decoding validates structure and the wire rules of
+ * idleclaw-wire.md §4.2 and reports violations as {@link WireException} with the spec's close code and reason.
+ */
+public final class WireCodec {
+    private WireCodec() {}
+
+    public static NodeMessage decodeNode(String text) throws WireException {
+        ObjectNode o = object(text);
+        return switch (type(o)) {
+            case "register" -> register(o);
+            case "heartbeat" -> new NodeMessage.Heartbeat(optionalText(o, "node_id", "invalid node_id"),
+                    optionalInt(o, "active_requests"), o.path("available").isBoolean() ? o.get("available").booleanValue() : null);
+            case "inference_chunk" -> {
+                JsonNode chunk = o.get("chunk");
+                if (chunk == null || !chunk.isObject()) throw new WireException(POLICY, "invalid inference_chunk");
+                yield new NodeMessage.InferenceChunk(requestId(o), (ObjectNode) chunk);
+            }
+            case "inference_error" -> new NodeMessage.InferenceError(requestId(o),
+                    o.path("error").isTextual() ? o.get("error").textValue() : "unknown");
+            default -> new NodeMessage.Unknown(type(o));
+        };
+    }
+
+    public static HubMessage decodeHub(String text) throws WireException {
+        ObjectNode o = object(text);
+        return switch (type(o)) {
+            case "registered" -> new HubMessage.Registered(Json.text(o, "node_id"));
+            case "inference_request" -> {
+                JsonNode params = o.get("ollama_params");
+                if (params == null || !params.isObject()) throw new WireException(POLICY, "invalid inference_request");
+                yield new HubMessage.InferenceRequest(requestId(o), (ObjectNode) params);
+            }
+            case "cancel_request" -> new HubMessage.CancelRequest(requestId(o));
+            default -> new HubMessage.Unknown(type(o));
+        };
+    }
+
+    public static String encode(HubMessage m) {
+        ObjectNode o = Json.object();
+        switch (m) {
+            case HubMessage.Registered r -> o.put("type", "registered").put("node_id", r.nodeId());
+            case HubMessage.InferenceRequest r -> {
+                o.put("type", "inference_request").put("request_id", r.requestId());
+                o.set("ollama_params", r.params());
+            }
+            case HubMessage.CancelRequest c -> o.put("type", "cancel_request").put("request_id", c.requestId());
+            case HubMessage.Unknown u -> o.put("type", u.type());
+        }
+        return Json.write(o);
+    }
+
+    public static String encode(NodeMessage m) {
+        ObjectNode o = Json.object();
+        switch (m) {
+            case NodeMessage.Register r -> {
+                o.put("type", "register").put("node_id", r.nodeId());
+                var models = o.putArray("models");
+                for (ModelInfo mi : r.models()) models.add(modelJson(mi));
+                o.put("max_concurrent", r.maxConcurrent()).put("ollama_version", r.ollamaVersion());
+            }
+            case NodeMessage.Heartbeat h -> {
+                o.put("type", "heartbeat").put("node_id", h.nodeId());
+                o.put("active_requests", h.activeRequests() == null ? 0 : h.activeRequests());
+                o.put("available", h.available() == null || h.available());
+            }
+            case NodeMessage.InferenceChunk c -> {
+                o.put("type", "inference_chunk").put("request_id", c.requestId());
+                o.set("chunk", c.chunk());
+            }
+            case NodeMessage.InferenceError e ->
+                    o.put("type", "inference_error").put("request_id", e.requestId()).put("error", e.error());
+            case NodeMessage.Unknown u -> o.put("type", u.type());
+        }
+        return Json.write(o);
+    }
+
+    private static ObjectNode modelJson(ModelInfo mi) {
+        ObjectNode m = Json.object().put("name", mi.name()).put("size", mi.size());
+        if (mi.digest() != null) m.put("digest", mi.digest());
+        if (mi.modifiedAt() != null) m.put("modified_at", mi.modifiedAt());
+        if (mi.details() != null) m.set("details", mi.details());
+        if (mi.capabilities() != null) {
+            var caps = m.putArray("capabilities");
+            mi.capabilities().forEach(caps::add);
+        }
+        return m;
+    }
+
+    private static NodeMessage.Register register(ObjectNode o) throws WireException {
+        JsonNode id = o.get("node_id");
+        if (id == null || !id.isTextual() || id.textValue().isEmpty() || id.textValue().length() > WireLimits.MAX_ID_CHARS) {
+            throw new WireException(POLICY, "invalid node_id");
+        }
+        JsonNode models = o.get("models");
+        if (models == null || !models.isArray() || models.isEmpty()) throw new WireException(POLICY, "no models provided");
+        if (models.size() > WireLimits.MAX_MODELS_PER_NODE) throw new WireException(POLICY, "too many models");
+        List<ModelInfo> list = new ArrayList<>(models.size());
+        for (JsonNode m : models) list.add(model(m));
+        int maxConcurrent = WireLimits.DEFAULT_MAX_CONCURRENT;
+        JsonNode mc = o.get("max_concurrent");
+        if (mc != null && !mc.isNull()) {
+            if (!mc.isIntegralNumber() || !mc.canConvertToInt()) throw new WireException(POLICY, "invalid max_concurrent");
+            maxConcurrent = Math.clamp(mc.intValue(), 1, WireLimits.MAX_CONCURRENT_CEILING);
+        }
+        String version = optionalText(o, "ollama_version", "invalid ollama_version");
+        if (version != null && version.length() > WireLimits.MAX_ID_CHARS) throw new WireException(POLICY, "invalid ollama_version");
+        return new NodeMessage.Register(id.textValue(), List.copyOf(list), maxConcurrent, version == null ? "unknown" : version);
+    }
+
+    private static ModelInfo model(JsonNode m) throws WireException {
+        if (!m.isObject()) throw new WireException(POLICY, "invalid model name");
+        JsonNode name = m.get("name");
+        if (name == null || !name.isTextual() || name.textValue().isEmpty() || name.textValue().length() > WireLimits.MAX_ID_CHARS) {
+            throw new WireException(POLICY, "invalid model name");
+        }
+        JsonNode size = m.get("size");
+        long bytes = 0;
+        if (size != null && !size.isNull()) {
+            if (!size.isIntegralNumber() || !size.canConvertToLong() || size.longValue() < 0) throw new WireException(POLICY, "invalid model size");
+            bytes = size.longValue();
+        }
+        String digest = Json.text(m, "digest");
+        String modified = Json.text(m, "modified_at");
+        ObjectNode details = m.get("details") instanceof ObjectNode d ? d : null;
+        List<String> caps = null;
+        if (m.get("capabilities") instanceof com.fasterxml.jackson.databind.node.ArrayNode arr) {
+            caps = new ArrayList<>();
+            for (JsonNode c : arr) if (c.isTextual() && c.textValue().length() <= WireLimits.MAX_ID_CHARS) caps.add(c.textValue());
+            caps = List.copyOf(caps);
+        }
+        return new ModelInfo(name.textValue(), bytes, digest, modified, details, caps);
+    }
+
+    private static ObjectNode object(String text) throws WireException {
+        JsonNode n;
+        try {
+            n = Json.parse(text);
+        } catch (Exception e) {
+            throw new WireException(BAD_PAYLOAD, "invalid JSON");
+        }
+        if (!(n instanceof ObjectNode o)) throw new WireException(BAD_PAYLOAD, "expected a JSON object");
+        return o;
+    }
+
+    private static String type(ObjectNode o) throws WireException {
+        JsonNode t = o.get("type");
+        if (t == null || !t.isTextual()) throw new WireException(POLICY, "missing message type");
+        return t.textValue();
+    }
+
+    private static String requestId(ObjectNode o) throws WireException {
+        JsonNode id = o.get("request_id");
+        if (id == null || !id.isTextual() || id.textValue().isEmpty()) throw new WireException(POLICY, "invalid request_id");
+        return id.textValue();
+    }
+
+    private static String optionalText(ObjectNode o, String field, String violation) throws WireException {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw new WireException(POLICY, violation);
+        return v.textValue();
+    }
+
+    private static Integer optionalInt(ObjectNode o, String field) {
+        JsonNode v = o.get(field);
+        return v != null && v.canConvertToInt() && v.isIntegralNumber() ? v.intValue() : null;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.idleclaw.wire;
+
+/** Limits fixed by the IdleClaw node protocol (idleclaw-wire.md §4–§6); both sides enforce them. */
+public final class WireLimits {
+    /** Upstream schema: node ids and model names are short labels. */
+    public static final int MAX_ID_CHARS = 64;
+    /** Upstream cap on models one node may register. */
+    public static final int MAX_MODELS_PER_NODE = 20;
+    /** Default parallel requests per node when the node does not say. */
+    public static final int DEFAULT_MAX_CONCURRENT = 2;
+    /** Clamp for a node's claimed parallelism: one node never takes more than ten streams. */
+    public static final int MAX_CONCURRENT_CEILING = 10;
+    /** A node never sends a chunk message larger than this; bigger Ollama lines are skipped. */
+    public static final int MAX_CHUNK_BYTES = 100_000;
+    /** Python websockets' default frame limit: every hub→node message must stay below it. */
+    public static final int MAX_HUB_MESSAGE_BYTES = 1 << 20;
+    /** Node-side request rules: at most this many messages, each at most this many chars. */
+    public static final int MAX_MESSAGES = 50;
+    public static final int MAX_MESSAGE_CHARS = 10_000;
+
+    private WireLimits() {}
+}
