@@ -1,0 +1,93 @@
+package dev.idleclaw.cli;
+
+import dev.idleclaw.node.NodeAgent;
+import dev.idleclaw.node.NodeConfig;
+import dev.idleclaw.node.NodeStartupException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code idleclaw contribute}: serves the local Ollama's models to a hub until Ctrl+C (or SIGTERM), then drains
+ * in-flight requests and exits 0. Exit 2 for a bad option, 3 when Ollama is unreachable or has no models.
+ */
+@Command(name = "contribute", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serve your local Ollama models to an IdleClaw hub (runs until Ctrl+C).")
+public final class ContributeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ContributeCommand.class);
+    /** Stopped by Ctrl+C/SIGTERM after a clean drain. */
+    public static final int EXIT_OK = 0;
+    /** picocli's usage-error code, reused for option values that parse but make no sense. */
+    public static final int EXIT_BAD_OPTION = 2;
+    /** Nothing to serve: Ollama is down or has no models. */
+    public static final int EXIT_NO_OLLAMA = 3;
+    /** Conventional status for "killed by SIGINT", used when a second Ctrl+C skips the drain. */
+    private static final int EXIT_INTERRUPTED = 130;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", defaultValue = "${env:IDLECLAW_SERVER:-" + NodeConfig.DEFAULT_SERVER + "}",
+            description = "Hub to serve: http(s)://host[:port] or ws(s)://host[:port]/ws/node "
+                    + "(env: IDLECLAW_SERVER, default: " + NodeConfig.DEFAULT_SERVER + ").")
+    String server;
+
+    @Option(names = "--ollama", defaultValue = "${env:OLLAMA_HOST:-" + NodeConfig.DEFAULT_OLLAMA + "}",
+            description = "Local Ollama: http(s)://host[:port] or host:port "
+                    + "(env: OLLAMA_HOST, default: " + NodeConfig.DEFAULT_OLLAMA + ").")
+    String ollama;
+
+    @Option(names = "--max-concurrent", defaultValue = "${env:IDLECLAW_MAX_CONCURRENT:-2}",
+            description = "Requests served at once, 1..10 (env: IDLECLAW_MAX_CONCURRENT, default: 2).")
+    int maxConcurrent;
+
+    @Override
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        NodeConfig config;
+        try {
+            config = NodeConfig.of(server, ollama, maxConcurrent);
+        } catch (IllegalArgumentException e) {
+            err.println("idleclaw contribute: " + e.getMessage());
+            return EXIT_BAD_OPTION;
+        }
+        var agent = new NodeAgent(config);
+        try {
+            var inventory = agent.prepare();
+            log.info("serving {} model(s) from Ollama {} at {} to {}", inventory.models().size(),
+                    inventory.ollamaVersion(), config.ollamaUrl(), config.hubUrl());
+            stopOnSignals(agent);
+            agent.run();
+        } catch (NodeStartupException e) {
+            err.println("idleclaw contribute: " + e.getMessage());
+            return EXIT_NO_OLLAMA;
+        }
+        return EXIT_OK;
+    }
+
+    /**
+     * Ctrl+C and SIGTERM start {@link NodeAgent#stop()} so {@link #call()} returns and the process exits 0 (a
+     * plain shutdown hook would exit 130); a second signal exits at once. The hook covers other shutdowns.
+     */
+    private static void stopOnSignals(NodeAgent agent) {
+        var signals = new AtomicInteger();
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    if (signals.getAndIncrement() > 0) Runtime.getRuntime().halt(EXIT_INTERRUPTED);
+                    log.info("stopping (press Ctrl+C again to quit at once)");
+                    Thread.ofPlatform().name("node-stop").start(agent::stop);
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                log.debug("cannot handle SIG{}: {}", name, e.getMessage());
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "node-shutdown"));
+    }
+}

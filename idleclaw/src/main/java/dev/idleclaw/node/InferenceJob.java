@@ -1,0 +1,109 @@
+package dev.idleclaw.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.ollama.ChatCall;
+import dev.idleclaw.ollama.OllamaClient;
+import dev.idleclaw.ollama.OllamaException;
+import dev.idleclaw.wire.NodeMessage;
+import dev.idleclaw.wire.WireCodec;
+import dev.idleclaw.wire.WireLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One validated {@code inference_request}: probe Ollama's health, stream {@code /api/chat} and relay each line
+ * as an {@code inference_chunk}, or answer one {@code inference_error}. {@link #cancel()} (a hub
+ * {@code cancel_request}, a lost connection or the end of a drain) closes the Ollama stream and suppresses
+ * everything not yet sent. Logs ids, counts and timings only, never content.
+ */
+final class InferenceJob {
+    private static final Logger log = LoggerFactory.getLogger(InferenceJob.class);
+
+    /** Error codes of idleclaw-wire.md §4.2. */
+    static final String INVALID_REQUEST = "invalid_request";
+    static final String OLLAMA_UNAVAILABLE = "ollama_unavailable";
+    static final String OLLAMA_ERROR = "ollama_error";
+
+    private final String requestId;
+    private final ObjectNode params;
+    private final OllamaClient ollama;
+    private final HubLink link;
+    private volatile boolean cancelled;
+    private volatile ChatCall call;
+    private int chunks;
+    private long tokens;
+
+    /** {@code params} already passed {@link RequestRules}. */
+    InferenceJob(String requestId, ObjectNode params, OllamaClient ollama, HubLink link) {
+        this.requestId = requestId;
+        this.params = params;
+        this.ollama = ollama;
+        this.link = link;
+    }
+
+    /** Stops the request: closes the Ollama stream; nothing more is sent for it. Idempotent. */
+    void cancel() {
+        cancelled = true;
+        var c = call;
+        if (c != null) c.cancel();
+    }
+
+    /** Runs the request to its end (done, error or cancel) on the calling thread. */
+    void run() {
+        if (cancelled) return;
+        if (!ollama.health()) {
+            log.warn("request {} refused: Ollama at {} is not answering", requestId, ollama.baseUrl());
+            error(OLLAMA_UNAVAILABLE);
+            return;
+        }
+        long start = System.nanoTime();
+        var c = ollama.chat(params);
+        call = c;
+        if (cancelled) c.cancel();
+        log.debug("request {} started (model {}, {} messages)", requestId, params.get("model").textValue(),
+                params.get("messages").size());
+        try {
+            var outcome = c.stream(this::relay);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            if (outcome == ChatCall.Outcome.DONE) {
+                log.debug("request {} done: {} chunks, {} tokens, {} ms", requestId, chunks, tokens, ms);
+            } else {
+                log.debug("request {} cancelled after {} chunks, {} ms", requestId, chunks, ms);
+            }
+        } catch (OllamaException e) {
+            if (cancelled) {
+                log.debug("request {} cancelled after {} chunks", requestId, chunks);
+            } else if (e.unreachable()) {
+                ollama.forgetHealth();
+                log.warn("request {} failed: {}", requestId, e.getMessage());
+                error(OLLAMA_UNAVAILABLE);
+            } else {
+                log.warn("request {} failed after {} chunks: {}", requestId, chunks, e.getMessage());
+                error(OLLAMA_ERROR);
+            }
+        }
+    }
+
+    /** One Ollama line → one whitelisted chunk; oversized non-final chunks are skipped. */
+    private void relay(ObjectNode line) {
+        ObjectNode chunk = ChunkFilter.relay(line);
+        boolean done = chunk.get("done").booleanValue();
+        String frame = WireCodec.encode(new NodeMessage.InferenceChunk(requestId, chunk));
+        long bytes = HubLink.utf8Length(frame);
+        if (bytes > WireLimits.MAX_CHUNK_BYTES) {
+            if (!done) {
+                log.warn("request {}: skipped a {}-byte chunk (limit {})", requestId, bytes, WireLimits.MAX_CHUNK_BYTES);
+                return;
+            }
+            log.warn("request {}: final chunk of {} bytes sent without its message", requestId, bytes);
+            frame = WireCodec.encode(new NodeMessage.InferenceChunk(requestId, ChunkFilter.withoutPayload(chunk)));
+        }
+        if (link.send(frame, () -> !cancelled)) chunks++;
+        if (done) tokens = line.path("eval_count").asLong(0);
+    }
+
+    /** Sends {@code inference_error} with {@code code} for {@code requestId} (not after a cancel). */
+    private void error(String code) {
+        link.send(WireCodec.encode(new NodeMessage.InferenceError(requestId, code)), () -> !cancelled);
+    }
+}

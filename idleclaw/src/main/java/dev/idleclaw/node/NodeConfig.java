@@ -1,0 +1,42 @@
+package dev.idleclaw.node;
+
+import dev.idleclaw.wire.WireLimits;
+import java.net.URI;
+
+/**
+ * What {@code idleclaw contribute} needs: where the hub and the local Ollama are, how many requests to run at
+ * once, and its timings. Validated on construction; messages name the command-line option (and environment
+ * variable) to fix. {@code hubUrl} is always the final {@code ws(s)://…/ws/node} URL (see {@link NodeUrls}).
+ */
+public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings) {
+
+    /** Upstream default: two parallel generations fit on most single-GPU machines. */
+    public static final int DEFAULT_MAX_CONCURRENT = WireLimits.DEFAULT_MAX_CONCURRENT;
+    /** Hubs clamp larger claims to this anyway. */
+    public static final int MAX_CONCURRENT = WireLimits.MAX_CONCURRENT_CEILING;
+    /** The hub address IdleClaw's tools use when none is given: a hub on this machine. */
+    public static final String DEFAULT_SERVER = "http://127.0.0.1:8000";
+    /** Ollama's own default address. */
+    public static final String DEFAULT_OLLAMA = "http://localhost:11434";
+
+    public NodeConfig {
+        if (hubUrl == null) throw new IllegalArgumentException("--server (IDLECLAW_SERVER) is required");
+        hubUrl = NodeUrls.hubUrl(hubUrl.toString());
+        if (ollamaUrl == null) throw new IllegalArgumentException("--ollama (OLLAMA_HOST) is required");
+        ollamaUrl = NodeUrls.ollamaUrl(ollamaUrl.toString());
+        if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT) {
+            throw new IllegalArgumentException("--max-concurrent (IDLECLAW_MAX_CONCURRENT) must be between 1 and "
+                    + MAX_CONCURRENT + ", got " + maxConcurrent);
+        }
+        if (timings == null) timings = NodeTimings.DEFAULTS;
+    }
+
+    /** Parses option values as typed by a user (see {@link NodeUrls} for the accepted URL forms). */
+    public static NodeConfig of(String server, String ollama, int maxConcurrent) {
+        return new NodeConfig(NodeUrls.hubUrl(server), NodeUrls.ollamaUrl(ollama), maxConcurrent, NodeTimings.DEFAULTS);
+    }
+
+    public NodeConfig withTimings(NodeTimings t) {
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, t);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.idleclaw.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.json.Json;
+import dev.idleclaw.wire.WireLimits;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The node-side checks on a hub's {@code ollama_params} (idleclaw-wire.md §5): key whitelist (others dropped
+ * silently), registered model, at most 50 messages with known roles and string contents of at most 10,000
+ * characters. A valid request is reshaped for Ollama: {@code stream:true} is forced, and {@code think}/{@code tools}
+ * are dropped for models whose capabilities are known and lack them (Ollama would answer 400).
+ */
+public final class RequestRules {
+    /** Exactly the keys upstream nodes forward to Ollama. */
+    public static final List<String> ALLOWED_KEYS =
+            List.of("model", "messages", "stream", "think", "keep_alive", "options", "tools", "format");
+    /** Roles Ollama's chat accepts. */
+    public static final Set<String> ALLOWED_ROLES = Set.of("user", "assistant", "system", "tool");
+
+    /** Outcome of {@link #check}. */
+    public sealed interface Verdict {
+        /** Forward {@code params} to Ollama as they are. */
+        record Forward(ObjectNode params) implements Verdict {}
+
+        /** Answer {@code invalid_request}; {@code why} is for the log only (never content). */
+        record Reject(String why) implements Verdict {}
+    }
+
+    /** Registered model name → its Ollama capabilities (empty list = unknown). */
+    private final Map<String, List<String>> models;
+
+    public RequestRules(Map<String, List<String>> models) {
+        this.models = Map.copyOf(models);
+    }
+
+    public Verdict check(ObjectNode params) {
+        ObjectNode out = Json.object();
+        for (String key : ALLOWED_KEYS) if (params.has(key)) out.set(key, params.get(key));
+
+        JsonNode model = out.get("model");
+        if (model == null || !model.isTextual() || !models.containsKey(model.textValue())) {
+            return new Verdict.Reject("model is not one this node registered");
+        }
+        JsonNode messages = out.get("messages");
+        if (messages == null || !messages.isArray()) return new Verdict.Reject("messages is not a list");
+        if (messages.size() > WireLimits.MAX_MESSAGES) {
+            return new Verdict.Reject("more than " + WireLimits.MAX_MESSAGES + " messages");
+        }
+        for (JsonNode m : messages) {
+            if (!m.isObject()) return new Verdict.Reject("a message is not an object");
+            String role = Json.text(m, "role");
+            if (role == null || !ALLOWED_ROLES.contains(role)) return new Verdict.Reject("a message has an unknown role");
+            JsonNode content = m.get("content");
+            if (content != null && content.isTextual()) {
+                String text = content.textValue();
+                if (text.codePointCount(0, text.length()) > WireLimits.MAX_MESSAGE_CHARS) {
+                    return new Verdict.Reject("a message is longer than " + WireLimits.MAX_MESSAGE_CHARS + " characters");
+                }
+            }
+        }
+        out.put("stream", true);
+        List<String> caps = models.get(model.textValue());
+        if (!caps.isEmpty()) {
+            if (!caps.contains("thinking")) out.remove("think");
+            if (!caps.contains("tools")) out.remove("tools");
+        }
+        return new Verdict.Forward(out);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.idleclaw.node;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's {@code max_concurrent} request slots, shared by all connections. {@link #close()} starts the drain:
+ * no new slot is handed out, and {@link #awaitIdle} waits for the running ones to come back.
+ */
+final class RequestSlots {
+    private final int max;
+    private final Semaphore permits;
+    private volatile boolean closed;
+
+    RequestSlots(int max) {
+        this.max = max;
+        this.permits = new Semaphore(max);
+    }
+
+    /** A slot, unless all are taken or the node is draining. */
+    boolean tryAcquire() {
+        return !closed && permits.tryAcquire();
+    }
+
+    void release() {
+        permits.release();
+    }
+
+    int active() {
+        return max - permits.availablePermits();
+    }
+
+    /** What the heartbeat reports as {@code available}: taking work and with a free slot. */
+    boolean available() {
+        return !closed && active() < max;
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** True when every slot came back within {@code timeout}. */
+    boolean awaitIdle(Duration timeout) {
+        try {
+            if (!permits.tryAcquire(max, timeout.toMillis(), TimeUnit.MILLISECONDS)) return false;
+            permits.release(max);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.idleclaw.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idleclaw.cli.ContributeCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Exit codes and messages of {@code idleclaw contribute} that need no running hub. */
+class ContributeCommandTest {
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        var cmd = new CommandLine(new ContributeCommand());
+        cmd.setErr(new PrintWriter(err, true));
+        cmd.setOut(new PrintWriter(new StringWriter(), true));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void aBadServerAddressExitsTwoNamingTheOption() {
+        assertThat(run("--server", "ftp://hub.example")).isEqualTo(2);
+        assertThat(err.toString()).contains("--server");
+    }
+
+    @Test
+    void maxConcurrentOutOfRangeExitsTwoNamingTheOption() {
+        assertThat(run("--max-concurrent", "11")).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-concurrent");
+    }
+
+    @Test
+    void aNonNumericMaxConcurrentExitsTwo() {
+        assertThat(run("--max-concurrent", "many")).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-concurrent");
+    }
+
+    @Test
+    void anUnreachableOllamaExitsThreeWithAOneLineReason() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        assertThat(run("--server", "http://127.0.0.1:1", "--ollama", "127.0.0.1:" + port)).isEqualTo(3);
+        assertThat(err.toString().strip()).startsWith("idleclaw contribute: ").contains("ollama serve").doesNotContain("\n");
+    }
+
+    @Test
+    void anOllamaWithoutModelsExitsThree() {
+        try (var empty = FakeOllama.start()) {
+            assertThat(run("--ollama", empty.baseUrl())).isEqualTo(3);
+            assertThat(err.toString()).contains("ollama pull");
+        }
+    }
+
+    @Test
+    void helpDescribesEveryOptionWithItsEnvironmentVariableAndDefault() {
+        var out = new StringWriter();
+        var cmd = new CommandLine(new ContributeCommand());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setUsageHelpWidth(200);
+        assertThat(cmd.execute("--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains("(env: IDLECLAW_SERVER, default: http://127.0.0.1:8000)")
+                .contains("(env: OLLAMA_HOST, default: http://localhost:11434)")
+                .contains("(env: IDLECLAW_MAX_CONCURRENT, default: 2)");
+    }
+}

@@ -1,0 +1,103 @@
+package dev.idleclaw.node;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A hand-rolled hub for failure modes a real WebSocket server will not produce: {@link Mode#RATE_LIMITED}
+ * answers every upgrade with HTTP 429; {@link Mode#SILENT} completes the handshake, says {@code registered},
+ * and then never sends another byte (not even a pong), like a half-dead connection.
+ */
+final class RawHub implements AutoCloseable {
+    enum Mode { RATE_LIMITED, SILENT }
+
+    private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    private final Mode mode;
+    private final ServerSocket server;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    RawHub(Mode mode) throws IOException {
+        this.mode = mode;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(this::acceptLoop);
+    }
+
+    String httpUrl() {
+        return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                sockets.add(s);
+                connections.incrementAndGet();
+                Thread.ofVirtual().start(() -> serve(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            String key = null;
+            for (String line : headers(in)) {
+                if (line.toLowerCase().startsWith("sec-websocket-key:")) key = line.substring(18).strip();
+            }
+            if (mode == Mode.RATE_LIMITED) {
+                byte[] body = "{\"detail\": \"Too many requests\"}".getBytes(StandardCharsets.UTF_8);
+                out.write(("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 12\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                return;
+            }
+            String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest((key + WS_GUID).getBytes(StandardCharsets.US_ASCII)));
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] registered = "{\"type\":\"registered\",\"node_id\":\"silent\"}".getBytes(StandardCharsets.UTF_8);
+            out.write(new byte[] {(byte) 0x81, (byte) registered.length});
+            out.write(registered);
+            out.flush();
+            in.transferTo(OutputStream.nullOutputStream()); // read and ignore everything, answer nothing
+        } catch (Exception e) {
+            // the node went away: fine
+        }
+    }
+
+    private static List<String> headers(InputStream in) throws IOException {
+        var sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            sb.append((char) c);
+            if (sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) break;
+        }
+        return List.of(sb.toString().split("\r\n"));
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : sockets) s.close();
+    }
+}
