@@ -1,0 +1,64 @@
+package dev.idleclaw.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.idleclaw.hub.Hub;
+import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.node.NodeAgent;
+import dev.idleclaw.node.NodeConfig;
+import dev.idleclaw.node.NodeTimings;
+import dev.idleclaw.testkit.StandInOllama;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A hub plus in-process node agents, each in front of its own stand-in Ollama. */
+final class Network implements AutoCloseable {
+    final Path dataDir;
+    Hub hub;
+    final List<NodeAgent> nodes = new ArrayList<>();
+    final List<Thread> nodeThreads = new ArrayList<>();
+
+    Network() throws Exception {
+        dataDir = Files.createTempDirectory("idleclaw-e2e");
+        startHub(0);
+    }
+
+    void startHub(int port) {
+        hub = Hub.start(HubConfig.builder(dataDir).apply(c -> {
+            c.port = port;
+            c.queueTimeout = Duration.ofSeconds(3);
+            c.drainTimeout = Duration.ofSeconds(2);
+        }).build());
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + hub.port();
+    }
+
+    /** Starts a node agent for {@code ollama} and waits until the hub lists it. */
+    NodeAgent addNode(StandInOllama ollama) {
+        int before = hub.registry().registered().size();
+        var timings = NodeTimings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .withHealthCache(Duration.ofMillis(100)).withDrain(Duration.ofSeconds(2));
+        var agent = new NodeAgent(NodeConfig.of(url(), ollama.baseUrl(), 2).withTimings(timings));
+        nodes.add(agent);
+        nodeThreads.add(Thread.ofVirtual().name("node-" + nodes.size()).start(() -> {
+            try {
+                agent.run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.registry().registered().size() > before);
+        return agent;
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(NodeAgent::stop);
+        if (hub != null) hub.close();
+    }
+}
