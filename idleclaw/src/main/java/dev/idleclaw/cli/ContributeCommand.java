@@ -3,9 +3,7 @@ package dev.idleclaw.cli;
 import dev.idleclaw.node.NodeAgent;
 import dev.idleclaw.node.NodeConfig;
 import dev.idleclaw.node.NodeStartupException;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,8 +25,6 @@ public final class ContributeCommand implements Callable<Integer> {
     public static final int EXIT_BAD_OPTION = 2;
     /** Nothing to serve: Ollama is down or has no models. */
     public static final int EXIT_NO_OLLAMA = 3;
-    /** Conventional status for "killed by SIGINT", used when a second Ctrl+C skips the drain. */
-    private static final int EXIT_INTERRUPTED = 130;
 
     @Spec
     CommandSpec spec;
@@ -62,32 +58,12 @@ public final class ContributeCommand implements Callable<Integer> {
             var inventory = agent.prepare();
             log.info("serving {} model(s) from Ollama {} at {} to {}", inventory.models().size(),
                     inventory.ollamaVersion(), config.ollamaUrl(), config.hubUrl());
-            stopOnSignals(agent);
+            Signals.onStop("node", agent::stop);
             agent.run();
         } catch (NodeStartupException e) {
             err.println("idleclaw contribute: " + e.getMessage());
             return EXIT_NO_OLLAMA;
         }
         return EXIT_OK;
-    }
-
-    /**
-     * Ctrl+C and SIGTERM start {@link NodeAgent#stop()} so {@link #call()} returns and the process exits 0 (a
-     * plain shutdown hook would exit 130); a second signal exits at once. The hook covers other shutdowns.
-     */
-    private static void stopOnSignals(NodeAgent agent) {
-        var signals = new AtomicInteger();
-        for (String name : List.of("INT", "TERM")) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-                    if (signals.getAndIncrement() > 0) Runtime.getRuntime().halt(EXIT_INTERRUPTED);
-                    log.info("stopping (press Ctrl+C again to quit at once)");
-                    Thread.ofPlatform().name("node-stop").start(agent::stop);
-                });
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                log.debug("cannot handle SIG{}: {}", name, e.getMessage());
-            }
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "node-shutdown"));
     }
 }

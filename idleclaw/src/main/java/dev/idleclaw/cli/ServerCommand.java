@@ -103,10 +103,10 @@ final class ServerCommand implements Callable<Integer> {
             return 1;
         }
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Signals.onStop("hub", () -> {
             hub.close();
             stopped.countDown();
-        }, "hub-shutdown"));
+        });
         stopped.await();
         return 0;
     }

@@ -53,6 +53,11 @@ public final class Hub implements AutoCloseable {
         timers.scheduleAtFixedRate(nodeSocket::pingAll, config.pingInterval().toMillis(), config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(nodeSocket::evictSilent, config.evictionScan().toMillis(), config.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(stats::save, config.statsSaveInterval().toMillis(), config.statsSaveInterval().toMillis(), TimeUnit.MILLISECONDS);
+        if (!config.probeInterval().isZero()) {
+            var prober = new Prober(registry, scheduler);
+            long every = config.probeInterval().toMillis();
+            timers.scheduleAtFixedRate(() -> Thread.ofVirtual().name("probe").start(prober::probeRandomNode), every, every, TimeUnit.MILLISECONDS);
+        }
         timers.scheduleAtFixedRate(() -> limiter.sweep(System.nanoTime()), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 

@@ -16,6 +16,7 @@ public record HubConfig(
         int queueCapacity, Duration queueTimeout, Duration registrationTimeout, Duration heartbeatTimeout,
         Duration evictionScan, Duration pingInterval, Duration pongTimeout, Duration chunkTimeout,
         Duration responseTimeout, Duration keepAliveInterval, Duration drainTimeout, Duration statsSaveInterval,
+        Duration probeInterval,
         int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
@@ -48,6 +49,8 @@ public record HubConfig(
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** Upstream persists its counters every minute. */
     public static final Duration DEFAULT_STATS_SAVE = Duration.ofSeconds(60);
+    /** Upstream probes one random node every five minutes; zero turns probing off. */
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(300);
     /** Upstream caps an IdleClaw-dialect answer at 4,096 characters of content. */
     public static final int DEFAULT_MAX_RESPONSE_CHARS = 4_096;
     /** Chunks buffered per request between the node link and a consumer; overflow means the consumer stalled. */
@@ -71,7 +74,7 @@ public record HubConfig(
         require(maxResponseChars > 0, "--max-response-chars must be positive, got " + maxResponseChars);
         require(relayBufferChunks > 0, "relay buffer must be positive");
         for (var d : List.of(queueTimeout, registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout,
-                chunkTimeout, responseTimeout, keepAliveInterval, drainTimeout, statsSaveInterval)) {
+                chunkTimeout, responseTimeout, keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval)) {
             require(d != null && !d.isNegative(), "timeouts must be zero or positive");
         }
         require(!chunkTimeout.isZero(), "--chunk-timeout must be positive");
@@ -112,7 +115,7 @@ public record HubConfig(
         public Duration pingInterval = DEFAULT_PING_INTERVAL, pongTimeout = DEFAULT_PONG_TIMEOUT;
         public Duration chunkTimeout = DEFAULT_CHUNK_TIMEOUT, responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
         public Duration keepAliveInterval = DEFAULT_KEEP_ALIVE, drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        public Duration statsSaveInterval = DEFAULT_STATS_SAVE;
+        public Duration statsSaveInterval = DEFAULT_STATS_SAVE, probeInterval = DEFAULT_PROBE_INTERVAL;
         public int maxResponseChars = DEFAULT_MAX_RESPONSE_CHARS, relayBufferChunks = DEFAULT_RELAY_BUFFER;
         public List<String> contentDenyPatterns = List.of();
 
@@ -129,7 +132,7 @@ public record HubConfig(
             return new HubConfig(host, port, dataDir, adminToken, corsOrigins, trustedProxies, chatRpm, wsRpm,
                     defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
-                    keepAliveInterval, drainTimeout, statsSaveInterval, maxResponseChars, relayBufferChunks,
+                    keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
                     contentDenyPatterns);
         }
     }

@@ -94,16 +94,44 @@ public final class Scheduler {
         }
     }
 
+    /** Takes a slot on exactly {@code link} if it has one free right now (probes never wait or queue). */
+    boolean tryAcquire(NodeLink link) {
+        lock.lock();
+        try {
+            var reg = link.registration();
+            if (closed || reg == null || link.isClosed() || link.active >= reg.maxConcurrent()) return false;
+            link.active++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Gives the slot back; {@code failed} lowers the node's reputation. */
     public void release(NodeLink link, boolean failed) {
         lock.lock();
         try {
             link.active--;
-            if (failed) link.reputation = Math.clamp(link.reputation - FAILURE_PENALTY, 0.0, 1.0);
+            if (failed) adjust(link, -FAILURE_PENALTY);
         } finally {
             lock.unlock();
         }
         dispatch();
+    }
+
+    /** Changes a node's reputation by {@code delta}, clamped to [0, 1]. */
+    void adjustReputation(NodeLink link, double delta) {
+        lock.lock();
+        try {
+            adjust(link, delta);
+        } finally {
+            lock.unlock();
+        }
+        dispatch();
+    }
+
+    private static void adjust(NodeLink link, double delta) {
+        link.reputation = Math.clamp(link.reputation + delta, 0.0, 1.0);
     }
 
     /** Hands free slots to waiters, oldest first. */
