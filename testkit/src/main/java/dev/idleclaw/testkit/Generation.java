@@ -1,0 +1,109 @@
+package dev.idleclaw.testkit;
+
+import dev.idleclaw.testkit.Chunks.Metrics;
+import dev.idleclaw.testkit.Chunks.Piece;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plays one {@link Behaviour} for one validated request: streamed NDJSON or a single object, or a failure. */
+final class Generation {
+    /** Simulated load time of an already-loaded model (1 ms), so load_duration is never 0. */
+    private static final long LOAD_NANOS = 1_000_000;
+    /** Simulated prompt evaluation speed (0.1 ms per prompt token). */
+    private static final long PROMPT_NANOS_PER_TOKEN = 100_000;
+    /** Characters per prompt token for the default prompt_eval_count (the usual rule of thumb). */
+    private static final int CHARS_PER_TOKEN = 4;
+
+    private enum Kind { HANG, ERROR, DROP }
+
+    /** The failure that replaces the rest of the reply after {@code after} chunks. */
+    private record Failure(Kind kind, int after) {}
+
+    private final Exchange exchange;
+    private final InferenceRequest request;
+    private final Behaviour behaviour;
+    private final Chunks chunks;
+    private final long start = System.nanoTime();
+
+    Generation(Exchange exchange, InferenceRequest request, Behaviour behaviour) {
+        this.exchange = exchange;
+        this.request = request;
+        this.behaviour = behaviour;
+        this.chunks = new Chunks(request, behaviour.legacyToolShape());
+    }
+
+    void run() {
+        var toolMode = request.hasTools() && !behaviour.toolCalls().isEmpty();
+        var pieces = new ArrayList<Piece>();
+        if (request.think()) behaviour.thinking().forEach(t -> pieces.add(Piece.thinking(t)));
+        var limit = request.numPredict() != null && request.numPredict() > 0 ? request.numPredict() : Integer.MAX_VALUE;
+        var reason = "stop";
+        if (toolMode) {
+            pieces.add(Piece.tools(behaviour.toolCalls()));
+        } else {
+            var tokens = behaviour.tokens();
+            if (tokens.size() >= limit) reason = "length";
+            tokens.stream().limit(limit).forEach(t -> pieces.add(Piece.content(t)));
+        }
+        var failure = failure(pieces.size());
+        if (request.stream()) stream(pieces, reason, failure);
+        else single(pieces, reason, failure);
+    }
+
+    private void stream(List<Piece> pieces, String reason, Failure failure) {
+        var sent = failure == null ? pieces.size() : failure.after();
+        if (failure != null && sent == 0 && failure.kind() != Kind.HANG) {
+            fail(failure.kind()); // nothing written yet: a real status, or a bare close
+            return;
+        }
+        exchange.startStream();
+        for (int i = 0; i < sent; i++) {
+            exchange.pause(behaviour.delayPerToken());
+            exchange.writeLine(chunks.piece(pieces.get(i)));
+        }
+        if (failure == null) exchange.writeLine(chunks.done(reason, metrics(pieces)));
+        else if (failure.kind() == Kind.ERROR) exchange.writeLine(Wire.error(behaviour.errorMessage()));
+        else fail(failure.kind());
+    }
+
+    private void single(List<Piece> pieces, String reason, Failure failure) {
+        var generated = failure == null ? pieces.size() : failure.after();
+        for (int i = 0; i < generated; i++) exchange.pause(behaviour.delayPerToken());
+        if (failure == null) exchange.json(200, chunks.aggregate(pieces, reason, metrics(pieces)));
+        else fail(failure.kind());
+    }
+
+    /** A failure with nothing or only chunks written so far: Ollama's non-streamed errors are 500s. */
+    private void fail(Kind kind) {
+        switch (kind) {
+            case HANG -> exchange.awaitClientClose();
+            case ERROR -> exchange.json(500, Wire.error(behaviour.errorMessage()));
+            case DROP -> exchange.drop();
+        }
+    }
+
+    private Failure failure(int chunkCount) {
+        Failure first = null;
+        for (var candidate : List.of(
+                new Failure(Kind.HANG, orMax(behaviour.hangAfter())),
+                new Failure(Kind.ERROR, orMax(behaviour.errorAfter())),
+                new Failure(Kind.DROP, orMax(behaviour.dropAfter())))) {
+            if (candidate.after() != Integer.MAX_VALUE && (first == null || candidate.after() < first.after())) {
+                first = candidate;
+            }
+        }
+        return first == null ? null : new Failure(first.kind(), Math.min(first.after(), chunkCount));
+    }
+
+    private static int orMax(Integer value) { return value == null ? Integer.MAX_VALUE : value; }
+
+    private Metrics metrics(List<Piece> pieces) {
+        var generated = pieces.stream().mapToInt(p -> Math.max(1, p.toolCalls().size())).sum();
+        var evalCount = behaviour.evalCount() != null ? behaviour.evalCount() : generated;
+        var promptCount = behaviour.promptEvalCount() != null ? behaviour.promptEvalCount()
+                : Math.max(1, (request.inputChars() + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
+        var eval = Math.max(1, System.nanoTime() - start);
+        var promptEval = promptCount * PROMPT_NANOS_PER_TOKEN;
+        return new Metrics(LOAD_NANOS + promptEval + eval, LOAD_NANOS, promptCount, promptEval, evalCount, eval);
+    }
+}

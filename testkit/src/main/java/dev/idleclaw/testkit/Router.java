@@ -1,0 +1,124 @@
+package dev.idleclaw.testkit;
+
+import dev.idleclaw.testkit.Wire.BadRequest;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Records every request, then answers it like Ollama's router: the routes of the spec, 404 and 405 in plain text. */
+final class Router {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    private static final Map<String, Set<String>> ROUTES = Map.of(
+            "/", Set.of("GET", "HEAD"),
+            "/api/version", Set.of("GET", "HEAD"),
+            "/api/tags", Set.of("GET", "HEAD"),
+            "/api/ps", Set.of("GET"),
+            "/api/show", Set.of("POST"),
+            "/api/chat", Set.of("POST"),
+            "/api/generate", Set.of("POST"));
+    /** Gin's default 404/405 replies: {@code text/plain} without a charset. */
+    private static final String GIN_TEXT = "text/plain";
+
+    private final StandInOllama server;
+
+    Router(StandInOllama server) {
+        this.server = server;
+    }
+
+    void handle(Context ctx) {
+        var body = ctx.bodyAsBytes();
+        var recorded = new RecordedRequest(ctx.method().name(), ctx.path(), headers(ctx.req()),
+                new String(body, StandardCharsets.UTF_8), new CompletableFuture<>(), new CompletableFuture<>());
+        server.requestLog().add(recorded);
+        var exchange = new Exchange(ctx, body, recorded, server::stopping);
+        try {
+            try {
+                route(exchange);
+            } catch (BadRequest e) {
+                exchange.json(e.status, Wire.error(e.getMessage()));
+            }
+        } catch (Exchange.Gone e) {
+            LOG.debug("{} {}: {}", recorded.method(), recorded.path(), e.byClient ? "client closed" : "stopping");
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", recorded.method(), recorded.path(), e);
+            if (exchange.committed()) exchange.drop();
+            else exchange.json(500, Wire.error(String.valueOf(e.getMessage())));
+        } finally {
+            recorded.finished().complete(null);
+        }
+    }
+
+    private void route(Exchange exchange) throws BadRequest {
+        var methods = ROUTES.get(exchange.path());
+        if (methods == null) {
+            exchange.send(404, GIN_TEXT, "404 page not found".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (!methods.contains(exchange.method())) {
+            exchange.send(405, GIN_TEXT, "405 method not allowed".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        switch (exchange.path()) {
+            case "/" -> exchange.send(200, Wire.TEXT, "Ollama is running".getBytes(StandardCharsets.UTF_8));
+            case "/api/version" -> exchange.json(200, Wire.object().put("version", server.currentVersion()));
+            case "/api/tags" -> exchange.json(200, ModelRoutes.tags(server.models()));
+            case "/api/ps" -> exchange.json(200, ModelRoutes.ps(server.models()));
+            case "/api/show" -> exchange.json(200, ModelRoutes.show(exchange.body(), server::find));
+            case "/api/chat" -> inference(exchange, true);
+            case "/api/generate" -> inference(exchange, false);
+            default -> throw new IllegalStateException("route without handler: " + exchange.path());
+        }
+    }
+
+    /** Validation in Ollama's order, then load/unload, then the model's {@link Behaviour}. */
+    private void inference(Exchange exchange, boolean chat) throws BadRequest {
+        var request = InferenceRequest.parse(chat, exchange.body());
+        var model = server.find(request.model());
+        if (model == null) throw new BadRequest(404, "model '" + request.model() + "' not found");
+        if (!model.can("completion")) {
+            throw new BadRequest(400, "\"" + request.model() + "\" does not support " + (chat ? "chat" : "generate"));
+        }
+        if (request.hasTools() && !model.can("tools")) {
+            throw new BadRequest(400, registryName(model.name()) + " does not support tools");
+        }
+        if (request.think() && !model.can("thinking")) {
+            throw new BadRequest(400, "\"" + request.model() + "\" does not support thinking");
+        }
+        var behaviour = server.behaviourFor(model.name());
+        var early = behaviour.preStreamError();
+        if (early != null) throw new BadRequest(early.status(), early.message());
+        if (!request.hasInput()) {
+            exchange.json(200, Chunks.loaded(request));
+            return;
+        }
+        server.streams().incrementAndGet();
+        try {
+            new Generation(exchange, request, behaviour).run();
+        } finally {
+            server.streams().decrementAndGet();
+        }
+    }
+
+    /** {@code llama3.2:latest} → {@code registry.ollama.ai/library/llama3.2:latest}, as in Ollama's tools error. */
+    private static String registryName(String name) {
+        var slashes = name.chars().filter(c -> c == '/').count();
+        return slashes == 0 ? "registry.ollama.ai/library/" + name
+                : slashes == 1 ? "registry.ollama.ai/" + name : name;
+    }
+
+    private static Map<String, List<String>> headers(HttpServletRequest request) {
+        var headers = new LinkedHashMap<String, List<String>>();
+        for (var name : Collections.list(request.getHeaderNames())) {
+            headers.put(name, Collections.list(request.getHeaders(name)));
+        }
+        return headers;
+    }
+}
