@@ -43,13 +43,13 @@ public final class Hub implements AutoCloseable {
         this.scheduler = new Scheduler(registry, config.queueCapacity());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
         var clientIp = new ClientIp(config.trustedProxies());
-        this.nodeSocket = new NodeSocket(config, registry, clientIp, timers, stats);
+        this.nodeSocket = new NodeSocket(config, registry, timers, stats);
         this.info = new HubInfo(registry, stats);
         var relay = new ChatRelay(config, scheduler, stats);
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
         var routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
                 new IdleClawChat(config, relay));
-        this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::configure));
+        this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
         timers.scheduleAtFixedRate(nodeSocket::pingAll, config.pingInterval().toMillis(), config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(nodeSocket::evictSilent, config.evictionScan().toMillis(), config.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(stats::save, config.statsSaveInterval().toMillis(), config.statsSaveInterval().toMillis(), TimeUnit.MILLISECONDS);

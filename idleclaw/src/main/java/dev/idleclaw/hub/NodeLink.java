@@ -32,6 +32,7 @@ public final class NodeLink {
     private final ConcurrentHashMap<String, RelayStream> inflight = new ConcurrentHashMap<>();
     private volatile NodeMessage.Register registration;
     private volatile long lastHeartbeatNanos = System.nanoTime();
+    private volatile long lastSeenNanos = System.nanoTime();
     private volatile boolean available = true;
     private volatile boolean closed;
 
@@ -89,6 +90,19 @@ public final class NodeLink {
     void heartbeat(Boolean availableFlag) {
         lastHeartbeatNanos = System.nanoTime();
         if (availableFlag != null) available = availableFlag;
+    }
+
+    /** Any frame from the node (message or pong) proves the connection alive. */
+    void seen() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    Session session() {
+        return session;
     }
 
     long lastHeartbeatNanos() {

@@ -1,12 +1,8 @@
 package dev.idleclaw.hub;
 
-import dev.idleclaw.hub.web.ClientIp;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireCodec;
 import dev.idleclaw.wire.WireException;
-import io.javalin.websocket.WsConfig;
-import io.javalin.websocket.WsContext;
-import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,26 +21,21 @@ final class NodeSocket {
 
     private final HubConfig config;
     private final NodeRegistry registry;
-    private final ClientIp clientIp;
     private final ScheduledExecutorService timers;
     private final HubStats metrics;
     private final ConcurrentHashMap<Session, NodeLink> links = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<NodeLink, ScheduledFuture<?>> registrationDeadlines = new ConcurrentHashMap<>();
 
-    NodeSocket(HubConfig config, NodeRegistry registry, ClientIp clientIp, ScheduledExecutorService timers, HubStats metrics) {
+    NodeSocket(HubConfig config, NodeRegistry registry, ScheduledExecutorService timers, HubStats metrics) {
         this.config = config;
         this.registry = registry;
-        this.clientIp = clientIp;
         this.timers = timers;
         this.metrics = metrics;
     }
 
-    void configure(WsConfig ws) {
-        ws.onConnect(this::connected);
-        ws.onMessage(ctx -> message(ctx, ctx.message()));
-        ws.onBinaryMessage(ctx -> violation(link(ctx), new WireException(WireException.UNSUPPORTED, "binary frames are not supported")));
-        ws.onClose(ctx -> closed(ctx.session, ctx.status(), ctx.reason()));
-        ws.onError(ctx -> log.debug("node socket error: {}", String.valueOf(ctx.error())));
+    /** A Jetty endpoint for one node connection from {@code ip}; Jetty calls it on its own threads. */
+    Object endpoint(String ip) {
+        return new NodeEndpoint(this, ip);
     }
 
     /** Every open connection, registered or not. */
@@ -52,23 +43,18 @@ final class NodeSocket {
         return links.values();
     }
 
-    private void connected(WsContext ctx) {
-        String peer = ctx.session.getRemoteSocketAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
-        NodeLink link = new NodeLink(ctx.session, clientIp.resolve(peer, ctx.header("X-Forwarded-For")));
-        ctx.session.setIdleTimeout(config.pingInterval().plus(config.pongTimeout()));
-        links.put(ctx.session, link);
+    /** A connection opened: start its registration deadline. */
+    NodeLink opened(Session session, String ip) {
+        NodeLink link = new NodeLink(session, ip);
+        links.put(session, link);
         registrationDeadlines.put(link, timers.schedule(() -> {
             if (link.registration() == null) violation(link, new WireException(WireException.POLICY, "registration timeout"));
         }, config.registrationTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        return link;
     }
 
-    private NodeLink link(WsContext ctx) {
-        return links.get(ctx.session);
-    }
-
-    private void message(WsContext ctx, String text) {
-        NodeLink link = link(ctx);
-        if (link == null || link.isClosed()) return;
+    void message(NodeLink link, String text) {
+        if (link.isClosed()) return;
         try {
             NodeMessage m = WireCodec.decodeNode(text);
             if (link.registration() == null) {
@@ -104,16 +90,15 @@ final class NodeSocket {
         link.send(new dev.idleclaw.wire.HubMessage.Registered(r.nodeId()));
     }
 
-    private void violation(NodeLink link, WireException e) {
+    void violation(NodeLink link, WireException e) {
         if (link == null) return;
         metrics.linkError();
         log.info("closing {}: {} ({})", link, e.reason(), e.closeCode());
         link.close(e.closeCode(), e.reason());
     }
 
-    private void closed(Session session, int code, String reason) {
-        NodeLink link = links.remove(session);
-        if (link == null) return;
+    void closed(NodeLink link, int code, String reason) {
+        if (links.remove(link.session()) == null) return;
         var deadline = registrationDeadlines.remove(link);
         if (deadline != null) deadline.cancel(false);
         if (link.registration() != null) log.info("{} disconnected ({} {})", link, code, reason == null ? "" : reason);
@@ -121,9 +106,21 @@ final class NodeSocket {
         registry.remove(link);
     }
 
-    /** Pings every connection; Jetty's idle timeout closes those that stay silent past the pong deadline. */
+    /**
+     * Closes connections that have sent nothing (no pong, no message) for a ping interval plus the pong deadline,
+     * then pings the rest.
+     */
     void pingAll() {
-        links.values().forEach(NodeLink::ping);
+        long limit = config.pingInterval().plus(config.pongTimeout()).toNanos();
+        long now = System.nanoTime();
+        for (NodeLink l : links.values()) {
+            if (now - l.lastSeenNanos() > limit) {
+                log.info("closing {}: no pong within {} ms", l, config.pongTimeout().toMillis());
+                l.close(1011, "ping timeout");
+            } else {
+                l.ping();
+            }
+        }
     }
 
     /** Closes registered nodes whose last heartbeat is older than the heartbeat timeout. */

@@ -131,7 +131,8 @@ public final class Scheduler {
     }
 
     private static void adjust(NodeLink link, double delta) {
-        link.reputation = Math.clamp(link.reputation + delta, 0.0, 1.0);
+        // Rounded so that exact steps add up: 0.5 - 10 × 0.05 is 6.9e-17 in doubles, which would still be routable.
+        link.reputation = Math.clamp(Math.round((link.reputation + delta) * 1e6) / 1e6, 0.0, 1.0);
     }
 
     /** Hands free slots to waiters, oldest first. */

@@ -59,14 +59,35 @@ public final class ClientIp {
     static byte[] literal(String s) {
         if (s == null || s.isEmpty()) return null;
         String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
-        boolean v4 = t.chars().allMatch(c -> c == '.' || Character.isDigit(c)) && t.chars().filter(c -> c == '.').count() == 3;
-        boolean v6 = t.indexOf(':') >= 0 && t.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
-        if (!v4 && !v6) return null;
+        if (t.isEmpty()) return null;
+        // IPv4 is parsed here: the JDK sends out-of-range forms such as 1.2.3.999 to the resolver.
+        if (t.indexOf(':') < 0) return ipv4(t);
+        // The JDK parses a string with ':' as an IPv6 literal without a lookup only if it starts with ':' or a hex digit.
+        boolean v6 = (t.charAt(0) == ':' || hex(t.charAt(0))) && t.chars().allMatch(c -> c == ':' || c == '.' || hex(c));
+        if (!v6) return null;
         try {
             return InetAddress.getByName(t).getAddress();
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    private static boolean hex(int c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    private static byte[] ipv4(String t) {
+        String[] parts = t.split("\\.", -1);
+        if (parts.length != 4) return null;
+        byte[] out = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
+            int v = Integer.parseInt(p);
+            if (v > 255) return null;
+            out[i] = (byte) v;
+        }
+        return out;
     }
 
     /** An address block. */

@@ -10,11 +10,13 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
-import io.javalin.websocket.WsConfig;
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
+import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,33 +55,69 @@ public final class HubRoutes {
         this.adminDigest = config.adminToken().isEmpty() ? null : sha256(config.adminToken());
     }
 
-    public void install(JavalinConfig cfg, Consumer<WsConfig> nodeSocket) {
+    /** Installs the routes; {@code nodeEndpoint} makes the WebSocket endpoint for a node connecting from an address. */
+    public void install(JavalinConfig cfg, Function<String, Object> nodeEndpoint) {
         cfg.startup.showJavalinBanner = false;
         cfg.concurrency.useVirtualThreads = true;
         cfg.http.compressionStrategy = CompressionStrategy.NONE;
         cfg.http.maxRequestSize = MAX_BODY_BYTES;
-        cfg.jetty.modifyWebSocketServletFactory(f -> {
-            f.setMaxTextMessageSize(MAX_NODE_MESSAGE_BYTES);
-            f.setMaxBinaryMessageSize(MAX_NODE_MESSAGE_BYTES);
-            f.setIdleTimeout(config.pingInterval().plus(config.pongTimeout()));
-            f.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
+        cfg.http.prefer405over404 = true; // a known path with the wrong method is 405, as in IdleClaw (Starlette)
+        // Jetty's per-connection header cache matches values case-insensitively by default, so after one good
+        // "Authorization: Bearer <token>" a case-variant of the token would pass on the same connection.
+        cfg.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
+        // /ws/node is served by Jetty's own WebSocket layer (ahead of Javalin's servlet) so pongs reach us.
+        cfg.jetty.modifyServletContextHandler(context -> {
+            context.setErrorHandler(new JsonErrorHandler());
+            JettyWebSocketServletContainerInitializer.configure(context, (servlet, ws) -> {
+                ws.setMaxTextMessageSize(MAX_NODE_MESSAGE_BYTES);
+                ws.setMaxBinaryMessageSize(MAX_NODE_MESSAGE_BYTES);
+                ws.setIdleTimeout(backstopIdleTimeout());
+                ws.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
+                ws.addMapping("/ws/node", (req, res) -> upgradeNode(req, res, nodeEndpoint));
+            });
         });
         var r = cfg.routes;
         r.before(this::corsAndLimits);
-        r.wsBeforeUpgrade("/ws/node", this::corsAndLimits);
         r.get("/health", ctx -> json(ctx, hub.info().health()));
         r.get("/api/models", ctx -> json(ctx, hub.info().models()));
         r.get("/metrics", ctx -> json(ctx, hub.info().metrics()));
         r.get("/admin/nodes", this::adminNodes);
         r.post("/api/chat", this::chat);
-        r.ws("/ws/node", nodeSocket);
-        r.exception(HttpResponseException.class, (e, ctx) -> detail(ctx, e.getStatus(), e.getMessage()));
+        // Javalin's own 404/405 messages name the endpoint; IdleClaw (Starlette) answers with the bare reason.
+        r.exception(HttpResponseException.class, (e, ctx) -> detail(ctx, e.getStatus(), switch (e.getStatus()) {
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            default -> e.getMessage();
+        }));
         r.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             detail(ctx, 500, "Internal Server Error");
         });
         r.error(404, ctx -> { if (ctx.result() == null) detail(ctx, 404, "Not Found"); });
         r.error(405, ctx -> { if (ctx.result() == null) detail(ctx, 405, "Method Not Allowed"); });
+    }
+
+    /**
+     * Jetty's own idle limit, only a backstop: our pings reset it, and heartbeat eviction and the pong deadline
+     * act well before it.
+     */
+    private java.time.Duration backstopIdleTimeout() {
+        var ours = config.heartbeatTimeout().plus(config.evictionScan());
+        var ping = config.pingInterval().plus(config.pongTimeout());
+        return (ours.compareTo(ping) > 0 ? ours : ping).multipliedBy(2);
+    }
+
+    /** Rate-limits a node's upgrade (429 + {@code Retry-After}) or hands the connection to the node endpoint. */
+    private Object upgradeNode(JettyServerUpgradeRequest req, JettyServerUpgradeResponse res, Function<String, Object> endpoint)
+            throws java.io.IOException {
+        String client = clientIp.resolve(req.getHttpServletRequest().getRemoteAddr(), req.getHeader("X-Forwarded-For"));
+        long wait = limiter.take(RateLimiter.Kind.WS, client);
+        if (wait > 0) {
+            res.setHeader("Retry-After", Long.toString(wait));
+            res.sendError(429, "Too many requests");
+            return null;
+        }
+        return endpoint.apply(client);
     }
 
     private String client(Context ctx) {
@@ -111,6 +149,21 @@ public final class HubRoutes {
         long wait = limiter.take(kind, client(ctx));
         if (wait > 0) {
             ctx.header("Retry-After", Long.toString(wait));
+            if (kind == RateLimiter.Kind.WS) {
+                // Javalin does not write handler results on the upgrade path: send the body here, skip the upgrade.
+                byte[] body = Json.write(Json.object().put("detail", "Too many requests")).getBytes(StandardCharsets.UTF_8);
+                var res = ctx.res();
+                res.setStatus(429);
+                res.setContentType("application/json");
+                res.setContentLength(body.length);
+                try {
+                    res.getOutputStream().write(body);
+                } catch (java.io.IOException e) {
+                    log.debug("client left before its 429: {}", e.toString());
+                }
+                ctx.skipRemainingHandlers();
+                return;
+            }
             throw new HttpResponseException(429, "Too many requests");
         }
     }
