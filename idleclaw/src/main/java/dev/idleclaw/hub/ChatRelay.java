@@ -36,7 +36,12 @@ public final class ChatRelay {
 
     private enum Outcome { DONE, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED }
 
-    private record Result(Outcome outcome, ChatSink.Failure failure) {}
+    private record Result(Outcome outcome, ChatSink.Failure failure) {
+        /** Failed because of the node; an overflow is the consumer reading too slowly (no penalty, no failover). */
+        boolean nodeFault() {
+            return outcome == Outcome.FAILED && failure != ChatSink.Failure.OVERFLOW;
+        }
+    }
 
     public void run(Job job, ChatSink sink) throws IOException, InterruptedException {
         long startNanos = System.nanoTime();
@@ -68,10 +73,10 @@ public final class ChatRelay {
                     result = new Result(Outcome.CONSUMER_GONE, null);
                 } finally {
                     link.untrack(stream);
-                    link.send(new HubMessage.CancelRequest(stream.requestId()));
-                    scheduler.release(link, result != null && result.outcome == Outcome.FAILED);
+                    stream.cancel();
+                    scheduler.release(link, result != null && result.nodeFault());
                 }
-                if (result.outcome != Outcome.FAILED || sink.hasOutput() || attempt >= MAX_ATTEMPTS) break;
+                if (!result.nodeFault() || sink.hasOutput() || attempt >= MAX_ATTEMPTS) break;
                 long left = answerDeadline - System.nanoTime();
                 log.info("{} failed before output ({}); trying another node", link, result.failure);
                 try {

@@ -23,6 +23,8 @@ public final class Hub implements AutoCloseable {
     private static final long SWEEP_SECONDS = 300;
     /** Poll period while draining in-flight answers at shutdown. */
     private static final long DRAIN_POLL_MILLIS = 50;
+    /** After the drain timeout and the nodes' close, how long cut-off answers get to write their ending. */
+    private static final long FINISH_MILLIS = 1000;
 
     private final HubConfig config;
     private final HubStats stats;
@@ -102,20 +104,27 @@ public final class Hub implements AutoCloseable {
         closed = true;
         draining = true;
         scheduler.close();
-        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.drainTimeout().toSeconds());
+        awaitIdle(System.nanoTime() + config.drainTimeout().toNanos());
+        nodeSocket.closeAll();
+        // Answers still running end with the "disconnected" error and [DONE] once their node's link closes;
+        // give them a moment before the HTTP server stops, so consumers do not see a cut stream.
+        awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS));
+        stats.save();
+        timers.shutdownNow();
+        app.stop();
+        log.info("hub stopped");
+    }
+
+    /** Waits until no answer is in flight or {@code deadline} (a {@link System#nanoTime()} value) passes. */
+    private void awaitIdle(long deadline) {
         while (stats.active() > 0 && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(DRAIN_POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
         }
-        nodeSocket.closeAll();
-        stats.save();
-        timers.shutdownNow();
-        app.stop();
-        log.info("hub stopped");
     }
 }

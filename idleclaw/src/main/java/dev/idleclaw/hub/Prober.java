@@ -67,7 +67,7 @@ final class Prober {
             Thread.currentThread().interrupt();
         } finally {
             link.untrack(stream);
-            link.send(new HubMessage.CancelRequest(stream.requestId()));
+            stream.cancel();
             scheduler.release(link, false);
         }
         boolean passed = answer != null && q.answer().matcher(answer).find();

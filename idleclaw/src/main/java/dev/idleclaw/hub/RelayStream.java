@@ -1,8 +1,10 @@
 package dev.idleclaw.hub;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.wire.HubMessage;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The bounded hand-off between a node link's reader and the consumer thread of one request. The reader never
@@ -22,6 +24,7 @@ final class RelayStream {
     private final ArrayBlockingQueue<Event> queue;
     private volatile boolean overflowed;
     private volatile Event pendingTerminal;
+    private final AtomicBoolean cancelSent = new AtomicBoolean();
 
     RelayStream(String requestId, NodeLink link, int capacity) {
         this.requestId = requestId;
@@ -41,8 +44,17 @@ final class RelayStream {
     void deliver(Event e) {
         if (!queue.offer(e)) {
             if (e instanceof Disconnected) pendingTerminal = e;
-            else overflowed = true;
+            else if (!overflowed) {
+                overflowed = true;
+                // The consumer thread may be stuck writing to a client that stopped reading: stop the node now.
+                cancel();
+            }
         }
+    }
+
+    /** Sends this request's {@code cancel_request} to the node, at most once. */
+    void cancel() {
+        if (cancelSent.compareAndSet(false, true)) link.send(new HubMessage.CancelRequest(requestId));
     }
 
     boolean overflowed() {

@@ -25,9 +25,14 @@ record IdleClawRequest(String model, List<ChatMessage> messages, boolean think) 
 
     static Parsed parse(byte[] body) {
         ArrayNode errors = Json.array();
+        if (body.length == 0) {
+            // FastAPI does not parse an empty body as JSON: the required body is simply missing.
+            error(errors, "missing", List.of("body"), "Field required", com.fasterxml.jackson.databind.node.NullNode.getInstance());
+            return new Parsed(null, errors);
+        }
         JsonNode root;
         try {
-            root = body.length == 0 ? null : Json.parse(body);
+            root = Json.parse(body);
         } catch (Exception e) {
             root = null;
         }
@@ -46,7 +51,8 @@ record IdleClawRequest(String model, List<ChatMessage> messages, boolean think) 
     }
 
     int totalChars() {
-        return messages.stream().mapToInt(m -> m.content().length()).sum();
+        // Characters as Python counts them (code points), like the per-message limit.
+        return messages.stream().mapToInt(m -> m.content().codePointCount(0, m.content().length())).sum();
     }
 
     private static List<ChatMessage> messages(ArrayNode errors, JsonNode root) {

@@ -124,13 +124,19 @@ final class SseSink implements ChatSink {
     static String message(Failure why, String node) {
         return switch (why) {
             case TIMEOUT -> "request timed out";
-            case DISCONNECTED -> "Node " + new ContentFilter().accept(node) + " disconnected";
+            case DISCONNECTED -> "Node " + filtered(node) + " disconnected";
             case INVALID_REQUEST -> "the node rejected the request";
             case NODE_UNAVAILABLE -> "the node's model server is unavailable";
             case NODE_ERROR -> "the model failed while answering";
             case OVERFLOW -> "response buffer overflow: the client is reading too slowly";
             case NO_NODE -> "no node available";
         };
+    }
+
+    /** A whole node-supplied string through the filter: accept alone would hold back a tail such as "d". */
+    private static String filtered(String text) {
+        var f = new ContentFilter();
+        return f.accept(text) + f.flush();
     }
 
     private void flushFilters() throws IOException {

@@ -149,21 +149,6 @@ public final class HubRoutes {
         long wait = limiter.take(kind, client(ctx));
         if (wait > 0) {
             ctx.header("Retry-After", Long.toString(wait));
-            if (kind == RateLimiter.Kind.WS) {
-                // Javalin does not write handler results on the upgrade path: send the body here, skip the upgrade.
-                byte[] body = Json.write(Json.object().put("detail", "Too many requests")).getBytes(StandardCharsets.UTF_8);
-                var res = ctx.res();
-                res.setStatus(429);
-                res.setContentType("application/json");
-                res.setContentLength(body.length);
-                try {
-                    res.getOutputStream().write(body);
-                } catch (java.io.IOException e) {
-                    log.debug("client left before its 429: {}", e.toString());
-                }
-                ctx.skipRemainingHandlers();
-                return;
-            }
             throw new HttpResponseException(429, "Too many requests");
         }
     }
