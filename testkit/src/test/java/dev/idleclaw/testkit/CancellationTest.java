@@ -10,31 +10,15 @@ import java.io.InputStreamReader;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The node cancels by closing the response stream; the stand-in must notice even when it is sending nothing. */
-class CancellationTest {
+class CancellationTest extends StandInTestBase {
     private static final String CHAT = "{\"model\":\"llama3.2\"," + HI + "}";
     /** How long a test lets the stand-in notice a client close (it probes every 20 ms). */
     private static final long NOTICE_MS = 2_000;
     /** A quiet spell the stand-in must not mistake for a close; also the per-token delay. */
     private static final Duration QUIET = Duration.ofMillis(40);
-
-    private StandInOllama ollama;
-    private Client client;
-
-    @BeforeEach
-    void start() {
-        ollama = StandInOllama.start().model(StandInModel.of("llama3.2"));
-        client = new Client(ollama);
-    }
-
-    @AfterEach
-    void stop() {
-        ollama.close();
-    }
 
     @Test
     void hangSendsSomeChunksThenNothingUntilTheClientCloses() throws Exception {

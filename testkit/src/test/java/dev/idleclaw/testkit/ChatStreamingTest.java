@@ -7,30 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ChatStreamingTest {
+class ChatStreamingTest extends StandInTestBase {
     static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
     private static final String CREATED_AT = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d*[1-9])?Z";
     private static final List<String> FINAL_KEYS = List.of("model", "created_at", "message", "done", "done_reason",
             "total_duration", "load_duration", "prompt_eval_count", "prompt_eval_duration", "eval_count",
             "eval_duration");
-
-    private StandInOllama ollama;
-    private Client client;
-
-    @BeforeEach
-    void start() {
-        ollama = StandInOllama.start().model(StandInModel.of("llama3.2"));
-        client = new Client(ollama);
-    }
-
-    @AfterEach
-    void stop() {
-        ollama.close();
-    }
 
     @Test
     void streamsTokensAsNdjsonEndingWithDoneAndMetrics() {

@@ -9,30 +9,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FailureModesTest {
+class FailureModesTest extends StandInTestBase {
     private static final String CHAT = "{\"model\":\"llama3.2\"," + HI + "}";
     /** Generous bound on a reply that has already been fully sent. */
     private static final long NOTICE_MS = 2_000;
     /** Per-token delay for timing tests: long enough to measure, short enough to keep the suite fast. */
     private static final Duration DELAY = Duration.ofMillis(40);
-
-    private StandInOllama ollama;
-    private Client client;
-
-    @BeforeEach
-    void start() {
-        ollama = StandInOllama.start().model(StandInModel.of("llama3.2"));
-        client = new Client(ollama);
-    }
-
-    @AfterEach
-    void stop() {
-        ollama.close();
-    }
 
     @Test
     void midStreamErrorSendsErrorLineWithoutDone() {

@@ -11,29 +11,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RecordingTest {
+class RecordingTest extends StandInTestBase {
     /** Short wait for requests that will never come. */
     private static final Duration NEVER = Duration.ofMillis(100);
     /** Delay before a late request is sent, so awaitRequest really has to wait. */
     private static final long LATE_MS = 100;
-
-    private StandInOllama ollama;
-    private Client client;
-
-    @BeforeEach
-    void start() {
-        ollama = StandInOllama.start().model(StandInModel.of("llama3.2"));
-        client = new Client(ollama);
-    }
-
-    @AfterEach
-    void stop() {
-        ollama.close();
-    }
 
     @Test
     void recordsMethodPathHeadersAndBody() throws Exception {

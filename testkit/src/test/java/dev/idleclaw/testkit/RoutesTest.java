@@ -2,27 +2,11 @@ package dev.idleclaw.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RoutesTest {
+class RoutesTest extends StandInTestBase {
     private static final String H2C_HEADERS = "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
             + "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nContent-Type: application/json\r\n";
-
-    private StandInOllama ollama;
-    private Client client;
-
-    @BeforeEach
-    void start() {
-        ollama = StandInOllama.start().model(StandInModel.of("llama3.2"));
-        client = new Client(ollama);
-    }
-
-    @AfterEach
-    void stop() {
-        ollama.close();
-    }
 
     @Test
     void rootSaysOllamaIsRunningInPlainText() {
