@@ -60,7 +60,7 @@ public final class ChatRelay {
         try {
             for (int attempt = 1; ; attempt++) {
                 tried.add(link);
-                RelayStream stream = new RelayStream(UUID.randomUUID().toString(), link, config.relayBufferChunks());
+                RelayStream stream = new RelayStream(UUID.randomUUID().toString(), link, config.relayBufferChunks(), scheduler);
                 link.track(stream);
                 boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), job.params().apply(link)));
                 try {
@@ -72,9 +72,7 @@ public final class ChatRelay {
                 } catch (IOException consumerGone) {
                     result = new Result(Outcome.CONSUMER_GONE, null);
                 } finally {
-                    link.untrack(stream);
-                    stream.cancel();
-                    scheduler.release(link, result != null && result.nodeFault());
+                    stream.close(result != null && result.nodeFault());
                 }
                 if (!result.nodeFault() || sink.hasOutput() || attempt >= MAX_ATTEMPTS) break;
                 long left = answerDeadline - System.nanoTime();

@@ -55,7 +55,7 @@ final class Prober {
     /** Runs one probe on {@code link}; returns whether it passed (false also when the node had no free slot). */
     boolean probe(NodeLink link, Question q) {
         if (!scheduler.tryAcquire(link)) return false;
-        var stream = new RelayStream("probe-" + UUID.randomUUID(), link, BUFFER);
+        var stream = new RelayStream("probe-" + UUID.randomUUID(), link, BUFFER, scheduler);
         link.track(stream);
         String answer = null;
         try {
@@ -66,9 +66,7 @@ final class Prober {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            link.untrack(stream);
-            stream.cancel();
-            scheduler.release(link, false);
+            stream.close(false);
         }
         boolean passed = answer != null && q.answer().matcher(answer).find();
         scheduler.adjustReputation(link, passed ? PASS_REWARD : -MISS_PENALTY);

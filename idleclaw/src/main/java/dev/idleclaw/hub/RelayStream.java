@@ -25,10 +25,14 @@ final class RelayStream {
     private volatile boolean overflowed;
     private volatile Event pendingTerminal;
     private final AtomicBoolean cancelSent = new AtomicBoolean();
+    private final AtomicBoolean slotReleased = new AtomicBoolean();
+    private final Scheduler scheduler;
 
-    RelayStream(String requestId, NodeLink link, int capacity) {
+    /** A request holding one of {@code link}'s slots (taken from {@code scheduler}); {@link #close} gives it back. */
+    RelayStream(String requestId, NodeLink link, int capacity, Scheduler scheduler) {
         this.requestId = requestId;
         this.link = link;
+        this.scheduler = scheduler;
         this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
@@ -46,8 +50,9 @@ final class RelayStream {
             if (e instanceof Disconnected) pendingTerminal = e;
             else if (!overflowed) {
                 overflowed = true;
-                // The consumer thread may be stuck writing to a client that stopped reading: stop the node now.
-                cancel();
+                // The consumer thread may be stuck writing to a client that stopped reading: stop the node and
+                // free its slot now rather than when that write finally times out.
+                close(false);
             }
         }
     }
@@ -55,6 +60,16 @@ final class RelayStream {
     /** Sends this request's {@code cancel_request} to the node, at most once. */
     void cancel() {
         if (cancelSent.compareAndSet(false, true)) link.send(new HubMessage.CancelRequest(requestId));
+    }
+
+    /**
+     * Ends the request on the node side, once: stops routing its chunks, cancels it, and gives the slot back
+     * ({@code nodeFault} lowers the node's reputation).
+     */
+    void close(boolean nodeFault) {
+        link.untrack(this);
+        cancel();
+        if (slotReleased.compareAndSet(false, true)) scheduler.release(link, nodeFault);
     }
 
     boolean overflowed() {

@@ -178,6 +178,41 @@ class HubStreamEndingsTest {
     }
 
     @Test
+    void aStalledConsumerGivesBackTheNodesOnlySlotAsSoonAsItsBufferOverflows() throws Exception {
+        try (var hub = HubFixture.start(c -> {
+            c.relayBufferChunks = 64; // overflows only once the hub's socket write has really blocked
+            c.maxResponseChars = 500_000_000;
+        }); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+            var cancelled = watchCancels(node);
+            var floodId = new java.util.concurrent.CompletableFuture<String>();
+            String big = "w".repeat(8_000);
+            node.onRequest(req -> {
+                String id = req.path("request_id").asText();
+                if (prompt(req).equals("flood")) {
+                    floodId.complete(id);
+                    trickle(node, id, cancelled, big, 1, 20_000);
+                } else {
+                    node.chunk(id, "fine");
+                    node.done(id);
+                }
+            });
+            // A raw client with a tiny receive buffer that never reads: the hub's write really blocks.
+            try (var stalled = new java.net.Socket()) {
+                stalled.setReceiveBufferSize(4096);
+                stalled.connect(new java.net.InetSocketAddress("127.0.0.1", hub.port()));
+                String body = ask("m:1", "flood");
+                stalled.getOutputStream().write(("POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                String id = floodId.get(5, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(8)).until(() -> cancelled.containsKey(id));
+                // The stalled consumer's thread is still blocked writing, yet the single slot is free again.
+                assertThat(hub.hub.stats().active()).isEqualTo(1);
+                assertThat(Sse.parse(hub.chat(ask("m:1", "normal")).body()).content()).isEqualTo("fine");
+            }
+        }
+    }
+
+    @Test
     void shutdownStopsWaitingAtTheDrainTimeoutAndClosesNodes() throws Exception {
         var hub = HubFixture.start(c -> c.drainTimeout = Duration.ofMillis(500));
         try (var node = TestNode.registered(hub.port(), 2, "m:1")) {
