@@ -14,19 +14,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A hub plus in-process node agents, each in front of its own stand-in Ollama. */
-final class Network implements AutoCloseable {
+/**
+ * A hub plus in-process node agents, each in front of its own stand-in Ollama. Public (in the test jar) so the
+ * third-party client suites drive the very same network.
+ */
+public final class Network implements AutoCloseable {
     final Path dataDir;
-    Hub hub;
-    final List<NodeAgent> nodes = new ArrayList<>();
+    public Hub hub;
+    public final List<NodeAgent> nodes = new ArrayList<>();
     final List<Thread> nodeThreads = new ArrayList<>();
 
-    Network() throws Exception {
+    public Network() throws Exception {
         dataDir = Files.createTempDirectory("idleclaw-e2e");
         startHub(0);
     }
 
-    void startHub(int port) {
+    public void startHub(int port) {
         hub = Hub.start(HubConfig.builder(dataDir).apply(c -> {
             c.port = port;
             c.queueTimeout = Duration.ofSeconds(3);
@@ -34,12 +37,13 @@ final class Network implements AutoCloseable {
         }).build());
     }
 
-    String url() {
+    /** The hub's base URL, e.g. {@code http://127.0.0.1:PORT}. */
+    public String url() {
         return "http://127.0.0.1:" + hub.port();
     }
 
     /** Starts a node agent for {@code ollama} and waits until the hub lists it. */
-    NodeAgent addNode(StandInOllama ollama) {
+    public NodeAgent addNode(StandInOllama ollama) {
         int before = hub.registry().registered().size();
         var timings = NodeTimings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
                 .withHealthCache(Duration.ofMillis(100)).withDrain(Duration.ofSeconds(2));
