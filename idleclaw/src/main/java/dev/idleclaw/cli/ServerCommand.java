@@ -1,5 +1,6 @@
 package dev.idleclaw.cli;
 
+import dev.idleclaw.front.ChatDialect;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
 import java.nio.file.Path;
@@ -19,6 +20,14 @@ final class ServerCommand implements Callable<Integer> {
     String host;
     @Option(names = "--port", defaultValue = "${env:IDLECLAW_PORT:-8000}", description = "Port (env: IDLECLAW_PORT, default: 8000).")
     int port;
+    @Option(names = "--ollama-port", defaultValue = "${env:IDLECLAW_OLLAMA_PORT:--1}",
+            description = "Also listen here, serving /api/chat only in Ollama's dialect (for the Ollama CLI); -1 = off "
+                    + "(env: IDLECLAW_OLLAMA_PORT, default: -1).")
+    int ollamaPort;
+    @Option(names = "--chat-dialect", defaultValue = "${env:IDLECLAW_CHAT_DIALECT:-auto}",
+            description = "Dialect of POST /api/chat: auto (decided per request), idleclaw (SSE) or ollama (NDJSON) "
+                    + "(env: IDLECLAW_CHAT_DIALECT, default: auto).")
+    ChatDialect.Mode chatDialect;
     @Option(names = "--data-dir", defaultValue = "${env:IDLECLAW_DATA_DIR:-${sys:user.home}/.idleclaw}",
             description = "Where the hub keeps its files (env: IDLECLAW_DATA_DIR, default: ~/.idleclaw).")
     Path dataDir;
@@ -75,6 +84,8 @@ final class ServerCommand implements Callable<Integer> {
             config = HubConfig.builder(dataDir).apply(b -> {
                 b.host = host;
                 b.port = port;
+                b.ollamaPort = ollamaPort;
+                b.chatDialect = chatDialect;
                 b.adminToken = adminToken;
                 b.corsOrigins = nonEmpty(corsOrigins);
                 b.trustedProxies = nonEmpty(trustedProxies);

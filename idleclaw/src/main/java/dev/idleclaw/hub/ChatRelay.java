@@ -62,6 +62,7 @@ public final class ChatRelay {
                 tried.add(link);
                 RelayStream stream = new RelayStream(UUID.randomUUID().toString(), link, config.relayBufferChunks(), scheduler);
                 link.track(stream);
+                sink.servedBy(link.label());
                 boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), job.params().apply(link)));
                 try {
                     if (sent && !started) {

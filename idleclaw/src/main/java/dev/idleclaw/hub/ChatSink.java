@@ -17,6 +17,9 @@ public interface ChatSink {
     /** Why an answer was stopped without an error. */
     enum Cut { CONTENT_LIMIT, TIME_LIMIT }
 
+    /** Called before each attempt with the (anonymised) label of the node about to serve it. */
+    default void servedBy(String nodeLabel) {}
+
     /** No node could take the request; nothing has been sent yet. */
     void reject(Scheduler.NoNode why) throws IOException;
 

@@ -1,5 +1,7 @@
 package dev.idleclaw.hub;
 
+import dev.idleclaw.front.ollama.OllamaFace;
+import dev.idleclaw.front.openai.OpenAiFace;
 import dev.idleclaw.front.sse.IdleClawChat;
 import dev.idleclaw.hub.web.ChatGate;
 import dev.idleclaw.hub.web.ClientIp;
@@ -34,6 +36,8 @@ public final class Hub implements AutoCloseable {
     private final HubInfo info;
     private final ScheduledExecutorService timers;
     private final Javalin app;
+    private final ModelCatalog catalog;
+    private final HubRoutes routes;
     private volatile boolean draining;
     private boolean closed;
 
@@ -49,8 +53,9 @@ public final class Hub implements AutoCloseable {
         this.info = new HubInfo(registry, stats);
         var relay = new ChatRelay(config, scheduler, stats);
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
-        var routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
-                new IdleClawChat(config, relay));
+        this.catalog = new ModelCatalog(registry, scheduler);
+        this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
+                new HubRoutes.Doors(new IdleClawChat(config, relay), new OllamaFace(relay, catalog), new OpenAiFace(relay, catalog)));
         this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
         timers.scheduleAtFixedRate(nodeSocket::pingAll, config.pingInterval().toMillis(), config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(nodeSocket::evictSilent, config.evictionScan().toMillis(), config.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
@@ -74,6 +79,15 @@ public final class Hub implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** The Ollama-only listener's port, or -1 when not configured. */
+    public int ollamaPort() {
+        return routes.ollamaPort();
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
     }
 
     public HubInfo info() {

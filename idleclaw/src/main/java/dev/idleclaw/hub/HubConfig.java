@@ -1,5 +1,6 @@
 package dev.idleclaw.hub;
 
+import dev.idleclaw.front.ChatDialect;
 import dev.idleclaw.hub.web.ClientIp;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * each comment says why the value is what it is. Error messages name the command-line option.
  */
 public record HubConfig(
-        String host, int port, Path dataDir, String adminToken, List<String> corsOrigins, List<String> trustedProxies,
+        String host, int port, int ollamaPort, ChatDialect.Mode chatDialect, Path dataDir, String adminToken, List<String> corsOrigins, List<String> trustedProxies,
         int chatRpm, int wsRpm, int defaultRpm, int maxNodesPerIp, int maxChatsPerIp,
         int queueCapacity, Duration queueTimeout, Duration registrationTimeout, Duration heartbeatTimeout,
         Duration evictionScan, Duration pingInterval, Duration pongTimeout, Duration chunkTimeout,
@@ -23,6 +24,8 @@ public record HubConfig(
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The IdleClaw server's port; clients default to it. */
     public static final int DEFAULT_PORT = 8000;
+    /** No second, Ollama-only listener unless asked for. */
+    public static final int NO_OLLAMA_PORT = -1;
     /** Upstream per-IP budgets per minute: chat is the expensive path, node sockets are rare, the rest cheap. */
     public static final int DEFAULT_CHAT_RPM = 20, DEFAULT_WS_RPM = 5, DEFAULT_OTHER_RPM = 60;
     /** Upstream: one household or NAT gets three nodes and three simultaneous chats. */
@@ -60,6 +63,10 @@ public record HubConfig(
         Objects.requireNonNull(host, "--host");
         require(!host.isBlank(), "--host must not be empty");
         require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, got " + port);
+        require(ollamaPort == NO_OLLAMA_PORT || ollamaPort >= 0 && ollamaPort <= 65535,
+                "--ollama-port must be between 0 and 65535, got " + ollamaPort);
+        require(ollamaPort <= 0 || ollamaPort != port, "--ollama-port must differ from --port");
+        Objects.requireNonNull(chatDialect, "--chat-dialect");
         Objects.requireNonNull(dataDir, "--data-dir");
         adminToken = adminToken == null ? "" : adminToken;
         corsOrigins = List.copyOf(corsOrigins);
@@ -102,7 +109,8 @@ public record HubConfig(
     /** Mutable builder: start from the defaults and change only what differs. */
     public static final class Builder {
         public String host = DEFAULT_HOST;
-        public int port = DEFAULT_PORT;
+        public int port = DEFAULT_PORT, ollamaPort = NO_OLLAMA_PORT;
+        public ChatDialect.Mode chatDialect = ChatDialect.Mode.AUTO;
         public Path dataDir;
         public String adminToken = "";
         public List<String> corsOrigins = List.of("http://localhost:3000");
@@ -129,7 +137,7 @@ public record HubConfig(
         }
 
         public HubConfig build() {
-            return new HubConfig(host, port, dataDir, adminToken, corsOrigins, trustedProxies, chatRpm, wsRpm,
+            return new HubConfig(host, port, ollamaPort, chatDialect, dataDir, adminToken, corsOrigins, trustedProxies, chatRpm, wsRpm,
                     defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,

@@ -63,6 +63,11 @@ public final class NodeLink {
         return r == null ? "unregistered-" + serial : r.nodeId();
     }
 
+    /** An opaque, stable label for this connection's node, safe to show consumers (a hash of the node id). */
+    public String label() {
+        return "node-" + ModelCatalog.placeholderDigest(nodeId()).substring(0, 12);
+    }
+
     public List<ModelInfo> models() {
         var r = registration;
         return r == null ? List.of() : r.models();

@@ -120,17 +120,9 @@ final class SseSink implements ChatSink {
         return output;
     }
 
-    /** Fixed server text for each failure; node-supplied strings never reach the consumer. */
+    /** Fixed server text for each failure; the node id is filtered like any other node-supplied text. */
     static String message(Failure why, String node) {
-        return switch (why) {
-            case TIMEOUT -> "request timed out";
-            case DISCONNECTED -> "Node " + filtered(node) + " disconnected";
-            case INVALID_REQUEST -> "the node rejected the request";
-            case NODE_UNAVAILABLE -> "the node's model server is unavailable";
-            case NODE_ERROR -> "the model failed while answering";
-            case OVERFLOW -> "response buffer overflow: the client is reading too slowly";
-            case NO_NODE -> "no node available";
-        };
+        return dev.idleclaw.front.FailureText.of(why, filtered(node));
     }
 
     /** A whole node-supplied string through the filter: accept alone would hold back a tail such as "d". */

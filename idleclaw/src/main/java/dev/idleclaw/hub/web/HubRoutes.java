@@ -1,6 +1,10 @@
 package dev.idleclaw.hub.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.front.BodyJson;
+import dev.idleclaw.front.ChatDialect;
+import dev.idleclaw.front.ollama.OllamaFace;
+import dev.idleclaw.front.openai.OpenAiFace;
 import dev.idleclaw.front.sse.IdleClawChat;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
@@ -17,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.function.Function;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,22 +42,33 @@ public final class HubRoutes {
     /** Retry-After for a client already at its open-stream cap (upstream). */
     static final String CONCURRENCY_RETRY_AFTER = "5";
     private static final String RATE_CHECKED = "idleclaw.rate-checked";
+    /** Every answer names its request so operators can match client reports with hub logs. */
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     private final HubConfig config;
     private final Hub hub;
     private final ClientIp clientIp;
     private final RateLimiter limiter;
     private final ChatGate chatGate;
-    private final IdleClawChat idleClawChat;
+    private final Doors doors;
     private final byte[] adminDigest;
+    private volatile ServerConnector ollamaConnector;
 
-    public HubRoutes(HubConfig config, Hub hub, ClientIp clientIp, RateLimiter limiter, ChatGate chatGate, IdleClawChat idleClawChat) {
+    /** The front doors the routes dispatch to. */
+    public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi) {}
+
+    /** A chat handler behind the per-client open-stream cap. */
+    private interface ChatHandler {
+        void handle(Context ctx) throws Exception;
+    }
+
+    public HubRoutes(HubConfig config, Hub hub, ClientIp clientIp, RateLimiter limiter, ChatGate chatGate, Doors doors) {
         this.config = config;
         this.hub = hub;
         this.clientIp = clientIp;
         this.limiter = limiter;
         this.chatGate = chatGate;
-        this.idleClawChat = idleClawChat;
+        this.doors = doors;
         this.adminDigest = config.adminToken().isEmpty() ? null : sha256(config.adminToken());
     }
 
@@ -76,22 +93,52 @@ public final class HubRoutes {
                 ws.addMapping("/ws/node", (req, res) -> upgradeNode(req, res, nodeEndpoint));
             });
         });
+        if (config.ollamaPort() != HubConfig.NO_OLLAMA_PORT) {
+            // With any custom connector Javalin adds none of its own: the main one comes first (app.port() reads it).
+            cfg.jetty.addConnector((server, http) -> {
+                var c = new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(config.host());
+                c.setPort(config.port());
+                return c;
+            });
+            cfg.jetty.addConnector((server, http) -> {
+                var c = new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(config.host());
+                c.setPort(config.ollamaPort());
+                ollamaConnector = c;
+                return c;
+            });
+        }
         var r = cfg.routes;
         r.before(this::corsAndLimits);
         r.get("/health", ctx -> json(ctx, hub.info().health()));
         r.get("/api/models", ctx -> json(ctx, hub.info().models()));
         r.get("/metrics", ctx -> json(ctx, hub.info().metrics()));
         r.get("/admin/nodes", this::adminNodes);
-        r.post("/api/chat", this::chat);
+        r.post("/api/chat", ctx -> gated(ctx, this::chat));
+        // Ollama's face
+        r.get("/", doors.ollama()::root);
+        r.head("/", doors.ollama()::root);
+        r.get("/api/version", doors.ollama()::version);
+        r.head("/api/version", doors.ollama()::version);
+        r.get("/api/tags", doors.ollama()::tags);
+        r.head("/api/tags", doors.ollama()::tags);
+        r.get("/api/ps", doors.ollama()::ps);
+        r.post("/api/show", doors.ollama()::show);
+        r.post("/api/generate", ctx -> gated(ctx, doors.ollama()::generate));
+        // OpenAI's face
+        r.post("/v1/chat/completions", ctx -> gated(ctx, doors.openAi()::chatCompletions));
+        r.get("/v1/models", doors.openAi()::models);
+        r.get("/v1/models/<model>", doors.openAi()::model);
         // Javalin's own 404/405 messages name the endpoint; IdleClaw (Starlette) answers with the bare reason.
-        r.exception(HttpResponseException.class, (e, ctx) -> detail(ctx, e.getStatus(), switch (e.getStatus()) {
+        r.exception(HttpResponseException.class, (e, ctx) -> ErrorShape.of(ctx.path()).write(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             default -> e.getMessage();
         }));
         r.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            detail(ctx, 500, "Internal Server Error");
+            ErrorShape.of(ctx.path()).write(ctx, 500, "Internal Server Error");
         });
         r.error(404, ctx -> { if (ctx.result() == null) detail(ctx, 404, "Not Found"); });
         r.error(405, ctx -> { if (ctx.result() == null) detail(ctx, 405, "Method Not Allowed"); });
@@ -127,6 +174,7 @@ public final class HubRoutes {
     private void corsAndLimits(Context ctx) {
         if (ctx.attribute(RATE_CHECKED) != null) return;
         ctx.attribute(RATE_CHECKED, Boolean.TRUE);
+        ctx.header(REQUEST_ID_HEADER, RequestIds.next());
         String origin = ctx.header("Origin");
         boolean allowed = origin != null && config.corsOrigins().contains(origin);
         if (ctx.method() == HandlerType.OPTIONS && origin != null && ctx.header("Access-Control-Request-Method") != null) {
@@ -153,18 +201,37 @@ public final class HubRoutes {
         }
     }
 
-    private void chat(Context ctx) throws Exception {
+    private void gated(Context ctx, ChatHandler handler) throws Exception {
         String client = client(ctx);
         if (!chatGate.enter(client)) {
             ctx.header("Retry-After", CONCURRENCY_RETRY_AFTER);
-            detail(ctx, 429, "Too many concurrent requests");
+            ErrorShape.of(ctx.path()).write(ctx, 429, "Too many concurrent requests");
             return;
         }
         try {
-            idleClawChat.handle(ctx, ctx.bodyAsBytes());
+            handler.handle(ctx);
         } finally {
             chatGate.leave(client);
         }
+    }
+
+    /** {@code /api/chat}: the dialect rule, or Ollama's always on the Ollama-only listener. */
+    private void chat(Context ctx) throws Exception {
+        byte[] body = ctx.bodyAsBytes();
+        var connector = ollamaConnector;
+        boolean ollamaListener = connector != null && ctx.req().getLocalPort() == connector.getLocalPort();
+        ChatDialect dialect = ollamaListener ? ChatDialect.OLLAMA
+                : ChatDialect.pick(config.chatDialect(), ctx.header("Accept"), BodyJson.quiet(body));
+        switch (dialect) {
+            case IDLECLAW -> doors.idleClaw().handle(ctx, body);
+            case OLLAMA -> doors.ollama().chat(ctx, body);
+        }
+    }
+
+    /** The port of the Ollama-only listener, or -1 when there is none. */
+    public int ollamaPort() {
+        var c = ollamaConnector;
+        return c == null ? HubConfig.NO_OLLAMA_PORT : c.getLocalPort();
     }
 
     private void adminNodes(Context ctx) {

@@ -29,9 +29,11 @@ public final class RateLimiter {
 
     /** Which bucket a path uses, or null for paths without a limit. */
     public static Kind kindOf(String path) {
-        if (matches(path, "/api/chat")) return Kind.CHAT;
+        // Every chat door shares the chat budget, so the OpenAI and Ollama doors are no way around it.
+        if (matches(path, "/api/chat") || matches(path, "/api/generate") || matches(path, "/v1/chat/completions")) return Kind.CHAT;
         if (matches(path, "/ws/node")) return Kind.WS;
-        if (matches(path, "/api/models") || matches(path, "/health") || matches(path, "/metrics") || matches(path, "/admin")) {
+        if (matches(path, "/api/models") || matches(path, "/health") || matches(path, "/metrics") || matches(path, "/admin")
+                || matches(path, "/v1/models")) {
             return Kind.DEFAULT;
         }
         return null;

@@ -1,0 +1,30 @@
+package dev.idleclaw.front;
+
+import dev.idleclaw.hub.ChatSink.Failure;
+
+/** Fixed texts and statuses for relay failures, shared by the doors; node-supplied strings never appear here. */
+public final class FailureText {
+    private FailureText() {}
+
+    /** The message for {@code why}; {@code node} names the node in the "disconnected" case. */
+    public static String of(Failure why, String node) {
+        return switch (why) {
+            case TIMEOUT -> "request timed out";
+            case DISCONNECTED -> "Node " + node + " disconnected";
+            case INVALID_REQUEST -> "the node rejected the request";
+            case NODE_UNAVAILABLE -> "the node's model server is unavailable";
+            case NODE_ERROR -> "the model failed while answering";
+            case OVERFLOW -> "response buffer overflow: the client is reading too slowly";
+            case NO_NODE -> "no node available";
+        };
+    }
+
+    /** The HTTP status for {@code why} when nothing has been sent yet. */
+    public static int status(Failure why) {
+        return switch (why) {
+            case TIMEOUT -> 504;
+            case NODE_ERROR, INVALID_REQUEST -> 502;
+            case DISCONNECTED, NODE_UNAVAILABLE, OVERFLOW, NO_NODE -> 503;
+        };
+    }
+}

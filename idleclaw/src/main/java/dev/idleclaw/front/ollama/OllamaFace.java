@@ -1,0 +1,138 @@
+package dev.idleclaw.front.ollama;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.chat.OllamaJson;
+import dev.idleclaw.front.BodyJson;
+import dev.idleclaw.front.FaceError;
+import dev.idleclaw.hub.ChatRelay;
+import dev.idleclaw.hub.ModelCatalog;
+import dev.idleclaw.json.Json;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/**
+ * The hub's Ollama-compatible front door (ollama-api.md §12): {@code /}, {@code /api/version}, {@code /api/tags},
+ * {@code /api/ps}, {@code /api/show}, and the Ollama dialect of {@code /api/chat} plus {@code /api/generate}.
+ */
+public final class OllamaFace {
+    /** Reported by {@code /api/version}: ours, semver-like so clients that compare versions can. */
+    static final String VERSION = versionOf();
+
+    private final ChatRelay relay;
+    private final ModelCatalog catalog;
+
+    public OllamaFace(ChatRelay relay, ModelCatalog catalog) {
+        this.relay = relay;
+        this.catalog = catalog;
+    }
+
+    public void root(Context ctx) {
+        ctx.contentType("text/plain; charset=utf-8").result("Ollama is running");
+    }
+
+    public void version(Context ctx) {
+        json(ctx, 200, Json.object().put("version", VERSION));
+    }
+
+    public void tags(Context ctx) {
+        ObjectNode out = Json.object();
+        var models = out.putArray("models");
+        for (ModelCatalog.Entry e : catalog.models()) {
+            models.addObject().put("name", e.name()).put("model", e.name()).put("modified_at", e.modifiedAt().toString())
+                    .put("size", e.size()).put("digest", e.digest()).set("details", details(e));
+        }
+        json(ctx, 200, out);
+    }
+
+    /** Nodes do not report what they have loaded, so nothing is claimed. */
+    public void ps(Context ctx) {
+        ObjectNode out = Json.object();
+        out.putArray("models");
+        json(ctx, 200, out);
+    }
+
+    public void show(Context ctx) throws IOException {
+        JsonNode body;
+        try {
+            body = BodyJson.object(ctx.bodyAsBytes());
+        } catch (FaceError e) {
+            json(ctx, e.status(), Json.object().put("error", e.getMessage()));
+            return;
+        }
+        String name = body.path("model").asText(body.path("name").asText(""));
+        var entry = catalog.find(name).or(() -> catalog.find(name + ":latest"));
+        if (entry.isEmpty()) {
+            json(ctx, 404, Json.object().put("error", "model '" + name + "' not found"));
+            return;
+        }
+        ModelCatalog.Entry e = entry.get();
+        ObjectNode out = Json.object().put("modelfile", "# Served by the IdleClaw network\nFROM " + e.name() + "\n")
+                .put("parameters", "").put("template", "");
+        out.set("details", details(e));
+        ObjectNode info = out.putObject("model_info");
+        String family = details(e).path("family").asText("");
+        if (!family.isEmpty()) info.put("general.architecture", family);
+        var caps = out.putArray("capabilities");
+        e.capabilities().forEach(caps::add);
+        out.put("modified_at", e.modifiedAt().toString());
+        json(ctx, 200, out);
+    }
+
+    /** {@code POST /api/chat} in the Ollama dialect; {@code body} is the already-read request body. */
+    public void chat(Context ctx, byte[] body) throws IOException, InterruptedException {
+        run(ctx, body, false);
+    }
+
+    public void generate(Context ctx) throws IOException, InterruptedException {
+        run(ctx, ctx.bodyAsBytes(), true);
+    }
+
+    private void run(Context ctx, byte[] bytes, boolean generate) throws IOException, InterruptedException {
+        OllamaRequests.Call call;
+        try {
+            JsonNode body = BodyJson.object(bytes);
+            call = generate ? OllamaRequests.generate(body) : OllamaRequests.chat(body);
+        } catch (FaceError e) {
+            json(ctx, e.status(), Json.object().put("error", e.getMessage()));
+            return;
+        }
+        String model = call.request().model();
+        if (call.load()) {
+            if (catalog.find(model).isEmpty()) {
+                json(ctx, 404, Json.object().put("error", "model '" + model + "' not found"));
+                return;
+            }
+            ObjectNode o = Json.object().put("model", model).put("created_at", Instant.now().toString());
+            if (generate) o.put("response", "");
+            else o.putObject("message").put("role", "assistant").put("content", "");
+            json(ctx, 200, o.put("done", true).put("done_reason", call.unload() ? "unload" : "load"));
+            return;
+        }
+        var job = new ChatRelay.Job(model, link -> OllamaJson.params(call.request(), call.request().keepAlive()));
+        relay.run(job, new OllamaSink(ctx.res(), model, call.stream(), generate));
+    }
+
+    private static ObjectNode details(ModelCatalog.Entry e) {
+        if (e.details() != null) return e.details();
+        ObjectNode d = Json.object().put("parent_model", "").put("format", "").put("family", "");
+        d.putNull("families");
+        return d.put("parameter_size", "").put("quantization_level", "");
+    }
+
+    static void json(Context ctx, int status, ObjectNode body) {
+        ctx.status(status).contentType("application/json; charset=utf-8").result(Json.write(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String versionOf() {
+        String v = OllamaFace.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+
+    static String now() {
+        return Instant.now().atZone(ZoneId.systemDefault()).toOffsetDateTime().toString();
+    }
+}

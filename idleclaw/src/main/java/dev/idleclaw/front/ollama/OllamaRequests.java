@@ -1,0 +1,125 @@
+package dev.idleclaw.front.ollama;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.chat.ChatMessage;
+import dev.idleclaw.chat.ChatRequest;
+import dev.idleclaw.chat.OllamaJson;
+import dev.idleclaw.chat.ToolCall;
+import dev.idleclaw.front.FaceError;
+import dev.idleclaw.json.Json;
+import dev.idleclaw.wire.WireLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decodes Ollama {@code /api/chat} and {@code /api/generate} bodies into the canonical request, tolerating what real
+ * clients send (nulls, empty arrays, unknown keys), and refusing with Ollama's 400 texts what no node would accept.
+ */
+final class OllamaRequests {
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
+    private static final Set<String> THINK_LEVELS = Set.of("low", "medium", "high", "max");
+
+    /** A decoded call. {@code load} = no messages (or empty prompt): Ollama only loads or unloads the model. */
+    record Call(ChatRequest request, boolean stream, boolean load, boolean unload) {}
+
+    private OllamaRequests() {}
+
+    static Call chat(JsonNode body) throws FaceError {
+        String model = model(body, false);
+        JsonNode msgs = body.get("messages");
+        List<ChatMessage> messages = new ArrayList<>();
+        if (msgs != null && !msgs.isNull()) {
+            if (!msgs.isArray()) throw new FaceError(400, "json: cannot unmarshal messages: expected an array");
+            for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), i));
+        }
+        return call(body, model, messages);
+    }
+
+    static Call generate(JsonNode body) throws FaceError {
+        String model = model(body, true);
+        String prompt = text(body, "prompt");
+        String system = text(body, "system");
+        String suffix = text(body, "suffix");
+        if (body.path("raw").asBoolean(false) && (system != null || body.hasNonNull("template") || body.hasNonNull("context"))) {
+            throw new FaceError(400, "raw mode does not support template, system, or context");
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        if (prompt != null && !prompt.isEmpty()) {
+            if (system != null && !system.isEmpty()) messages.add(ChatMessage.of("system", system));
+            String content = suffix == null || suffix.isEmpty() ? prompt
+                    : "Fill in the text that belongs between the prefix and the suffix. Reply with the missing middle only.\n"
+                      + "Prefix:\n" + prompt + "\nSuffix:\n" + suffix;
+            messages.add(new ChatMessage("user", content, null, strings(body.get("images")), null, null, null));
+        }
+        return call(body, model, messages);
+    }
+
+    private static Call call(JsonNode body, String model, List<ChatMessage> messages) throws FaceError {
+        if (messages.size() > WireLimits.MAX_MESSAGES) {
+            throw new FaceError(400, "too many messages: " + messages.size() + " (nodes accept at most " + WireLimits.MAX_MESSAGES + ")");
+        }
+        JsonNode think = think(body.get("think"));
+        JsonNode keepAlive = body.get("keep_alive");
+        boolean stream = !body.has("stream") || body.get("stream").isNull() || body.get("stream").asBoolean(true);
+        JsonNode tools = body.get("tools");
+        if (tools != null && (!tools.isArray() || tools.isEmpty())) tools = null;
+        JsonNode format = body.get("format");
+        if (format != null && (format.isNull() || format.isTextual() && format.textValue().isEmpty())) format = null;
+        JsonNode options = body.get("options") instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.isEmpty() ? o : null;
+        var request = new ChatRequest(model, List.copyOf(messages), think, tools, format, options,
+                keepAlive == null || keepAlive.isNull() ? null : keepAlive);
+        boolean unload = keepAlive != null && (keepAlive.isNumber() && keepAlive.asDouble() == 0 || "0".equals(keepAlive.asText()));
+        return new Call(request, stream, messages.isEmpty(), messages.isEmpty() && unload);
+    }
+
+    private static String model(JsonNode body, boolean generate) throws FaceError {
+        JsonNode m = body.get("model");
+        if (m == null || m.isNull() || m.isTextual() && m.textValue().isBlank()) {
+            if (generate) throw new FaceError(404, "model '' not found");
+            throw new FaceError(400, "model is required");
+        }
+        if (!m.isTextual()) throw new FaceError(400, "json: cannot unmarshal model: expected a string");
+        return m.textValue();
+    }
+
+    private static ChatMessage message(JsonNode m, int i) throws FaceError {
+        if (!m.isObject()) throw new FaceError(400, "json: cannot unmarshal messages[" + i + "]: expected an object");
+        String role = text(m, "role");
+        role = role == null ? "" : role.toLowerCase(Locale.ROOT);
+        if (!ROLES.contains(role)) throw new FaceError(400, "invalid role '" + role + "' in message " + i);
+        String content = text(m, "content");
+        if (content != null && content.length() > WireLimits.MAX_MESSAGE_CHARS) {
+            throw new FaceError(400, "message " + i + " is longer than " + WireLimits.MAX_MESSAGE_CHARS + " characters");
+        }
+        List<ToolCall> calls = OllamaJson.toolCalls(m.get("tool_calls"));
+        return new ChatMessage(role, content == null ? "" : content, text(m, "thinking"), strings(m.get("images")),
+                calls.isEmpty() ? null : calls, text(m, "tool_name"), text(m, "tool_call_id"));
+    }
+
+    private static JsonNode think(JsonNode t) throws FaceError {
+        if (t == null || t.isNull()) return null;
+        if (t.isBoolean()) return t;
+        if (t.isTextual() && THINK_LEVELS.contains(t.textValue())) return t;
+        throw new FaceError(400, "invalid think value: " + Json.write(t) + " (use true, false, \"low\", \"medium\", \"high\" or \"max\")");
+    }
+
+    private static String text(JsonNode n, String field) throws FaceError {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw new FaceError(400, "json: cannot unmarshal " + field + ": expected a string");
+        return v.textValue();
+    }
+
+    private static List<String> strings(JsonNode arr) throws FaceError {
+        if (arr == null || arr.isNull() || arr.isArray() && arr.isEmpty()) return null;
+        if (!arr.isArray()) throw new FaceError(400, "json: cannot unmarshal images: expected an array");
+        List<String> out = new ArrayList<>(arr.size());
+        for (JsonNode s : arr) {
+            if (!s.isTextual()) throw new FaceError(400, "json: cannot unmarshal images: expected base64 strings");
+            out.add(s.textValue());
+        }
+        return List.copyOf(out);
+    }
+}

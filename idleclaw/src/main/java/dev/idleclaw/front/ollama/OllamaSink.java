@@ -1,0 +1,163 @@
+package dev.idleclaw.front.ollama;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.chat.ChatChunk;
+import dev.idleclaw.chat.ChatEnd;
+import dev.idleclaw.chat.OllamaJson;
+import dev.idleclaw.chat.ToolCall;
+import dev.idleclaw.front.FailureText;
+import dev.idleclaw.hub.ChatSink;
+import dev.idleclaw.hub.Scheduler;
+import dev.idleclaw.json.Json;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes an answer in Ollama's native shape: NDJSON lines flushed one by one (or, without streaming, one JSON object),
+ * for {@code /api/chat} ({@code message}) or {@code /api/generate} ({@code response}). Headers are committed with the
+ * first line, so failures before it get a real status; failures after it get one {@code {"error":…}} line and no
+ * {@code done:true} (ollama-api.md §12).
+ */
+final class OllamaSink implements ChatSink {
+    static final String BUSY = "server busy, please try again.  maximum pending requests exceeded";
+
+    private final HttpServletResponse response;
+    private final String model;
+    private final boolean stream, generate;
+    private final long startNanos = System.nanoTime();
+    private final StringBuilder content = new StringBuilder(), thinking = new StringBuilder();
+    private final List<ToolCall> calls = new ArrayList<>();
+    private String node;
+    private boolean committed;
+    private int toolIndex;
+
+    OllamaSink(HttpServletResponse response, String model, boolean stream, boolean generate) {
+        this.response = response;
+        this.model = model;
+        this.stream = stream;
+        this.generate = generate;
+    }
+
+    @Override
+    public void servedBy(String nodeLabel) {
+        node = nodeLabel;
+    }
+
+    @Override
+    public void reject(Scheduler.NoNode why) throws IOException {
+        switch (why.refusal) {
+            case NO_MODEL -> error(404, "model '" + model + "' not found");
+            case BUSY -> {
+                response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
+                error(503, BUSY);
+            }
+            case SHUTTING_DOWN -> error(503, "server is shutting down, please try again");
+        }
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public boolean chunk(ChatChunk c) throws IOException {
+        List<ToolCall> normalised = new ArrayList<>(c.toolCalls().size());
+        for (ToolCall tc : c.toolCalls()) normalised.add(normalise(tc));
+        if (!stream) {
+            content.append(c.content());
+            thinking.append(c.thinking());
+            calls.addAll(normalised);
+            return true;
+        }
+        line(body(c.content(), c.thinking(), normalised, false));
+        return true;
+    }
+
+    @Override
+    public void keepAlive() {
+        // NDJSON has no comment syntax, and an empty line breaks some clients: stay silent.
+    }
+
+    @Override
+    public void end(ChatEnd end) throws IOException {
+        ObjectNode last = stream ? body("", "", List.of(), true) : body(content.toString(), thinking.toString(), calls, true);
+        last.put("done_reason", end.doneReason());
+        ChatEnd.Metrics m = end.metrics();
+        // Nodes that forward no metrics (original IdleClaw nodes): our clock for the total, zero for the rest.
+        last.put("total_duration", m == null ? System.nanoTime() - startNanos : m.totalDuration())
+                .put("load_duration", m == null ? 0 : m.loadDuration())
+                .put("prompt_eval_count", m == null ? 0 : m.promptEvalCount())
+                .put("prompt_eval_duration", m == null ? 0 : m.promptEvalDuration())
+                .put("eval_count", m == null ? 0 : m.evalCount())
+                .put("eval_duration", m == null ? 0 : m.evalDuration());
+        line(last);
+    }
+
+    @Override
+    public void cut(Cut why) throws IOException {
+        fail(Failure.TIMEOUT, node);
+    }
+
+    @Override
+    public void fail(Failure why, String nodeId) throws IOException {
+        String text = FailureText.of(why, node);
+        if (!committed) {
+            error(FailureText.status(why), text);
+        } else {
+            line(Json.object().put("error", text));
+        }
+    }
+
+    @Override
+    public boolean hasOutput() {
+        return committed;
+    }
+
+    private ObjectNode body(String text, String thought, List<ToolCall> toolCalls, boolean done) {
+        ObjectNode o = Json.object().put("model", model).put("created_at", Instant.now().toString());
+        if (generate) {
+            o.put("response", text);
+            if (!thought.isEmpty()) o.put("thinking", thought);
+        } else {
+            ObjectNode msg = o.putObject("message").put("role", "assistant").put("content", text);
+            if (!thought.isEmpty()) msg.put("thinking", thought);
+            if (!toolCalls.isEmpty()) {
+                var arr = msg.putArray("tool_calls");
+                toolCalls.forEach(tc -> arr.add(OllamaJson.toolCall(tc)));
+            }
+        }
+        return o.put("done", done);
+    }
+
+    /** Only {@code id} and {@code function{index,name,arguments}}, with an id and index even from old Ollama nodes. */
+    private ToolCall normalise(ToolCall tc) {
+        int index = tc.index() != null ? tc.index() : toolIndex;
+        toolIndex = index + 1;
+        return new ToolCall(tc.id() != null ? tc.id() : ToolCallIds.next(), index, tc.name(), tc.arguments());
+    }
+
+    private void line(ObjectNode o) throws IOException {
+        commit(200, stream ? "application/x-ndjson" : "application/json; charset=utf-8");
+        var out = response.getOutputStream();
+        out.write((Json.write(o) + (stream ? "\n" : "")).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void error(int status, String message) throws IOException {
+        commit(status, "application/json; charset=utf-8");
+        var out = response.getOutputStream();
+        out.write(Json.write(Json.object().put("error", message)).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void commit(int status, String type) {
+        if (committed) return;
+        committed = true;
+        response.setStatus(status);
+        response.setContentType(type);
+        if (node != null) response.setHeader("X-IdleClaw-Node", node);
+    }
+}

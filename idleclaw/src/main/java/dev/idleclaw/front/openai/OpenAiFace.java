@@ -1,0 +1,84 @@
+package dev.idleclaw.front.openai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.chat.OllamaJson;
+import dev.idleclaw.front.BodyJson;
+import dev.idleclaw.front.FaceError;
+import dev.idleclaw.hub.ChatRelay;
+import dev.idleclaw.hub.ModelCatalog;
+import dev.idleclaw.json.Json;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** The hub's OpenAI-compatible front door: {@code /v1/chat/completions}, {@code /v1/models}, {@code /v1/models/{id}}. */
+public final class OpenAiFace {
+    /** Our {@code owned_by} for every model. */
+    static final String OWNER = "idleclaw";
+
+    private final ChatRelay relay;
+    private final ModelCatalog catalog;
+
+    public OpenAiFace(ChatRelay relay, ModelCatalog catalog) {
+        this.relay = relay;
+        this.catalog = catalog;
+    }
+
+    public void chatCompletions(Context ctx) throws IOException, InterruptedException {
+        OpenAiRequests.Call call;
+        try {
+            call = OpenAiRequests.decode(BodyJson.object(ctx.bodyAsBytes()));
+        } catch (FaceError e) {
+            error(ctx.res(), e.status(), e.getMessage(), null);
+            return;
+        }
+        var job = new ChatRelay.Job(call.request().model(), link -> OllamaJson.params(call.request(), null));
+        relay.run(job, new OpenAiSink(ctx.res(), call.request().model(), call.stream(), call.includeUsage()));
+    }
+
+    public void models(Context ctx) throws IOException {
+        ObjectNode out = Json.object().put("object", "list");
+        var data = out.putArray("data");
+        catalog.models().forEach(e -> data.add(model(e.name(), e)));
+        write(ctx.res(), 200, out);
+    }
+
+    public void model(Context ctx) throws IOException {
+        String id = ctx.pathParam("model");
+        var entry = catalog.find(id);
+        if (entry.isEmpty()) {
+            error(ctx.res(), 404, "model '" + id + "' not found", "model_not_found");
+            return;
+        }
+        write(ctx.res(), 200, model(id, entry.get()));
+    }
+
+    private static ObjectNode model(String id, ModelCatalog.Entry e) {
+        return Json.object().put("id", id).put("object", "model").put("created", e.modifiedAt().toEpochSecond()).put("owned_by", OWNER);
+    }
+
+    /** Writes OpenAI's error object; {@code code} may be null. */
+    public static void error(HttpServletResponse res, int status, String message, String code) throws IOException {
+        ObjectNode err = Json.object();
+        err.putObject("error").put("message", message).put("type", type(status)).putNull("param").put("code", code);
+        write(res, status, err);
+    }
+
+    /** OpenAI's error {@code type} for a status (Ollama's mapping). */
+    public static String type(int status) {
+        return switch (status) {
+            case 404 -> "not_found_error";
+            case 400, 401, 403, 409, 413, 422 -> "invalid_request_error";
+            default -> "api_error";
+        };
+    }
+
+    private static void write(HttpServletResponse res, int status, ObjectNode body) throws IOException {
+        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.setContentLength(bytes.length);
+        res.getOutputStream().write(bytes);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.idleclaw.front.openai;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.chat.ChatChunk;
+import dev.idleclaw.chat.ChatEnd;
+import dev.idleclaw.chat.ToolCall;
+import dev.idleclaw.front.FailureText;
+import dev.idleclaw.front.ollama.ToolCallIds;
+import dev.idleclaw.hub.ChatSink;
+import dev.idleclaw.hub.Scheduler;
+import dev.idleclaw.json.Json;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes an answer as a Chat Completion: SSE {@code chat.completion.chunk} events (role first, content, reasoning,
+ * whole tool calls, one finish chunk, optional usage chunk, {@code [DONE]}) or one {@code chat.completion} object.
+ * A failure after the first event is one {@code error} event and the end of the stream, with no finish chunk and no
+ * {@code [DONE]}, so every client can tell a cut-off answer from a finished one (openai-api.md §6).
+ */
+final class OpenAiSink implements ChatSink {
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpServletResponse response;
+    private final String model, id = CompletionIds.next();
+    private final boolean stream, includeUsage;
+    private final long created = System.currentTimeMillis() / 1000;
+    private final StringBuilder content = new StringBuilder(), reasoning = new StringBuilder();
+    private final ArrayNode toolCalls = Json.array();
+    private String node;
+    private boolean committed, roleSent;
+
+    OpenAiSink(HttpServletResponse response, String model, boolean stream, boolean includeUsage) {
+        this.response = response;
+        this.model = model;
+        this.stream = stream;
+        this.includeUsage = includeUsage;
+    }
+
+    @Override
+    public void servedBy(String nodeLabel) {
+        node = nodeLabel;
+    }
+
+    @Override
+    public void reject(Scheduler.NoNode why) throws IOException {
+        switch (why.refusal) {
+            case NO_MODEL -> {
+                response.setHeader("x-should-retry", "false");
+                OpenAiFace.error(response, 404, "model '" + model + "' not found", "model_not_found");
+            }
+            case BUSY -> {
+                response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
+                OpenAiFace.error(response, 503, "all nodes serving '" + model + "' are busy, please try again", null);
+            }
+            case SHUTTING_DOWN -> OpenAiFace.error(response, 503, "the hub is shutting down, please try again", null);
+        }
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public boolean chunk(ChatChunk c) throws IOException {
+        ArrayNode calls = Json.array();
+        for (ToolCall tc : c.toolCalls()) calls.add(toolCall(tc, toolCalls.size() + calls.size()));
+        toolCalls.addAll(calls);
+        if (!stream) {
+            content.append(c.content());
+            reasoning.append(c.thinking());
+            return true;
+        }
+        if (!c.thinking().isEmpty()) event(delta().put("reasoning", c.thinking()), null);
+        if (!c.content().isEmpty()) event(delta().put("content", c.content()), null);
+        if (!calls.isEmpty()) {
+            ObjectNode d = delta();
+            if (!d.has("content")) d.putNull("content");
+            d.set("tool_calls", calls);
+            event(d, null);
+        }
+        return true;
+    }
+
+    @Override
+    public void keepAlive() throws IOException {
+        if (stream && committed) write(KEEP_ALIVE);
+    }
+
+    @Override
+    public void end(ChatEnd end) throws IOException {
+        String finish = !toolCalls.isEmpty() ? "tool_calls" : "length".equals(end.doneReason()) ? "length" : "stop";
+        ObjectNode usage = usage(end.metrics());
+        if (!stream) {
+            commit(200, "application/json");
+            ObjectNode o = Json.object().put("id", id).put("object", "chat.completion").put("created", created)
+                    .put("model", model).put("system_fingerprint", "fp_idleclaw");
+            ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+            ObjectNode msg = choice.putObject("message").put("role", "assistant");
+            if (content.isEmpty() && !toolCalls.isEmpty()) msg.putNull("content");
+            else msg.put("content", content.toString());
+            msg.putNull("refusal");
+            if (!reasoning.isEmpty()) msg.put("reasoning", reasoning.toString());
+            if (!toolCalls.isEmpty()) msg.set("tool_calls", toolCalls);
+            choice.putNull("logprobs");
+            choice.put("finish_reason", finish);
+            o.set("usage", usage);
+            write(Json.write(o).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        event(delta(), finish);
+        if (includeUsage) {
+            ObjectNode u = envelope();
+            u.putArray("choices");
+            u.set("usage", usage);
+            write(("data: " + Json.write(u) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        }
+        write(DONE);
+    }
+
+    @Override
+    public void cut(Cut why) throws IOException {
+        fail(Failure.TIMEOUT, node);
+    }
+
+    @Override
+    public void fail(Failure why, String nodeId) throws IOException {
+        String text = FailureText.of(why, node);
+        if (!committed) {
+            OpenAiFace.error(response, FailureText.status(why), text, null);
+            committed = true;
+            return;
+        }
+        ObjectNode err = Json.object();
+        err.putObject("error").put("message", text).put("type", "api_error").putNull("param").putNull("code");
+        write(("data: " + Json.write(err) + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean hasOutput() {
+        return committed;
+    }
+
+    private ObjectNode delta() {
+        ObjectNode d = Json.object();
+        if (!roleSent) {
+            d.put("role", "assistant");
+            roleSent = true;
+        }
+        return d;
+    }
+
+    private ObjectNode envelope() {
+        return Json.object().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model)
+                .put("system_fingerprint", "fp_idleclaw");
+    }
+
+    private void event(ObjectNode delta, String finish) throws IOException {
+        ObjectNode o = envelope();
+        ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finish == null) choice.putNull("finish_reason");
+        else choice.put("finish_reason", finish);
+        commit(200, "text/event-stream");
+        write(("data: " + Json.write(o) + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ObjectNode toolCall(ToolCall tc, int position) {
+        ObjectNode o = Json.object().put("index", tc.index() != null ? tc.index() : position)
+                .put("id", tc.id() != null ? tc.id() : ToolCallIds.next()).put("type", "function");
+        o.putObject("function").put("name", tc.name()).put("arguments", Json.write(tc.arguments()));
+        return o;
+    }
+
+    private static ObjectNode usage(ChatEnd.Metrics m) {
+        long prompt = m == null ? 0 : m.promptEvalCount(), completion = m == null ? 0 : m.evalCount();
+        return Json.object().put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
+    }
+
+    private void commit(int status, String type) {
+        if (committed) return;
+        committed = true;
+        response.setStatus(status);
+        response.setContentType(type);
+        if (stream) response.setHeader("Cache-Control", "no-cache");
+        if (node != null) response.setHeader("X-IdleClaw-Node", node);
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        var out = response.getOutputStream();
+        out.write(bytes);
+        out.flush();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.idleclaw.hub.web;
+
+import dev.idleclaw.front.openai.OpenAiFace;
+import dev.idleclaw.json.Json;
+import io.javalin.http.Context;
+
+/** Each front door's error body: IdleClaw {@code {"detail"}}, Ollama {@code {"error"}}, OpenAI {@code {"error":{…}}}. */
+enum ErrorShape {
+    IDLECLAW, OLLAMA, OPENAI;
+
+    /** The shape a path's clients expect; {@code /api/chat} keeps IdleClaw's, whose clients look only at the status. */
+    static ErrorShape of(String path) {
+        if (path.startsWith("/v1/")) return OPENAI;
+        if (path.equals("/api/generate") || path.equals("/api/tags") || path.equals("/api/show") || path.equals("/api/ps")
+                || path.equals("/api/version")) {
+            return OLLAMA;
+        }
+        return IDLECLAW;
+    }
+
+    void write(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json");
+        switch (this) {
+            case IDLECLAW -> ctx.result(Json.write(Json.object().put("detail", message)));
+            case OLLAMA -> ctx.result(Json.write(Json.object().put("error", message)));
+            case OPENAI -> {
+                var err = Json.object();
+                String code = status == 429 ? "rate_limit_exceeded" : null;
+                err.putObject("error").put("message", message).put("type", OpenAiFace.type(status)).putNull("param").put("code", code);
+                ctx.result(Json.write(err));
+            }
+        }
+    }
+}
