@@ -24,15 +24,26 @@ public final class ChatRelay {
     private final HubConfig config;
     private final Scheduler scheduler;
     private final HubStats stats;
+    private final HubMetrics metrics;
 
-    public ChatRelay(HubConfig config, Scheduler scheduler, HubStats stats) {
+    public ChatRelay(HubConfig config, Scheduler scheduler, HubStats stats, HubMetrics metrics) {
         this.config = config;
         this.scheduler = scheduler;
         this.stats = stats;
+        this.metrics = metrics;
     }
 
-    /** One request as the front door prepared it; {@code params} builds the Ollama parameters for a chosen node. */
-    public record Job(String model, Function<NodeLink, ObjectNode> params) {}
+    /**
+     * One request as the front door prepared it: the {@code door} label for metrics, the model, and how to build the
+     * Ollama parameters for a chosen node.
+     */
+    public record Job(String door, String model, Function<NodeLink, ObjectNode> params) {}
+
+    /** What reached the consumer, for metrics. */
+    private static final class Progress {
+        long firstChunkNanos;
+        long chunks;
+    }
 
     private enum Outcome { DONE, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED }
 
@@ -51,9 +62,13 @@ public final class ChatRelay {
         try {
             link = scheduler.acquire(job.model(), tried, config.queueTimeout().toNanos());
         } catch (Scheduler.NoNode e) {
+            String label = e.refusal == Scheduler.Refusal.NO_MODEL ? HubMetrics.UNKNOWN_MODEL : job.model();
+            metrics.finished(job.door(), label, HubMetrics.Outcome.REJECTED, 0, 0);
             sink.reject(e);
             return;
         }
+        metrics.queueWait(System.nanoTime() - startNanos);
+        var progress = new Progress();
         stats.requestStarted();
         boolean started = false;
         Result result = null;
@@ -69,7 +84,7 @@ public final class ChatRelay {
                         sink.start();
                         started = true;
                     }
-                    result = sent ? pump(stream, sink, answerDeadline) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
+                    result = sent ? pump(stream, sink, answerDeadline, progress) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
                 } catch (IOException consumerGone) {
                     result = new Result(Outcome.CONSUMER_GONE, null);
                 } finally {
@@ -87,7 +102,19 @@ public final class ChatRelay {
             finish(sink, started, result, link);
         } finally {
             stats.requestEnded(result == null || result.outcome == Outcome.FAILED);
+            long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
+            metrics.finished(job.door(), job.model(), outcome(result), ttft, progress.chunks);
         }
+    }
+
+    private static HubMetrics.Outcome outcome(Result r) {
+        if (r == null) return HubMetrics.Outcome.FAILED;
+        return switch (r.outcome) {
+            case DONE -> HubMetrics.Outcome.DONE;
+            case CUT_LIMIT, CUT_TIME -> HubMetrics.Outcome.CUT;
+            case CONSUMER_GONE -> HubMetrics.Outcome.CLIENT_GONE;
+            case FAILED -> HubMetrics.Outcome.FAILED;
+        };
     }
 
     private void finish(ChatSink sink, boolean started, Result result, NodeLink link) throws IOException {
@@ -102,7 +129,7 @@ public final class ChatRelay {
         }
     }
 
-    private Result pump(RelayStream stream, ChatSink sink, long answerDeadline) throws IOException, InterruptedException {
+    private Result pump(RelayStream stream, ChatSink sink, long answerDeadline, Progress progress) throws IOException, InterruptedException {
         long chunkTimeout = config.chunkTimeout().toNanos();
         long keepAlive = config.keepAliveInterval().toNanos();
         long now = System.nanoTime();
@@ -129,6 +156,7 @@ public final class ChatRelay {
                     }
                     var chunk = OllamaJson.chunk(c.chunk());
                     if (chunk.isEmpty()) continue;
+                    if (progress.chunks++ == 0) progress.firstChunkNanos = now;
                     if (!sink.chunk(chunk)) return new Result(Outcome.CUT_LIMIT, null);
                     lastWrite = now;
                 }

@@ -37,6 +37,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Javalin app;
     private final ModelCatalog catalog;
+    private final HubMetrics metrics;
     private final HubRoutes routes;
     private volatile boolean draining;
     private boolean closed;
@@ -51,7 +52,8 @@ public final class Hub implements AutoCloseable {
         var clientIp = new ClientIp(config.trustedProxies());
         this.nodeSocket = new NodeSocket(config, registry, timers, stats);
         this.info = new HubInfo(registry, stats);
-        var relay = new ChatRelay(config, scheduler, stats);
+        this.metrics = new HubMetrics(registry, scheduler, stats);
+        var relay = new ChatRelay(config, scheduler, stats, metrics);
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
         this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
@@ -84,6 +86,10 @@ public final class Hub implements AutoCloseable {
     /** The Ollama-only listener's port, or -1 when not configured. */
     public int ollamaPort() {
         return routes.ollamaPort();
+    }
+
+    public HubMetrics metrics() {
+        return metrics;
     }
 
     public ModelCatalog catalog() {

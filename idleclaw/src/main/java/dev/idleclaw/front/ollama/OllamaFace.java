@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
+import dev.idleclaw.front.CapabilityCheck;
 import dev.idleclaw.front.FaceError;
 import dev.idleclaw.hub.ChatRelay;
 import dev.idleclaw.hub.ModelCatalog;
@@ -12,7 +13,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneId;
 
 /**
  * The hub's Ollama-compatible front door (ollama-api.md §12): {@code /}, {@code /api/version}, {@code /api/tags},
@@ -96,6 +96,7 @@ public final class OllamaFace {
         try {
             JsonNode body = BodyJson.object(bytes);
             call = generate ? OllamaRequests.generate(body) : OllamaRequests.chat(body);
+            CapabilityCheck.check(catalog, call.request());
         } catch (FaceError e) {
             json(ctx, e.status(), Json.object().put("error", e.getMessage()));
             return;
@@ -112,7 +113,7 @@ public final class OllamaFace {
             json(ctx, 200, o.put("done", true).put("done_reason", call.unload() ? "unload" : "load"));
             return;
         }
-        var job = new ChatRelay.Job(model, link -> OllamaJson.params(call.request(), call.request().keepAlive()));
+        var job = new ChatRelay.Job("ollama", model, link -> OllamaJson.params(call.request(), call.request().keepAlive()));
         relay.run(job, new OllamaSink(ctx.res(), model, call.stream(), generate));
     }
 
@@ -130,9 +131,5 @@ public final class OllamaFace {
     private static String versionOf() {
         String v = OllamaFace.class.getPackage().getImplementationVersion();
         return v == null ? "0.1.0" : v;
-    }
-
-    static String now() {
-        return Instant.now().atZone(ZoneId.systemDefault()).toOffsetDateTime().toString();
     }
 }

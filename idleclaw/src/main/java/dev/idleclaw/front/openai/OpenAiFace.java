@@ -3,6 +3,7 @@ package dev.idleclaw.front.openai;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
+import dev.idleclaw.front.CapabilityCheck;
 import dev.idleclaw.front.FaceError;
 import dev.idleclaw.hub.ChatRelay;
 import dev.idleclaw.hub.ModelCatalog;
@@ -29,11 +30,12 @@ public final class OpenAiFace {
         OpenAiRequests.Call call;
         try {
             call = OpenAiRequests.decode(BodyJson.object(ctx.bodyAsBytes()));
+            CapabilityCheck.check(catalog, call.request());
         } catch (FaceError e) {
             error(ctx.res(), e.status(), e.getMessage(), null);
             return;
         }
-        var job = new ChatRelay.Job(call.request().model(), link -> OllamaJson.params(call.request(), null));
+        var job = new ChatRelay.Job("openai", call.request().model(), link -> OllamaJson.params(call.request(), null));
         relay.run(job, new OpenAiSink(ctx.res(), call.request().model(), call.stream(), call.includeUsage()));
     }
 

@@ -56,7 +56,7 @@ public final class IdleClawChat {
                 return;
             }
         }
-        var job = new ChatRelay.Job(req.model(), link -> {
+        var job = new ChatRelay.Job("idleclaw", req.model(), link -> {
             boolean think = req.think() && link.canThink(req.model());
             var canonical = new ChatRequest(req.model(), SystemPrompt.compose(req.messages(), think),
                     com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);

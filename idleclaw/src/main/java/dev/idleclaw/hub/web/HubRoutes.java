@@ -8,6 +8,7 @@ import dev.idleclaw.front.openai.OpenAiFace;
 import dev.idleclaw.front.sse.IdleClawChat;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubMetrics;
 import dev.idleclaw.json.Json;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -113,7 +114,7 @@ public final class HubRoutes {
         r.before(this::corsAndLimits);
         r.get("/health", ctx -> json(ctx, hub.info().health()));
         r.get("/api/models", ctx -> json(ctx, hub.info().models()));
-        r.get("/metrics", ctx -> json(ctx, hub.info().metrics()));
+        r.get("/metrics", this::metrics);
         r.get("/admin/nodes", this::adminNodes);
         r.post("/api/chat", ctx -> gated(ctx, this::chat));
         // Ollama's face
@@ -232,6 +233,16 @@ public final class HubRoutes {
     public int ollamaPort() {
         var c = ollamaConnector;
         return c == null ? HubConfig.NO_OLLAMA_PORT : c.getLocalPort();
+    }
+
+    /** IdleClaw's JSON by default; Prometheus text or OpenMetrics when the scraper asks for it. */
+    private void metrics(Context ctx) {
+        String accept = ctx.header("Accept");
+        if (HubMetrics.wantsExposition(accept)) {
+            ctx.contentType(HubMetrics.contentType(accept)).result(hub.metrics().scrape(accept));
+        } else {
+            json(ctx, hub.info().metrics());
+        }
     }
 
     private void adminNodes(Context ctx) {
