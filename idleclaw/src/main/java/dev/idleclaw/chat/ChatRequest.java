@@ -15,6 +15,10 @@ public record ChatRequest(String model, List<ChatMessage> messages, JsonNode thi
         return new ChatRequest(model, messages, null, null, null, null, null);
     }
 
+    public ChatRequest withModel(String other) {
+        return new ChatRequest(other, messages, think, tools, format, options, keepAlive);
+    }
+
     /** True when {@code think} asks for thinking (true, or any level string). */
     public boolean wantsThinking() {
         return think != null && (think.isTextual() || think.asBoolean(false));

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /** Parses request bodies for the Ollama and OpenAI doors, with Go-decoder-like messages for bad JSON. */
 public final class BodyJson {
-    private static final Pattern UNEXPECTED = Pattern.compile("Unexpected character \\('(.)'");
+    /** Jackson's texts for a bad first character: "Unexpected character ('x'" or, for letters, "Unrecognized token 'xyz'". */
+    private static final Pattern UNEXPECTED = Pattern.compile("(?:Unexpected character \\(|Unrecognized token )'(.)");
 
     private BodyJson() {}
 

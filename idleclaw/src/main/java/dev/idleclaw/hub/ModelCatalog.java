@@ -52,6 +52,16 @@ public final class ModelCatalog {
         return out;
     }
 
+    /**
+     * The served name a client means: {@code name} itself, or {@code name:latest} when {@code name} has no tag and only
+     * the tagged form is served (Ollama's default tag).
+     */
+    public String resolve(String name) {
+        if (!registry.serving(name).isEmpty() || name.indexOf(':') >= 0) return name;
+        String latest = name + ":latest";
+        return registry.serving(latest).isEmpty() ? name : latest;
+    }
+
     public Optional<Entry> find(String name) {
         return models().stream().filter(e -> e.name().equals(name)).findFirst();
     }

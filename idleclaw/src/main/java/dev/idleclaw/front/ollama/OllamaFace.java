@@ -2,6 +2,7 @@ package dev.idleclaw.front.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.CapabilityCheck;
@@ -42,7 +43,7 @@ public final class OllamaFace {
         ObjectNode out = Json.object();
         var models = out.putArray("models");
         for (ModelCatalog.Entry e : catalog.models()) {
-            models.addObject().put("name", e.name()).put("model", e.name()).put("modified_at", e.modifiedAt().toString())
+            models.addObject().put("name", e.name()).put("model", e.name()).put("modified_at", rfc3339(e.modifiedAt()))
                     .put("size", e.size()).put("digest", e.digest()).set("details", details(e));
         }
         json(ctx, 200, out);
@@ -78,7 +79,7 @@ public final class OllamaFace {
         if (!family.isEmpty()) info.put("general.architecture", family);
         var caps = out.putArray("capabilities");
         e.capabilities().forEach(caps::add);
-        out.put("modified_at", e.modifiedAt().toString());
+        out.put("modified_at", rfc3339(e.modifiedAt()));
         json(ctx, 200, out);
     }
 
@@ -96,25 +97,32 @@ public final class OllamaFace {
         try {
             JsonNode body = BodyJson.object(bytes);
             call = generate ? OllamaRequests.generate(body) : OllamaRequests.chat(body);
-            CapabilityCheck.check(catalog, call.request());
+            CapabilityCheck.check(catalog, served(call.request()));
         } catch (FaceError e) {
             json(ctx, e.status(), Json.object().put("error", e.getMessage()));
             return;
         }
         String model = call.request().model();
+        var request = served(call.request());
         if (call.load()) {
-            if (catalog.find(model).isEmpty()) {
+            if (catalog.find(request.model()).isEmpty()) {
                 json(ctx, 404, Json.object().put("error", "model '" + model + "' not found"));
                 return;
             }
-            ObjectNode o = Json.object().put("model", model).put("created_at", Instant.now().toString());
+            ObjectNode o = Json.object().put("model", model).put("created_at", Rfc3339.utc(Instant.now()));
             if (generate) o.put("response", "");
             else o.putObject("message").put("role", "assistant").put("content", "");
             json(ctx, 200, o.put("done", true).put("done_reason", call.unload() ? "unload" : "load"));
             return;
         }
-        var job = new ChatRelay.Job("ollama", model, link -> OllamaJson.params(call.request(), call.request().keepAlive()));
+        var job = new ChatRelay.Job("ollama", request.model(), link -> OllamaJson.params(request, request.keepAlive()));
         relay.run(job, new OllamaSink(ctx.res(), model, call.stream(), generate));
+    }
+
+    /** The request with the model name nodes serve ({@code llama3.2} → {@code llama3.2:latest}); replies echo the original. */
+    private ChatRequest served(ChatRequest r) {
+        String name = catalog.resolve(r.model());
+        return name.equals(r.model()) ? r : r.withModel(name);
     }
 
     private static ObjectNode details(ModelCatalog.Entry e) {
@@ -126,6 +134,11 @@ public final class OllamaFace {
 
     static void json(Context ctx, int status, ObjectNode body) {
         ctx.status(status).contentType("application/json; charset=utf-8").result(Json.write(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** RFC 3339 always has seconds; {@code OffsetDateTime.toString} drops them when zero, which Go clients reject. */
+    private static String rfc3339(java.time.OffsetDateTime t) {
+        return java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
     }
 
     private static String versionOf() {

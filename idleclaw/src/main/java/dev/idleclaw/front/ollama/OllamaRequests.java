@@ -20,6 +20,9 @@ import java.util.Set;
 final class OllamaRequests {
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
     private static final Set<String> THINK_LEVELS = Set.of("low", "medium", "high", "max");
+    /** A Go duration string equal to zero: {@code "0"}, or {@code "0s"} as {@code ollama stop} sends, {@code "0m0s"}, … */
+    private static final java.util.regex.Pattern ZERO_DURATION =
+            java.util.regex.Pattern.compile("[+-]?(0|((0+(\\.0*)?|\\.0+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)");
 
     /** A decoded call. {@code load} = no messages (or empty prompt): Ollama only loads or unloads the model. */
     record Call(ChatRequest request, boolean stream, boolean load, boolean unload) {}
@@ -70,7 +73,8 @@ final class OllamaRequests {
         JsonNode options = body.get("options") instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.isEmpty() ? o : null;
         var request = new ChatRequest(model, List.copyOf(messages), think, tools, format, options,
                 keepAlive == null || keepAlive.isNull() ? null : keepAlive);
-        boolean unload = keepAlive != null && (keepAlive.isNumber() && keepAlive.asDouble() == 0 || "0".equals(keepAlive.asText()));
+        boolean unload = keepAlive != null && (keepAlive.isNumber() && keepAlive.asDouble() == 0
+                || keepAlive.isTextual() && ZERO_DURATION.matcher(keepAlive.textValue()).matches());
         return new Call(request, stream, messages.isEmpty(), messages.isEmpty() && unload);
     }
 

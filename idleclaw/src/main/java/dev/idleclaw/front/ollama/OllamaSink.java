@@ -117,7 +117,7 @@ final class OllamaSink implements ChatSink {
     }
 
     private ObjectNode body(String text, String thought, List<ToolCall> toolCalls, boolean done) {
-        ObjectNode o = Json.object().put("model", model).put("created_at", Instant.now().toString());
+        ObjectNode o = Json.object().put("model", model).put("created_at", Rfc3339.utc(Instant.now()));
         if (generate) {
             o.put("response", text);
             if (!thought.isEmpty()) o.put("thinking", thought);
@@ -148,8 +148,11 @@ final class OllamaSink implements ChatSink {
 
     private void error(int status, String message) throws IOException {
         commit(status, "application/json; charset=utf-8");
+        byte[] body = Json.write(Json.object().put("error", message)).getBytes(StandardCharsets.UTF_8);
+        // A sized body is complete once written: the router's 404 page can no longer be appended to it.
+        response.setContentLength(body.length);
         var out = response.getOutputStream();
-        out.write(Json.write(Json.object().put("error", message)).getBytes(StandardCharsets.UTF_8));
+        out.write(body);
         out.flush();
     }
 

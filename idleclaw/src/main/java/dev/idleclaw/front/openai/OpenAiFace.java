@@ -30,12 +30,13 @@ public final class OpenAiFace {
         OpenAiRequests.Call call;
         try {
             call = OpenAiRequests.decode(BodyJson.object(ctx.bodyAsBytes()));
-            CapabilityCheck.check(catalog, call.request());
+            CapabilityCheck.check(catalog, call.request().withModel(catalog.resolve(call.request().model())));
         } catch (FaceError e) {
             error(ctx.res(), e.status(), e.getMessage(), null);
             return;
         }
-        var job = new ChatRelay.Job("openai", call.request().model(), link -> OllamaJson.params(call.request(), null));
+        var request = call.request().withModel(catalog.resolve(call.request().model()));
+        var job = new ChatRelay.Job("openai", request.model(), link -> OllamaJson.params(request, null));
         relay.run(job, new OpenAiSink(ctx.res(), call.request().model(), call.stream(), call.includeUsage()));
     }
 

@@ -103,7 +103,11 @@ final class OpenAiSink implements ChatSink {
             else msg.put("content", content.toString());
             msg.putNull("refusal");
             if (!reasoning.isEmpty()) msg.put("reasoning", reasoning.toString());
-            if (!toolCalls.isEmpty()) msg.set("tool_calls", toolCalls);
+            if (!toolCalls.isEmpty()) {
+                // A message's tool calls have no index (that key belongs to streamed deltas only).
+                var calls = msg.putArray("tool_calls");
+                toolCalls.forEach(tc -> calls.add(((ObjectNode) tc.deepCopy()).without("index")));
+            }
             choice.putNull("logprobs");
             choice.put("finish_reason", finish);
             o.set("usage", usage);

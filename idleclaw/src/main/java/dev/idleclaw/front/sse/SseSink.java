@@ -35,6 +35,7 @@ final class SseSink implements ChatSink {
     private OutputStream out;
     private int contentChars;
     private boolean output;
+    private String node;
 
     SseSink(HttpServletResponse response, String model, boolean think, int maxContentChars) {
         this.response = response;
@@ -52,6 +53,11 @@ final class SseSink implements ChatSink {
     }
 
     @Override
+    public void servedBy(String nodeLabel) {
+        node = nodeLabel;
+    }
+
+    @Override
     public void reject(Scheduler.NoNode why) throws IOException {
         response.setStatus(503);
         if (why.retryAfterSeconds > 0) response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
@@ -65,6 +71,7 @@ final class SseSink implements ChatSink {
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("Connection", "keep-alive");
         response.setHeader("X-Accel-Buffering", "no");
+        if (node != null) response.setHeader("X-IdleClaw-Node", node);
         out = response.getOutputStream();
         response.flushBuffer();
     }

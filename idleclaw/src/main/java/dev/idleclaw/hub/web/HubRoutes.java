@@ -141,8 +141,9 @@ public final class HubRoutes {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             ErrorShape.of(ctx.path()).write(ctx, 500, "Internal Server Error");
         });
-        r.error(404, ctx -> { if (ctx.result() == null) detail(ctx, 404, "Not Found"); });
-        r.error(405, ctx -> { if (ctx.result() == null) detail(ctx, 405, "Method Not Allowed"); });
+        // Only when nothing was written: a door's own 404 (e.g. Ollama's unknown model) is already the answer.
+        r.error(404, ctx -> { if (ctx.result() == null && !ctx.res().isCommitted()) detail(ctx, 404, "Not Found"); });
+        r.error(405, ctx -> { if (ctx.result() == null && !ctx.res().isCommitted()) detail(ctx, 405, "Method Not Allowed"); });
     }
 
     /**
