@@ -1,0 +1,159 @@
+package dev.idleclaw.bench.fleet;
+
+import dev.idleclaw.bench.nio.Loop;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * N simulated nodes in one JVM on ONE thread: a {@link Loop} (selector + timers) runs every socket, the
+ * WebSocket framing, the token timers and the heartbeats. About 5 µs of CPU per streamed token at 48,000 tokens/s
+ * (one JDK WebSocket per node cost ~20 µs), so the fleet is not what limits a benchmark.
+ */
+public final class Fleet implements AutoCloseable {
+    /** Handshakes in flight at once: a storm, yet bounded so thousands of connects do not time out together. */
+    private static final int MAX_PENDING_HANDSHAKES = 256;
+    /** A handshake slower than this counts as a failed connection. */
+    private static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Heartbeats go out in this many slices per interval, so 10,000 nodes do not beat in one burst. */
+    private static final int HEARTBEAT_SLICES = 15;
+    /** Distinct close reasons kept for the report (the first ones show what went wrong). */
+    private static final int KEPT_REASONS = 8;
+    /** How long closing waits for the close frames to leave. */
+    private static final long CLOSE_GRACE_MILLIS = 500;
+
+    /** What the fleet is asked to be. */
+    public record Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model,
+                          int heartbeatSeconds, int connectRate) {}
+
+    /**
+     * Fleet counters: {@code readyMillis} is how long until every node was registered (-1 = not yet);
+     * {@code reasons} counts the first distinct connect failures and close reasons.
+     */
+    public record Status(int nodes, int connected, int registered, int closed, int failed, long requests, long chunks,
+                         long cancelled, int streaming, long readyMillis, Map<String, Long> reasons) {}
+
+    private final Options options;
+    private final String runId = Long.toHexString(System.nanoTime() & 0xffffffL);
+    private final Loop loop = new Loop("fleet-loop");
+    private final Streamer streamer;
+    private final List<FleetNode> nodes = new ArrayList<>();
+    private final Map<String, Long> reasons = new TreeMap<>();
+    private final long startNanos = System.nanoTime();
+    private final InetSocketAddress address;
+    private final String hostHeader, path;
+    private volatile int connected, registered, closed, failed;
+    private volatile long readyNanos;
+    private volatile Map<String, Long> reasonsView = Map.of();
+    private int started, pending, heartbeatTick;
+
+    public Fleet(Options options) {
+        this.options = options;
+        URI hub = options.hub();
+        int port = hub.getPort() > 0 ? hub.getPort() : 80;
+        this.address = new InetSocketAddress(hub.getHost(), port);
+        this.hostHeader = hub.getHost() + ":" + port;
+        this.path = hub.getRawPath() == null || hub.getRawPath().isEmpty() ? "/ws/node" : hub.getRawPath();
+        this.streamer = new Streamer(loop, options.tokens(), options.delayMillis());
+        long slice = Math.max(1, TimeUnit.SECONDS.toNanos(options.heartbeatSeconds()) / HEARTBEAT_SLICES);
+        loop.execute(() -> heartbeats(slice));
+    }
+
+    /** Starts opening every connection (at {@code connectRate} per second, 0 = as fast as the handshake cap allows). */
+    public void connectAll() {
+        loop.execute(this::connectMore);
+    }
+
+    private void connectMore() {
+        long gap = options.connectRate() > 0 ? TimeUnit.SECONDS.toNanos(1) / options.connectRate() : 0;
+        while (started < options.nodes() && pending < MAX_PENDING_HANDSHAKES) {
+            if (gap > 0 && System.nanoTime() - startNanos < started * gap) {
+                loop.schedule(startNanos + started * gap - System.nanoTime(), this::connectMore);
+                return;
+            }
+            var node = new FleetNode(this, loop, "bench-" + runId + "-" + started);
+            nodes.add(node);
+            started++;
+            pending++;
+            node.connect(address, hostHeader, path);
+            loop.schedule(HANDSHAKE_TIMEOUT_NANOS, () -> {
+                if (node.handshaking()) node.lost("connect: no handshake within 30 s");
+            });
+        }
+    }
+
+    byte[] registerFrame(String nodeId) {
+        return Frames.register(nodeId, options.model(), options.slots());
+    }
+
+    void connected(FleetNode node) {
+        connected++;
+        pending--;
+        connectMore();
+    }
+
+    void message(FleetNode node, String text) {
+        String type = Scan.stringField(text, "type");
+        if (type == null) return;
+        switch (type) {
+            case "inference_request" -> streamer.start(node, Scan.stringField(text, "request_id"), Math.max(1, text.length() / 4));
+            case "cancel_request" -> streamer.cancel(Scan.stringField(text, "request_id"));
+            case "registered" -> {
+                node.registered = true;
+                if (++registered == options.nodes()) readyNanos = System.nanoTime();
+            }
+            default -> { } // unknown types are ignored, as the protocol says
+        }
+    }
+
+    void lost(FleetNode node, boolean wasOpen, String why) {
+        if (wasOpen) {
+            closed++;
+        } else {
+            failed++;
+            pending--;
+            connectMore();
+        }
+        if (reasons.size() < KEPT_REASONS || reasons.containsKey(why)) {
+            reasons.merge(why, 1L, Long::sum);
+            reasonsView = Map.copyOf(reasons);
+        }
+    }
+
+    private void heartbeats(long sliceNanos) {
+        int slice = heartbeatTick++ % HEARTBEAT_SLICES;
+        for (int i = slice; i < nodes.size(); i += HEARTBEAT_SLICES) {
+            var n = nodes.get(i);
+            if (n.registered && n.open()) n.send(Frames.heartbeat(n.nodeId, n.active));
+        }
+        loop.schedule(sliceNanos, () -> heartbeats(sliceNanos));
+    }
+
+    /** Counts so far (callable from any thread). */
+    public Status status() {
+        long ready = readyNanos;
+        return new Status(options.nodes(), connected, registered, closed, failed, streamer.requests, streamer.chunks,
+                streamer.cancelled, streamer.streaming, ready == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(ready - startNanos), reasonsView);
+    }
+
+    /** Sends every node's close frame, waits briefly for them to leave, then stops the loop. */
+    @Override
+    public void close() {
+        var sent = new CountDownLatch(1);
+        loop.execute(() -> {
+            nodes.forEach(FleetNode::close);
+            sent.countDown();
+        });
+        try {
+            if (sent.await(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) Thread.sleep(CLOSE_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.close();
+    }
+}

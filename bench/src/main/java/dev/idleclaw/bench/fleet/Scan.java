@@ -1,0 +1,36 @@
+package dev.idleclaw.bench.fleet;
+
+/**
+ * Finds a string field's value in a compact JSON message by scanning, without building a tree: enough for the
+ * hub's own messages ({@code type}, {@code request_id}), whose values never contain escapes.
+ */
+final class Scan {
+    private Scan() {}
+
+    /**
+     * The value of the first {@code "key":"value"} in {@code json} (whitespace around the colon allowed), or null.
+     * The first occurrence wins, which for the hub's messages is the top-level key: it comes before nested objects.
+     */
+    static String stringField(String json, String key) {
+        String quoted = "\"" + key + "\"";
+        int at = json.indexOf(quoted);
+        while (at >= 0) {
+            int i = skipSpaces(json, at + quoted.length());
+            if (i < json.length() && json.charAt(i) == ':') {
+                i = skipSpaces(json, i + 1);
+                if (i < json.length() && json.charAt(i) == '"') {
+                    int end = json.indexOf('"', i + 1);
+                    return end < 0 ? null : json.substring(i + 1, end);
+                }
+                return null;
+            }
+            at = json.indexOf(quoted, at + 1);
+        }
+        return null;
+    }
+
+    private static int skipSpaces(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        return i;
+    }
+}

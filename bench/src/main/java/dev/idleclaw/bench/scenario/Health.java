@@ -1,0 +1,45 @@
+package dev.idleclaw.bench.scenario;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/** The hub's {@code GET /health}: how many nodes are registered. */
+final class Health {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern NODE_COUNT = Pattern.compile("\"node_count\"\\s*:\\s*(\\d+)");
+    /** Poll period while waiting: fine enough to time a connect storm to a quarter second. */
+    static final long POLL_MILLIS = 250;
+
+    private Health() {}
+
+    /** {@code node_count}, or -1 when the hub does not answer. */
+    static int nodeCount(URI hub) {
+        try {
+            var res = HTTP.send(HttpRequest.newBuilder(hub.resolve("/health")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var m = NODE_COUNT.matcher(res.body());
+            return res.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Waits until at least {@code n} nodes are registered; returns the milliseconds it took, or -1 on timeout. */
+    static long awaitNodes(URI hub, int n, Duration timeout) throws InterruptedException {
+        long t0 = System.nanoTime(), deadline = t0 + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (nodeCount(hub) >= n) return (System.nanoTime() - t0) / 1_000_000;
+            Thread.sleep(POLL_MILLIS);
+        }
+        return -1;
+    }
+}

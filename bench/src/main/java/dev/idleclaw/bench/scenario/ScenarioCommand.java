@@ -1,0 +1,140 @@
+package dev.idleclaw.bench.scenario;
+
+import dev.idleclaw.bench.load.Door;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code scenario S1..S5}: starts the hub, stand-in, node agent or fleet and load generator as separate pinned
+ * processes, runs the load through the hub and then directly against the stand-in, and prints the figures.
+ * Every size below overrides the scenario's own (full or {@code --quick}) value.
+ */
+@Command(name = "scenario", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a benchmark scenario (S1 relay overhead, S2 concurrency, S3 idle fleet, S4 dialects, S5 soak).")
+public final class ScenarioCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5")
+    String scenario;
+    @Option(names = "--quick", description = "Shrink everything so the scenario finishes in seconds (smoke test).")
+    boolean quick;
+    @Option(names = "--jar", description = "The product jar (default: idleclaw/target/idleclaw.jar under the project).")
+    Path jar;
+    @Option(names = "--bench-classpath", description = "Class path for the fleet, load and stand-in processes (default: this JVM's).")
+    String benchClasspath;
+    @Option(names = "--work-dir", description = "Logs and hub data (default: a new temporary directory).")
+    Path workDir;
+    @Option(names = "--door", converter = DoorConverter.class,
+            description = "Front door for S1, S2 and S5: idleclaw | ollama | openai (default: ollama, the same dialect as the direct run).")
+    Door door;
+    @Option(names = "--model", defaultValue = "llama3.2", description = "Model name (default: ${DEFAULT-VALUE}).")
+    String model;
+    @Option(names = "--nodes", description = "Fleet nodes (S2–S5).")
+    Integer nodes;
+    @Option(names = "--slots", description = "Slots per fleet node (S2, S4, S5).")
+    Integer slots;
+    @Option(names = "--tokens", description = "Tokens per answer.")
+    Integer tokens;
+    @Option(names = "--delay-ms", description = "Delay per token, ms.")
+    Long delayMs;
+    @Option(names = "--consumers", split = ",", description = "Concurrent consumers, comma-separated levels (S2), or one level (S1, S4, S5).")
+    List<Integer> consumers;
+    @Option(names = "--requests", description = "Measured requests per run (S1).")
+    Long requests;
+    @Option(names = "--seconds", description = "Measured seconds per run (S2, S4, S5).")
+    Double seconds;
+    @Option(names = "--idle-seconds", description = "Idle measurement window (S3).")
+    Integer idleSeconds;
+    @Option(names = "--connect-rate", defaultValue = "0", description = "Fleet connections per second, 0 = storm (default: ${DEFAULT-VALUE}).")
+    int connectRate;
+    @Option(names = "--no-direct", description = "Skip the direct (no hub) baseline runs.")
+    boolean noDirect;
+    @Option(names = "--direct", description = "Direct baseline server for S2, S4, S5: sim (the fleet's timing and cost, default)"
+            + " or standin (the test kit's, which saturates one core near 23,000 tokens/s). S1 always uses the stand-in.")
+    String direct;
+    @Option(names = "--no-pin", description = "Do not pin processes to CPUs (taskset).")
+    boolean noPin;
+    @Option(names = "--hub-xmx", defaultValue = "512m", description = "Hub heap limit (default: ${DEFAULT-VALUE}).")
+    String hubXmx;
+    @Option(names = "--hub-log-level", defaultValue = "INFO",
+            description = "The hub's log level (IDLECLAW_LOG_LEVEL); INFO logs every node registration (default: ${DEFAULT-VALUE}).")
+    String hubLogLevel;
+    @Option(names = "--tool-xmx", defaultValue = "512m", description = "Fleet and load generator heap limit (default: ${DEFAULT-VALUE}).")
+    String toolXmx;
+
+    static final class DoorConverter implements picocli.CommandLine.ITypeConverter<Door> {
+        @Override
+        public Door convert(String value) {
+            return Door.of(value);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!List.of("S1", "S2", "S3", "S4", "S5").contains(scenario.toUpperCase())) {
+            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S5)");
+            return 2;
+        }
+        Path product = jar != null ? jar : defaultJar();
+        if (!Files.isRegularFile(product)) {
+            System.err.println("scenario: no product jar at " + product + " (build it: ./mvnw -pl testkit,idleclaw -DskipTests package, or pass --jar)");
+            return 2;
+        }
+        Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("idleclaw-bench-");
+        String cp = benchClasspath != null ? benchClasspath : System.getProperty("java.class.path");
+        var settings = new Cluster.Settings(product.toAbsolutePath(), cp, work, hubXmx, toolXmx, !noPin, hubLogLevel);
+        try (var cluster = new Cluster(settings)) {
+            var report = new Report(System.out, scenario.toUpperCase(), quick, cluster.pinned());
+            System.out.printf("scenario %s%s: logs in %s; %s%n", scenario.toUpperCase(), quick ? " (quick)" : "", work,
+                    cluster.pinned() ? "the hub (or the stand-in in direct runs) pinned to CPU 0; load, fleet, node agent and its stand-in to CPU 1"
+                            : "NOT pinned (--no-pin, taskset missing or fewer than 2 CPUs): the processes share every CPU");
+            switch (scenario.toUpperCase()) {
+                case "S1" -> new RelayOverhead(this, cluster, report).run();
+                case "S2" -> new Concurrency(this, cluster, report).run();
+                case "S3" -> new IdleFleet(this, cluster, report).run();
+                case "S4" -> new Dialects(this, cluster, report).run();
+                case "S5" -> new Soak(this, cluster, report).run();
+                default -> throw new IllegalStateException("checked above");
+            }
+            report.finish();
+        }
+        return 0;
+    }
+
+    /** {@code <project>/idleclaw/target/idleclaw.jar}; the launcher passes the project as {@code idleclaw.home}. */
+    private static Path defaultJar() {
+        String home = System.getProperty("idleclaw.home", ".");
+        return Path.of(home, "idleclaw", "target", "idleclaw.jar");
+    }
+
+    int pick(Integer override, int full, int quickValue) {
+        return override != null ? override : quick ? quickValue : full;
+    }
+
+    long pick(Long override, long full, long quickValue) {
+        return override != null ? override : quick ? quickValue : full;
+    }
+
+    double pick(Double override, double full, double quickValue) {
+        return override != null ? override : quick ? quickValue : full;
+    }
+
+    List<Integer> levels(Integer[] full, Integer[] quickValue) {
+        return consumers != null && !consumers.isEmpty() ? consumers : Arrays.asList(quick ? quickValue : full);
+    }
+
+    /** True when fleet scenarios take their direct baseline from the test kit's stand-in rather than the sim. */
+    boolean directStandIn() {
+        if (direct == null || direct.equalsIgnoreCase("sim")) return false;
+        if (direct.equalsIgnoreCase("standin")) return true;
+        throw new IllegalArgumentException("--direct must be sim or standin, got " + direct);
+    }
+
+    Door door() {
+        return door != null ? door : Door.OLLAMA;
+    }
+}

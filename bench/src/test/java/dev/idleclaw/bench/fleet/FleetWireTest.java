@@ -1,0 +1,55 @@
+package dev.idleclaw.bench.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Field lookup by string scan in the hub's messages; the fleet's message templates and WebSocket frames. */
+class FleetWireTest {
+    @Test
+    void findsTopLevelStringFields() {
+        String m = "{\"type\":\"inference_request\",\"request_id\":\"abc-1\",\"ollama_params\":{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"\\\"type\\\"\"}]}}";
+        assertThat(Scan.stringField(m, "type")).isEqualTo("inference_request");
+        assertThat(Scan.stringField(m, "request_id")).isEqualTo("abc-1");
+        assertThat(Scan.stringField("{ \"type\" : \"cancel_request\" }", "type")).isEqualTo("cancel_request");
+        assertThat(Scan.stringField("{\"type\":1}", "type")).isNull();
+        assertThat(Scan.stringField("{}", "type")).isNull();
+    }
+
+    @Test
+    void framesAreTheProtocolsShapes() {
+        String chunk = text(Frames.CHUNK_HEAD) + "r1" + text(Frames.CHUNK_TAIL);
+        assertThat(chunk).isEqualTo("{\"type\":\"inference_chunk\",\"request_id\":\"r1\",\"chunk\":{\"message\":{\"role\":\"assistant\",\"content\":\"tok \"},\"done\":false}}");
+        assertThat(text(Frames.done("r1", 3, 7, 5_000_000))).startsWith("{\"type\":\"inference_chunk\",\"request_id\":\"r1\",\"chunk\":{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true")
+                .contains("\"eval_count\":3", "\"prompt_eval_count\":7").endsWith("}}");
+        assertThat(text(Frames.register("n1", "m", 2))).contains("\"node_id\":\"n1\"", "\"max_concurrent\":2", "\"name\":\"m\"");
+    }
+
+    @Test
+    void maskedFramesDecodeBackToTheirPayload() {
+        for (int size : new int[] {0, 5, 125, 126, 65535, 65536}) {
+            byte[] a = new byte[size / 2], b = new byte[size - size / 2];
+            java.util.Arrays.fill(a, (byte) 'x');
+            java.util.Arrays.fill(b, (byte) 'y');
+            var buf = ByteBuffer.allocate(WsCodec.frameSize(size));
+            WsCodec.write(buf, WsCodec.TEXT, 0x12345678, a, b);
+            assertThat(buf.hasRemaining()).as("frameSize is exact for " + size).isFalse();
+            buf.flip();
+            var partial = buf.duplicate().limit(Math.min(buf.limit(), 1));
+            assertThat(WsCodec.header(partial)).isNull();
+            var h = WsCodec.header(buf);
+            assertThat(h.fin()).isTrue();
+            assertThat(h.opcode()).isEqualTo(WsCodec.TEXT);
+            assertThat(h.frameLength()).isEqualTo(buf.remaining());
+            byte[] payload = WsCodec.payload(buf, h);
+            assertThat(text(payload)).isEqualTo("x".repeat(a.length) + "y".repeat(b.length));
+            assertThat(buf.hasRemaining()).isFalse();
+        }
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

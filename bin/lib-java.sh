@@ -1,0 +1,51 @@
+# Shared by the bin/ launchers (source it; do not run it): finds a JDK >= 25.
+#   java_bin=$(require_java idleclaw)   prints the java binary, or explains and exits 127
+# Set IDLECLAW_JAVA to a java binary to skip the search.
+
+min=25
+
+major_of() { # prints the feature version of a JDK home, or nothing
+  local home="$1" v=""
+  [ -x "$home/bin/java" ] || return 0
+  if [ -f "$home/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" | head -n1)
+  fi
+  if [ -z "$v" ]; then
+    v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)
+  fi
+  echo "$v"
+}
+
+find_java() {
+  if [ -n "${IDLECLAW_JAVA:-}" ]; then echo "$IDLECLAW_JAVA"; return 0; fi
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for d in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* /opt/java/* /opt/jdk* "$HOME"/.jdks/* \
+           /Library/Java/JavaVirtualMachines/*/Contents/Home /usr/local/opt/openjdk*/libexec/openjdk.jdk/Contents/Home; do
+    [ -d "$d" ] && candidates+=("$d")
+  done
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  local best="" best_v=0 v
+  for home in "${candidates[@]}"; do
+    v=$(major_of "$home")
+    if [ -n "$v" ] && [ "$v" -ge "$min" ] && [ "$v" -gt "$best_v" ]; then best="$home"; best_v="$v"; fi
+  done
+  [ -n "$best" ] && echo "$best/bin/java"
+}
+
+require_java() { # $1 = the launcher's name, for the message
+  local java_bin
+  java_bin=$(find_java || true)
+  if [ -z "$java_bin" ]; then
+    cat >&2 <<MSG
+$1: no JDK $min or newer was found.
+  Looked in: \$JAVA_HOME, /usr/lib/jvm, ~/.sdkman/candidates/java, /opt/java, ~/.jdks, and the java on PATH.
+  Install one, e.g. 'apt-get install temurin-25-jdk' (Adoptium repository) or 'sdk install java 25-tem',
+  or point JAVA_HOME (or IDLECLAW_JAVA) at an existing JDK $min.
+MSG
+    exit 127
+  fi
+  echo "$java_bin"
+}
