@@ -119,7 +119,8 @@ public final class ChatRelay {
 
     private void finish(ChatSink sink, boolean started, Result result, NodeLink link) throws IOException {
         switch (result.outcome) {
-            case DONE, CONSUMER_GONE -> {}
+            case CONSUMER_GONE -> { return; }
+            case DONE -> {}
             case CUT_LIMIT -> sink.cut(ChatSink.Cut.CONTENT_LIMIT);
             case CUT_TIME -> sink.cut(ChatSink.Cut.TIME_LIMIT);
             case FAILED -> {
@@ -127,6 +128,7 @@ public final class ChatRelay {
                 sink.fail(result.failure, link.nodeId());
             }
         }
+        sink.flush();
     }
 
     private Result pump(RelayStream stream, ChatSink sink, long answerDeadline, Progress progress) throws IOException, InterruptedException {
@@ -136,8 +138,13 @@ public final class ChatRelay {
         long lastChunk = now, lastWrite = now;
         while (true) {
             if (stream.overflowed()) return new Result(Outcome.FAILED, ChatSink.Failure.OVERFLOW);
-            long wait = Math.min(answerDeadline, Math.min(lastChunk + chunkTimeout, lastWrite + keepAlive)) - now;
-            RelayStream.Event event = stream.poll(wait);
+            RelayStream.Event event = stream.pollNow();
+            if (event == null) {
+                // Nothing queued: send what was written, then wait.
+                sink.flush();
+                long wait = Math.min(answerDeadline, Math.min(lastChunk + chunkTimeout, lastWrite + keepAlive)) - now;
+                event = stream.poll(wait);
+            }
             now = System.nanoTime();
             switch (event) {
                 case null -> {

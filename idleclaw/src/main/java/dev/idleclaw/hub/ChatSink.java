@@ -7,7 +7,8 @@ import java.io.IOException;
 /**
  * A front door's encoder for one answer. The {@link ChatRelay} calls it from the consumer's thread in this
  * order: {@link #reject} alone, or {@link #start} then any number of {@link #chunk}/{@link #keepAlive} and
- * exactly one of {@link #end}, {@link #cut} or {@link #fail}. An {@link IOException} means the consumer is gone.
+ * exactly one of {@link #end}, {@link #cut} or {@link #fail}, with {@link #flush} in between and at the end. An
+ * {@link IOException} means the consumer is gone.
  */
 public interface ChatSink {
 
@@ -40,6 +41,12 @@ public interface ChatSink {
 
     /** The answer failed after {@link #start}; {@code node} names the serving node for messages. */
     void fail(Failure why, String node) throws IOException;
+
+    /**
+     * Sends what the other calls wrote. They only buffer, so that a burst of chunks costs one write to the socket; the
+     * relay flushes whenever it has nothing queued and is about to wait, and after the last call.
+     */
+    void flush() throws IOException;
 
     /** True once any answer content reached the consumer (after that there is no failover). */
     boolean hasOutput();

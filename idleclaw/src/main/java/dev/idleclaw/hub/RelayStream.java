@@ -76,6 +76,13 @@ final class RelayStream {
         return overflowed;
     }
 
+    /** The next event if one is queued right now, else null (never waits). */
+    Event pollNow() {
+        Event e = queue.poll();
+        if (e == null && pendingTerminal != null) return pendingTerminal;
+        return e;
+    }
+
     /** Next event, or null after {@code nanos} without one. */
     Event poll(long nanos) throws InterruptedException {
         Event e = queue.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);

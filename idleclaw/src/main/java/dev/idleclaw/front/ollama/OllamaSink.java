@@ -141,9 +141,12 @@ final class OllamaSink implements ChatSink {
 
     private void line(ObjectNode o) throws IOException {
         commit(200, stream ? "application/x-ndjson" : "application/json; charset=utf-8");
-        var out = response.getOutputStream();
-        out.write((Json.write(o) + (stream ? "\n" : "")).getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        response.getOutputStream().write((Json.write(o) + (stream ? "\n" : "")).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (committed) response.getOutputStream().flush();
     }
 
     private void error(int status, String message) throws IOException {

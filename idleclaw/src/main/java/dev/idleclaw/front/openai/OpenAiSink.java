@@ -194,8 +194,11 @@ final class OpenAiSink implements ChatSink {
     }
 
     private void write(byte[] bytes) throws IOException {
-        var out = response.getOutputStream();
-        out.write(bytes);
-        out.flush();
+        response.getOutputStream().write(bytes);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (committed) response.getOutputStream().flush();
     }
 }

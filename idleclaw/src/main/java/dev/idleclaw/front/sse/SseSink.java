@@ -150,6 +150,10 @@ final class SseSink implements ChatSink {
 
     private void write(byte[] bytes) throws IOException {
         out.write(bytes);
-        out.flush();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (out != null) out.flush();
     }
 }
