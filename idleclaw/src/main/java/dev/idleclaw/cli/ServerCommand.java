@@ -70,6 +70,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", defaultValue = "${env:IDLECLAW_DRAIN_TIMEOUT:-30}",
             description = "Seconds shutdown waits for in-flight answers (env: IDLECLAW_DRAIN_TIMEOUT, default: 30).")
     int drainTimeout;
+    @Option(names = "--probe-interval", defaultValue = "${env:IDLECLAW_PROBE_INTERVAL:-300}",
+            description = "Seconds between known-answer probes of a random node; 0 turns probing off "
+                    + "(env: IDLECLAW_PROBE_INTERVAL, default: 300).")
+    int probeInterval;
     @Option(names = "--max-response-chars", defaultValue = "${env:IDLECLAW_MAX_RESPONSE_CHARS:-4096}",
             description = "Content characters per IdleClaw-dialect answer (env: IDLECLAW_MAX_RESPONSE_CHARS, default: 4096).")
     int maxResponseChars;
@@ -100,6 +104,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.responseTimeout = Duration.ofSeconds(responseTimeout);
                 b.drainTimeout = Duration.ofSeconds(drainTimeout);
                 b.maxResponseChars = maxResponseChars;
+                b.probeInterval = Duration.ofSeconds(probeInterval);
                 b.contentDenyPatterns = nonEmpty(denyPatterns);
             }).build();
         } catch (IllegalArgumentException e) {
