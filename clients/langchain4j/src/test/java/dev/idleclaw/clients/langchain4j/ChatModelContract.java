@@ -1,11 +1,12 @@
 package dev.idleclaw.clients.langchain4j;
 
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.COMPLETION_TOKENS;
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.MODEL;
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.PROMPT_TOKENS;
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.TEXT;
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.TOOL;
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.TOOL_ARGUMENTS;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.COMPLETION_TOKENS;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
+import static dev.idleclaw.e2e.ClientNetwork.PROMPT_TOKENS;
+import static dev.idleclaw.e2e.ClientNetwork.TEXT;
+import static dev.idleclaw.e2e.ClientNetwork.TOOL;
+import static dev.idleclaw.e2e.ClientNetwork.TOOL_ARGUMENTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,11 +42,11 @@ abstract class ChatModelContract {
             .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build()).build();
     static final String RESULT = "22 degrees and sunny";
 
-    abstract StandInNetwork network();
+    abstract ClientNetwork network();
 
-    abstract ChatModel chatModel(StandInNetwork on, String model);
+    abstract ChatModel chatModel(ClientNetwork on, String model);
 
-    abstract StreamingChatModel streamingModel(StandInNetwork on, String model);
+    abstract StreamingChatModel streamingModel(ClientNetwork on, String model);
 
     ChatModel chatModel(String model) { return chatModel(network(), model); }
 
@@ -57,9 +58,9 @@ abstract class ChatModelContract {
     @BeforeEach
     void reset() { network().reset(); }
 
-    /** Streams from a {@link StandInNetwork#slow()} network and stops its node after the second token. */
+    /** Streams from a {@link ClientNetwork#slow()} network and stops its node after the second token. */
     Collected streamWhileTheNodeStops() throws Exception {
-        try (var dying = StandInNetwork.slow()) {
+        try (var dying = ClientNetwork.slow()) {
             return Collected.stream(streamingModel(dying, MODEL), sayHello(), dying::stopNodeInBackground);
         }
     }

@@ -1,7 +1,8 @@
 package dev.idleclaw.clients.langchain4j;
 
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.BROKEN;
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.MODEL;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,10 +24,10 @@ import org.junit.jupiter.api.Test;
 /** langchain4j-ollama 1.18.1, unchanged, against the hub's Ollama face ({@code /api/*}). */
 class LangChain4jOllamaTest extends ChatModelContract {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static StandInNetwork network;
+    private static ClientNetwork network;
 
     @BeforeAll
-    static void start() throws Exception { network = new StandInNetwork(); }
+    static void start() throws Exception { network = new ClientNetwork(); }
 
     @AfterAll
     static void stop() {
@@ -34,16 +35,16 @@ class LangChain4jOllamaTest extends ChatModelContract {
     }
 
     @Override
-    StandInNetwork network() { return network; }
+    ClientNetwork network() { return network; }
 
     @Override
-    ChatModel chatModel(StandInNetwork on, String model) {
+    ChatModel chatModel(ClientNetwork on, String model) {
         return OllamaChatModel.builder().baseUrl(on.net.url()).modelName(model).timeout(TIMEOUT).maxRetries(0)
                 .build();
     }
 
     @Override
-    StreamingChatModel streamingModel(StandInNetwork on, String model) { // has no retry option: streams are never retried
+    StreamingChatModel streamingModel(ClientNetwork on, String model) { // has no retry option: streams are never retried
         return OllamaStreamingChatModel.builder().baseUrl(on.net.url()).modelName(model).timeout(TIMEOUT).build();
     }
 

@@ -1,7 +1,8 @@
 package dev.idleclaw.clients.langchain4j;
 
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.BROKEN;
-import static dev.idleclaw.clients.langchain4j.StandInNetwork.TOOL;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
+import static dev.idleclaw.e2e.ClientNetwork.TOOL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.Test;
 /** langchain4j-open-ai 1.18.1, unchanged, against the hub's OpenAI face ({@code /v1}). */
 class LangChain4jOpenAiTest extends ChatModelContract {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static StandInNetwork network;
+    private static ClientNetwork network;
 
     @BeforeAll
-    static void start() throws Exception { network = new StandInNetwork(); }
+    static void start() throws Exception { network = new ClientNetwork(); }
 
     @AfterAll
     static void stop() {
@@ -31,16 +32,16 @@ class LangChain4jOpenAiTest extends ChatModelContract {
     }
 
     @Override
-    StandInNetwork network() { return network; }
+    ClientNetwork network() { return network; }
 
     @Override
-    ChatModel chatModel(StandInNetwork on, String model) {
+    ChatModel chatModel(ClientNetwork on, String model) {
         return OpenAiChatModel.builder().baseUrl(on.v1()).apiKey("test-key").modelName(model).timeout(TIMEOUT)
                 .maxRetries(0).build();
     }
 
     @Override
-    StreamingChatModel streamingModel(StandInNetwork on, String model) { // has no retry option: streams are never retried
+    StreamingChatModel streamingModel(ClientNetwork on, String model) { // has no retry option: streams are never retried
         return OpenAiStreamingChatModel.builder().baseUrl(on.v1()).apiKey("test-key").modelName(model)
                 .timeout(TIMEOUT).build();
     }
@@ -80,12 +81,12 @@ class LangChain4jOpenAiTest extends ChatModelContract {
     /** Tokens 600 ms apart with a keep-alive comment every 100 ms: the client's SSE parser must skip the comments. */
     @Test
     void sseKeepAliveCommentsBetweenChunksAreSkipped() throws Exception {
-        try (var idle = new StandInNetwork()) {
+        try (var idle = new ClientNetwork()) {
             idle.ollama.behaviour(Behaviour.defaults().withTokens("Hello", " there")
                     .withDelayPerToken(Duration.ofMillis(600)));
             idle.restartHubWithKeepAlive(Duration.ofMillis(100));
 
-            var collected = Collected.stream(streamingModel(idle, StandInNetwork.MODEL), sayHello());
+            var collected = Collected.stream(streamingModel(idle, ClientNetwork.MODEL), sayHello());
 
             assertThat(collected.partials).containsExactly("Hello", " there");
             assertThat(collected.response().finishReason()).isEqualTo(FinishReason.STOP);

@@ -1,9 +1,10 @@
 package dev.idleclaw.clients.ollama4j;
 
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.COMPLETION_TOKENS;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.MODEL;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.PROMPT_TOKENS;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.TEXT;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.COMPLETION_TOKENS;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
+import static dev.idleclaw.e2e.ClientNetwork.PROMPT_TOKENS;
+import static dev.idleclaw.e2e.ClientNetwork.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.testkit.Behaviour;
@@ -22,13 +23,13 @@ import org.junit.jupiter.api.Test;
 
 /** ollama4j chat and generate through the hub's Ollama face, streamed and not. */
 class Ollama4jChatTest {
-    private static StandInNetwork network;
+    private static ClientNetwork network;
     private static Ollama client;
 
     @BeforeAll
     static void start() throws Exception {
-        network = new StandInNetwork();
-        client = network.client();
+        network = new ClientNetwork();
+        client = Ollama4jClients.of(network);
     }
 
     @AfterAll

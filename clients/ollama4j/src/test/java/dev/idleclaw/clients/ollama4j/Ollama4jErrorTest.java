@@ -1,7 +1,8 @@
 package dev.idleclaw.clients.ollama4j;
 
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.BROKEN;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.MODEL;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,13 +26,13 @@ import org.junit.jupiter.api.Test;
 
 /** Failures as ollama4j reports them: an unknown model, a node's Ollama failing mid-answer, a node stopping. */
 class Ollama4jErrorTest {
-    private static StandInNetwork network;
+    private static ClientNetwork network;
     private static Ollama client;
 
     @BeforeAll
     static void start() throws Exception {
-        network = new StandInNetwork();
-        client = network.client();
+        network = new ClientNetwork();
+        client = Ollama4jClients.of(network);
     }
 
     @AfterAll
@@ -80,8 +81,8 @@ class Ollama4jErrorTest {
     @Test
     void nodeStoppingMidStreamThrowsAfterThePartialText() throws Exception {
         var parts = new CopyOnWriteArrayList<OllamaChatResponseModel>();
-        try (var dying = StandInNetwork.slow()) {
-            assertThatThrownBy(() -> dying.client().chat(ask(MODEL).withStreaming().build(), part -> {
+        try (var dying = ClientNetwork.slow()) {
+            assertThatThrownBy(() -> Ollama4jClients.of(dying).chat(ask(MODEL).withStreaming().build(), part -> {
                 parts.add(part);
                 if (parts.size() == 2) dying.stopNodeInBackground();
             })).isInstanceOf(OllamaException.class);

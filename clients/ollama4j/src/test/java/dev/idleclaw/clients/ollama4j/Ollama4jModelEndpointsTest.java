@@ -1,7 +1,8 @@
 package dev.idleclaw.clients.ollama4j;
 
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.BROKEN;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.MODEL;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,13 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /** ollama4j's model endpoints against the hub's Ollama face: ping, tags, version, ps, show. */
 class Ollama4jModelEndpointsTest {
-    private static StandInNetwork network;
+    private static ClientNetwork network;
     private static Ollama client;
 
     @BeforeAll
     static void start() throws Exception {
-        network = new StandInNetwork();
-        client = network.client();
+        network = new ClientNetwork();
+        client = Ollama4jClients.of(network);
     }
 
     @AfterAll

@@ -1,10 +1,11 @@
 package dev.idleclaw.clients.ollama4j;
 
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.MODEL;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.PROMPT_TOKENS;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.TEXT;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.TOOL;
-import static dev.idleclaw.clients.ollama4j.StandInNetwork.TOOL_ARGUMENTS;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
+import static dev.idleclaw.e2e.ClientNetwork.PROMPT_TOKENS;
+import static dev.idleclaw.e2e.ClientNetwork.TEXT;
+import static dev.idleclaw.e2e.ClientNetwork.TOOL;
+import static dev.idleclaw.e2e.ClientNetwork.TOOL_ARGUMENTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,14 +35,14 @@ class Ollama4jToolCallTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESULT = "22 degrees and sunny";
 
-    private static StandInNetwork network;
+    private static ClientNetwork network;
     private static Ollama client;
     private final List<Map<String, Object>> invocations = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        network = new StandInNetwork();
-        client = network.client();
+        network = new ClientNetwork();
+        client = Ollama4jClients.of(network);
     }
 
     @AfterAll

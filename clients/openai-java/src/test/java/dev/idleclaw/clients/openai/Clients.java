@@ -1,5 +1,6 @@
 package dev.idleclaw.clients.openai;
 
+import dev.idleclaw.e2e.ClientNetwork;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import java.time.Duration;
@@ -8,7 +9,7 @@ import java.time.Duration;
 final class Clients {
     private Clients() {}
 
-    static OpenAIClient openAi(StandInNetwork network) {
+    static OpenAIClient openAi(ClientNetwork network) {
         return OpenAIOkHttpClient.builder()
                 .baseUrl(network.v1())
                 .apiKey("test-key")

@@ -1,10 +1,11 @@
 package dev.idleclaw.clients.openai;
 
-import static dev.idleclaw.clients.openai.StandInNetwork.BROKEN;
-import static dev.idleclaw.clients.openai.StandInNetwork.COMPLETION_TOKENS;
-import static dev.idleclaw.clients.openai.StandInNetwork.MODEL;
-import static dev.idleclaw.clients.openai.StandInNetwork.PROMPT_TOKENS;
-import static dev.idleclaw.clients.openai.StandInNetwork.TEXT;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
+import static dev.idleclaw.e2e.ClientNetwork.COMPLETION_TOKENS;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
+import static dev.idleclaw.e2e.ClientNetwork.PROMPT_TOKENS;
+import static dev.idleclaw.e2e.ClientNetwork.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.client.OpenAIClient;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** The official OpenAI Java SDK, unchanged, against the hub's {@code /v1} face: plain chat and the model list. */
 class OpenAiJavaChatTest {
-    private static StandInNetwork network;
+    private static ClientNetwork network;
     private static OpenAIClient client;
 
     private static final ChatCompletionCreateParams SAY_HELLO = ChatCompletionCreateParams.builder()
@@ -33,7 +34,7 @@ class OpenAiJavaChatTest {
 
     @BeforeAll
     static void start() throws Exception {
-        network = new StandInNetwork();
+        network = new ClientNetwork();
         client = Clients.openAi(network);
     }
 
@@ -120,7 +121,7 @@ class OpenAiJavaChatTest {
     /** Tokens 600 ms apart with a keep-alive comment every 100 ms: the SDK's SSE parser must skip the comments. */
     @Test
     void sseKeepAliveCommentsBetweenChunksAreSkippedBySdk() throws Exception {
-        try (var idle = new StandInNetwork()) {
+        try (var idle = new ClientNetwork()) {
             idle.ollama.behaviour(Behaviour.defaults().withTokens("Hello", " there")
                     .withDelayPerToken(Duration.ofMillis(600)));
             idle.restartHubWithKeepAlive(Duration.ofMillis(100));

@@ -1,7 +1,8 @@
 package dev.idleclaw.clients.openai;
 
-import static dev.idleclaw.clients.openai.StandInNetwork.BROKEN;
-import static dev.idleclaw.clients.openai.StandInNetwork.MODEL;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /** Failures as the SDK reports them: unknown models, a node's Ollama failing mid-stream, a node stopping. */
 class OpenAiJavaErrorTest {
-    private static StandInNetwork network;
+    private static ClientNetwork network;
     private static OpenAIClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        network = new StandInNetwork();
+        network = new ClientNetwork();
         client = Clients.openAi(network);
     }
 
@@ -95,7 +96,7 @@ class OpenAiJavaErrorTest {
     @Test
     void nodeStoppingMidStreamIsAnSseExceptionAfterThePartialText() throws Exception {
         var chunks = new ArrayList<ChatCompletionChunk>();
-        try (var dying = StandInNetwork.slow()) {
+        try (var dying = ClientNetwork.slow()) {
             var dyingClient = Clients.openAi(dying);
             try {
                 assertThatThrownBy(() -> {

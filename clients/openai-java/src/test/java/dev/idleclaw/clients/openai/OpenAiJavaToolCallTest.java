@@ -1,10 +1,11 @@
 package dev.idleclaw.clients.openai;
 
-import static dev.idleclaw.clients.openai.StandInNetwork.MODEL;
-import static dev.idleclaw.clients.openai.StandInNetwork.PROMPT_TOKENS;
-import static dev.idleclaw.clients.openai.StandInNetwork.TEXT;
-import static dev.idleclaw.clients.openai.StandInNetwork.TOOL;
-import static dev.idleclaw.clients.openai.StandInNetwork.TOOL_ARGUMENTS;
+import dev.idleclaw.e2e.ClientNetwork;
+import static dev.idleclaw.e2e.ClientNetwork.MODEL;
+import static dev.idleclaw.e2e.ClientNetwork.PROMPT_TOKENS;
+import static dev.idleclaw.e2e.ClientNetwork.TEXT;
+import static dev.idleclaw.e2e.ClientNetwork.TOOL;
+import static dev.idleclaw.e2e.ClientNetwork.TOOL_ARGUMENTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,12 +46,12 @@ class OpenAiJavaToolCallTest {
     private static final ChatCompletionCreateParams ASK = ChatCompletionCreateParams.builder()
             .model(MODEL).addUserMessage("What is the weather in Tokyo?").addTool(WEATHER).build();
 
-    private static StandInNetwork network;
+    private static ClientNetwork network;
     private static OpenAIClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        network = new StandInNetwork();
+        network = new ClientNetwork();
         client = Clients.openAi(network);
     }
 

@@ -1,8 +1,7 @@
-package dev.idleclaw.clients.langchain4j;
+package dev.idleclaw.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.idleclaw.e2e.Network;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
 import dev.idleclaw.node.NodeAgent;
@@ -16,31 +15,31 @@ import java.time.Duration;
 /**
  * A hub with one real node agent in front of a stand-in Ollama serving two models: {@link #MODEL} answers
  * normally (or with a {@code get_weather} tool call when the request offers tools), {@link #BROKEN} fails after two
- * tokens with Ollama's runner error. {@link #slow()} builds one whose node can be stopped in the middle of an answer.
+ * tokens with Ollama's runner error. Shared by the third-party client suites. {@link #slow()} builds one whose node can be stopped in the middle of an answer.
  */
-final class StandInNetwork implements AutoCloseable {
-    static final String MODEL = "llama3.2:3b";
-    static final String BROKEN = "broken:1b";
+public final class ClientNetwork implements AutoCloseable {
+    public static final String MODEL = "llama3.2:3b";
+    public static final String BROKEN = "broken:1b";
     /** Reported {@code prompt_eval_count}; {@code eval_count} is the stand-in's chunk count (5 for the default text). */
-    static final int PROMPT_TOKENS = 26;
-    static final int COMPLETION_TOKENS = Behaviour.DEFAULT_TOKENS.size();
-    static final String TEXT = String.join("", Behaviour.DEFAULT_TOKENS);
-    static final String TOOL = "get_weather";
-    static final String TOOL_ARGUMENTS = "{\"city\":\"Tokyo\"}";
-    static final Duration WAIT = Duration.ofSeconds(5);
+    public static final int PROMPT_TOKENS = 26;
+    public static final int COMPLETION_TOKENS = Behaviour.DEFAULT_TOKENS.size();
+    public static final String TEXT = String.join("", Behaviour.DEFAULT_TOKENS);
+    public static final String TOOL = "get_weather";
+    public static final String TOOL_ARGUMENTS = "{\"city\":\"Tokyo\"}";
+    public static final Duration WAIT = Duration.ofSeconds(5);
     /** The stand-in's behaviour for {@link #MODEL}; {@link #reset()} restores it. */
-    static final Behaviour NORMAL = Behaviour.defaults().withPromptEvalCount(PROMPT_TOKENS)
+    public static final Behaviour NORMAL = Behaviour.defaults().withPromptEvalCount(PROMPT_TOKENS)
             .withToolCalls(Behaviour.ToolCall.of(TOOL, TOOL_ARGUMENTS));
     /** 200 tokens 50 ms apart (10 s): far longer than the node's 2 s drain, so stopping it cuts the answer. */
-    static final Behaviour SLOW = Behaviour.defaults().withTokenCount(200).withDelayPerToken(Duration.ofMillis(50));
+    public static final Behaviour SLOW = Behaviour.defaults().withTokenCount(200).withDelayPerToken(Duration.ofMillis(50));
 
-    final StandInOllama ollama;
-    final Network net;
+    public final StandInOllama ollama;
+    public final Network net;
     private final Behaviour normal;
 
-    StandInNetwork() throws Exception { this(NORMAL); }
+    public ClientNetwork() throws Exception { this(NORMAL); }
 
-    private StandInNetwork(Behaviour normal) throws Exception {
+    private ClientNetwork(Behaviour normal) throws Exception {
         this.normal = normal;
         ollama = StandInOllama.start().model(StandInModel.of(MODEL)).model(StandInModel.of(BROKEN))
                 .behaviour(normal)
@@ -58,16 +57,16 @@ final class StandInNetwork implements AutoCloseable {
     }
 
     /** A network whose node streams {@link #SLOW} for {@link #MODEL}. */
-    static StandInNetwork slow() throws Exception { return new StandInNetwork(SLOW); }
+    public static ClientNetwork slow() throws Exception { return new ClientNetwork(SLOW); }
 
     /** {@code http://127.0.0.1:PORT/v1}, the base URL OpenAI-style clients take. */
-    String v1() { return net.url() + "/v1"; }
+    public String v1() { return net.url() + "/v1"; }
 
     /**
      * Restarts the hub on the same port with SSE keep-alive comments every {@code interval} (default 15 s) and waits
      * until the node has registered again.
      */
-    void restartHubWithKeepAlive(Duration interval) throws IOException {
+    public void restartHubWithKeepAlive(Duration interval) throws IOException {
         int port = net.hub.port();
         var dataDir = Files.createTempDirectory("idleclaw-clients");
         net.hub.close();
@@ -79,13 +78,13 @@ final class StandInNetwork implements AutoCloseable {
     }
 
     /** The next {@code /api/chat} the node sent to the stand-in. */
-    RecordedRequest nextChat() { return ollama.awaitRequest("/api/chat", WAIT); }
+    public RecordedRequest nextChat() { return ollama.awaitRequest("/api/chat", WAIT); }
 
     /** Number of {@code /api/chat} requests the stand-in received since the last {@link #reset()}. */
-    long chatCount() { return ollama.requests().stream().filter(r -> r.path().equals("/api/chat")).count(); }
+    public long chatCount() { return ollama.requests().stream().filter(r -> r.path().equals("/api/chat")).count(); }
 
     /** Forgets recorded requests and restores the normal behaviour of {@link #MODEL}. */
-    void reset() {
+    public void reset() {
         ollama.behaviour(normal);
         ollama.clear();
     }
@@ -94,7 +93,7 @@ final class StandInNetwork implements AutoCloseable {
      * Stops the node agent on another thread, as Ctrl+C would: it refuses new work, drains for 2 s, then cancels
      * what is still running and closes its link. Returns at once, so it can be called from a stream callback.
      */
-    void stopNodeInBackground() { Thread.ofVirtual().start(() -> net.nodes.forEach(NodeAgent::stop)); }
+    public void stopNodeInBackground() { Thread.ofVirtual().start(() -> net.nodes.forEach(NodeAgent::stop)); }
 
     @Override
     public void close() {
