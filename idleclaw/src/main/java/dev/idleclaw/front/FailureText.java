@@ -15,7 +15,6 @@ public final class FailureText {
             case NODE_UNAVAILABLE -> "the node's model server is unavailable";
             case NODE_ERROR -> "the model failed while answering";
             case OVERFLOW -> "response buffer overflow: the client is reading too slowly";
-            case NO_NODE -> "no node available";
         };
     }
 
@@ -24,7 +23,7 @@ public final class FailureText {
         return switch (why) {
             case TIMEOUT -> 504;
             case NODE_ERROR, INVALID_REQUEST -> 502;
-            case DISCONNECTED, NODE_UNAVAILABLE, OVERFLOW, NO_NODE -> 503;
+            case DISCONNECTED, NODE_UNAVAILABLE, OVERFLOW -> 503;
         };
     }
 }

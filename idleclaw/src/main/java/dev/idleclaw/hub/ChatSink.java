@@ -13,7 +13,7 @@ import java.io.IOException;
 public interface ChatSink {
 
     /** Why an answer failed; each dialect renders its own text. */
-    enum Failure { NODE_ERROR, INVALID_REQUEST, NODE_UNAVAILABLE, TIMEOUT, DISCONNECTED, OVERFLOW, NO_NODE }
+    enum Failure { NODE_ERROR, INVALID_REQUEST, NODE_UNAVAILABLE, TIMEOUT, DISCONNECTED, OVERFLOW }
 
     /** Why an answer was stopped without an error. */
     enum Cut { CONTENT_LIMIT, TIME_LIMIT }
