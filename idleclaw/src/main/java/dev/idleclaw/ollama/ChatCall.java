@@ -5,24 +5,16 @@ import dev.idleclaw.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One streamed {@code POST /api/chat}. {@link #stream} runs it on the calling thread; {@link #cancel} may be
  * called from any thread at any time (before, during or after) and closes the response body, which is how
- * Ollama is told to stop generating. An idle-read watchdog ends the call when no line arrives for the
- * configured time (a total timeout would kill long generations).
+ * Ollama is told to stop generating. The socket's read timeout ends the call when no bytes arrive for the
+ * configured idle time (a total timeout would kill long generations).
  */
 public final class ChatCall {
     /** How a call that did not fail ended. */
@@ -33,23 +25,18 @@ public final class ChatCall {
     /** Enough of an error body to show Ollama's message. */
     private static final int MAX_ERROR_BODY_BYTES = 4096;
 
-    private final HttpClient http;
-    private final HttpRequest request;
+    private final URI uri;
+    private final byte[] requestBody;
+    private final Duration connectTimeout;
     private final Duration idleRead;
-    private final ScheduledExecutorService watchdog;
     private volatile boolean cancelled;
-    private volatile boolean idleTimedOut;
-    private volatile boolean finished;
-    private volatile CompletableFuture<HttpResponse<InputStream>> pending;
-    private volatile InputStream body;
-    private volatile long lastReadNanos;
-    private volatile ScheduledFuture<?> watch;
+    private volatile HttpStream exchange;
 
-    ChatCall(HttpClient http, HttpRequest request, Duration idleRead, ScheduledExecutorService watchdog) {
-        this.http = http;
-        this.request = request;
+    ChatCall(URI uri, byte[] requestBody, Duration connectTimeout, Duration idleRead) {
+        this.uri = uri;
+        this.requestBody = requestBody;
+        this.connectTimeout = connectTimeout;
         this.idleRead = idleRead;
-        this.watchdog = watchdog;
     }
 
     /**
@@ -59,51 +46,31 @@ public final class ChatCall {
      */
     public Outcome stream(LineHandler handler) throws OllamaException {
         if (cancelled) return Outcome.CANCELLED;
-        var future = http.sendAsync(request, BodyHandlers.ofInputStream());
-        pending = future;
-        if (cancelled) future.cancel(true);
-        HttpResponse<InputStream> response;
-        try {
-            response = future.get();
-        } catch (CancellationException e) {
-            return Outcome.CANCELLED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancel();
-            return Outcome.CANCELLED;
-        } catch (ExecutionException e) {
+        try (HttpStream x = new HttpStream(uri)) {
+            exchange = x;
             if (cancelled) return Outcome.CANCELLED;
-            throw OllamaClient.classify(request.uri(), e.getCause());
-        }
-        body = response.body();
-        if (cancelled) {
-            closeQuietly(response.body());
-            return Outcome.CANCELLED;
-        }
-        if (response.statusCode() != 200) {
-            throw OllamaException.status("/api/chat", response.statusCode(), errorText(response.body()));
-        }
-        lastReadNanos = System.nanoTime();
-        armWatchdog(idleRead.toNanos());
-        try (InputStream in = response.body()) {
-            return readLines(in, handler);
+            try {
+                x.open(requestBody, "application/x-ndjson", connectTimeout, idleRead);
+            } catch (IOException e) {
+                if (cancelled) return Outcome.CANCELLED;
+                if (e instanceof SocketTimeoutException) throw idleFailure();
+                throw OllamaClient.classify(uri, e);
+            }
+            if (x.status() != 200) throw OllamaException.status("/api/chat", x.status(), errorText(x.body()));
+            return readLines(x.body(), handler);
+        } catch (SocketTimeoutException e) {
+            throw idleFailure();
         } catch (IOException e) {
             if (cancelled) return Outcome.CANCELLED;
-            if (idleTimedOut) throw idleFailure();
             throw OllamaException.failed("reading the Ollama stream failed: " + e.getMessage(), e);
-        } finally {
-            finished = true;
-            var w = watch;
-            if (w != null) w.cancel(false);
         }
     }
 
-    /** Stops the call: closes the HTTP stream so Ollama stops generating. Idempotent. */
+    /** Stops the call: closes the HTTP connection so Ollama stops generating. Idempotent, any thread. */
     public void cancel() {
         cancelled = true;
-        var f = pending;
-        if (f != null) f.cancel(true);
-        closeQuietly(body);
+        var x = exchange;
+        if (x != null) x.close();
     }
 
     public boolean cancelled() {
@@ -115,20 +82,19 @@ public final class ChatCall {
         var buf = new byte[8192];
         int n;
         while ((n = in.read(buf)) != -1) {
-            lastReadNanos = System.nanoTime();
+            int from = 0;
             for (int i = 0; i < n; i++) {
-                if (buf[i] != '\n') {
-                    line.write(buf[i]);
-                    if (line.size() > MAX_LINE_BYTES) throw OllamaException.failed("Ollama sent a line over 8 MiB", null);
-                    continue;
-                }
+                if (buf[i] != '\n') continue;
+                line.write(buf, from, i - from);
+                from = i + 1;
                 if (handle(line.toString(StandardCharsets.UTF_8), handler)) return Outcome.DONE;
                 line.reset();
             }
+            line.write(buf, from, n - from);
+            if (line.size() > MAX_LINE_BYTES) throw OllamaException.failed("Ollama sent a line over 8 MiB", null);
         }
         if (line.size() > 0 && handle(line.toString(StandardCharsets.UTF_8), handler)) return Outcome.DONE;
         if (cancelled) return Outcome.CANCELLED;
-        if (idleTimedOut) throw idleFailure();
         throw OllamaException.failed("the Ollama stream ended without done:true", null);
     }
 
@@ -154,19 +120,6 @@ public final class ChatCall {
         return line.path("done").asBoolean(false);
     }
 
-    private void armWatchdog(long delayNanos) {
-        watch = watchdog.schedule(() -> {
-            if (finished) return;
-            long idle = System.nanoTime() - lastReadNanos;
-            if (idle >= idleRead.toNanos()) {
-                idleTimedOut = true;
-                closeQuietly(body);
-            } else if (!cancelled && !finished) {
-                armWatchdog(idleRead.toNanos() - idle);
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
     private OllamaException idleFailure() {
         return OllamaException.failed("no data from Ollama for " + idleRead.toMillis() + " ms", null);
     }
@@ -182,15 +135,6 @@ public final class ChatCall {
             }
         } catch (IOException e) {
             return "(no body)";
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        if (in == null) return;
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // closing is best effort: the call is over either way
         }
     }
 }

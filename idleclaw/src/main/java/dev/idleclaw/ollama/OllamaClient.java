@@ -11,16 +11,16 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Client for a local Ollama's native API (ollama-api.md §10): {@code /api/tags}, {@code /api/version},
- * {@code /api/show} and streamed {@code /api/chat}. Cleartext HTTP/1.1 only (no h2c upgrade headers), a connect
- * timeout, and an idle-read timeout between NDJSON lines instead of a total timeout. Thread-safe.
+ * {@code /api/show} and streamed {@code /api/chat}. HTTP/1.1 only (no h2c upgrade headers), a connect timeout, and
+ * an idle-read timeout between NDJSON lines instead of a total timeout. Metadata calls use the JDK client; chats
+ * use one plain socket each ({@link HttpStream}), the cheapest path to the first token. Thread-safe.
  */
 public final class OllamaClient implements AutoCloseable {
     /** Ollama normally runs on this machine: if it does not accept a connection this fast, it is not running. */
@@ -32,12 +32,9 @@ public final class OllamaClient implements AutoCloseable {
     /** Listing, version and show answer from local metadata; longer than this means Ollama is wedged. */
     static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
-    /** One daemon thread checks every open chat stream's idle-read deadline. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("ollama-idle-watchdog").factory());
-
     private final URI base;
     private final HttpClient http;
+    private final Duration connectTimeout;
     private final Duration idleRead;
     private final Duration healthTtl;
     private final Object healthLock = new Object();
@@ -52,6 +49,7 @@ public final class OllamaClient implements AutoCloseable {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.connectTimeout = connectTimeout;
         this.idleRead = idleReadTimeout;
         this.healthTtl = healthTtl;
     }
@@ -121,13 +119,7 @@ public final class OllamaClient implements AutoCloseable {
      * {@link ChatCall#stream}. {@link ChatCall#cancel()} from another thread closes the stream (stops generation).
      */
     public ChatCall chat(ObjectNode params) {
-        var request = HttpRequest.newBuilder(uri("/api/chat"))
-                .timeout(idleRead) // until the response headers: Ollama sends them with the first token
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(params)))
-                .build();
-        return new ChatCall(http, request, idleRead, WATCHDOG);
+        return new ChatCall(uri("/api/chat"), Json.write(params).getBytes(StandardCharsets.UTF_8), connectTimeout, idleRead);
     }
 
     @Override
