@@ -1,0 +1,77 @@
+package dev.idleclaw.ledger;
+
+import dev.idleclaw.receipt.SignedReceipt;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable, append-only record of verified receipts and the balances derived from them. Balances are kept
+ * incrementally in the same transaction as each receipt, so every read here is O(1) or one indexed query, never a
+ * scan of the ledger. Two implementations share one set of Flyway migrations: an embedded SQLite file (one hub) and
+ * PostgreSQL (many hubs). All methods are thread-safe; an append has reached the disk when it returns.
+ */
+public interface Ledger extends AutoCloseable {
+
+    /** What {@link #append} did. */
+    enum Append { ACCEPTED, DUPLICATE }
+
+    /**
+     * Records an already verified receipt: the worker earns {@code tokens()}, the requester (unless anonymous)
+     * spends them. {@link Append#DUPLICATE} (and no change at all) when a receipt with the same worker key and
+     * nonce is already recorded.
+     */
+    Append append(SignedReceipt receipt);
+
+    /** One key's account; an unknown key has zeros and the full bootstrap allowance. */
+    Account account(String pubkey);
+
+    /** Sums over the whole ledger (kept incrementally). */
+    Totals totals();
+
+    /** The accounts with the most available credit first, at most {@code limit}. */
+    List<Account> accounts(int limit);
+
+    /** The newest receipts first, at most {@code limit}. */
+    List<SignedReceipt> recent(int limit);
+
+    /**
+     * Remembers a consumer request signature's nonce until {@code expiresAtMillis}; false when this key already
+     * used it (a replay). Survives restarts; expired nonces may be forgotten.
+     */
+    boolean claimRequestNonce(String pubkey, String nonce, long expiresAtMillis);
+
+    /** Binds an API key (stored only as its SHA-256) to a public key. */
+    void addApiKey(byte[] sha256, String pubkey, String label);
+
+    /** Removes every API key bound to {@code pubkey}; how many went. */
+    int removeApiKeys(String pubkey);
+
+    /** The public key an API key (given as its SHA-256) is bound to. */
+    Optional<String> apiKeyOwner(byte[] sha256);
+
+    /** Every bound API key's public key and label (never the key). */
+    List<ApiKey> apiKeys();
+
+    /** The bootstrap allowance every new key starts with. */
+    long bootstrapAllowance();
+
+    @Override
+    void close();
+
+    /** One key's credit: {@code available = allowance + earned − spent}. */
+    record Account(String pubkey, long earned, long spent, long receipts, long allowance) {
+        public long net() {
+            return earned - spent;
+        }
+
+        public long available() {
+            return allowance + earned - spent;
+        }
+    }
+
+    /** Whole-ledger sums. */
+    record Totals(long earned, long spent, long receipts) {}
+
+    /** An operator-issued API key's binding (the key itself is never stored). */
+    record ApiKey(String pubkey, String label, long createdAt) {}
+}
