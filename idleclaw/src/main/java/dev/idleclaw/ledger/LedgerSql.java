@@ -1,0 +1,45 @@
+package dev.idleclaw.ledger;
+
+/**
+ * The ledger's statements. Each one runs unchanged on SQLite (≥ 3.24, for upserts) and PostgreSQL, so both
+ * implementations share every line of SQL as well as the migrations.
+ */
+final class LedgerSql {
+    private LedgerSql() {}
+
+    /** First statement of every append: takes the totals row lock, which serialises appends (even across hubs). */
+    static final String BUMP_TOTALS = "UPDATE totals SET earned = earned + ?, spent = spent + ?, receipts = receipts + 1 WHERE id = 1";
+    static final String TOTALS = "SELECT earned, spent, receipts FROM totals WHERE id = 1";
+    static final String INSERT_RECEIPT = """
+            INSERT INTO receipts (seq, worker_pubkey, nonce, requester_pubkey, job_id, model, input_tokens,
+                                  output_tokens, started_at, completed_at, signature, signed_json, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (worker_pubkey, nonce) DO NOTHING""";
+    static final String CREDIT_ACCOUNT = """
+            INSERT INTO accounts (pubkey, earned, spent, receipts) VALUES (?, ?, ?, 1)
+            ON CONFLICT (pubkey) DO UPDATE SET earned = accounts.earned + excluded.earned,
+                spent = accounts.spent + excluded.spent, receipts = accounts.receipts + 1""";
+    static final String ACCOUNT = "SELECT pubkey, earned, spent, receipts FROM accounts WHERE pubkey = ?";
+    static final String ACCOUNTS = """
+            SELECT pubkey, earned, spent, receipts FROM accounts
+            ORDER BY (earned - spent) DESC, pubkey LIMIT ?""";
+    static final String RECENT = "SELECT seq, signed_json FROM receipts ORDER BY seq DESC LIMIT ?";
+
+    /** Inserts, or replaces an expired row; an unexpired row stays and the update count is 0 (a replay). */
+    static final String CLAIM_NONCE = """
+            INSERT INTO request_nonces (pubkey, nonce, expires_at) VALUES (?, ?, ?)
+            ON CONFLICT (pubkey, nonce) DO UPDATE SET expires_at = excluded.expires_at
+            WHERE request_nonces.expires_at <= ?""";
+    static final String PURGE_NONCES = """
+            DELETE FROM request_nonces WHERE expires_at <= ? AND (pubkey, nonce) IN
+                (SELECT pubkey, nonce FROM request_nonces WHERE expires_at <= ? LIMIT ?)""";
+
+    /** Re-adding a key's hash rebinds it (the operator's latest word wins). */
+    static final String ADD_API_KEY = """
+            INSERT INTO api_keys (sha256, pubkey, label, created_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (sha256) DO UPDATE SET pubkey = excluded.pubkey, label = excluded.label,
+                created_at = excluded.created_at""";
+    static final String REMOVE_API_KEYS = "DELETE FROM api_keys WHERE pubkey = ?";
+    static final String API_KEY_OWNER = "SELECT pubkey FROM api_keys WHERE sha256 = ?";
+    static final String API_KEYS = "SELECT pubkey, label, created_at FROM api_keys ORDER BY created_at, pubkey, label LIMIT ?";
+}
