@@ -1,6 +1,9 @@
 package dev.idleclaw.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.auth.ApiKeys;
+import dev.idleclaw.identity.IdentityFile;
+import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.json.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -13,11 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code idleclaw consume}: one chat through a hub, printed token by token as it streams. Exit 0 on a complete
- * answer; 1 with a one-line reason on an HTTP error, an in-band error or an unreachable hub.
+ * answer; 1 with a one-line reason on an HTTP error, an in-band error, an unreachable hub or an unreadable identity
+ * file. Requests are signed with the identity when there is one (no identity file: anonymous), or carry an API key.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Ask the network one question and stream the answer to stdout.")
@@ -37,6 +42,13 @@ final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--server", defaultValue = "${env:IDLECLAW_SERVER:-http://127.0.0.1:8000}",
             description = "Hub base URL (env: IDLECLAW_SERVER, default: http://127.0.0.1:8000).")
     String server;
+    @Mixin
+    IdentityOption identity;
+    @Option(names = "--api-key", defaultValue = "${env:IDLECLAW_API_KEY:-}",
+            description = "API key (ick_…) from the hub's operator, sent instead of a signature (env: IDLECLAW_API_KEY, default: none).")
+    String apiKey;
+    @Option(names = "--anonymous", description = "Send no credentials at all: no signature, no API key.")
+    boolean anonymous;
 
     @Override
     public Integer call() {
@@ -45,6 +57,19 @@ final class ConsumeCommand implements Callable<Integer> {
             hub = new HubClient(server);
         } catch (IllegalArgumentException e) {
             return fail(2, e.getMessage());
+        }
+        RequestAuth auth;
+        if (anonymous) {
+            auth = RequestAuth.ANONYMOUS;
+        } else if (apiKey != null && !apiKey.isBlank()) {
+            if (!apiKey.strip().startsWith(ApiKeys.PREFIX)) return fail(2, "--api-key must start with " + ApiKeys.PREFIX);
+            auth = RequestAuth.apiKey(apiKey.strip());
+        } else {
+            try {
+                auth = IdentityFile.read(identity.path()).map(RequestAuth::signing).orElse(RequestAuth.ANONYMOUS);
+            } catch (IdentityFileException e) {
+                return fail(1, e.getMessage());
+            }
         }
         var body = Json.object().put("model", model);
         var messages = body.putArray("messages");
@@ -55,8 +80,11 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         messages.addObject().put("role", "user").put("content", prompt);
         if (think) body.put("think", true);
-        var req = HttpRequest.newBuilder(hub.uri("/api/chat")).header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
+        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        var uri = hub.uri("/api/chat");
+        var builder = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        var req = auth.apply(builder, "POST", uri, bytes).build();
         var watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         try {
             HttpResponse<java.io.InputStream> res = hub.http.send(req, HttpResponse.BodyHandlers.ofInputStream());

@@ -11,9 +11,13 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code idleclaw server}: runs a hub until interrupted, then shuts down gracefully. */
+/**
+ * {@code idleclaw server}: runs a hub until interrupted, then shuts down gracefully. {@code idleclaw server keys …}
+ * manages API keys instead (see {@link ServerKeysCommand}).
+ */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run a hub: nodes connect on /ws/node, consumers chat on /api/chat.")
+        description = "Run a hub: nodes connect on /ws/node, consumers chat on /api/chat.",
+        subcommands = ServerKeysCommand.class)
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "${env:IDLECLAW_HOST:-127.0.0.1}",
             description = "Address to listen on; loopback unless you mean to expose the hub (env: IDLECLAW_HOST, default: 127.0.0.1).")
