@@ -1,6 +1,8 @@
 package dev.idleclaw.cli;
 
 import dev.idleclaw.node.NodeAgent;
+import dev.idleclaw.identity.IdentityFile;
+import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.node.NodeConfig;
 import dev.idleclaw.node.NodeStartupException;
 import java.util.concurrent.Callable;
@@ -8,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,13 +46,25 @@ public final class ContributeCommand implements Callable<Integer> {
             description = "Requests served at once, 1..10 (env: IDLECLAW_MAX_CONCURRENT, default: 2).")
     int maxConcurrent;
 
+    @CommandLine.Mixin
+    IdentityOption identity = new IdentityOption();
+
+    @Option(names = "--anonymous", description = "Do not prove a key to the hub: serve without earning credit.")
+    boolean anonymous;
+
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
         NodeConfig config;
         try {
             config = NodeConfig.of(server, ollama, maxConcurrent);
-        } catch (IllegalArgumentException e) {
+            if (!anonymous) {
+                // A contributor earns credit with its key: create one on first use, as `idleclaw keygen` would.
+                var loaded = IdentityFile.loadOrCreate(identity.path(), false);
+                if (loaded.created()) log.info("created identity {} at {}", loaded.identity().publicKey(), loaded.path());
+                config = config.withIdentity(loaded.identity());
+            }
+        } catch (IllegalArgumentException | IdentityFileException e) {
             err.println("idleclaw contribute: " + e.getMessage());
             return EXIT_BAD_OPTION;
         }

@@ -74,6 +74,12 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", defaultValue = "${env:IDLECLAW_DRAIN_TIMEOUT:-30}",
             description = "Seconds shutdown waits for in-flight answers (env: IDLECLAW_DRAIN_TIMEOUT, default: 30).")
     int drainTimeout;
+    @Option(names = "--ledger", paramLabel = "TARGET", defaultValue = "${env:IDLECLAW_LEDGER:-}",
+            description = "Credit ledger: a SQLite file or jdbc:postgresql://… (env: IDLECLAW_LEDGER, default: ledger.db in --data-dir).")
+    String ledger;
+    @Option(names = "--bootstrap-allowance", defaultValue = "${env:IDLECLAW_BOOTSTRAP_ALLOWANCE:-10000}",
+            description = "Tokens of credit every new consumer key starts with (env: IDLECLAW_BOOTSTRAP_ALLOWANCE, default: 10000).")
+    long bootstrapAllowance;
     @Option(names = "--probe-interval", defaultValue = "${env:IDLECLAW_PROBE_INTERVAL:-300}",
             description = "Seconds between known-answer probes of a random node; 0 turns probing off "
                     + "(env: IDLECLAW_PROBE_INTERVAL, default: 300).")
@@ -109,6 +115,8 @@ final class ServerCommand implements Callable<Integer> {
                 b.drainTimeout = Duration.ofSeconds(drainTimeout);
                 b.maxResponseChars = maxResponseChars;
                 b.probeInterval = Duration.ofSeconds(probeInterval);
+                b.ledger = ledger == null || ledger.isBlank() ? null : ledger;
+                b.bootstrapAllowance = bootstrapAllowance;
                 b.contentDenyPatterns = nonEmpty(denyPatterns);
             }).build();
         } catch (IllegalArgumentException e) {

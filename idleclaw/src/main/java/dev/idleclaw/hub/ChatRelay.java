@@ -26,23 +26,33 @@ public final class ChatRelay {
     private final HubStats stats;
     private final HubMetrics metrics;
 
-    public ChatRelay(HubConfig config, Scheduler scheduler, HubStats stats, HubMetrics metrics) {
+    private final ReceiptDesk receipts;
+
+    public ChatRelay(HubConfig config, Scheduler scheduler, HubStats stats, HubMetrics metrics, ReceiptDesk receipts) {
         this.config = config;
+        this.receipts = receipts;
         this.scheduler = scheduler;
         this.stats = stats;
         this.metrics = metrics;
     }
 
     /**
-     * One request as the front door prepared it: the {@code door} label for metrics, the model, and how to build the
-     * Ollama parameters for a chosen node.
+     * One request as the front door prepared it: the {@code door} label for metrics, the model, how to build the
+     * Ollama parameters for a chosen node, the consumer's authenticated key (null = anonymous) and whether it has
+     * credit to spend (it then waits ahead of anonymous callers).
      */
-    public record Job(String door, String model, Function<NodeLink, ObjectNode> params) {}
+    public record Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited) {
+        /** An anonymous consumer's request. */
+        public Job(String door, String model, Function<NodeLink, ObjectNode> params) {
+            this(door, model, params, null, false);
+        }
+    }
 
     /** What reached the consumer, for metrics. */
     private static final class Progress {
         long firstChunkNanos;
         long chunks;
+        long chars;
     }
 
     private enum Outcome { DONE, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED }
@@ -60,7 +70,7 @@ public final class ChatRelay {
         Set<NodeLink> tried = new HashSet<>();
         NodeLink link;
         try {
-            link = scheduler.acquire(job.model(), tried, config.queueTimeout().toNanos());
+            link = scheduler.acquire(job.model(), tried, config.queueTimeout().toNanos(), job.credited(), sink::queued);
         } catch (Scheduler.NoNode e) {
             String label = e.refusal == Scheduler.Refusal.NO_MODEL ? HubMetrics.UNKNOWN_MODEL : job.model();
             metrics.finished(job.door(), label, HubMetrics.Outcome.REJECTED, 0, 0);
@@ -78,13 +88,15 @@ public final class ChatRelay {
                 RelayStream stream = new RelayStream(UUID.randomUUID().toString(), link, config.relayBufferChunks(), scheduler);
                 link.track(stream);
                 sink.servedBy(link.label());
-                boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), job.params().apply(link)));
+                ObjectNode params = job.params().apply(link);
+                boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), params, job.requester()));
                 try {
                     if (sent && !started) {
                         sink.start();
                         started = true;
                     }
-                    result = sent ? pump(stream, sink, answerDeadline, progress) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
+                    var served = new Served(job, stream, params, progress);
+                    result = sent ? pump(served, sink, answerDeadline) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
                 } catch (IOException consumerGone) {
                     result = new Result(Outcome.CONSUMER_GONE, null);
                 } finally {
@@ -105,6 +117,18 @@ public final class ChatRelay {
             long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
             metrics.finished(job.door(), job.model(), outcome(result), ttft, progress.chunks);
         }
+    }
+
+    /** What the hub knows of a finished attempt, to check the node's receipt against. */
+    private static ReceiptDesk.Expected expected(Served s, dev.idleclaw.chat.ChatEnd end) {
+        long promptChars = 0;
+        int images = 0;
+        for (var m : s.params().path("messages")) {
+            promptChars += m.path("content").asText("").length();
+            images += m.path("images").size();
+        }
+        return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), s.stream().requestId(),
+                s.params().path("model").asText(""), end, s.progress().chars, s.progress().chunks, promptChars, images);
     }
 
     private static HubMetrics.Outcome outcome(Result r) {
@@ -131,7 +155,12 @@ public final class ChatRelay {
         sink.flush();
     }
 
-    private Result pump(RelayStream stream, ChatSink sink, long answerDeadline, Progress progress) throws IOException, InterruptedException {
+    /** One attempt: what was asked of which node, and what has been relayed so far. */
+    private record Served(Job job, RelayStream stream, ObjectNode params, Progress progress) {}
+
+    private Result pump(Served served, ChatSink sink, long answerDeadline) throws IOException, InterruptedException {
+        RelayStream stream = served.stream();
+        Progress progress = served.progress();
         long chunkTimeout = config.chunkTimeout().toNanos();
         long keepAlive = config.keepAliveInterval().toNanos();
         long now = System.nanoTime();
@@ -158,12 +187,18 @@ public final class ChatRelay {
                 case RelayStream.Chunk c -> {
                     lastChunk = now;
                     if (OllamaJson.isDone(c.chunk())) {
-                        sink.end(OllamaJson.end(c.chunk()));
+                        var end = OllamaJson.end(c.chunk());
+                        if (c.receipt() != null) {
+                            var accepted = receipts.accept(c.receipt(), expected(served, end));
+                            if (accepted != null) sink.receipt(accepted.toBase64());
+                        }
+                        sink.end(end);
                         return new Result(Outcome.DONE, null);
                     }
                     var chunk = OllamaJson.chunk(c.chunk());
                     if (chunk.isEmpty()) continue;
                     if (progress.chunks++ == 0) progress.firstChunkNanos = now;
+                    progress.chars += chunk.content().length() + chunk.thinking().length() + chunk.toolCalls().toString().length();
                     if (!sink.chunk(chunk)) return new Result(Outcome.CUT_LIMIT, null);
                     lastWrite = now;
                 }

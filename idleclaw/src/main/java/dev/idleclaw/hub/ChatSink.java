@@ -21,6 +21,9 @@ public interface ChatSink {
     /** Called before each attempt with the (anonymised) label of the node about to serve it. */
     default void servedBy(String nodeLabel) {}
 
+    /** Every suitable node is busy: the request waits at {@code position} (1 = next); nothing is sent yet. */
+    default void queued(int position) {}
+
     /** No node could take the request; nothing has been sent yet. */
     void reject(Scheduler.NoNode why) throws IOException;
 
@@ -32,6 +35,12 @@ public interface ChatSink {
 
     /** Nothing to send for a while: keep the connection warm. */
     void keepAlive() throws IOException;
+
+    /**
+     * The node's receipt for this answer, accepted and recorded by the hub (base64 wire form, lobstah-wire.md §4);
+     * called just before {@link #end}, and only for authenticated nodes.
+     */
+    default void receipt(String base64) throws IOException {}
 
     /** The node finished normally. */
     void end(ChatEnd end) throws IOException;

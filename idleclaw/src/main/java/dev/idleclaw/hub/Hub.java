@@ -3,6 +3,10 @@ package dev.idleclaw.hub;
 import dev.idleclaw.front.ollama.OllamaFace;
 import dev.idleclaw.front.openai.OpenAiFace;
 import dev.idleclaw.front.sse.IdleClawChat;
+import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.IdentityFile;
+import dev.idleclaw.ledger.Ledger;
+import dev.idleclaw.ledger.Ledgers;
 import dev.idleclaw.hub.web.ChatGate;
 import dev.idleclaw.hub.web.ClientIp;
 import dev.idleclaw.hub.web.HubRoutes;
@@ -39,21 +43,27 @@ public final class Hub implements AutoCloseable {
     private final ModelCatalog catalog;
     private final HubMetrics metrics;
     private final HubRoutes routes;
+    /** The hub's key pair in its data directory (the same file {@code idleclaw keygen} writes by default). */
+    static final String IDENTITY_FILE = "identity.json";
+    private final Identity identity;
+    private final Ledger ledger;
     private volatile boolean draining;
     private boolean closed;
 
     private Hub(HubConfig config) {
         this.config = config;
+        this.identity = IdentityFile.loadOrCreate(config.dataDir().resolve(IDENTITY_FILE), false).identity();
+        this.ledger = Ledgers.open(config.ledger(), config.bootstrapAllowance());
         this.stats = HubStats.load(config.dataDir());
         this.registry = new NodeRegistry(config.maxNodesPerIp(), stats.nodesRegisteredAtStart());
         stats.nodesRegistered(registry::registeredTotal);
         this.scheduler = new Scheduler(registry, config.queueCapacity());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
         var clientIp = new ClientIp(config.trustedProxies());
-        this.nodeSocket = new NodeSocket(config, registry, timers, stats);
+        this.nodeSocket = new NodeSocket(config, registry, timers, stats, identity);
         this.info = new HubInfo(registry, stats);
         this.metrics = new HubMetrics(registry, scheduler, stats);
-        var relay = new ChatRelay(config, scheduler, stats, metrics);
+        var relay = new ChatRelay(config, scheduler, stats, metrics, new ReceiptDesk(ledger, metrics));
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
         this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
@@ -86,6 +96,15 @@ public final class Hub implements AutoCloseable {
     /** The Ollama-only listener's port, or -1 when not configured. */
     public int ollamaPort() {
         return routes.ollamaPort();
+    }
+
+    /** The hub's own key (nodes' authentication is bound to it). */
+    public String publicKey() {
+        return identity.publicKey();
+    }
+
+    public Ledger ledger() {
+        return ledger;
     }
 
     public HubMetrics metrics() {
@@ -133,6 +152,7 @@ public final class Hub implements AutoCloseable {
         stats.save();
         timers.shutdownNow();
         app.stop();
+        ledger.close();
         log.info("hub stopped");
     }
 

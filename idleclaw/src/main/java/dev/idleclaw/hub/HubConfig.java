@@ -18,7 +18,7 @@ public record HubConfig(
         Duration evictionScan, Duration pingInterval, Duration pongTimeout, Duration chunkTimeout,
         Duration responseTimeout, Duration keepAliveInterval, Duration drainTimeout, Duration statsSaveInterval,
         Duration probeInterval,
-        int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns) {
+        int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -58,6 +58,8 @@ public record HubConfig(
     public static final int DEFAULT_MAX_RESPONSE_CHARS = 4_096;
     /** Chunks buffered per request between the node link and a consumer; overflow means the consumer stalled. */
     public static final int DEFAULT_RELAY_BUFFER = 1_000;
+    /** Credit every new consumer key starts with (Lobstah's bootstrap allowance). */
+    public static final long DEFAULT_BOOTSTRAP_ALLOWANCE = 10_000;
 
     public HubConfig {
         Objects.requireNonNull(host, "--host");
@@ -68,6 +70,8 @@ public record HubConfig(
         require(ollamaPort <= 0 || ollamaPort != port, "--ollama-port must differ from --port");
         Objects.requireNonNull(chatDialect, "--chat-dialect");
         Objects.requireNonNull(dataDir, "--data-dir");
+        if (ledger == null || ledger.isBlank()) ledger = dataDir.resolve("ledger.db").toString();
+        require(bootstrapAllowance >= 0, "--bootstrap-allowance must not be negative, got " + bootstrapAllowance);
         adminToken = adminToken == null ? "" : adminToken;
         corsOrigins = List.copyOf(corsOrigins);
         trustedProxies = List.copyOf(trustedProxies);
@@ -126,6 +130,9 @@ public record HubConfig(
         public Duration statsSaveInterval = DEFAULT_STATS_SAVE, probeInterval = DEFAULT_PROBE_INTERVAL;
         public int maxResponseChars = DEFAULT_MAX_RESPONSE_CHARS, relayBufferChunks = DEFAULT_RELAY_BUFFER;
         public List<String> contentDenyPatterns = List.of();
+        /** Null: {@code ledger.db} in the data directory. */
+        public String ledger;
+        public long bootstrapAllowance = DEFAULT_BOOTSTRAP_ALLOWANCE;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -141,7 +148,7 @@ public record HubConfig(
                     defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
-                    contentDenyPatterns);
+                    contentDenyPatterns, ledger, bootstrapAllowance);
         }
     }
 }

@@ -69,6 +69,8 @@ public final class HubInfo {
             n.put("connected_seconds", Duration.between(l.connectedAt(), Instant.now()).toSeconds())
                     .put("active_requests", l.activeRequests())
                     .put("ollama_version", l.registration().ollamaVersion());
+            if (l.pubkey() != null) n.put("pubkey", l.pubkey()).put("anonymous", false);
+            else n.putNull("pubkey").put("anonymous", true);
         }
         return out;
     }

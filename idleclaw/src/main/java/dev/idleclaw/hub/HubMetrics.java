@@ -31,6 +31,10 @@ public final class HubMetrics {
                 .description("Registered node connections").register(registry);
         Gauge.builder("idleclaw_queue_waiting", scheduler, Scheduler::waiting)
                 .description("Requests waiting for a free node").register(registry);
+        Gauge.builder("idleclaw_queue_waiting_by_class", scheduler, s -> s.waiting(true)).tags("class", "credit")
+                .description("Requests waiting for a free node, by admission class").register(registry);
+        Gauge.builder("idleclaw_queue_waiting_by_class", scheduler, s -> s.waiting(false)).tags("class", "anonymous")
+                .description("Requests waiting for a free node, by admission class").register(registry);
         Gauge.builder("idleclaw_requests_active", stats, HubStats::active)
                 .description("Answers being relayed").register(registry);
         FunctionCounter.builder("idleclaw_node_link_errors", stats, HubStats::linkErrors)
@@ -61,6 +65,12 @@ public final class HubMetrics {
     }
 
     /** The exposition text for {@code accept} (OpenMetrics when asked for, else Prometheus text 0.0.4). */
+    /** One receipt checked: {@code outcome} is {@code accepted} or the rejection reason's label. */
+    public void receipt(String outcome) {
+        Counter.builder("idleclaw_receipts").description("Node receipts by outcome (accepted or the rejection reason)")
+                .tags("outcome", outcome).register(registry).increment();
+    }
+
     public String scrape(String accept) {
         return registry.scrape(accept);
     }

@@ -16,16 +16,18 @@ public final class NodeEndpoint implements Session.Listener.AutoDemanding {
 
     private final NodeSocket socket;
     private final String ip;
+    private final boolean wantsAuth;
     private NodeLink link;
 
-    NodeEndpoint(NodeSocket socket, String ip) {
+    NodeEndpoint(NodeSocket socket, String ip, boolean wantsAuth) {
         this.socket = socket;
         this.ip = ip;
+        this.wantsAuth = wantsAuth;
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
-        link = socket.opened(session, ip);
+        link = socket.opened(session, ip, wantsAuth);
     }
 
     @Override

@@ -35,6 +35,8 @@ public final class NodeLink {
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile boolean available = true;
     private volatile boolean closed;
+    private volatile String challenge;
+    private volatile String pubkey;
 
     // guarded by Scheduler.lock
     int active;
@@ -56,6 +58,24 @@ public final class NodeLink {
     /** Registration data, or null before {@code register}. */
     public NodeMessage.Register registration() {
         return registration;
+    }
+
+    /** The key this connection proved at registration, or null for an anonymous node. */
+    public String pubkey() {
+        return pubkey;
+    }
+
+    void authenticated(String key) {
+        pubkey = key;
+    }
+
+    /** The one-time challenge sent to this connection, until its registration uses it up. */
+    String challenge() {
+        return challenge;
+    }
+
+    void challenge(String c) {
+        challenge = c;
     }
 
     public String nodeId() {

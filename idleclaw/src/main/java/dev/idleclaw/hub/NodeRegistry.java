@@ -32,6 +32,10 @@ public final class NodeRegistry {
     }
 
     /** Called (outside the registry lock) after every change, so the scheduler can hand new slots to waiters. */
+    /** Keys whose reputation is remembered; beyond this, new keys start afresh (bounded memory). */
+    static final int MAX_REMEMBERED_KEYS = 100_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Double> reputationByKey = new java.util.concurrent.ConcurrentHashMap<>();
+
     void onChange(Runnable r) {
         this.onChange = r;
     }
@@ -43,10 +47,17 @@ public final class NodeRegistry {
      */
     public void register(NodeLink link, NodeMessage.Register r) throws WireException {
         NodeLink replaced;
+        NodeLink sameKey = null;
         synchronized (this) {
             replaced = byNodeId.get(r.nodeId());
-            if (replaced != null && !replaced.ip().equals(link.ip())) {
+            if (replaced != null && !replaced.ip().equals(link.ip()) && !sameKey(replaced, link)) {
                 throw new WireException(WireException.POLICY, "node_id already registered");
+            }
+            if (link.pubkey() != null) {
+                // One live connection per key: the key's owner reconnecting (from anywhere) replaces the old one.
+                for (NodeLink l : registered) if (l != replaced && sameKey(l, link)) sameKey = l;
+                Double remembered = reputationByKey.get(link.pubkey());
+                if (remembered != null) link.reputation = remembered;
             }
             long fromIp = registered.stream().filter(l -> l != replaced && l.ip().equals(link.ip())).count();
             if (fromIp >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes from this IP");
@@ -54,14 +65,31 @@ public final class NodeRegistry {
             byNodeId.put(r.nodeId(), link);
             var next = new ArrayList<>(registered);
             next.remove(replaced);
+            next.remove(sameKey);
+            if (sameKey != null) byNodeId.remove(sameKey.nodeId(), sameKey);
             next.add(link);
             publish(next);
         }
         registeredTotal.incrementAndGet();
         if (replaced != null) replaced.close(1000, "re-registered");
+        if (sameKey != null) sameKey.close(1000, "re-registered");
         log.info("registered {} with {} model(s), max_concurrent {}, ollama {}", link, r.models().size(),
                 r.maxConcurrent(), r.ollamaVersion());
         onChange.run();
+    }
+
+    private static boolean sameKey(NodeLink a, NodeLink b) {
+        return a.pubkey() != null && a.pubkey().equals(b.pubkey());
+    }
+
+    /**
+     * Keeps an authenticated node's reputation across its connections (called under the scheduler's lock), so a
+     * node cannot shed a bad reputation by reconnecting. Anonymous nodes start afresh each time.
+     */
+    void rememberReputation(NodeLink link) {
+        if (link.pubkey() != null && (reputationByKey.size() < MAX_REMEMBERED_KEYS || reputationByKey.containsKey(link.pubkey()))) {
+            reputationByKey.put(link.pubkey(), link.reputation);
+        }
     }
 
     /** Forgets {@code link} if it is registered; a replaced link's late cleanup changes nothing. */

@@ -1,6 +1,11 @@
 package dev.idleclaw.hub;
 
+import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.Signatures;
+import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeMessage;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import dev.idleclaw.wire.WireCodec;
 import dev.idleclaw.wire.WireException;
 import java.util.Collection;
@@ -16,8 +21,14 @@ import org.slf4j.LoggerFactory;
  * The {@code /ws/node} endpoint: registration with its deadline and rules, heartbeats bound to the
  * connection, chunk and error routing to the requests this connection owns, and clean removal on close.
  */
-final class NodeSocket {
+public final class NodeSocket {
     private static final Logger log = LoggerFactory.getLogger(NodeSocket.class);
+    /** Upgrade header with which a node asks to prove its key (docs/protocol.md "Node authentication"). */
+    public static final String AUTH_HEADER = "X-IdleClaw-Auth";
+    public static final String AUTH_SCHEME = "ed25519-v1";
+    /** Clock skew tolerated on the node's signed timestamp (the challenge already makes it single-use). */
+    static final long AUTH_SKEW_MILLIS = 300_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HubConfig config;
     private final NodeRegistry registry;
@@ -26,16 +37,19 @@ final class NodeSocket {
     private final ConcurrentHashMap<Session, NodeLink> links = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<NodeLink, ScheduledFuture<?>> registrationDeadlines = new ConcurrentHashMap<>();
 
-    NodeSocket(HubConfig config, NodeRegistry registry, ScheduledExecutorService timers, HubStats metrics) {
+    private final Identity hubIdentity;
+
+    NodeSocket(HubConfig config, NodeRegistry registry, ScheduledExecutorService timers, HubStats metrics, Identity hubIdentity) {
         this.config = config;
+        this.hubIdentity = hubIdentity;
         this.registry = registry;
         this.timers = timers;
         this.metrics = metrics;
     }
 
     /** A Jetty endpoint for one node connection from {@code ip}; Jetty calls it on its own threads. */
-    Object endpoint(String ip) {
-        return new NodeEndpoint(this, ip);
+    public Object endpoint(String ip, boolean wantsAuth) {
+        return new NodeEndpoint(this, ip, wantsAuth);
     }
 
     /** Every open connection, registered or not. */
@@ -43,10 +57,16 @@ final class NodeSocket {
         return links.values();
     }
 
-    /** A connection opened: start its registration deadline. */
-    NodeLink opened(Session session, String ip) {
+    /** A connection opened: start its registration deadline, and challenge it if it wants to authenticate. */
+    NodeLink opened(Session session, String ip, boolean wantsAuth) {
         NodeLink link = new NodeLink(session, ip);
         links.put(session, link);
+        if (wantsAuth) {
+            byte[] c = new byte[16];
+            RANDOM.nextBytes(c);
+            link.challenge(HexFormat.of().formatHex(c));
+            link.send(new HubMessage.AuthChallenge(link.challenge(), hubIdentity.publicKey()));
+        }
         registrationDeadlines.put(link, timers.schedule(() -> {
             if (link.registration() == null) violation(link, new WireException(WireException.POLICY, "registration timeout"));
         }, config.registrationTimeout().toMillis(), TimeUnit.MILLISECONDS));
@@ -71,7 +91,7 @@ final class NodeSocket {
                     link.heartbeat(h.available());
                 }
                 case NodeMessage.InferenceChunk c -> {
-                    if (!link.deliver(c.requestId(), new RelayStream.Chunk(c.chunk()))) metrics.strayMessage();
+                    if (!link.deliver(c.requestId(), new RelayStream.Chunk(c.chunk(), c.receipt()))) metrics.strayMessage();
                 }
                 case NodeMessage.InferenceError e -> {
                     if (!link.deliver(e.requestId(), new RelayStream.NodeError(e.error()))) metrics.strayMessage();
@@ -86,8 +106,31 @@ final class NodeSocket {
     private void register(NodeLink link, NodeMessage.Register r) throws WireException {
         var deadline = registrationDeadlines.remove(link);
         if (deadline != null) deadline.cancel(false);
+        link.authenticated(authenticate(link, r));
         registry.register(link, r);
-        link.send(new dev.idleclaw.wire.HubMessage.Registered(r.nodeId()));
+        link.send(new HubMessage.Registered(r.nodeId()));
+    }
+
+    /**
+     * The key {@code r} proves for this connection's challenge, null for an anonymous (original IdleClaw) node.
+     * The challenge is used up either way, so a captured registration is worthless on any other connection.
+     */
+    private String authenticate(NodeLink link, NodeMessage.Register r) throws WireException {
+        String challenge = link.challenge();
+        link.challenge(null);
+        var auth = r.auth();
+        if (challenge == null) {
+            if (auth != null) throw new WireException(WireException.POLICY, "authentication without a challenge");
+            return null;
+        }
+        if (auth == null) throw new WireException(WireException.POLICY, "authentication required");
+        boolean fresh = Math.abs(System.currentTimeMillis() - auth.timestamp()) <= AUTH_SKEW_MILLIS;
+        byte[] message = NodeMessage.NodeAuth.message(challenge, hubIdentity.publicKey(), r.nodeId(), auth.timestamp());
+        if (!fresh || !Signatures.verify(auth.pubkey(), message, auth.signature())) {
+            log.info("node {} from {} failed authentication ({})", r.nodeId(), link.maskedIp(), fresh ? "bad signature" : "stale timestamp");
+            throw new WireException(WireException.POLICY, "authentication failed");
+        }
+        return auth.pubkey();
     }
 
     void violation(NodeLink link, WireException e) {

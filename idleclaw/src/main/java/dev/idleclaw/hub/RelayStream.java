@@ -15,7 +15,12 @@ final class RelayStream {
 
     /** What a node link delivers for a request. */
     sealed interface Event {}
-    record Chunk(ObjectNode chunk) implements Event {}
+    /** A chunk; {@code receipt} is set only on an authenticated node's final chunk. */
+    record Chunk(ObjectNode chunk, ObjectNode receipt) implements Event {
+        Chunk(ObjectNode chunk) {
+            this(chunk, null);
+        }
+    }
     record NodeError(String code) implements Event {}
     record Disconnected() implements Event {}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 /**
  * Picks a node for each request: exact model match, a free slot, non-zero reputation; best
@@ -44,6 +45,9 @@ public final class Scheduler {
     private final NodeRegistry registry;
     private final int queueCapacity;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Waiting callers with available credit: served before anyone in {@link #waiters}. */
+    private final ArrayDeque<Waiter> credited = new ArrayDeque<>();
+    /** Waiting anonymous callers (and keys without credit left), the free tier. */
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private boolean closed;
 
@@ -55,7 +59,17 @@ public final class Scheduler {
 
     /** A slot on a node for {@code model}, waiting up to {@code maxWaitNanos} when all suitable nodes are busy. */
     public NodeLink acquire(String model, Set<NodeLink> exclude, long maxWaitNanos) throws NoNode, InterruptedException {
+        return acquire(model, exclude, maxWaitNanos, false, position -> {});
+    }
+
+    /**
+     * As {@link #acquire(String, Set, long)}; a {@code credited} caller waits ahead of every anonymous one (FIFO
+     * within each class). {@code queued} hears the 1-based queue position if the request has to wait.
+     */
+    public NodeLink acquire(String model, Set<NodeLink> exclude, long maxWaitNanos, boolean credited, IntConsumer queued)
+            throws NoNode, InterruptedException {
         Waiter w;
+        int position;
         lock.lock();
         try {
             if (closed) throw new NoNode(Refusal.SHUTTING_DOWN, 5);
@@ -68,18 +82,21 @@ public final class Scheduler {
                 best.active++;
                 return best;
             }
-            if (maxWaitNanos <= 0 || waiters.size() >= queueCapacity) throw new NoNode(Refusal.BUSY, retryAfter(maxWaitNanos));
+            if (maxWaitNanos <= 0 || waitingLocked() >= queueCapacity) throw new NoNode(Refusal.BUSY, retryAfter(maxWaitNanos));
             w = new Waiter(model, Set.copyOf(exclude), new CompletableFuture<>());
-            waiters.addLast(w);
+            (credited ? this.credited : waiters).addLast(w);
+            position = credited ? this.credited.size() : this.credited.size() + waiters.size();
         } finally {
             lock.unlock();
         }
+        queued.accept(position);
         try {
             return w.slot.get(maxWaitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException | InterruptedException e) {
             lock.lock();
             try {
                 waiters.remove(w);
+                this.credited.remove(w);
                 if (!w.slot.isDone()) {
                     w.slot.cancel(false);
                     if (e instanceof InterruptedException ie) throw ie;
@@ -130,26 +147,36 @@ public final class Scheduler {
         dispatch();
     }
 
-    private static void adjust(NodeLink link, double delta) {
+    private void adjust(NodeLink link, double delta) {
         // Rounded so that exact steps add up: 0.5 - 10 × 0.05 is 6.9e-17 in doubles, which would still be routable.
         link.reputation = Math.clamp(Math.round((link.reputation + delta) * 1e6) / 1e6, 0.0, 1.0);
+        registry.rememberReputation(link);
     }
 
-    /** Hands free slots to waiters, oldest first. */
+    /** Hands free slots to waiters: callers with credit first, then anonymous ones, oldest first in each. */
     void dispatch() {
         lock.lock();
         try {
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-                Waiter w = it.next();
-                NodeLink best = pick(registry.serving(w.model), w.exclude);
-                if (best == null) continue;
-                best.active++;
-                it.remove();
-                if (!w.slot.complete(best)) best.active--;
-            }
+            dispatch(credited);
+            dispatch(waiters);
         } finally {
             lock.unlock();
         }
+    }
+
+    private void dispatch(ArrayDeque<Waiter> queue) {
+        for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            NodeLink best = pick(registry.serving(w.model), w.exclude);
+            if (best == null) continue;
+            best.active++;
+            it.remove();
+            if (!w.slot.complete(best)) best.active--;
+        }
+    }
+
+    private int waitingLocked() {
+        return credited.size() + waiters.size();
     }
 
     /** Refuses new requests and wakes every waiter with a refusal. */
@@ -158,7 +185,9 @@ public final class Scheduler {
         try {
             closed = true;
             waiters.forEach(w -> w.slot.completeExceptionally(new IllegalStateException("shutting down")));
+            credited.forEach(w -> w.slot.completeExceptionally(new IllegalStateException("shutting down")));
             waiters.clear();
+            credited.clear();
         } finally {
             lock.unlock();
         }
@@ -167,7 +196,17 @@ public final class Scheduler {
     public int waiting() {
         lock.lock();
         try {
-            return waiters.size();
+            return waitingLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Requests waiting in one class: with credit ({@code true}) or anonymous. */
+    public int waiting(boolean withCredit) {
+        lock.lock();
+        try {
+            return withCredit ? credited.size() : waiters.size();
         } finally {
             lock.unlock();
         }

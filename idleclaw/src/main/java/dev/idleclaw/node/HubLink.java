@@ -31,6 +31,9 @@ final class HubLink implements WebSocket.Listener {
     /** How the connection ended; {@code code} 1006 means no close frame (error or abort). */
     record Closed(int code, String reason) {}
 
+    /** Upgrade header asking the hub for an {@code auth_challenge} (docs/protocol.md "Node authentication"). */
+    static final String AUTH_HEADER = "X-IdleClaw-Auth";
+    static final String AUTH_SCHEME = "ed25519-v1";
     /** Close code for "no close frame was received". */
     static final int ABNORMAL = 1006;
     /** A live hub answers a close frame at once; a dead one must not hold up shutdown for long. */
@@ -50,11 +53,13 @@ final class HubLink implements WebSocket.Listener {
         this.inbound = inbound;
     }
 
-    /** Opens the connection; a 429 or any other refused upgrade becomes an {@link IOException} saying so. */
-    static HubLink open(HttpClient http, URI url, Duration timeout, Consumer<String> inbound) throws IOException {
+    /** Opens the connection ({@code authenticate}: ask for a challenge); a 429 or any other refused upgrade becomes an {@link IOException} saying so. */
+    static HubLink open(HttpClient http, URI url, Duration timeout, boolean authenticate, Consumer<String> inbound) throws IOException {
         var link = new HubLink(timeout, inbound);
         try {
-            link.ws = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(url, link)
+            var builder = http.newWebSocketBuilder().connectTimeout(timeout);
+            if (authenticate) builder.header(AUTH_HEADER, AUTH_SCHEME);
+            link.ws = builder.buildAsync(url, link)
                     .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
             return link;
         } catch (ExecutionException e) {

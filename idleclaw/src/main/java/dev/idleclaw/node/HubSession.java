@@ -1,7 +1,9 @@
 package dev.idleclaw.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.identity.Identity;
 import dev.idleclaw.ollama.OllamaClient;
+import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireCodec;
@@ -34,11 +36,14 @@ final class HubSession {
     private final RequestRules rules;
     private final OllamaClient ollama;
     private final CompletableFuture<HubMessage> firstReply = new CompletableFuture<>();
+    private final CompletableFuture<HubMessage.AuthChallenge> challenge = new CompletableFuture<>();
+    private final Identity identity;
     private final Map<String, InferenceJob> jobs = new ConcurrentHashMap<>();
     private volatile HubLink link;
 
-    HubSession(String nodeId, NodeTimings timings, RequestSlots slots, RequestRules rules, OllamaClient ollama) {
+    HubSession(String nodeId, NodeTimings timings, RequestSlots slots, RequestRules rules, OllamaClient ollama, Identity identity) {
         this.nodeId = nodeId;
+        this.identity = identity;
         this.timings = timings;
         this.slots = slots;
         this.rules = rules;
@@ -72,6 +77,10 @@ final class HubSession {
             if (!firstReply.completeExceptionally(e)) Thread.ofVirtual().start(() -> link.close(e.closeCode(), e.reason()));
             return;
         }
+        if (m instanceof HubMessage.AuthChallenge c && !challenge.isDone() && !firstReply.isDone()) {
+            challenge.complete(c);
+            return;
+        }
         if (firstReply.complete(m)) return;
         switch (m) {
             case HubMessage.InferenceRequest r -> accept(r);
@@ -83,6 +92,7 @@ final class HubSession {
                 }
             }
             case HubMessage.Registered _ -> log.debug("ignoring a repeated registered message");
+            case HubMessage.AuthChallenge _ -> log.debug("ignoring a late auth_challenge");
             case HubMessage.Unknown u -> log.debug("ignoring hub message of type {}", u.type());
         }
     }
@@ -110,7 +120,8 @@ final class HubSession {
             refuse(id, InferenceJob.OLLAMA_UNAVAILABLE, slots.closed() ? "the node is shutting down" : "all slots are busy");
             return;
         }
-        var job = new InferenceJob(id, params, ollama, link);
+        var job = new InferenceJob(id, params, ollama, link, identity,
+                r.requester() == null ? Receipt.ANONYMOUS : r.requester());
         jobs.put(id, job);
         Thread.ofVirtual().name("request-" + id).start(() -> {
             try {
@@ -129,9 +140,21 @@ final class HubSession {
         Thread.ofVirtual().start(() -> link.send(frame));
     }
 
-    void register(Inventory inventory, int maxConcurrent) {
+    /** Completes with the hub's {@code auth_challenge} (sent only when the node asked to authenticate). */
+    CompletableFuture<HubMessage.AuthChallenge> challenge() {
+        return challenge;
+    }
+
+    /** Registers, proving {@link #identity}'s key for {@code c} when both are present, else anonymously. */
+    void register(Inventory inventory, int maxConcurrent, HubMessage.AuthChallenge c) {
+        NodeMessage.NodeAuth auth = null;
+        if (identity != null && c != null) {
+            long now = System.currentTimeMillis();
+            auth = new NodeMessage.NodeAuth(identity.publicKey(), now,
+                    identity.sign(NodeMessage.NodeAuth.message(c.challenge(), c.hubKey(), nodeId, now)));
+        }
         link.send(WireCodec.encode(new NodeMessage.Register(nodeId, inventory.models(), maxConcurrent,
-                inventory.ollamaVersion())));
+                inventory.ollamaVersion(), auth)));
     }
 
     void sendHeartbeat() {

@@ -1,7 +1,12 @@
 package dev.idleclaw.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.identity.Identity;
 import dev.idleclaw.ollama.ChatCall;
+import dev.idleclaw.receipt.Receipt;
+import dev.idleclaw.receipt.SignedReceipt;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import dev.idleclaw.ollama.OllamaClient;
 import dev.idleclaw.ollama.OllamaException;
 import dev.idleclaw.wire.NodeMessage;
@@ -24,18 +29,25 @@ final class InferenceJob {
     static final String OLLAMA_UNAVAILABLE = "ollama_unavailable";
     static final String OLLAMA_ERROR = "ollama_error";
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final String requestId;
     private final ObjectNode params;
     private final OllamaClient ollama;
     private final HubLink link;
     private volatile boolean cancelled;
     private volatile ChatCall call;
+    private final Identity identity;
+    private final String requester;
+    private final long startedAtMillis = System.currentTimeMillis();
     private int chunks;
     private long tokens;
 
     /** {@code params} already passed {@link RequestRules}. */
-    InferenceJob(String requestId, ObjectNode params, OllamaClient ollama, HubLink link) {
+    InferenceJob(String requestId, ObjectNode params, OllamaClient ollama, HubLink link, Identity identity, String requester) {
         this.requestId = requestId;
+        this.identity = identity;
+        this.requester = requester;
         this.params = params;
         this.ollama = ollama;
         this.link = link;
@@ -84,11 +96,25 @@ final class InferenceJob {
         }
     }
 
+    /**
+     * The signed receipt for this request (lobstah-wire.md §4): {@code jobId} = the hub's request id, token counts
+     * from Ollama's final line, the model as the hub asked for it.
+     */
+    private SignedReceipt receipt(ObjectNode last) {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        var r = new Receipt(Receipt.VERSION, requestId, HexFormat.of().formatHex(nonce), requester, identity.publicKey(),
+                params.path("model").asText(""), Math.max(0, last.path("prompt_eval_count").asLong(0)),
+                Math.max(0, last.path("eval_count").asLong(0)), startedAtMillis, System.currentTimeMillis());
+        return SignedReceipt.sign(r, identity);
+    }
+
     /** One Ollama line → one whitelisted chunk; oversized non-final chunks are skipped. */
     private void relay(ObjectNode line) {
         ObjectNode chunk = ChunkFilter.relay(line);
         boolean done = chunk.get("done").booleanValue();
-        String frame = WireCodec.encode(new NodeMessage.InferenceChunk(requestId, chunk));
+        ObjectNode receipt = done && identity != null ? receipt(line).toJson() : null;
+        String frame = WireCodec.encode(new NodeMessage.InferenceChunk(requestId, chunk, receipt));
         long bytes = HubLink.utf8Length(frame);
         if (bytes > WireLimits.MAX_CHUNK_BYTES) {
             if (!done) {
@@ -96,7 +122,7 @@ final class InferenceJob {
                 return;
             }
             log.warn("request {}: final chunk of {} bytes sent without its message", requestId, bytes);
-            frame = WireCodec.encode(new NodeMessage.InferenceChunk(requestId, ChunkFilter.withoutPayload(chunk)));
+            frame = WireCodec.encode(new NodeMessage.InferenceChunk(requestId, ChunkFilter.withoutPayload(chunk), receipt));
         }
         if (link.send(frame, () -> !cancelled)) chunks++;
         if (done) tokens = line.path("eval_count").asLong(0);

@@ -25,6 +25,8 @@ public final class NodeAgent {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
     /** Close reason on a clean shutdown. */
     static final String SHUTDOWN_REASON = "node shutting down";
+    /** Our hub sends its challenge as soon as the socket opens; silence this long means a hub without authentication. */
+    static final Duration CHALLENGE_WAIT = Duration.ofSeconds(3);
 
     private final NodeConfig config;
     private final OllamaClient ollama;
@@ -123,11 +125,11 @@ public final class NodeAgent {
 
     private void connectAndServe(HttpClient http) throws IOException, InterruptedException {
         var s = new HubSession(UUID.randomUUID().toString(), config.timings(), slots,
-                new RequestRules(inventory.capabilities()), ollama);
-        var link = HubLink.open(http, config.hubUrl(), config.timings().send(), s::onText);
+                new RequestRules(inventory.capabilities()), ollama, config.identity());
+        var link = HubLink.open(http, config.hubUrl(), config.timings().send(), config.identity() != null, s::onText);
         s.attach(link);
         log.debug("connected to {}", config.hubUrl());
-        s.register(inventory, config.maxConcurrent());
+        s.register(inventory, config.maxConcurrent(), config.identity() == null ? null : awaitChallenge(s, link));
         if (!awaitRegistered(s, link)) return;
         session = s;
         backoff.reset();
@@ -140,6 +142,19 @@ public final class NodeAgent {
         var closed = s.serve();
         log.info("disconnected from the hub: code {}{}", closed.code(),
                 closed.reason() == null || closed.reason().isEmpty() ? "" : " (" + closed.reason() + ")");
+    }
+
+    /**
+     * The hub's challenge, or null (register anonymously) when it sends none in time: an original IdleClaw hub
+     * ignores the request to authenticate.
+     */
+    private HubMessage.AuthChallenge awaitChallenge(HubSession s, HubLink link) throws InterruptedException {
+        try {
+            return s.challenge().get(Math.min(CHALLENGE_WAIT.toMillis(), config.timings().register().toMillis()), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            if (!link.closed().isDone()) log.warn("the hub offers no node authentication; registering anonymously (no credit is earned)");
+            return null;
+        }
     }
 
     /** True when the hub's first reply is {@code registered}; otherwise logs why and ends the connection. */

@@ -1,5 +1,6 @@
 package dev.idleclaw.node;
 
+import dev.idleclaw.identity.Identity;
 import dev.idleclaw.wire.WireLimits;
 import java.net.URI;
 
@@ -7,8 +8,9 @@ import java.net.URI;
  * What {@code idleclaw contribute} needs: where the hub and the local Ollama are, how many requests to run at
  * once, and its timings. Validated on construction; messages name the command-line option (and environment
  * variable) to fix. {@code hubUrl} is always the final {@code ws(s)://…/ws/node} URL (see {@link NodeUrls}).
+ * {@code identity} is the key the node proves to the hub and signs receipts with; null = anonymous (earns nothing).
  */
-public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings) {
+public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings, Identity identity) {
 
     /** Upstream default: two parallel generations fit on most single-GPU machines. */
     public static final int DEFAULT_MAX_CONCURRENT = WireLimits.DEFAULT_MAX_CONCURRENT;
@@ -31,12 +33,21 @@ public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimin
         if (timings == null) timings = NodeTimings.DEFAULTS;
     }
 
+    /** An anonymous node. */
+    public NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings) {
+        this(hubUrl, ollamaUrl, maxConcurrent, timings, null);
+    }
+
     /** Parses option values as typed by a user (see {@link NodeUrls} for the accepted URL forms). */
     public static NodeConfig of(String server, String ollama, int maxConcurrent) {
         return new NodeConfig(NodeUrls.hubUrl(server), NodeUrls.ollamaUrl(ollama), maxConcurrent, NodeTimings.DEFAULTS);
     }
 
     public NodeConfig withTimings(NodeTimings t) {
-        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, t);
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, t, identity);
+    }
+
+    public NodeConfig withIdentity(Identity id) {
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, id);
     }
 }

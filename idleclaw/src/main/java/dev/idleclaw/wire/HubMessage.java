@@ -8,7 +8,17 @@ public sealed interface HubMessage {
     record Registered(String nodeId) implements HubMessage {}
 
     /** Run {@code params} (Ollama {@code /api/chat} parameters) and stream the answer back under {@code requestId}. */
-    record InferenceRequest(String requestId, ObjectNode params) implements HubMessage {}
+    record InferenceRequest(String requestId, ObjectNode params, String requester) implements HubMessage {
+        /** A request whose consumer is anonymous (and the form original IdleClaw hubs send). */
+        public InferenceRequest(String requestId, ObjectNode params) {
+            this(requestId, params, null);
+        }
+    }
+    /**
+     * Sent first, only to a node that asked to authenticate ({@code X-IdleClaw-Auth} on the upgrade): a one-time
+     * {@code challenge} for this connection and the hub's public key, both covered by the node's signature.
+     */
+    record AuthChallenge(String challenge, String hubKey) implements HubMessage {}
 
     /** Stop working on {@code requestId}; sent for every request the hub stops consuming. */
     record CancelRequest(String requestId) implements HubMessage {}

@@ -7,14 +7,36 @@ import java.util.List;
 public sealed interface NodeMessage {
 
     /** First message of every connection. {@code maxConcurrent} is already clamped to 1..10. */
-    record Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion)
-            implements NodeMessage {}
+    record Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion, NodeAuth auth)
+            implements NodeMessage {
+        /** An anonymous (original IdleClaw) registration. */
+        public Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion) {
+            this(nodeId, models, maxConcurrent, ollamaVersion, null);
+        }
+    }
+
+    /**
+     * Proof of a node's key in its {@code register} message (docs/protocol.md "Node authentication"): an Ed25519
+     * signature over {@link #message} for the connection's one-time challenge.
+     */
+    record NodeAuth(String pubkey, long timestamp, String signature) {
+        /** What the node signs: bound to the connection's challenge, the hub's key, the node id and the time. */
+        public static byte[] message(String challenge, String hubKey, String nodeId, long timestamp) {
+            return ("idleclaw-node-auth-v1\n" + challenge + "\n" + hubKey + "\n" + nodeId + "\n" + timestamp)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     /** Liveness, every 15 s. Fields are advisory; {@code nodeId} may be null. */
     record Heartbeat(String nodeId, Integer activeRequests, Boolean available) implements NodeMessage {}
 
     /** One Ollama chunk ({@code message}, {@code done}, {@code done_reason}, optional metrics). */
-    record InferenceChunk(String requestId, ObjectNode chunk) implements NodeMessage {}
+    record InferenceChunk(String requestId, ObjectNode chunk, ObjectNode receipt) implements NodeMessage {
+        /** A chunk without a receipt (every chunk but an authenticated node's last). */
+        public InferenceChunk(String requestId, ObjectNode chunk) {
+            this(requestId, chunk, null);
+        }
+    }
 
     /** The request failed on the node: {@code invalid_request}, {@code ollama_unavailable} or {@code ollama_error}. */
     record InferenceError(String requestId, String error) implements NodeMessage {}

@@ -25,7 +25,8 @@ public final class WireCodec {
             case "inference_chunk" -> {
                 JsonNode chunk = o.get("chunk");
                 if (chunk == null || !chunk.isObject()) throw new WireException(POLICY, "invalid inference_chunk");
-                yield new NodeMessage.InferenceChunk(requestId(o), (ObjectNode) chunk);
+                JsonNode receipt = o.get("receipt");
+                yield new NodeMessage.InferenceChunk(requestId(o), (ObjectNode) chunk, receipt instanceof ObjectNode r ? r : null);
             }
             case "inference_error" -> new NodeMessage.InferenceError(requestId(o),
                     o.path("error").isTextual() ? o.get("error").textValue() : "unknown");
@@ -40,9 +41,14 @@ public final class WireCodec {
             case "inference_request" -> {
                 JsonNode params = o.get("ollama_params");
                 if (params == null || !params.isObject()) throw new WireException(POLICY, "invalid inference_request");
-                yield new HubMessage.InferenceRequest(requestId(o), (ObjectNode) params);
+                yield new HubMessage.InferenceRequest(requestId(o), (ObjectNode) params, Json.text(o, "requester"));
             }
             case "cancel_request" -> new HubMessage.CancelRequest(requestId(o));
+            case "auth_challenge" -> {
+                String challenge = Json.text(o, "challenge"), hub = Json.text(o, "hub_key");
+                if (challenge == null || hub == null) throw new WireException(POLICY, "invalid auth_challenge");
+                yield new HubMessage.AuthChallenge(challenge, hub);
+            }
             default -> new HubMessage.Unknown(type(o));
         };
     }
@@ -54,7 +60,9 @@ public final class WireCodec {
             case HubMessage.InferenceRequest r -> {
                 o.put("type", "inference_request").put("request_id", r.requestId());
                 o.set("ollama_params", r.params());
+                if (r.requester() != null) o.put("requester", r.requester());
             }
+            case HubMessage.AuthChallenge a -> o.put("type", "auth_challenge").put("challenge", a.challenge()).put("hub_key", a.hubKey());
             case HubMessage.CancelRequest c -> o.put("type", "cancel_request").put("request_id", c.requestId());
             case HubMessage.Unknown u -> o.put("type", u.type());
         }
@@ -69,6 +77,10 @@ public final class WireCodec {
                 var models = o.putArray("models");
                 for (ModelInfo mi : r.models()) models.add(modelJson(mi));
                 o.put("max_concurrent", r.maxConcurrent()).put("ollama_version", r.ollamaVersion());
+                if (r.auth() != null) {
+                    o.putObject("auth").put("pubkey", r.auth().pubkey()).put("timestamp", r.auth().timestamp())
+                            .put("signature", r.auth().signature());
+                }
             }
             case NodeMessage.Heartbeat h -> {
                 o.put("type", "heartbeat").put("node_id", h.nodeId());
@@ -78,6 +90,7 @@ public final class WireCodec {
             case NodeMessage.InferenceChunk c -> {
                 o.put("type", "inference_chunk").put("request_id", c.requestId());
                 o.set("chunk", c.chunk());
+                if (c.receipt() != null) o.set("receipt", c.receipt());
             }
             case NodeMessage.InferenceError e ->
                     o.put("type", "inference_error").put("request_id", e.requestId()).put("error", e.error());
@@ -116,7 +129,18 @@ public final class WireCodec {
         }
         String version = optionalText(o, "ollama_version", "invalid ollama_version");
         if (version != null && version.length() > WireLimits.MAX_ID_CHARS) throw new WireException(POLICY, "invalid ollama_version");
-        return new NodeMessage.Register(id.textValue(), List.copyOf(list), maxConcurrent, version == null ? "unknown" : version);
+        return new NodeMessage.Register(id.textValue(), List.copyOf(list), maxConcurrent, version == null ? "unknown" : version,
+                auth(o.get("auth")));
+    }
+
+    /** The optional {@code auth} object; present but malformed is a policy violation. */
+    private static NodeMessage.NodeAuth auth(JsonNode a) throws WireException {
+        if (a == null || a.isNull()) return null;
+        if (!a.isObject() || !a.path("pubkey").isTextual() || !a.path("signature").isTextual()
+                || !a.path("timestamp").isIntegralNumber() || !a.get("timestamp").canConvertToLong()) {
+            throw new WireException(POLICY, "invalid auth");
+        }
+        return new NodeMessage.NodeAuth(a.get("pubkey").textValue(), a.get("timestamp").longValue(), a.get("signature").textValue());
     }
 
     private static ModelInfo model(JsonNode m) throws WireException {

@@ -1,5 +1,6 @@
 package dev.idleclaw.front.ollama;
 
+import dev.idleclaw.front.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatRequest;
@@ -115,7 +116,7 @@ public final class OllamaFace {
             json(ctx, 200, o.put("done", true).put("done_reason", call.unload() ? "unload" : "load"));
             return;
         }
-        var job = new ChatRelay.Job("ollama", request.model(), link -> OllamaJson.params(request, request.keepAlive()));
+        var job = new ChatRelay.Job("ollama", request.model(), link -> OllamaJson.params(request, request.keepAlive()), Caller.of(ctx).pubkey(), Caller.of(ctx).credited());
         relay.run(job, new OllamaSink(ctx.res(), model, call.stream(), generate));
     }
 

@@ -28,6 +28,9 @@ final class OllamaSink implements ChatSink {
     private final HttpServletResponse response;
     private final String model;
     private final boolean stream, generate;
+    private String receipt;
+    /** The queue position a request had when it had to wait, sent with the answer's headers. */
+    static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
     private final long startNanos = System.nanoTime();
     private final StringBuilder content = new StringBuilder(), thinking = new StringBuilder();
     private final List<ToolCall> calls = new ArrayList<>();
@@ -82,7 +85,18 @@ final class OllamaSink implements ChatSink {
     }
 
     @Override
+    public void queued(int position) {
+        if (!response.isCommitted()) response.setHeader(QUEUE_POSITION_HEADER, Integer.toString(position));
+    }
+
+    @Override
+    public void receipt(String base64) {
+        receipt = base64;
+    }
+
+    @Override
     public void end(ChatEnd end) throws IOException {
+        if (!stream && receipt != null) response.setHeader("x-lobstah-receipt", receipt);
         ObjectNode last = stream ? body("", "", List.of(), true) : body(content.toString(), thinking.toString(), calls, true);
         last.put("done_reason", end.doneReason());
         ChatEnd.Metrics m = end.metrics();
@@ -93,6 +107,7 @@ final class OllamaSink implements ChatSink {
                 .put("prompt_eval_duration", m == null ? 0 : m.promptEvalDuration())
                 .put("eval_count", m == null ? 0 : m.evalCount())
                 .put("eval_duration", m == null ? 0 : m.evalDuration());
+        if (receipt != null) last.put("receipt", receipt);
         line(last);
     }
 

@@ -1,5 +1,6 @@
 package dev.idleclaw.front.openai;
 
+import dev.idleclaw.front.Caller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
@@ -36,7 +37,7 @@ public final class OpenAiFace {
             return;
         }
         var request = call.request().withModel(catalog.resolve(call.request().model()));
-        var job = new ChatRelay.Job("openai", request.model(), link -> OllamaJson.params(request, null));
+        var job = new ChatRelay.Job("openai", request.model(), link -> OllamaJson.params(request, null), Caller.of(ctx).pubkey(), Caller.of(ctx).credited());
         relay.run(job, new OpenAiSink(ctx.res(), call.request().model(), call.stream(), call.includeUsage()));
     }
 

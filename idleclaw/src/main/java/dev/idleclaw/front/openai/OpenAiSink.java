@@ -22,6 +22,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class OpenAiSink implements ChatSink {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** Where a non-streamed answer carries its receipt (lobstah-wire.md §4). */
+    public static final String RECEIPT_HEADER = "x-lobstah-receipt";
+    private String receipt;
+    /** The queue position a request had when it had to wait, sent with the answer's headers. */
+    static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServletResponse response;
@@ -90,10 +95,21 @@ final class OpenAiSink implements ChatSink {
     }
 
     @Override
+    public void queued(int position) {
+        if (!response.isCommitted()) response.setHeader(QUEUE_POSITION_HEADER, Integer.toString(position));
+    }
+
+    @Override
+    public void receipt(String base64) {
+        receipt = base64;
+    }
+
+    @Override
     public void end(ChatEnd end) throws IOException {
         String finish = !toolCalls.isEmpty() ? "tool_calls" : "length".equals(end.doneReason()) ? "length" : "stop";
         ObjectNode usage = usage(end.metrics());
         if (!stream) {
+            if (receipt != null) response.setHeader(RECEIPT_HEADER, receipt);
             commit(200, "application/json");
             ObjectNode o = Json.object().put("id", id).put("object", "chat.completion").put("created", created)
                     .put("model", model).put("system_fingerprint", "fp_idleclaw");
@@ -121,6 +137,8 @@ final class OpenAiSink implements ChatSink {
             u.set("usage", usage);
             write(("data: " + Json.write(u) + "\n\n").getBytes(StandardCharsets.UTF_8));
         }
+        // Lobstah's placement: an SSE comment right before [DONE], LF-only (lobstah-wire.md §4, §11a).
+        if (receipt != null) write((":lobstah-receipt:" + receipt + "\n\n").getBytes(StandardCharsets.US_ASCII));
         write(DONE);
     }
 

@@ -1,5 +1,6 @@
 package dev.idleclaw.front.sse;
 
+import dev.idleclaw.front.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.idleclaw.chat.ChatMessage;
@@ -61,7 +62,7 @@ public final class IdleClawChat {
             var canonical = new ChatRequest(req.model(), SystemPrompt.compose(req.messages(), think),
                     com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);
             return OllamaJson.params(canonical, KEEP_LOADED);
-        });
+        }, Caller.of(ctx).pubkey(), Caller.of(ctx).credited());
         relay.run(job, new SseSink(res, req.model(), req.think(), config.maxResponseChars()));
     }
 

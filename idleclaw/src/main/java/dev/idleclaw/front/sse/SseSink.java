@@ -23,6 +23,9 @@ import java.util.UUID;
  */
 final class SseSink implements ChatSink {
     private static final byte[] DONE = "data: [DONE]\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private String receipt;
+    /** The queue position a request had when it had to wait, sent with the answer's headers. */
+    static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
     /** Python's {@code str(datetime)} form, which upstream uses in its ping comments. */
     private static final DateTimeFormatter PING_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
 
@@ -104,8 +107,19 @@ final class SseSink implements ChatSink {
     }
 
     @Override
+    public void queued(int position) {
+        if (!response.isCommitted()) response.setHeader(QUEUE_POSITION_HEADER, Integer.toString(position));
+    }
+
+    @Override
+    public void receipt(String base64) {
+        receipt = base64;
+    }
+
+    @Override
     public void end(ChatEnd end) throws IOException {
         flushFilters();
+        if (receipt != null) write((":lobstah-receipt:" + receipt + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         write(DONE);
     }
 

@@ -7,6 +7,8 @@ import dev.idleclaw.front.ollama.OllamaFace;
 import dev.idleclaw.front.openai.OpenAiFace;
 import dev.idleclaw.front.sse.IdleClawChat;
 import dev.idleclaw.hub.Hub;
+import dev.idleclaw.hub.NodeSocket;
+import dev.idleclaw.front.Caller;
 import dev.idleclaw.hub.HubConfig;
 import dev.idleclaw.hub.HubMetrics;
 import dev.idleclaw.json.Json;
@@ -21,6 +23,7 @@ import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletConta
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -73,8 +76,11 @@ public final class HubRoutes {
         this.adminDigest = config.adminToken().isEmpty() ? null : sha256(config.adminToken());
     }
 
-    /** Installs the routes; {@code nodeEndpoint} makes the WebSocket endpoint for a node connecting from an address. */
-    public void install(JavalinConfig cfg, Function<String, Object> nodeEndpoint) {
+    /**
+     * Installs the routes; {@code nodeEndpoint} makes the WebSocket endpoint for a node connecting from an address
+     * (and whether it asked to authenticate).
+     */
+    public void install(JavalinConfig cfg, BiFunction<String, Boolean, Object> nodeEndpoint) {
         cfg.startup.showJavalinBanner = false;
         cfg.concurrency.useVirtualThreads = true;
         cfg.http.compressionStrategy = CompressionStrategy.NONE;
@@ -116,6 +122,8 @@ public final class HubRoutes {
         r.get("/api/models", ctx -> json(ctx, hub.info().models()));
         r.get("/metrics", this::metrics);
         r.get("/admin/nodes", this::adminNodes);
+        r.get("/balance", this::balance);
+        r.get("/ledger", this::ledger);
         r.post("/api/chat", ctx -> gated(ctx, this::chat));
         // Ollama's face
         r.get("/", doors.ollama()::root);
@@ -157,7 +165,7 @@ public final class HubRoutes {
     }
 
     /** Rate-limits a node's upgrade (429 + {@code Retry-After}) or hands the connection to the node endpoint. */
-    private Object upgradeNode(JettyServerUpgradeRequest req, JettyServerUpgradeResponse res, Function<String, Object> endpoint)
+    private Object upgradeNode(JettyServerUpgradeRequest req, JettyServerUpgradeResponse res, BiFunction<String, Boolean, Object> endpoint)
             throws java.io.IOException {
         String client = clientIp.resolve(req.getHttpServletRequest().getRemoteAddr(), req.getHeader("X-Forwarded-For"));
         long wait = limiter.take(RateLimiter.Kind.WS, client);
@@ -166,7 +174,7 @@ public final class HubRoutes {
             res.sendError(429, "Too many requests");
             return null;
         }
-        return endpoint.apply(client);
+        return endpoint.apply(client, NodeSocket.AUTH_SCHEME.equals(req.getHeader(NodeSocket.AUTH_HEADER)));
     }
 
     private String client(Context ctx) {
@@ -211,10 +219,37 @@ public final class HubRoutes {
             return;
         }
         try {
+            try {
+                ctx.attribute(Caller.ATTRIBUTE, callers().resolve(ctx, ctx.bodyAsBytes()));
+            } catch (CallerAuth.Refused e) {
+                ErrorShape.of(ctx.path()).write(ctx, 401, e.getMessage());
+                return;
+            }
             handler.handle(ctx);
         } finally {
             chatGate.leave(client);
         }
+    }
+
+    private CallerAuth callers() {
+        return new CallerAuth(hub.ledger());
+    }
+
+    /** {@code GET /balance}: lobstah-wire.md §8's shape; {@code self} is the signed caller's account (else the hub's). */
+    private void balance(Context ctx) {
+        Caller caller;
+        try {
+            caller = callers().resolve(ctx, ctx.bodyAsBytes());
+        } catch (CallerAuth.Refused e) {
+            detail(ctx, 401, e.getMessage());
+            return;
+        }
+        json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), caller.pubkey() == null ? hub.publicKey() : caller.pubkey()));
+    }
+
+    /** {@code GET /ledger?limit=N}: newest receipts first (limit 1..500, default 50). */
+    private void ledger(Context ctx) {
+        json(ctx, Balances.ledger(hub.ledger(), ctx.queryParam("limit")));
     }
 
     /** {@code /api/chat}: the dialect rule, or Ollama's always on the Ollama-only listener. */

@@ -1,0 +1,19 @@
+package dev.idleclaw.front;
+
+import io.javalin.http.Context;
+
+/**
+ * Who sent a chat request: the key it proved (a signed request or an operator-bound API key), or nobody
+ * (anonymous, the free tier). {@code credited}: the key has credit available, so it waits ahead of anonymous callers.
+ */
+public record Caller(String pubkey, boolean credited) {
+    public static final Caller ANONYMOUS = new Caller(null, false);
+    /** The request attribute the hub's routes store the caller under. */
+    public static final String ATTRIBUTE = "idleclaw.caller";
+
+    /** The caller the routes resolved for this request (anonymous if none). */
+    public static Caller of(Context ctx) {
+        Caller c = ctx.attribute(ATTRIBUTE);
+        return c == null ? ANONYMOUS : c;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.idleclaw.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.chat.ChatEnd;
+import dev.idleclaw.ledger.Ledger;
+import dev.idleclaw.receipt.Receipt;
+import dev.idleclaw.receipt.ReceiptException;
+import dev.idleclaw.receipt.ReceiptException.Reason;
+import dev.idleclaw.receipt.SignedReceipt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks the receipt a node signed for a request the hub relayed, and records it in the ledger. A receipt counts
+ * only if it is well-formed, its signature verifies, it names the key authenticated on the serving connection, the
+ * request's consumer, job id and model, it is fresh, its token counts match what the hub relayed, and its nonce is
+ * new (the ledger's unique key, so replays stay refused across restarts). Rejections are logged with the reason and
+ * counted; the consumer's answer never depends on them.
+ */
+public final class ReceiptDesk {
+    private static final Logger log = LoggerFactory.getLogger(ReceiptDesk.class);
+    /** Lobstah's freshness window (lobstah-wire.md §4, §10): ±5 minutes around the hub's clock. */
+    static final long FRESHNESS_MILLIS = 300_000;
+    /** Tokens a reply may claim beyond one per relayed character and chunk (special and end tokens). */
+    static final long OUTPUT_SLACK = 16;
+    /** Prompt tokens beyond one per prompt character: the chat template's own tokens. */
+    static final long PROMPT_TEMPLATE_TOKENS = 1024;
+    /** Prompt tokens one image may add (vision encoders emit a few hundred to a few thousand). */
+    static final long TOKENS_PER_IMAGE = 4096;
+
+    private final Ledger ledger;
+    private final HubMetrics metrics;
+
+    public ReceiptDesk(Ledger ledger, HubMetrics metrics) {
+        this.ledger = ledger;
+        this.metrics = metrics;
+    }
+
+    /** What the hub itself knows about the request a receipt claims. */
+    public record Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
+                           long relayedChars, long relayedChunks, long promptChars, int images) {}
+
+    /** The accepted, recorded receipt, or null (rejected: logged and counted). */
+    public SignedReceipt accept(JsonNode json, Expected expected) {
+        try {
+            SignedReceipt signed = check(json, expected);
+            if (ledger.append(signed) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
+            metrics.receipt("accepted");
+            return signed;
+        } catch (ReceiptException e) {
+            log.warn("receipt for request {} from {} rejected: {}", expected.jobId(), expected.workerKey() == null ? "an anonymous node" : expected.workerKey(),
+                    e.reason().label);
+            metrics.receipt(e.reason().label);
+            return null;
+        }
+    }
+
+    /** Every check but the nonce, in order; the first failure is the reason. */
+    static SignedReceipt check(JsonNode json, Expected x) throws ReceiptException {
+        SignedReceipt signed = SignedReceipt.fromJson(json);
+        Receipt r = signed.receipt();
+        if (!signed.signatureValid()) throw new ReceiptException(Reason.BAD_SIGNATURE);
+        if (x.workerKey() == null || !x.workerKey().equals(r.workerPubkey())) throw new ReceiptException(Reason.WRONG_WORKER);
+        String requester = x.requester() == null ? Receipt.ANONYMOUS : x.requester();
+        if (!requester.equals(r.requesterPubkey())) throw new ReceiptException(Reason.REQUESTER_MISMATCH);
+        if (!x.jobId().equals(r.jobId()) || !x.model().equals(r.model())) throw new ReceiptException(Reason.WRONG_REQUEST);
+        long now = System.currentTimeMillis();
+        if (Math.abs(now - r.completedAt()) > FRESHNESS_MILLIS || r.startedAt() > r.completedAt()) throw new ReceiptException(Reason.STALE);
+        if (!plausible(r, x)) throw new ReceiptException(Reason.TOKENS);
+        return signed;
+    }
+
+    private static boolean plausible(Receipt r, Expected x) {
+        if (r.inputTokens() < 0 || r.outputTokens() < 0) return false;
+        var m = x.end() == null ? null : x.end().metrics();
+        if (m != null && (m.evalCount() != r.outputTokens() || m.promptEvalCount() != r.inputTokens())) return false;
+        if (r.outputTokens() > x.relayedChars() + x.relayedChunks() + OUTPUT_SLACK) return false;
+        return r.inputTokens() <= x.promptChars() + PROMPT_TEMPLATE_TOKENS + TOKENS_PER_IMAGE * x.images();
+    }
+}
