@@ -17,8 +17,8 @@ public final class PostgresLedger extends JdbcLedger {
     static final int MIN_IDLE = 1;
     /** How long a call waits for a pooled connection (or a new one) before it fails instead of hanging. */
     static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
-    /** How long opening waits for the first connection: the database must be up when the hub starts. */
-    static final long INITIALIZATION_TIMEOUT_MILLIS = 10_000;
+    /** Opening tries to connect once (Hikari's "1"): a wrong URL or a down database is reported at start-up at once. */
+    static final long INITIALIZATION_TIMEOUT_MILLIS = 1;
 
     private static final Pattern CURRENT_SCHEMA = Pattern.compile("[?&]currentSchema=([A-Za-z_][A-Za-z0-9_]*)");
 

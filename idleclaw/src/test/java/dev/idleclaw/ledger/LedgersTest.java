@@ -1,0 +1,52 @@
+package dev.idleclaw.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Choosing the implementation from a target string, and keeping secrets out of names. */
+class LedgersTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPlainPathOpensSqliteAndCreatesItsParentDirectories() {
+        Path file = dir.resolve("a/b/ledger.db");
+        try (Ledger ledger = Ledgers.open(file.toString(), 123)) {
+            assertThat(ledger).isInstanceOf(SqliteLedger.class);
+            assertThat(ledger.bootstrapAllowance()).isEqualTo(123);
+        }
+        assertThat(Files.isRegularFile(file)).isTrue();
+    }
+
+    @Test
+    void aJdbcSqliteUrlOpensThatFile() {
+        Path file = dir.resolve("x.db");
+        try (Ledger ledger = Ledgers.open("jdbc:sqlite:" + file, 10_000)) {
+            assertThat(ledger).isInstanceOf(SqliteLedger.class);
+        }
+        assertThat(Files.isRegularFile(file)).isTrue();
+    }
+
+    @Test
+    void theDefaultFileIsUnderTheHomeDirectory() {
+        assertThat(Ledgers.DEFAULT_SQLITE).isEqualTo(Path.of(System.getProperty("user.home"), ".idleclaw", "ledger.db").toString());
+    }
+
+    @Test
+    void inMemoryAndEmptyTargetsAreRefused() {
+        assertThatThrownBy(() -> Ledgers.open("jdbc:sqlite::memory:", 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ledgers.open(" ", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void passwordsAreMaskedInPrintedTargets() {
+        assertThat(Targets.redact("jdbc:postgresql://db:5432/ledger?user=hub&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/ledger?user=hub&password=***&ssl=true");
+        assertThat(Targets.redact("jdbc:postgresql://hub:s3cret@db/ledger")).isEqualTo("jdbc:postgresql://hub:***@db/ledger");
+    }
+}
