@@ -94,6 +94,16 @@ class ServerKeysCommandTest {
     }
 
     @Test
+    void serverWithoutKeysIsStillTheHubCommandWithItsOptions() {
+        var parsed = Main.commandLine().parseArgs("server", "--port", "8123", "--host", "0.0.0.0").subcommand();
+        assertThat(parsed.hasSubcommand()).isFalse();
+        assertThat(parsed.commandSpec().userObject()).isInstanceOfSatisfying(ServerCommand.class, s -> {
+            assertThat(s.port).isEqualTo(8123);
+            assertThat(s.host).isEqualTo("0.0.0.0");
+        });
+    }
+
+    @Test
     void keysIsASubcommandOfServerAndServerStillTakesItsOwnOptions() {
         CliRun help = CliRun.main("server", "keys", "--help");
         assertThat(help.exit()).isZero();
