@@ -116,6 +116,9 @@ class IdentityFileTest {
         Files.writeString(file, "{\"version\":3,\"publicKey\":\"" + id.publicKey() + "\",\"secretKey\":\"" + id.seedHex() + "\"}");
         assertThatThrownBy(() -> IdentityFile.read(file)).isInstanceOf(IdentityFileException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("unsupported version 3");
+        // 2^32 + 2 would read as 2 if truncated to an int
+        Files.writeString(file, "{\"version\":4294967298,\"publicKey\":\"" + id.publicKey() + "\",\"secretKey\":\"" + id.seedHex() + "\"}");
+        assertThatThrownBy(() -> IdentityFile.read(file)).isInstanceOf(IdentityFileException.class).hasMessageContaining("unsupported version");
     }
 
     @Test
