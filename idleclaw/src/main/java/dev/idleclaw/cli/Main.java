@@ -22,10 +22,14 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line {@link #run} executes (tests adjust it, e.g. the help width). */
+    static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setUsageHelpAutoWidth(true)
-                .execute(args);
+                .setUsageHelpAutoWidth(true);
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class IdentityFile {
         }
         if (root == null || !root.isObject()) throw new IdentityFileException("identity file " + file + " is not a JSON object");
         JsonNode version = root.get("version");
-        if (version == null || !version.isIntegralNumber() || (version.asInt() != LOBSTAH_V1 && version.asInt() != VERSION)) {
+        if (version == null || !version.isIntegralNumber() || !version.canConvertToInt() || (version.asInt() != LOBSTAH_V1 && version.asInt() != VERSION)) {
             throw new IdentityFileException("identity file " + file + " has unsupported version " + version + " (expected 1 or 2)");
         }
         String publicKey = Json.text(root, "publicKey");
