@@ -44,10 +44,15 @@ public final class Network implements AutoCloseable {
 
     /** Starts a node agent for {@code ollama} and waits until the hub lists it. */
     public NodeAgent addNode(StandInOllama ollama) {
+        return addNode(ollama, null);
+    }
+
+    /** Starts a node agent that proves {@code identity}'s key (null = anonymous) and waits until the hub lists it. */
+    public NodeAgent addNode(StandInOllama ollama, dev.idleclaw.identity.Identity identity) {
         int before = hub.registry().registered().size();
         var timings = NodeTimings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
                 .withHealthCache(Duration.ofMillis(100)).withDrain(Duration.ofSeconds(2));
-        var agent = new NodeAgent(NodeConfig.of(url(), ollama.baseUrl(), 2).withTimings(timings));
+        var agent = new NodeAgent(NodeConfig.of(url(), ollama.baseUrl(), 2).withTimings(timings).withIdentity(identity));
         nodes.add(agent);
         nodeThreads.add(Thread.ofVirtual().name("node-" + nodes.size()).start(() -> {
             try {
