@@ -131,6 +131,16 @@ class ReceiptEndToEndTest {
             signed.forEach(otherBody::header);
             assertThat(http.send(otherBody.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
 
+            // Spending someone else's credit: name their key, sign with ours.
+            Identity victim = Identity.generate();
+            var theft = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json");
+            RequestSignature.sign(consumer, "POST", path, RequestSignature.hostHeader(uri), body, System.currentTimeMillis())
+                    .forEach((k, v) -> theft.header(k, k.equals(RequestSignature.REQUESTER) ? victim.publicKey() : v));
+            var stolen = http.send(theft.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(stolen.statusCode()).isEqualTo(401);
+            assertThat(stolen.body()).contains("bad signature");
+            assertThat(net.hub.ledger().account(victim.publicKey()).spent()).isZero();
+
             var badKey = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .header("Authorization", "Bearer ick_not-a-key").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(badKey.statusCode()).isEqualTo(401);

@@ -67,6 +67,35 @@ class HubSchedulingTest {
         }
     }
 
+    /** Headers that sign {@code body} for {@code /api/chat} on this hub as {@code who}. */
+    private static String[] signed(HubFixture hub, dev.idleclaw.identity.Identity who, String body) {
+        var uri = java.net.URI.create(hub.url("/api/chat"));
+        var h = dev.idleclaw.auth.RequestSignature.sign(who, "POST", "/api/chat", dev.idleclaw.auth.RequestSignature.hostHeader(uri),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8), System.currentTimeMillis());
+        return h.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
+    }
+
+    @Test
+    void callersWithCreditAreServedBeforeAnonymousOnesThatWaitedLonger() throws Exception {
+        try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofSeconds(8)); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+            var release = new CountDownLatch(1);
+            List<String> served = echoHolding(node, release);
+            var first = async(() -> hub.chat(ask("m:1", "hold")));
+            await().atMost(AWAIT).until(() -> served.contains("hold"));
+            var anonymous = async(() -> hub.chat(ask("m:1", "anon")));
+            await().atMost(AWAIT).until(() -> hub.hub.scheduler().waiting() == 1);
+            String body = ask("m:1", "paid");
+            String[] headers = signed(hub, dev.idleclaw.identity.Identity.generate(), body);
+            var paying = async(() -> hub.chat(body, headers));
+            await().atMost(AWAIT).until(() -> hub.hub.scheduler().waiting(true) == 1);
+            release.countDown();
+            first.get(5, TimeUnit.SECONDS);
+            assertThat(paying.get(5, TimeUnit.SECONDS).headers().firstValue("X-IdleClaw-Queue-Position")).contains("1");
+            assertThat(anonymous.get(5, TimeUnit.SECONDS).headers().firstValue("X-IdleClaw-Queue-Position")).contains("1");
+            assertThat(served).containsExactly("hold", "paid", "anon");
+        }
+    }
+
     @Test
     void aChatThatWaitsPastTheQueueTimeoutGets503WithRetryAfter() throws Exception {
         try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofMillis(500)); var node = TestNode.registered(hub.port(), 1, "m:1")) {

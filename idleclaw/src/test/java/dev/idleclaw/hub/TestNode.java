@@ -31,13 +31,23 @@ final class TestNode implements AutoCloseable {
     String nodeId;
 
     private TestNode(int port, String forwardedFor) throws Exception {
+        this(port, forwardedFor, false);
+    }
+
+    private TestNode(int port, String forwardedFor, boolean authenticate) throws Exception {
         var builder = HttpClient.newHttpClient().newWebSocketBuilder();
         if (forwardedFor != null) builder.header("X-Forwarded-For", forwardedFor);
+        if (authenticate) builder.header(NodeSocket.AUTH_HEADER, NodeSocket.AUTH_SCHEME);
         ws = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/node"), new Listener()).get(10, TimeUnit.SECONDS);
     }
 
     static TestNode connect(int port) throws Exception {
         return new TestNode(port, null);
+    }
+
+    /** Connects asking to authenticate: the hub's first message is then an {@code auth_challenge}. */
+    static TestNode connectAuthenticating(int port) throws Exception {
+        return new TestNode(port, null, true);
     }
 
     static TestNode connect(int port, String forwardedFor) throws Exception {

@@ -1,0 +1,122 @@
+package dev.idleclaw.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.identity.Identity;
+import dev.idleclaw.json.Json;
+import dev.idleclaw.wire.NodeMessage;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Node authentication on {@code /ws/node}: a one-time challenge per connection, refused replays and forgeries. */
+class NodeAuthenticationTest {
+    private HubFixture hub;
+    private final Identity key = Identity.generate();
+
+    @BeforeEach
+    void start() throws Exception {
+        hub = HubFixture.start(c -> c.maxNodesPerIp = 10);
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    private static ObjectNode register(String id) {
+        ObjectNode r = Json.object().put("type", "register").put("node_id", id);
+        r.putArray("models").addObject().put("name", "m:1").put("size", 5);
+        return r;
+    }
+
+    private ObjectNode signedRegister(String id, JsonNode challenge, Identity signer, long timestamp) {
+        ObjectNode r = register(id);
+        byte[] message = NodeMessage.NodeAuth.message(challenge.path("challenge").asText(), challenge.path("hub_key").asText(), id, timestamp);
+        r.putObject("auth").put("pubkey", signer.publicKey()).put("timestamp", timestamp).put("signature", signer.sign(message));
+        return r;
+    }
+
+    @Test
+    void aNodeThatAsksGetsAChallengeAndRegistersWithItsKey() throws Exception {
+        try (var node = TestNode.connectAuthenticating(hub.port())) {
+            JsonNode challenge = node.next();
+            assertThat(challenge.path("type").asText()).isEqualTo("auth_challenge");
+            assertThat(challenge.path("challenge").asText()).matches("[0-9a-f]{32}");
+            assertThat(challenge.path("hub_key").asText()).isEqualTo(hub.hub.publicKey());
+            node.send(signedRegister("n1", challenge, key, System.currentTimeMillis()));
+            assertThat(node.next().path("type").asText()).isEqualTo("registered");
+            assertThat(hub.hub.registry().registered().getFirst().pubkey()).isEqualTo(key.publicKey());
+        }
+    }
+
+    @Test
+    void aCapturedRegistrationIsRefusedOnAnotherConnection() throws Exception {
+        ObjectNode captured;
+        try (var first = TestNode.connectAuthenticating(hub.port())) {
+            captured = signedRegister("n1", first.next(), key, System.currentTimeMillis());
+            first.send(captured);
+            assertThat(first.next().path("type").asText()).isEqualTo("registered");
+        }
+        try (var replay = TestNode.connectAuthenticating(hub.port())) {
+            assertThat(replay.next().path("type").asText()).isEqualTo("auth_challenge");
+            replay.send(captured);
+            assertThat(replay.awaitClose()).isEqualTo(new TestNode.Close(1008, "authentication failed"));
+        }
+        try (var noChallenge = TestNode.connect(hub.port())) {
+            noChallenge.send(captured);
+            assertThat(noChallenge.awaitClose()).isEqualTo(new TestNode.Close(1008, "authentication without a challenge"));
+        }
+    }
+
+    @Test
+    void forgedStaleOrMissingProofsAreRefused() throws Exception {
+        Identity other = Identity.generate();
+        try (var node = TestNode.connectAuthenticating(hub.port())) {
+            ObjectNode r = signedRegister("n1", node.next(), other, System.currentTimeMillis());
+            ((ObjectNode) r.get("auth")).put("pubkey", key.publicKey()); // claims a key it cannot sign for
+            node.send(r);
+            assertThat(node.awaitClose().reason()).isEqualTo("authentication failed");
+        }
+        try (var node = TestNode.connectAuthenticating(hub.port())) {
+            node.send(signedRegister("n2", node.next(), key, System.currentTimeMillis() - 301_000));
+            assertThat(node.awaitClose().reason()).isEqualTo("authentication failed");
+        }
+        try (var node = TestNode.connectAuthenticating(hub.port())) {
+            node.next();
+            node.send(register("n3"));
+            assertThat(node.awaitClose().reason()).isEqualTo("authentication required");
+        }
+        assertThat(hub.hub.registry().registered()).isEmpty();
+    }
+
+    @Test
+    void theSameKeyReconnectingReplacesItsOldConnectionAndKeepsItsReputation() throws Exception {
+        try (var first = TestNode.connectAuthenticating(hub.port()); var second = TestNode.connectAuthenticating(hub.port())) {
+            first.send(signedRegister("a", first.next(), key, System.currentTimeMillis()));
+            first.next();
+            NodeLink old = hub.hub.registry().registered().getFirst();
+            hub.hub.scheduler().adjustReputation(old, -0.3);
+            second.send(signedRegister("b", second.next(), key, System.currentTimeMillis()));
+            second.next();
+            assertThat(first.awaitClose()).isEqualTo(new TestNode.Close(1000, "re-registered"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> hub.hub.registry().registered().size() == 1);
+            NodeLink now = hub.hub.registry().registered().getFirst();
+            assertThat(now.nodeId()).isEqualTo("b");
+            assertThat(hub.hub.scheduler().reputation(now)).isEqualTo(0.2);
+        }
+    }
+
+    @Test
+    void anonymousNodesStillRegisterAndAreMarkedAnonymous() throws Exception {
+        try (var node = TestNode.connect(hub.port())) {
+            node.send(register("legacy"));
+            assertThat(node.next().path("type").asText()).isEqualTo("registered");
+            assertThat(hub.hub.info().adminNodes().path("nodes").get(0).path("anonymous").asBoolean()).isTrue();
+        }
+    }
+}
