@@ -47,15 +47,16 @@ public final class NodeRegistry {
      */
     public void register(NodeLink link, NodeMessage.Register r) throws WireException {
         NodeLink replaced;
-        NodeLink sameKey = null;
         synchronized (this) {
             replaced = byNodeId.get(r.nodeId());
             if (replaced != null && !replaced.ip().equals(link.ip()) && !sameKey(replaced, link)) {
+                // (the same key may take over its own node id from a new address)
                 throw new WireException(WireException.POLICY, "node_id already registered");
             }
             if (link.pubkey() != null) {
-                // One live connection per key: the key's owner reconnecting (from anywhere) replaces the old one.
-                for (NodeLink l : registered) if (l != replaced && sameKey(l, link)) sameKey = l;
+                // A key is one owner, wherever it connects from: the per-address cap applies to it too.
+                long ofKey = registered.stream().filter(l -> l != replaced && sameKey(l, link)).count();
+                if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
                 Double remembered = reputationByKey.get(link.pubkey());
                 if (remembered != null) link.reputation = remembered;
             }
@@ -65,14 +66,11 @@ public final class NodeRegistry {
             byNodeId.put(r.nodeId(), link);
             var next = new ArrayList<>(registered);
             next.remove(replaced);
-            next.remove(sameKey);
-            if (sameKey != null) byNodeId.remove(sameKey.nodeId(), sameKey);
             next.add(link);
             publish(next);
         }
         registeredTotal.incrementAndGet();
         if (replaced != null) replaced.close(1000, "re-registered");
-        if (sameKey != null) sameKey.close(1000, "re-registered");
         log.info("registered {} with {} model(s), max_concurrent {}, ollama {}", link, r.models().size(),
                 r.maxConcurrent(), r.ollamaVersion());
         onChange.run();

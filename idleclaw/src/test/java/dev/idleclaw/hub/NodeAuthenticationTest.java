@@ -95,19 +95,32 @@ class NodeAuthenticationTest {
     }
 
     @Test
-    void theSameKeyReconnectingReplacesItsOldConnectionAndKeepsItsReputation() throws Exception {
-        try (var first = TestNode.connectAuthenticating(hub.port()); var second = TestNode.connectAuthenticating(hub.port())) {
+    void aKeyKeepsItsReputationAcrossConnectionsAndItsConnectionsAreCapped() throws Exception {
+        hub.close();
+        hub = HubFixture.start(c -> c.maxNodesPerIp = 2);
+        try (var first = TestNode.connectAuthenticating(hub.port()); var second = TestNode.connectAuthenticating(hub.port());
+             var third = TestNode.connectAuthenticating(hub.port())) {
             first.send(signedRegister("a", first.next(), key, System.currentTimeMillis()));
             first.next();
-            NodeLink old = hub.hub.registry().registered().getFirst();
-            hub.hub.scheduler().adjustReputation(old, -0.3);
+            hub.hub.scheduler().adjustReputation(hub.hub.registry().registered().getFirst(), -0.3);
+            first.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> hub.hub.registry().registered().isEmpty());
             second.send(signedRegister("b", second.next(), key, System.currentTimeMillis()));
             second.next();
-            assertThat(first.awaitClose()).isEqualTo(new TestNode.Close(1000, "re-registered"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> hub.hub.registry().registered().size() == 1);
-            NodeLink now = hub.hub.registry().registered().getFirst();
-            assertThat(now.nodeId()).isEqualTo("b");
-            assertThat(hub.hub.scheduler().reputation(now)).isEqualTo(0.2);
+            assertThat(hub.hub.scheduler().reputation(hub.hub.registry().registered().getFirst())).isEqualTo(0.2);
+            // Cap = the per-address cap (2 here): the second and third connections of one key from one address.
+            third.send(signedRegister("c", third.next(), key, System.currentTimeMillis()));
+            assertThat(third.next().path("type").asText()).isEqualTo("registered");
+        }
+        try (var fourth = TestNode.connectAuthenticating(hub.port()); var fifth = TestNode.connectAuthenticating(hub.port());
+             var sixth = TestNode.connectAuthenticating(hub.port())) {
+            Identity other = Identity.generate();
+            fourth.send(signedRegister("d", fourth.next(), other, System.currentTimeMillis()));
+            fourth.next();
+            fifth.send(signedRegister("e", fifth.next(), other, System.currentTimeMillis()));
+            fifth.next();
+            sixth.send(signedRegister("f", sixth.next(), other, System.currentTimeMillis()));
+            assertThat(sixth.awaitClose().reason()).isIn("too many nodes for this key", "too many nodes from this IP");
         }
     }
 
