@@ -3,6 +3,8 @@ package dev.idleclaw.cli;
 import dev.idleclaw.front.ChatDialect;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.identity.IdentityFileException;
+import dev.idleclaw.ledger.LedgerException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -126,6 +128,9 @@ final class ServerCommand implements Callable<Integer> {
         Hub hub;
         try {
             hub = Hub.start(config);
+        } catch (LedgerException | IdentityFileException | IllegalArgumentException e) {
+            System.err.println("idleclaw server: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             System.err.println("idleclaw server: cannot listen on " + host + ":" + port + ": " + rootMessage(e));
             return 1;

@@ -83,7 +83,13 @@ public final class Hub implements AutoCloseable {
     /** Starts a hub and returns once it is listening. */
     public static Hub start(HubConfig config) {
         Hub hub = new Hub(config);
-        hub.app.start(config.host(), config.port());
+        try {
+            hub.app.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            hub.timers.shutdownNow();
+            hub.ledger.close();
+            throw e;
+        }
         log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.host(), hub.port(),
                 config.host(), hub.port());
         return hub;
