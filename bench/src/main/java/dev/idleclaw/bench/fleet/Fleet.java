@@ -27,16 +27,25 @@ public final class Fleet implements AutoCloseable {
     /** How long closing waits for the close frames to leave. */
     private static final long CLOSE_GRACE_MILLIS = 500;
 
-    /** What the fleet is asked to be. */
+    /**
+     * What the fleet is asked to be. {@code auth}: every node gets its own Ed25519 key, proves it at registration
+     * and signs a receipt for every request it completes.
+     */
     public record Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model,
-                          int heartbeatSeconds, int connectRate) {}
+                          int heartbeatSeconds, int connectRate, boolean auth) {
+        /** Anonymous nodes (no key, no receipts). */
+        public Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model, int heartbeatSeconds, int connectRate) {
+            this(hub, nodes, slots, tokens, delayMillis, model, heartbeatSeconds, connectRate, false);
+        }
+    }
 
     /**
      * Fleet counters: {@code readyMillis} is how long until every node was registered (-1 = not yet);
-     * {@code reasons} counts the first distinct connect failures and close reasons.
+     * {@code receipts} how many receipts the nodes signed (0 unless authenticated); {@code reasons} counts the
+     * first distinct connect failures and close reasons.
      */
     public record Status(int nodes, int connected, int registered, int closed, int failed, long requests, long chunks,
-                         long cancelled, int streaming, long readyMillis, Map<String, Long> reasons) {}
+                         long cancelled, int streaming, long receipts, long readyMillis, Map<String, Long> reasons) {}
 
     private final Options options;
     private final String runId = Long.toHexString(System.nanoTime() & 0xffffffL);
@@ -76,7 +85,7 @@ public final class Fleet implements AutoCloseable {
                 loop.schedule(startNanos + started * gap - System.nanoTime(), this::connectMore);
                 return;
             }
-            var node = new FleetNode(this, loop, "bench-" + runId + "-" + started);
+            var node = new FleetNode(this, loop, "bench-" + runId + "-" + started, options.auth() ? Signer.generate() : null);
             nodes.add(node);
             started++;
             pending++;
@@ -87,8 +96,9 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
-    byte[] registerFrame(String nodeId) {
-        return Frames.register(nodeId, options.model(), options.slots());
+    /** The node's {@code register}; {@code auth} is the auth object's JSON text of an authenticating node, else null. */
+    byte[] registerFrame(String nodeId, String auth) {
+        return Frames.register(nodeId, options.model(), options.slots(), auth);
     }
 
     void connected(FleetNode node) {
@@ -101,14 +111,35 @@ public final class Fleet implements AutoCloseable {
         String type = Scan.stringField(text, "type");
         if (type == null) return;
         switch (type) {
-            case "inference_request" -> streamer.start(node, Scan.stringField(text, "request_id"), Math.max(1, text.length() / 4));
+            case "inference_request" -> request(node, text);
             case "cancel_request" -> streamer.cancel(Scan.stringField(text, "request_id"));
+            case "auth_challenge" -> {
+                String challenge = Scan.stringField(text, "challenge"), hubKey = Scan.stringField(text, "hub_key");
+                if (node.signer == null || challenge == null || hubKey == null) node.lost("connect: unexpected or invalid auth_challenge");
+                else node.send(registerFrame(node.nodeId, node.signer.auth(challenge, hubKey, node.nodeId)));
+            }
             case "registered" -> {
                 node.registered = true;
                 if (++registered == options.nodes()) readyNanos = System.nanoTime();
             }
             default -> { } // unknown types are ignored, as the protocol says
         }
+    }
+
+    /**
+     * Starts streaming an answer. Prompt tokens are a quarter of the prompt's characters (rounded up), so the final
+     * chunk's {@code prompt_eval_count} never exceeds what the hub counts as the prompt. An authenticated node also
+     * keeps the request's requester (absent = anonymous) and model for its receipt.
+     */
+    private void request(FleetNode node, String text) {
+        long promptChars = Scan.stringValueChars(text, "content");
+        int promptTokens = (int) Math.min(Integer.MAX_VALUE, (promptChars + 3) / 4);
+        String requester = null, model = null;
+        if (node.signer != null) {
+            requester = Scan.stringField(text, "requester");
+            model = Scan.stringField(text, "model");
+        }
+        streamer.start(node, Scan.stringField(text, "request_id"), promptTokens, requester, model);
     }
 
     void lost(FleetNode node, boolean wasOpen, String why) {
@@ -138,7 +169,7 @@ public final class Fleet implements AutoCloseable {
     public Status status() {
         long ready = readyNanos;
         return new Status(options.nodes(), connected, registered, closed, failed, streamer.requests, streamer.chunks,
-                streamer.cancelled, streamer.streaming, ready == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(ready - startNanos), reasonsView);
+                streamer.cancelled, streamer.streaming, streamer.receipts, ready == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(ready - startNanos), reasonsView);
     }
 
     /** Sends every node's close frame, waits briefly for them to leave, then stops the loop. */

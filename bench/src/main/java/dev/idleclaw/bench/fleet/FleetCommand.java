@@ -34,6 +34,9 @@ public final class FleetCommand implements Callable<Integer> {
     int heartbeatSeconds;
     @Option(names = "--connect-rate", defaultValue = "0", description = "New connections per second, 0 = a storm (default: ${DEFAULT-VALUE}).")
     int connectRate;
+    @Option(names = "--auth", description = "Every node gets its own Ed25519 key, authenticates to the hub and signs a receipt"
+            + " for every request it completes (the hub verifies and records each one in its ledger).")
+    boolean auth;
     @Option(names = "--status-every-s", defaultValue = "5", description = "Status line period, s (default: ${DEFAULT-VALUE}).")
     int statusEvery;
     @Option(names = "--duration-s", defaultValue = "0", description = "Stop after this long, 0 = run until killed (default: ${DEFAULT-VALUE}).")
@@ -43,8 +46,9 @@ public final class FleetCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (model.contains("\"") || model.contains("\\")) throw new IllegalArgumentException("--model must not contain quotes or backslashes");
         if (slots < 1 || slots > 10) throw new IllegalArgumentException("--slots must be 1..10");
-        var options = new Fleet.Options(wsUrl(hub), nodes, slots, tokens, delayMs, model, heartbeatSeconds, connectRate);
-        System.out.printf("fleet: connecting %d node(s) to %s (%d slots, %d tokens at %d ms)%n", nodes, options.hub(), slots, tokens, delayMs);
+        var options = new Fleet.Options(wsUrl(hub), nodes, slots, tokens, delayMs, model, heartbeatSeconds, connectRate, auth);
+        System.out.printf("fleet: connecting %d %snode(s) to %s (%d slots, %d tokens at %d ms)%n", nodes, auth ? "authenticated " : "",
+                options.hub(), slots, tokens, delayMs);
         var fleet = new Fleet(options);
         var stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -76,8 +80,9 @@ public final class FleetCommand implements Callable<Integer> {
                 next += period;
                 long cpu = ProcFs.ownCpuNanos();
                 var rt = Runtime.getRuntime();
-                System.out.printf("fleet status: connected=%d registered=%d closed=%d failed=%d requests=%d chunks=%d streaming=%d cpu=%.1f%% heap=%dMB%s%n",
+                System.out.printf("fleet status: connected=%d registered=%d closed=%d failed=%d requests=%d chunks=%d streaming=%d%s cpu=%.1f%% heap=%dMB%s%n",
                         s.connected(), s.registered(), s.closed(), s.failed(), s.requests(), s.chunks(), s.streaming(),
+                        auth ? " receipts=" + s.receipts() : "",
                         100.0 * (cpu - lastCpu) / Math.max(1, t - lastT), (rt.totalMemory() - rt.freeMemory()) >> 20,
                         s.reasons().isEmpty() ? "" : " reasons=" + s.reasons());
                 lastCpu = cpu;

@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One simulated node on a non-blocking socket, driven by the fleet's {@link Loop}: the WebSocket handshake, then
- * {@code register}, then the hub's messages (found by string scan) handed to the fleet. Output is buffered and
+ * {@code register} (an authenticating node asks for a challenge on the upgrade and registers when it arrives),
+ * then the hub's messages (found by string scan) handed to the fleet. Output is buffered and
  * written once per loop round. Every method runs on the loop thread.
  */
 final class FleetNode implements Loop.Handler, Loop.Flushable {
@@ -25,6 +26,8 @@ final class FleetNode implements Loop.Handler, Loop.Flushable {
     private enum State { CONNECTING, HANDSHAKE, OPEN, CLOSED }
 
     final String nodeId;
+    /** This node's key when the fleet authenticates, else null (an anonymous node). */
+    final Signer signer;
     int active;
     boolean registered;
     private final Fleet fleet;
@@ -37,10 +40,11 @@ final class FleetNode implements Loop.Handler, Loop.Flushable {
     private boolean flushQueued;
     private int maskKey = ThreadLocalRandom.current().nextInt();
 
-    FleetNode(Fleet fleet, Loop loop, String nodeId) {
+    FleetNode(Fleet fleet, Loop loop, String nodeId, Signer signer) {
         this.fleet = fleet;
         this.loop = loop;
         this.nodeId = nodeId;
+        this.signer = signer;
     }
 
     void connect(InetSocketAddress address, String host, String path) {
@@ -52,6 +56,7 @@ final class FleetNode implements Loop.Handler, Loop.Flushable {
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
             out.put(Frames.ascii("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + (signer == null ? "" : Frames.AUTH_UPGRADE_HEADER)
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
             if (channel.connect(address)) connected();
         } catch (IOException e) {
@@ -159,7 +164,7 @@ final class FleetNode implements Loop.Handler, Loop.Flushable {
         in.position(in.position() + end + 4);
         state = State.OPEN;
         fleet.connected(this);
-        send(fleet.registerFrame(nodeId));
+        if (signer == null) send(fleet.registerFrame(nodeId, null)); // else register answers the hub's challenge
         return true;
     }
 

@@ -29,6 +29,31 @@ final class Scan {
         return null;
     }
 
+    /**
+     * The decoded length (UTF-16 units, an escape counting as the one character it stands for) of every
+     * {@code "key":"…"} string value in {@code json}, summed: for {@code content}, the prompt's characters as the hub
+     * counts them. One pass over the message, once per request.
+     */
+    static long stringValueChars(String json, String key) {
+        String quoted = "\"" + key + "\"";
+        long total = 0;
+        for (int at = json.indexOf(quoted); at >= 0; at = json.indexOf(quoted, at + 1)) {
+            int i = skipSpaces(json, at + quoted.length());
+            if (i >= json.length() || json.charAt(i) != ':') continue;
+            i = skipSpaces(json, i + 1);
+            if (i >= json.length() || json.charAt(i) != '"') continue;
+            for (i++; i < json.length() && json.charAt(i) != '"'; total++) i += escapeLength(json, i);
+            at = i;
+        }
+        return total;
+    }
+
+    /** Source characters of the one character at {@code i}: 1, or 2 for a backslash escape, or 6 for a backslash-u escape. */
+    private static int escapeLength(String json, int i) {
+        if (json.charAt(i) != '\\' || i + 1 >= json.length()) return 1;
+        return json.charAt(i + 1) == 'u' ? 6 : 2;
+    }
+
     private static int skipSpaces(String s, int i) {
         while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
         return i;

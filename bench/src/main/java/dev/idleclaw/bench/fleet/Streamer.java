@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Streams every answer of the fleet with timers on its {@link Loop}: chunk {@code i} of a request is due
  * {@code (i+1)·D} ms after the request arrived (as the stand-in Ollama sleeps before each token), the final chunk
- * right after the last token. No thread per request; a cancel just stops the next step. Loop thread only.
+ * right after the last token (with its signed receipt when the node authenticates: one signature per request, none
+ * per token). No thread per request; a cancel just stops the next step. Loop thread only.
  */
 final class Streamer {
     private final Loop loop;
@@ -16,7 +17,7 @@ final class Streamer {
     private final int tokens;
     private final long delayNanos;
     /** Written by the loop thread only, read by the status printer. */
-    volatile long requests, chunks, cancelled;
+    volatile long requests, chunks, cancelled, receipts;
     volatile int streaming;
 
     /** One answer in progress. */
@@ -25,15 +26,19 @@ final class Streamer {
         final String id;
         final byte[] idBytes;
         final int promptTokens;
-        final long startNanos = System.nanoTime();
+        /** For the receipt of an authenticated node: who asked (null = anonymous) and for which model. */
+        final String requester, model;
+        final long startNanos = System.nanoTime(), startMillis = System.currentTimeMillis();
         int sent;
         boolean stopped;
 
-        Stream(FleetNode node, String id, int promptTokens) {
+        Stream(FleetNode node, String id, int promptTokens, String requester, String model) {
             this.node = node;
             this.id = id;
             this.idBytes = id.getBytes(StandardCharsets.UTF_8);
             this.promptTokens = promptTokens;
+            this.requester = requester;
+            this.model = model;
         }
 
         void step() {
@@ -57,9 +62,9 @@ final class Streamer {
         this.delayNanos = delayMillis * 1_000_000;
     }
 
-    void start(FleetNode node, String requestId, int promptTokens) {
+    void start(FleetNode node, String requestId, int promptTokens, String requester, String model) {
         if (requestId == null || live.containsKey(requestId)) return;
-        var s = new Stream(node, requestId, promptTokens);
+        var s = new Stream(node, requestId, promptTokens, requester, model);
         live.put(requestId, s);
         streaming = live.size();
         requests++;
@@ -83,8 +88,14 @@ final class Streamer {
         chunks++;
     }
 
+    /** The final chunk; an authenticated node signs its receipt here, with exactly the counts the chunk reports. */
     private void finish(Stream s) {
-        s.node.send(Frames.done(s.id, tokens, s.promptTokens, System.nanoTime() - s.startNanos));
+        String receipt = null;
+        if (s.node.signer != null) {
+            receipt = s.node.signer.receipt(s.id, s.requester, s.model == null ? "" : s.model, s.promptTokens, tokens, s.startMillis);
+            receipts++;
+        }
+        s.node.send(Frames.done(s.id, tokens, s.promptTokens, System.nanoTime() - s.startNanos, receipt));
         drop(s);
     }
 

@@ -36,7 +36,7 @@ public final class LoadRun {
     private enum Phase { WARMUP, MEASURE, STOP }
 
     private final Options options;
-    private final LongAdder tokens = new LongAdder(), completed = new LongAdder();
+    private final LongAdder tokens = new LongAdder(), completed = new LongAdder(), answered = new LongAdder();
     private final AtomicLong budget;
     private final CountDownLatch measuredDone, allStopped;
     private final String body;
@@ -65,6 +65,7 @@ public final class LoadRun {
         @Override
         public void finished(Outcome o) {
             completed.increment();
+            if (o.ok()) answered.increment();
             if (measuring) {
                 outcomes.add(o);
                 measuredDone.countDown();
@@ -103,6 +104,7 @@ public final class LoadRun {
             var probe = new ProbeSeat();
             start(jdk, loop, probe, 0);
             Outcome first = probe.outcome.get();
+            if (first.ok()) answered.increment();
             long ramp = first.ok() ? first.totalNanos() : 0;
             var seats = new ArrayList<ConsumerSeat>();
             for (int i = 0; i < options.concurrency(); i++) {
@@ -185,7 +187,7 @@ public final class LoadRun {
         return new LoadSummary(options.door().label(), options.concurrency(), outcomes.size(), outcomes.size() - good,
                 Math.round(seconds * 1000) / 1000.0, recordedTokens, windowTokens, round(windowDone / seconds),
                 round(windowTokens / seconds), Latency.of(Arrays.copyOf(ttft, good)), Latency.of(Arrays.copyOf(total, good)),
-                round(cpuNanos / 1e9), round(100.0 * cpuNanos / windowNanos), errors);
+                round(cpuNanos / 1e9), round(100.0 * cpuNanos / windowNanos), errors, answered.sum());
     }
 
     private static double round(double v) {

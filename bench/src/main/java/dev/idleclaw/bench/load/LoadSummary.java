@@ -7,10 +7,12 @@ import java.util.Map;
  * The figures of one load run's measured window: the requests that started in it ({@code requests},
  * {@code failures}, their {@code tokens}, TTFT and total-time percentiles), what arrived during it
  * ({@code windowTokens} and the rates), the load generator's own CPU, and the kinds of failure seen.
+ * {@code answered} counts every request of the whole run that got a complete answer: the probe, the warm-up, the
+ * window and the tail that was still in flight when the window closed (every consumer finishes it before stopping).
  */
 public record LoadSummary(String door, int concurrency, long requests, long failures, double seconds, long tokens,
                           long windowTokens, double requestsPerSecond, double tokensPerSecond, Latency ttft, Latency total,
-                          double cpuSeconds, double cpuPercent, Map<String, Long> errors) {
+                          double cpuSeconds, double cpuPercent, Map<String, Long> errors, long answered) {
 
     /** The standard table header, matching {@link #addTo}. */
     public static Table table(String first) {

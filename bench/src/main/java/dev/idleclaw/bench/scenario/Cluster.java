@@ -97,6 +97,7 @@ final class Cluster implements AutoCloseable {
                 "--hub", o.hub().toString(), "--nodes", Integer.toString(o.nodes()), "--slots", Integer.toString(o.slots()),
                 "--tokens", Integer.toString(o.tokens()), "--delay-ms", Long.toString(o.delayMillis()), "--model", o.model(),
                 "--heartbeat-s", Integer.toString(o.heartbeatSeconds()), "--connect-rate", Integer.toString(o.connectRate()));
+        if (o.auth()) cmd.add("--auth");
         return start("fleet", cmd);
     }
 

@@ -4,6 +4,7 @@ import dev.idleclaw.bench.Table;
 import dev.idleclaw.bench.load.Door;
 import dev.idleclaw.bench.load.LoadSummary;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +14,12 @@ import java.util.Map;
  * S2 concurrency: a 100 × 10 fleet (100 tokens at 20 ms) and 250, 500 and 1,000 concurrent consumers, each level
  * for a fixed time; then the same levels straight at the direct server (the sim, or the stand-in) with the same
  * tokens and delay. Targets: 0 failed requests, added TTFT p99 ≤ 50 ms, tokens/s within 5% of what the fleet can
- * stream, hub CPU ≤ 10 µs per token.
+ * stream, hub CPU ≤ 10 µs per token. With {@code --receipts} the fleet authenticates and signs a receipt per request,
+ * the hub verifies and records each in its ledger, and every level checks {@link ReceiptTally#RULE}.
  */
 final class Concurrency {
+    /** How long after a level's load the hub may take to check the receipts of its last answers. */
+    private static final Duration RECEIPT_SETTLE = Duration.ofSeconds(5);
     private final ScenarioCommand cmd;
     private final Cluster cluster;
     private final Report report;
@@ -33,9 +37,19 @@ final class Concurrency {
         Door door = cmd.door();
         report.title(String.format("S2 concurrency: %s; consumers %s, %.0f s each, door %s", plan.describe(), levels, seconds, door.label()));
         Map<Integer, Measured> viaHub = new LinkedHashMap<>(), direct = new LinkedHashMap<>();
+        Map<Integer, ReceiptTally> receipts = new LinkedHashMap<>();
         URI hub = plan.start(cluster);
         cluster.warm(hub, door, levels.getFirst(), cmd.quick ? FleetPlan.QUICK_WARM_SECONDS : FleetPlan.WARM_SECONDS, cmd.model);
-        for (int c : levels) viaHub.put(c, cluster.load(hub, door, c, 0, seconds, cmd.model, c));
+        for (int c : levels) {
+            var before = plan.auth() ? HubReceipts.read(hub) : null;
+            Measured m = cluster.load(hub, door, c, 0, seconds, cmd.model, c);
+            viaHub.put(c, m);
+            if (before != null) {
+                var counted = HubReceipts.settle(hub, before, m.load().answered(), RECEIPT_SETTLE);
+                receipts.put(c, new ReceiptTally(c, m.load().requests(), m.load().answered(), counted));
+            }
+        }
+        if (plan.auth()) ledger(hub, receipts);
         cluster.stop("fleet");
         cluster.stop("hub");
         if (!cmd.noDirect) {
@@ -44,6 +58,37 @@ final class Concurrency {
             FleetPlan.stopDirect(cluster);
         }
         print(plan, viaHub, direct);
+        if (plan.auth()) receipts(receipts, viaHub);
+    }
+
+    /** The whole run: the ledger holds exactly the receipts the hub's counter says it accepted (warm-up included). */
+    private void ledger(URI hub, Map<Integer, ReceiptTally> receipts) throws Exception {
+        long accepted = HubReceipts.read(hub).accepted(), rows = HubReceipts.ledgerRows(hub);
+        report.target("ledger rows = receipts accepted (whole run)", rows, "= " + accepted, rows == accepted);
+        report.put("receipts_ledger_rows", rows);
+        report.put("receipts_accepted_total", accepted);
+    }
+
+    /** Per level: window requests, all answers, receipts accepted and rejected, and the fleet's CPU with signing. */
+    private void receipts(Map<Integer, ReceiptTally> receipts, Map<Integer, Measured> viaHub) {
+        report.title("receipts per level (authenticated fleet, one signed receipt per answer)");
+        var t = new Table("consumers", "window reqs", "answered", "receipts accepted", "rejected", "fleet cpu%", "fleet µs/tok");
+        var json = new ArrayList<Map<String, Object>>();
+        receipts.forEach((c, r) -> {
+            Measured m = viaHub.get(c);
+            t.row(c, r.windowRequests(), r.answered(), r.accepted(), r.rejected(), m.of("fleet").cpuPercent(), m.microsPerToken("fleet"));
+            report.target("receipts accepted = requests answered @" + c, r.accepted(), "= " + r.answered() + ", 0 rejected", r.balanced());
+            var j = new LinkedHashMap<String, Object>();
+            j.put("consumers", c);
+            j.putAll(r.json());
+            json.add(j);
+        });
+        report.table(t);
+        report.note("receipts rule: " + ReceiptTally.RULE);
+        receipts.forEach((c, r) -> {
+            if (!r.counted().rejected().isEmpty()) report.note(c + " consumers: receipts rejected by reason " + r.counted().rejected());
+        });
+        report.put("receipts", Map.of("rule", ReceiptTally.RULE, "levels", json));
     }
 
     private void print(FleetPlan plan, Map<Integer, Measured> viaHub, Map<Integer, Measured> direct) {

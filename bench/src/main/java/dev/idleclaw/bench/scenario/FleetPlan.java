@@ -6,9 +6,10 @@ import java.time.Duration;
 
 /**
  * A hub with a simulated fleet behind it (S2, S4, S5): N nodes × S slots streaming T tokens at D ms.
- * Full size 100 × 10, 100 tokens at 20 ms; quick 4 × 5, 10 tokens at 5 ms.
+ * Full size 100 × 10, 100 tokens at 20 ms; quick 4 × 5, 10 tokens at 5 ms. {@code auth} ({@code --receipts}): the
+ * nodes authenticate and sign a receipt per request, which the hub verifies and records in its ledger.
  */
-record FleetPlan(int nodes, int slots, int tokens, long delayMs, String model, int connectRate) {
+record FleetPlan(int nodes, int slots, int tokens, long delayMs, String model, int connectRate, boolean auth) {
     /** Time allowed for the whole fleet to register. */
     private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(120);
     /** Unrecorded load through each door before measuring, so the first measured run does not pay for the JIT. */
@@ -18,13 +19,13 @@ record FleetPlan(int nodes, int slots, int tokens, long delayMs, String model, i
 
     static FleetPlan of(ScenarioCommand cmd) {
         return new FleetPlan(cmd.pick(cmd.nodes, 100, 4), cmd.pick(cmd.slots, 10, 5), cmd.pick(cmd.tokens, 100, 10),
-                cmd.pick(cmd.delayMs, 20L, 5L), cmd.model, cmd.connectRate);
+                cmd.pick(cmd.delayMs, 20L, 5L), cmd.model, cmd.connectRate, cmd.receipts);
     }
 
     /** Starts hub and fleet and waits until the hub counts every node; returns the hub's URL. */
     URI start(Cluster cluster) throws Exception {
         URI hub = cluster.startHub();
-        cluster.startFleet(new Fleet.Options(hub, nodes, slots, tokens, delayMs, model, HEARTBEAT_SECONDS, connectRate));
+        cluster.startFleet(new Fleet.Options(hub, nodes, slots, tokens, delayMs, model, HEARTBEAT_SECONDS, connectRate, auth));
         if (Health.awaitNodes(hub, nodes, REGISTER_TIMEOUT) < 0) {
             throw new IllegalStateException("only " + Health.nodeCount(hub) + " of " + nodes + " fleet nodes registered");
         }
@@ -55,6 +56,6 @@ record FleetPlan(int nodes, int slots, int tokens, long delayMs, String model, i
     }
 
     String describe() {
-        return String.format("%d nodes × %d slots, %d tokens at %d ms/token", nodes, slots, tokens, delayMs);
+        return String.format("%d %snodes × %d slots, %d tokens at %d ms/token", nodes, auth ? "authenticated " : "", slots, tokens, delayMs);
     }
 }

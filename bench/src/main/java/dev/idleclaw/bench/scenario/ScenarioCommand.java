@@ -56,6 +56,9 @@ public final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--direct", description = "Direct baseline server for S2, S4, S5: sim (the fleet's timing and cost, default)"
             + " or standin (the test kit's, which saturates one core near 23,000 tokens/s). S1 always uses the stand-in.")
     String direct;
+    @Option(names = "--receipts", description = "S2 only: the fleet authenticates and signs a receipt for every request; the hub"
+            + " verifies and records each in its ledger, and every level checks receipts accepted = requests answered.")
+    boolean receipts;
     @Option(names = "--no-pin", description = "Do not pin processes to CPUs (taskset).")
     boolean noPin;
     @Option(names = "--hub-xmx", defaultValue = "512m", description = "Hub heap limit (default: ${DEFAULT-VALUE}).")
@@ -77,6 +80,10 @@ public final class ScenarioCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!List.of("S1", "S2", "S3", "S4", "S5").contains(scenario.toUpperCase())) {
             System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S5)");
+            return 2;
+        }
+        if (receipts && !scenario.equalsIgnoreCase("S2")) {
+            System.err.println("scenario: --receipts applies to S2 only");
             return 2;
         }
         Path product = jar != null ? jar : defaultJar();

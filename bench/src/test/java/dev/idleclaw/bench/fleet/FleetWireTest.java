@@ -2,11 +2,19 @@ package dev.idleclaw.bench.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.identity.Signatures;
+import dev.idleclaw.receipt.Receipt;
+import dev.idleclaw.receipt.SignedReceipt;
+import dev.idleclaw.wire.NodeMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Field lookup by string scan in the hub's messages; the fleet's message templates and WebSocket frames. */
+/**
+ * Field lookup by string scan in the hub's messages; the fleet's message templates and WebSocket frames; an
+ * authenticated node's auth object and receipts, checked with the product's own verification.
+ */
 class FleetWireTest {
     @Test
     void findsTopLevelStringFields() {
@@ -16,6 +24,36 @@ class FleetWireTest {
         assertThat(Scan.stringField("{ \"type\" : \"cancel_request\" }", "type")).isEqualTo("cancel_request");
         assertThat(Scan.stringField("{\"type\":1}", "type")).isNull();
         assertThat(Scan.stringField("{}", "type")).isNull();
+    }
+
+    @Test
+    void countsPromptCharactersAsTheHubDoesEscapesIncluded() {
+        String m = "{\"type\":\"inference_request\",\"request_id\":\"r\",\"ollama_params\":{\"model\":\"x\",\"messages\":["
+                + "{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\" : \"say \\\"hi\\\"\\n\\u00e9\"}]}}";
+        // "be brief" = 8, then say "hi" newline é = 4 + 4 + 1 + 1 = 10 (as decoded by the hub)
+        assertThat(Scan.stringValueChars(m, "content")).isEqualTo(18);
+        assertThat(Scan.stringValueChars("{\"content\":1}", "content")).isZero();
+        assertThat(Scan.stringValueChars("{}", "content")).isZero();
+    }
+
+    @Test
+    void anAuthenticatedNodeSignsItsRegistrationAndAReceiptTheProductVerifies() throws Exception {
+        var signer = Signer.generate();
+        String register = text(Frames.register("n1", "m", 2, signer.auth("00ff", "lob1hub", "n1")));
+        JsonNode auth = dev.idleclaw.json.Json.parse(register).get("auth");
+        assertThat(auth.get("pubkey").textValue()).isEqualTo(signer.publicKey());
+        assertThat(Signatures.verify(signer.publicKey(), NodeMessage.NodeAuth.message("00ff", "lob1hub", "n1", auth.get("timestamp").longValue()),
+                auth.get("signature").textValue())).isTrue();
+
+        String done = text(Frames.done("r1", 3, 7, 5_000_000, signer.receipt("r1", "lob1consumer", "m", 7, 3, 1_000)));
+        JsonNode frame = dev.idleclaw.json.Json.parse(done);
+        assertThat(frame.path("chunk").path("eval_count").asLong()).isEqualTo(3);
+        SignedReceipt signed = SignedReceipt.fromJson(frame.get("receipt"));
+        assertThat(signed.signatureValid()).isTrue();
+        assertThat(signed.receipt()).extracting(Receipt::jobId, Receipt::requesterPubkey, Receipt::workerPubkey, Receipt::model,
+                Receipt::inputTokens, Receipt::outputTokens, Receipt::startedAt).containsExactly("r1", "lob1consumer", signer.publicKey(), "m", 7L, 3L, 1_000L);
+        assertThat(SignedReceipt.fromJson(dev.idleclaw.json.Json.parse(signer.receipt("r2", null, "m", 0, 1, 1))).receipt().requesterPubkey())
+                .as("no requester on the request").isEqualTo(Receipt.ANONYMOUS);
     }
 
     @Test

@@ -17,7 +17,7 @@ class FiguresTest {
     static LoadSummary summary(double ttftP50, double ttftP99, double totalP50, double totalP99, long tokens) {
         return new LoadSummary("ollama", 10, 100, 0, 10, tokens, tokens, 10, tokens / 10.0,
                 new Latency(100, ttftP50, ttftP50 + 1, ttftP99, ttftP99 + 1), new Latency(100, totalP50, totalP50 + 1, totalP99, totalP99 + 1),
-                1, 10, Map.of());
+                1, 10, Map.of(), 100);
     }
 
     final Measured hub = new Measured(summary(25, 40, 2010, 2050, 10_000), Map.of("hub", new Usage(0.05, 0.5, 200, 210)));
