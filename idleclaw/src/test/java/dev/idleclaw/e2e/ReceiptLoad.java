@@ -34,6 +34,8 @@ final class ReceiptLoad implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
     final Queue<SignedReceipt> acknowledged = new ConcurrentLinkedQueue<>();
+    /** {@link System#nanoTime} of each acknowledgement, to tell how busy the hub was at a given moment. */
+    final Queue<Long> acknowledgedAt = new ConcurrentLinkedQueue<>();
     final AtomicInteger badSignatures = new AtomicInteger();
     final AtomicInteger withoutReceipt = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
@@ -76,7 +78,10 @@ final class ReceiptLoad implements AutoCloseable {
         while (running) {
             try {
                 SignedReceipt r = once(consumer);
-                if (r != null) acknowledged.add(r);
+                if (r != null) {
+                    acknowledged.add(r);
+                    acknowledgedAt.add(System.nanoTime());
+                }
             } catch (IOException e) {
                 failed.incrementAndGet();
             } catch (InterruptedException e) {
@@ -85,6 +90,11 @@ final class ReceiptLoad implements AutoCloseable {
                 withoutReceipt.incrementAndGet();
             }
         }
+    }
+
+    /** How many receipts were acknowledged in the {@code window} before {@code nanoTime}. */
+    long acknowledgedWithin(Duration window, long nanoTime) {
+        return acknowledgedAt.stream().filter(t -> t <= nanoTime && nanoTime - t <= window.toNanos()).count();
     }
 
     /** Stops the consumers and waits (bounded) until each has returned. */
