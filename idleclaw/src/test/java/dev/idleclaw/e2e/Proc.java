@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class Proc implements AutoCloseable {
     static final Path JAR = Path.of(System.getProperty("idleclaw.jar", "target/idleclaw.jar"));
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    private static final String IDENTITY_ENV = "IDLECLAW_IDENTITY";
 
     final Process process;
     final Path log;
@@ -27,8 +28,16 @@ final class Proc implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         var pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("IDLECLAW_SERVER");
+        // The developer's own settings (hub, ledger, data dir …) must not leak into a test process.
+        pb.environment().keySet().removeIf(k -> k.startsWith("IDLECLAW_"));
+        // A command that falls back to the default identity finds none, instead of reading or creating ~/.idleclaw's.
+        pb.environment().put(IDENTITY_ENV, identityFile(name).toString());
         return new Proc(pb.start(), log);
+    }
+
+    /** A fresh path for an identity file (not created: a node agent creates it on first use), outside the user's home. */
+    static Path identityFile(String name) throws IOException {
+        return Files.createTempDirectory("idleclaw-" + name + "-identity").resolve("identity.json");
     }
 
     /** Runs a command to completion (bounded) and returns exit code and output. */
@@ -44,9 +53,10 @@ final class Proc implements AutoCloseable {
         return Files.readString(log);
     }
 
-    void kill() throws InterruptedException {
+    /** SIGKILL: no shutdown hook runs. The exit code (137 on Linux), or -1 if the process outlived the wait. */
+    int kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 
     /** SIGTERM, as Ctrl+C or a service manager would; waits for the process to finish its shutdown. */

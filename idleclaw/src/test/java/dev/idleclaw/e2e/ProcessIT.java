@@ -59,7 +59,8 @@ class ProcessIT {
 
     private Proc startNode(StandInOllama ollama) throws Exception {
         int before = nodeCount();
-        Proc p = Proc.start("node", "contribute", "--server", url(), "--ollama", ollama.baseUrl());
+        Proc p = Proc.start("node", "contribute", "--server", url(), "--ollama", ollama.baseUrl(),
+                "--identity", Proc.identityFile("node").toString());
         await().atMost(START).until(() -> nodeCount() > before);
         return p;
     }
