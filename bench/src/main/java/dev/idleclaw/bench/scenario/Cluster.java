@@ -85,7 +85,9 @@ final class Cluster implements AutoCloseable {
 
     /** The real node agent ({@code idleclaw contribute}) in front of {@code ollama}; waits until the hub lists it. */
     void startNode(URI hub, URI ollama, int slots) throws IOException, InterruptedException {
-        var cmd = jvm(TOOLS_CPU, "256m", "-jar", settings.productJar().toString(), "contribute", "--server", hub.toString(),
+        // Anonymous: S1 isolates the relay; receipt signing and verification are measured by S2 --receipts. (It also
+        // keeps the harness from creating an identity in the user's home directory.)
+        var cmd = jvm(TOOLS_CPU, "256m", "-jar", settings.productJar().toString(), "contribute", "--anonymous", "--server", hub.toString(),
                 "--ollama", ollama.toString(), "--max-concurrent", Integer.toString(slots));
         start("node", cmd);
         if (Health.awaitNodes(hub, 1, START_TIMEOUT) < 0) throw new IllegalStateException("the node agent did not register; see " + settings.workDir().resolve("node.log"));
