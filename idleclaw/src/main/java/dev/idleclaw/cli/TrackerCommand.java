@@ -23,11 +23,11 @@ final class TrackerCommand implements Callable<Integer> {
             description = "Port (env: IDLECLAW_TRACKER_PORT, default: 17476).")
     int port;
     @Option(names = "--local", defaultValue = "${env:IDLECLAW_TRACKER_LOCAL:-false}",
-            description = "Accept peers on loopback and private addresses, for local testing (env: IDLECLAW_TRACKER_LOCAL, default: false).")
+            description = "Accept peers on loopback and private addresses, for local testing (env: IDLECLAW_TRACKER_LOCAL=true|false, default: false).")
     boolean local;
     @Option(names = "--block-private", defaultValue = "${env:IDLECLAW_BLOCK_PRIVATE_ADDRS:-false}",
             description = "Also refuse peers on private networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) "
-                    + "(env: IDLECLAW_BLOCK_PRIVATE_ADDRS, default: false).")
+                    + "(env: IDLECLAW_BLOCK_PRIVATE_ADDRS=true|false, default: false).")
     boolean blockPrivate;
     @Option(names = "--rate-limit", defaultValue = "${env:IDLECLAW_TRACKER_RPM:-120}",
             description = "Requests per minute per client address (env: IDLECLAW_TRACKER_RPM, default: 120).")
