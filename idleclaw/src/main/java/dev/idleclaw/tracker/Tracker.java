@@ -23,8 +23,11 @@ import java.util.function.LongSupplier;
  * </ul>
  */
 public final class Tracker {
-    /** Keys held at once (live, stale-not-yet-swept and tombstones); about 1 KB each, so ~10 MB at worst. */
-    public static final int MAX_ENTRIES = 10_000;
+    /**
+     * Keys held at once (live announcements and tombstones). A typical announcement is under 1 KB and none exceeds
+     * the 8 KiB body cap, so the registry stays within ~5 MB typically and ~40 MB of payload at worst.
+     */
+    public static final int MAX_ENTRIES = 5_000;
     /** Longest a tracker keeps an announcement without a heartbeat: a dead worker with a huge TTL would linger. */
     public static final long MAX_TTL_SECONDS = 3_600;
 

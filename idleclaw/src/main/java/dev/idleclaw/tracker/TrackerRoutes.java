@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrackerRoutes {
     private static final Logger log = LoggerFactory.getLogger(TrackerRoutes.class);
-    /** Largest request body: an announcement naming a few hundred models is still well under this. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * Largest request body, and so largest stored announcement: one naming 100 models is about 4 KB. It bounds the
+     * registry's memory together with {@link Tracker#MAX_ENTRIES}.
+     */
+    static final int MAX_BODY_BYTES = 8 * 1024;
     private static final String JSON = "application/json";
 
     private final Tracker tracker;
