@@ -1,0 +1,36 @@
+package dev.idleclaw.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idleclaw.announce.UrlSafety;
+import dev.idleclaw.tracker.TrackerConfig;
+import dev.idleclaw.tracker.TrackerServer;
+import org.junit.jupiter.api.Test;
+
+/** {@code idleclaw tracker}: options, help and exit codes (the running server is covered by the tracker tests). */
+class TrackerCommandTest {
+
+    @Test
+    void helpNamesTheDefaultsAndEnvironmentVariables() {
+        var run = CliRun.wide("tracker", "--help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("--host", "IDLECLAW_TRACKER_HOST", "default: 127.0.0.1", "--port", "IDLECLAW_TRACKER_PORT",
+                "default: 17476", "--local", "--block-private");
+    }
+
+    @Test
+    void contradictoryAddressPoliciesAreAUsageError() {
+        var run = CliRun.main("tracker", "--local", "--block-private");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--local and --block-private");
+    }
+
+    @Test
+    void aPortInUseExitsWithOne() {
+        try (var busy = TrackerServer.start(TrackerConfig.of("127.0.0.1", 0, UrlSafety.Policy.DEFAULT))) {
+            var run = CliRun.main("tracker", "--port", Integer.toString(busy.port()));
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).contains("cannot listen on 127.0.0.1:" + busy.port());
+        }
+    }
+}
