@@ -189,6 +189,8 @@ public final class ChatRelay {
                     if (OllamaJson.isDone(c.chunk())) {
                         var end = OllamaJson.end(c.chunk());
                         if (c.receipt() != null) {
+                            // The node's work is over: free its slot before the receipt's signature check and ledger commit.
+                            stream.close(false);
                             var accepted = receipts.accept(c.receipt(), expected(served, end));
                             if (accepted != null) sink.receipt(accepted.toBase64());
                         }

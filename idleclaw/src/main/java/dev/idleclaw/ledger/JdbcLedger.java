@@ -9,14 +9,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ledger over JDBC, with the SQL of {@link LedgerSql}; subclasses only say how a connection is had (one locked
- * SQLite connection, or a PostgreSQL pool). Every append is one transaction that first locks the totals row, so
- * appends are serialised and sequence numbers are gap-free and in commit order.
+ * SQLite connection, or a PostgreSQL pool). Appends are group-committed by one writer per ledger; each batch is one
+ * transaction that first locks the totals row, so batches are serialised (even across hubs sharing PostgreSQL) and
+ * sequence numbers are gap-free and in commit order.
  */
 abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, PostgresLedger {
     /** A page larger than this is a caller bug; the cap bounds the memory one call can take. */
@@ -58,37 +61,86 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
         }
     }
 
+    /** Appends go through one writer that commits whatever is queued in one transaction (see {@link GroupCommit}). */
+    private volatile GroupCommit writer;
+
     @Override
     public Append append(SignedReceipt signed) {
-        Receipt r = signed.receipt();
-        long t = r.tokens();
-        boolean anonymous = Receipt.ANONYMOUS.equals(r.requesterPubkey());
-        String json = Json.write(signed.toJson());
-        return run("append a receipt", c -> {
+        var w = writer;
+        if (w == null) {
+            synchronized (this) {
+                if (writer == null) writer = new GroupCommit(name, this::commitBatch);
+                w = writer;
+            }
+        }
+        return w.append(signed);
+    }
+
+    /** Stops the append writer after it committed what is queued; subclasses call it first in {@code close}. */
+    final void closeWriter() {
+        var w = writer;
+        if (w != null) w.close();
+    }
+
+    /**
+     * One transaction for a batch: lock the totals row, number the receipts from its count, insert each (a
+     * duplicate (worker, nonce) is skipped and reported), then apply every account's and the totals' sums.
+     */
+    private List<Append> commitBatch(List<GroupCommit.Pending> batch) {
+        return run("append receipts", c -> {
             c.setAutoCommit(false);
             try {
-                long seq;
-                try (var bump = c.prepareStatement(LedgerSql.BUMP_TOTALS)) {
-                    bump.setLong(1, t);
-                    bump.setLong(2, anonymous ? 0 : t);
-                    bump.executeUpdate();
+                try (var lock = c.prepareStatement(LedgerSql.ADD_TOTALS)) {
+                    lock.setLong(1, 0);
+                    lock.setLong(2, 0);
+                    lock.setLong(3, 0);
+                    lock.executeUpdate();
                 }
+                long seq;
                 try (var totals = c.prepareStatement(LedgerSql.TOTALS); var rs = totals.executeQuery()) {
                     if (!rs.next()) throw new SQLException("the totals row is missing");
                     seq = rs.getLong(3);
                 }
-                if (insertReceipt(c, seq, signed, json) == 0) {
-                    c.rollback();
-                    return Append.DUPLICATE;
+                List<Append> results = new ArrayList<>(batch.size());
+                Map<String, long[]> accounts = new LinkedHashMap<>();
+                long earned = 0, spent = 0, accepted = 0;
+                for (var p : batch) {
+                    SignedReceipt signed = p.receipt();
+                    Receipt r = signed.receipt();
+                    if (insertReceipt(c, seq + accepted + 1, signed, Json.write(signed.toJson())) == 0) {
+                        results.add(Append.DUPLICATE);
+                        continue;
+                    }
+                    accepted++;
+                    long t = r.tokens();
+                    boolean anonymous = Receipt.ANONYMOUS.equals(r.requesterPubkey());
+                    earned += t;
+                    if (!anonymous) spent += t;
+                    if (r.workerPubkey().equals(r.requesterPubkey())) {
+                        add(accounts, r.workerPubkey(), t, t);
+                    } else {
+                        add(accounts, r.workerPubkey(), t, 0);
+                        if (!anonymous) add(accounts, r.requesterPubkey(), 0, t);
+                    }
+                    results.add(Append.ACCEPTED);
                 }
-                if (r.workerPubkey().equals(r.requesterPubkey())) {
-                    credit(c, r.workerPubkey(), t, t);
-                } else {
-                    credit(c, r.workerPubkey(), t, 0);
-                    if (!anonymous) credit(c, r.requesterPubkey(), 0, t);
+                for (var e : accounts.entrySet()) {
+                    try (var s = c.prepareStatement(LedgerSql.CREDIT_ACCOUNT_BY)) {
+                        s.setString(1, e.getKey());
+                        s.setLong(2, e.getValue()[0]);
+                        s.setLong(3, e.getValue()[1]);
+                        s.setLong(4, e.getValue()[2]);
+                        s.executeUpdate();
+                    }
+                }
+                try (var totals = c.prepareStatement(LedgerSql.ADD_TOTALS)) {
+                    totals.setLong(1, earned);
+                    totals.setLong(2, spent);
+                    totals.setLong(3, accepted);
+                    totals.executeUpdate();
                 }
                 c.commit();
-                return Append.ACCEPTED;
+                return results;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
                 throw e;
@@ -96,6 +148,13 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 c.setAutoCommit(true);
             }
         });
+    }
+
+    private static void add(Map<String, long[]> accounts, String pubkey, long earned, long spent) {
+        long[] a = accounts.computeIfAbsent(pubkey, k -> new long[3]);
+        a[0] += earned;
+        a[1] += spent;
+        a[2]++;
     }
 
     private static int insertReceipt(Connection c, long seq, SignedReceipt signed, String json) throws SQLException {
@@ -115,15 +174,6 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
             s.setString(12, json);
             s.setLong(13, System.currentTimeMillis());
             return s.executeUpdate();
-        }
-    }
-
-    private static void credit(Connection c, String pubkey, long earned, long spent) throws SQLException {
-        try (var s = c.prepareStatement(LedgerSql.CREDIT_ACCOUNT)) {
-            s.setString(1, pubkey);
-            s.setLong(2, earned);
-            s.setLong(3, spent);
-            s.executeUpdate();
         }
     }
 

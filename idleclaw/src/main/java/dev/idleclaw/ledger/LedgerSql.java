@@ -7,18 +7,19 @@ package dev.idleclaw.ledger;
 final class LedgerSql {
     private LedgerSql() {}
 
-    /** First statement of every append: takes the totals row lock, which serialises appends (even across hubs). */
-    static final String BUMP_TOTALS = "UPDATE totals SET earned = earned + ?, spent = spent + ?, receipts = receipts + 1 WHERE id = 1";
     static final String TOTALS = "SELECT earned, spent, receipts FROM totals WHERE id = 1";
+    /** A batch's totals in one statement; run first with zeros to take the row lock before reading the sequence. */
+    static final String ADD_TOTALS = "UPDATE totals SET earned = earned + ?, spent = spent + ?, receipts = receipts + ? WHERE id = 1";
+    /** A batch's change to one account ({@code receipts} = how many of the batch's receipts name it). */
+    static final String CREDIT_ACCOUNT_BY = """
+            INSERT INTO accounts (pubkey, earned, spent, receipts) VALUES (?, ?, ?, ?)
+            ON CONFLICT (pubkey) DO UPDATE SET earned = accounts.earned + excluded.earned,
+                spent = accounts.spent + excluded.spent, receipts = accounts.receipts + excluded.receipts""";
     static final String INSERT_RECEIPT = """
             INSERT INTO receipts (seq, worker_pubkey, nonce, requester_pubkey, job_id, model, input_tokens,
                                   output_tokens, started_at, completed_at, signature, signed_json, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (worker_pubkey, nonce) DO NOTHING""";
-    static final String CREDIT_ACCOUNT = """
-            INSERT INTO accounts (pubkey, earned, spent, receipts) VALUES (?, ?, ?, 1)
-            ON CONFLICT (pubkey) DO UPDATE SET earned = accounts.earned + excluded.earned,
-                spent = accounts.spent + excluded.spent, receipts = accounts.receipts + 1""";
     static final String ACCOUNT = "SELECT pubkey, earned, spent, receipts FROM accounts WHERE pubkey = ?";
     static final String ACCOUNTS = """
             SELECT pubkey, earned, spent, receipts FROM accounts

@@ -69,6 +69,7 @@ public final class PostgresLedger extends JdbcLedger {
 
     @Override
     public void close() {
+        closeWriter();
         pool.close();
     }
 }

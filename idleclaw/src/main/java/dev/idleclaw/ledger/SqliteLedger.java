@@ -72,6 +72,7 @@ public final class SqliteLedger extends JdbcLedger {
 
     @Override
     public void close() {
+        closeWriter();
         lock.lock();
         try {
             if (closed) return;
