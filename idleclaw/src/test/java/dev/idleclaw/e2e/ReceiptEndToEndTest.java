@@ -100,6 +100,23 @@ class ReceiptEndToEndTest {
     }
 
     @Test
+    void anOperatorBoundApiKeySpendsItsOwnersCreditAndOllamasNonStreamedAnswerCarriesTheHeader() throws Exception {
+        Identity worker = Identity.generate(), owner = Identity.generate();
+        try (var ollama = StandInOllama.start().model(StandInModel.of(MODEL)); var net = new Network()) {
+            net.addNode(ollama, worker);
+            String key = dev.idleclaw.auth.ApiKeys.generate();
+            net.hub.ledger().addApiKey(dev.idleclaw.auth.ApiKeys.sha256(key), owner.publicKey(), "test");
+            var res = http.send(HttpRequest.newBuilder(URI.create(net.url() + "/api/chat")).header("Authorization", "Bearer " + key)
+                    .POST(HttpRequest.BodyPublishers.ofString(chat(false))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(200);
+            SignedReceipt r = SignedReceipt.fromBase64(res.headers().firstValue("x-lobstah-receipt").orElseThrow());
+            assertThat(r.receipt().requesterPubkey()).isEqualTo(owner.publicKey());
+            assertThat(Json.parse(res.body()).path("receipt").asText()).isEqualTo(r.toBase64());
+            assertThat(net.hub.ledger().account(owner.publicKey()).spent()).isEqualTo(r.receipt().tokens());
+        }
+    }
+
+    @Test
     void anAnonymousNodeServesButEarnsNothing() throws Exception {
         try (var ollama = StandInOllama.start().model(StandInModel.of(MODEL)); var net = new Network()) {
             net.addNode(ollama);
