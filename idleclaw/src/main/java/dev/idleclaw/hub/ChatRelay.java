@@ -5,6 +5,7 @@ import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.wire.HubMessage;
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -39,12 +40,18 @@ public final class ChatRelay {
     /**
      * One request as the front door prepared it: the {@code door} label for metrics, the model, how to build the
      * Ollama parameters for a chosen node, the consumer's authenticated key (null = anonymous) and whether it has
-     * credit to spend (it then waits ahead of anonymous callers).
+     * credit to spend (it then waits ahead of anonymous callers), and the hubs a forwarded request already crossed.
      */
-    public record Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited) {
+    public record Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited,
+                      List<String> via) {
         /** An anonymous consumer's request. */
         public Job(String door, String model, Function<NodeLink, ObjectNode> params) {
-            this(door, model, params, null, false);
+            this(door, model, params, null, false, List.of());
+        }
+
+        /** A request from {@code caller}, as the routes resolved it. */
+        public Job(String door, String model, Function<NodeLink, ObjectNode> params, dev.idleclaw.front.Caller caller) {
+            this(door, model, params, caller.pubkey(), caller.credited(), caller.via());
         }
     }
 
@@ -89,7 +96,7 @@ public final class ChatRelay {
                 link.track(stream);
                 sink.servedBy(link.label());
                 ObjectNode params = job.params().apply(link);
-                boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), params, job.requester()));
+                boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), params, job.requester(), job.via()));
                 try {
                     if (sent && !started) {
                         sink.start();
@@ -127,8 +134,11 @@ public final class ChatRelay {
             promptChars += m.path("content").asText("").length();
             images += m.path("images").size();
         }
-        return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), s.stream().requestId(),
-                s.params().path("model").asText(""), end, s.progress().chars, s.progress().chunks, promptChars, images);
+        boolean peer = s.stream().link().peer() != null;
+        String jobId = peer ? null : s.stream().requestId();
+        return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), jobId,
+                s.params().path("model").asText(""), end, s.progress().chars, s.progress().chunks, promptChars, images,
+                peer ? s.stream().link().peer().hubKey() : null);
     }
 
     private static HubMetrics.Outcome outcome(Result r) {
@@ -192,6 +202,8 @@ public final class ChatRelay {
                             // The node's work is over: free its slot before the receipt's signature check and ledger commit.
                             stream.close(false);
                             var accepted = receipts.accept(c.receipt(), expected(served, end));
+                            // A forwarded request gets this hub's own receipt: the forwarder called this hub, not the node.
+                            if (accepted != null && !served.job().via().isEmpty()) accepted = receipts.vouch(accepted);
                             if (accepted != null) sink.receipt(accepted.toBase64());
                         }
                         sink.end(end);

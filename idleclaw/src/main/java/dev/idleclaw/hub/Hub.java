@@ -3,7 +3,9 @@ package dev.idleclaw.hub;
 import dev.idleclaw.front.ollama.OllamaFace;
 import dev.idleclaw.front.openai.OpenAiFace;
 import dev.idleclaw.front.sse.IdleClawChat;
+import dev.idleclaw.announce.UrlSafety;
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.peer.PeerDirectory;
 import dev.idleclaw.identity.IdentityFile;
 import dev.idleclaw.ledger.Ledger;
 import dev.idleclaw.ledger.Ledgers;
@@ -47,6 +49,10 @@ public final class Hub implements AutoCloseable {
     static final String IDENTITY_FILE = "identity.json";
     private final Identity identity;
     private final Ledger ledger;
+    /** How often the peers and their capacity are re-read (capacity itself is cached 30 s by the directory). */
+    static final java.time.Duration PEER_REFRESH = java.time.Duration.ofSeconds(2);
+    private final PeerDirectory peers;
+    private final PeerBackends peerBackends;
     private volatile boolean draining;
     private boolean closed;
 
@@ -63,7 +69,7 @@ public final class Hub implements AutoCloseable {
         this.nodeSocket = new NodeSocket(config, registry, timers, stats, identity);
         this.info = new HubInfo(registry, stats);
         this.metrics = new HubMetrics(registry, scheduler, stats);
-        var relay = new ChatRelay(config, scheduler, stats, metrics, new ReceiptDesk(ledger, metrics));
+        var relay = new ChatRelay(config, scheduler, stats, metrics, new ReceiptDesk(ledger, metrics, identity));
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
         this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
@@ -78,6 +84,28 @@ public final class Hub implements AutoCloseable {
             timers.scheduleAtFixedRate(() -> Thread.ofVirtual().name("probe").start(prober::probeRandomNode), every, every, TimeUnit.MILLISECONDS);
         }
         timers.scheduleAtFixedRate(() -> limiter.sweep(System.nanoTime()), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        if (config.peersFile() != null) {
+            var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(PeerTransport.CONNECT_TIMEOUT).build();
+            var safety = UrlSafety.of(config.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT);
+            this.peers = new PeerDirectory(config.peersFile(), safety, http, System::currentTimeMillis);
+            this.peerBackends = new PeerBackends(peers, registry, identity, http);
+            timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("peers").start(peerBackends::refresh),
+                    0, PEER_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            this.peers = null;
+            this.peerBackends = null;
+        }
+    }
+
+    /** Whether this hub honours {@code key}'s "on behalf of" when it forwards a request here: it is one of our peers. */
+    public boolean trustsForwarder(String key) {
+        return peers != null && peers.peers().stream().anyMatch(p -> p.pubkey().equals(key));
+    }
+
+    /** The peers directory, or null when this hub has no peers file. */
+    public PeerDirectory peers() {
+        return peers;
     }
 
     /** Starts a hub and returns once it is listening. */
@@ -152,6 +180,7 @@ public final class Hub implements AutoCloseable {
         if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.drainTimeout().toSeconds());
         awaitIdle(System.nanoTime() + config.drainTimeout().toNanos());
         nodeSocket.closeAll();
+        if (peerBackends != null) peerBackends.closeAll();
         // Answers still running end with the "disconnected" error and [DONE] once their node's link closes;
         // give them a moment before the HTTP server stops, so consumers do not see a cut stream.
         awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS));

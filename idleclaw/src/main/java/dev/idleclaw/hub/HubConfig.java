@@ -18,7 +18,8 @@ public record HubConfig(
         Duration evictionScan, Duration pingInterval, Duration pongTimeout, Duration chunkTimeout,
         Duration responseTimeout, Duration keepAliveInterval, Duration drainTimeout, Duration statsSaveInterval,
         Duration probeInterval,
-        int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance) {
+        int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance,
+        Path peersFile, boolean localPeers, boolean nodeListener) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -133,6 +134,12 @@ public record HubConfig(
         /** Null: {@code ledger.db} in the data directory. */
         public String ledger;
         public long bootstrapAllowance = DEFAULT_BOOTSTRAP_ALLOWANCE;
+        /** Null: no peers (a plain hub). Else peers from this file are backends too (router, federated hub). */
+        public Path peersFile;
+        /** Allow loopback and private peer URLs (local setups and tests). */
+        public boolean localPeers;
+        /** False: no {@code /ws/node} (the router's one-user profile). */
+        public boolean nodeListener = true;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -148,7 +155,7 @@ public record HubConfig(
                     defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
-                    contentDenyPatterns, ledger, bootstrapAllowance);
+                    contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener);
         }
     }
 }

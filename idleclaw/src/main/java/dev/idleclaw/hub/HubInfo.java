@@ -59,6 +59,22 @@ public final class HubInfo {
         return out.put("uptime_seconds", uptimeSeconds());
     }
 
+    /**
+     * {@code GET /capacity} in the Lobstah worker's shape, so that other hubs and routers can use this hub as a
+     * peer: the models its nodes (and healthy peers) serve, its free slots as {@code concurrency}, and the requests
+     * waiting as {@code queueDepth}.
+     */
+    public ObjectNode capacity(String pubkey) {
+        ObjectNode o = Json.object().put("pubkey", pubkey);
+        var models = o.putArray("models");
+        firstSeen().keySet().forEach(models::add);
+        int slots = 0;
+        for (NodeLink l : registry.registered()) slots += Math.max(0, l.registration().maxConcurrent() - l.activeRequests());
+        o.put("tier", "best-effort").put("concurrency", Math.max(1, slots)).put("queueDepth", 0);
+        o.putObject("jobCounts").put("queued", 0).put("running", stats.active()).put("done", 0).put("error", 0);
+        return o;
+    }
+
     public ObjectNode adminNodes() {
         ObjectNode out = Json.object();
         var nodes = out.putArray("nodes");

@@ -42,9 +42,26 @@ public final class NodeLink {
     int active;
     double reputation = Scheduler.INITIAL_REPUTATION;
 
+    /** Non-null when this "node" is a peer hub or worker reached over HTTP instead of a node WebSocket. */
+    private final PeerTransport peer;
+
     NodeLink(Session session, String ip) {
         this.session = session;
         this.ip = ip;
+        this.peer = null;
+    }
+
+    /** A peer as a scheduler backend: its key is authenticated by its signed capacity and receipts. */
+    NodeLink(PeerTransport peer, String host) {
+        this.session = null;
+        this.ip = host;
+        this.peer = peer;
+        this.pubkey = peer.pubkey();
+    }
+
+    /** The peer behind this link, or null for a node agent. */
+    PeerTransport peer() {
+        return peer;
     }
 
     public String ip() {
@@ -161,6 +178,7 @@ public final class NodeLink {
     /** Queues a message for the node; false when the link is closed or its outgoing queue is full. */
     boolean send(HubMessage m) {
         if (closed) return false;
+        if (peer != null) return peer.send(this, m);
         String text = WireCodec.encode(m);
         if (text.length() * 3L >= WireLimits.MAX_HUB_MESSAGE_BYTES && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= WireLimits.MAX_HUB_MESSAGE_BYTES) {
             log.warn("not sending a {}-char message to node {}: over the 1 MiB frame limit", text.length(), nodeId());
@@ -182,13 +200,17 @@ public final class NodeLink {
     }
 
     void ping() {
-        if (!closed && session.isOpen()) session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        if (!closed && session != null && session.isOpen()) session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
     }
 
     /** Closes the connection; the close handler then removes the node. Safe to call more than once. */
     void close(int code, String reason) {
         if (closed) return;
         closed = true;
+        if (peer != null) {
+            disconnected();
+            return;
+        }
         try {
             session.close(code, reason, Callback.NOOP);
         } catch (RuntimeException e) {
@@ -208,6 +230,7 @@ public final class NodeLink {
 
     /** IPv4 as {@code a.b.x.x}; IPv6 keeps its first two groups. */
     public String maskedIp() {
+        if (peer != null) return ip;
         if (ip.indexOf(':') < 0) {
             String[] p = ip.split("\\.");
             return p.length == 4 ? p[0] + "." + p[1] + ".x.x" : "x.x.x.x";

@@ -53,14 +53,14 @@ public final class NodeRegistry {
                 // (the same key may take over its own node id from a new address)
                 throw new WireException(WireException.POLICY, "node_id already registered");
             }
-            if (link.pubkey() != null) {
+            if (link.pubkey() != null && link.peer() == null) {
                 // A key is one owner, wherever it connects from: the per-address cap applies to it too.
                 long ofKey = registered.stream().filter(l -> l != replaced && sameKey(l, link)).count();
                 if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
                 Double remembered = reputationByKey.get(link.pubkey());
                 if (remembered != null) link.reputation = remembered;
             }
-            long fromIp = registered.stream().filter(l -> l != replaced && l.ip().equals(link.ip())).count();
+            long fromIp = link.peer() != null ? 0 : registered.stream().filter(l -> l != replaced && l.peer() == null && l.ip().equals(link.ip())).count();
             if (fromIp >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes from this IP");
             link.registered(r);
             byNodeId.put(r.nodeId(), link);

@@ -2,6 +2,7 @@ package dev.idleclaw.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.chat.ChatEnd;
+import dev.idleclaw.identity.Identity;
 import dev.idleclaw.ledger.Ledger;
 import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.receipt.ReceiptException;
@@ -30,15 +31,44 @@ public final class ReceiptDesk {
 
     private final Ledger ledger;
     private final HubMetrics metrics;
+    private final Identity hub;
 
     public ReceiptDesk(Ledger ledger, HubMetrics metrics) {
-        this.ledger = ledger;
-        this.metrics = metrics;
+        this(ledger, metrics, null);
     }
 
-    /** What the hub itself knows about the request a receipt claims. */
+    /** {@code hub}: this hub's key, to vouch for answers it serves to other hubs ({@link #vouch}). */
+    public ReceiptDesk(Ledger ledger, HubMetrics metrics, Identity hub) {
+        this.ledger = ledger;
+        this.metrics = metrics;
+        this.hub = hub;
+    }
+
+    /**
+     * This hub's own receipt for an answer it served to a forwarding hub: the forwarder checks that the worker key is
+     * the peer it called, so the hub signs as the worker, restating the node's accepted receipt (which stays in this
+     * hub's ledger, crediting the node). Null when this hub has no key.
+     */
+    public SignedReceipt vouch(SignedReceipt node) {
+        if (hub == null) return null;
+        Receipt r = node.receipt();
+        byte[] nonce = new byte[16];
+        new java.security.SecureRandom().nextBytes(nonce);
+        return SignedReceipt.sign(new Receipt(Receipt.VERSION, r.jobId(), java.util.HexFormat.of().formatHex(nonce), r.requesterPubkey(),
+                hub.publicKey(), r.model(), r.inputTokens(), r.outputTokens(), r.startedAt(), r.completedAt()), hub);
+    }
+
+    /**
+     * What the hub itself knows about the request a receipt claims ({@code jobId} null: a peer picks its own;
+     * {@code forwarder}: this hub's key when the request went to a peer, which may name this hub as requester).
+     */
     public record Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
-                           long relayedChars, long relayedChunks, long promptChars, int images) {}
+                           long relayedChars, long relayedChunks, long promptChars, int images, String forwarder) {
+        public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
+                        long relayedChars, long relayedChunks, long promptChars, int images) {
+            this(workerKey, requester, jobId, model, end, relayedChars, relayedChunks, promptChars, images, null);
+        }
+    }
 
     /** The accepted, recorded receipt, or null (rejected: logged and counted). */
     public SignedReceipt accept(JsonNode json, Expected expected) {
@@ -62,8 +92,9 @@ public final class ReceiptDesk {
         if (!signed.signatureValid()) throw new ReceiptException(Reason.BAD_SIGNATURE);
         if (x.workerKey() == null || !x.workerKey().equals(r.workerPubkey())) throw new ReceiptException(Reason.WRONG_WORKER);
         String requester = x.requester() == null ? Receipt.ANONYMOUS : x.requester();
-        if (!requester.equals(r.requesterPubkey())) throw new ReceiptException(Reason.REQUESTER_MISMATCH);
-        if (!x.jobId().equals(r.jobId()) || !x.model().equals(r.model())) throw new ReceiptException(Reason.WRONG_REQUEST);
+        // A peer names the caller, or — when it does not take this hub's word for whom it acts — this hub itself.
+        if (!requester.equals(r.requesterPubkey()) && !r.requesterPubkey().equals(x.forwarder())) throw new ReceiptException(Reason.REQUESTER_MISMATCH);
+        if ((x.jobId() != null && !x.jobId().equals(r.jobId())) || !x.model().equals(r.model())) throw new ReceiptException(Reason.WRONG_REQUEST);
         long now = System.currentTimeMillis();
         if (Math.abs(now - r.completedAt()) > FRESHNESS_MILLIS || r.startedAt() > r.completedAt()) throw new ReceiptException(Reason.STALE);
         if (!plausible(r, x)) throw new ReceiptException(Reason.TOKENS);

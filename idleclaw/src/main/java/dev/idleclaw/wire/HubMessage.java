@@ -8,10 +8,17 @@ public sealed interface HubMessage {
     record Registered(String nodeId) implements HubMessage {}
 
     /** Run {@code params} (Ollama {@code /api/chat} parameters) and stream the answer back under {@code requestId}. */
-    record InferenceRequest(String requestId, ObjectNode params, String requester) implements HubMessage {
+    /**
+     * {@code via}: the hubs the request already crossed, for forwarding to peers only (hub-internal, never encoded).
+     */
+    record InferenceRequest(String requestId, ObjectNode params, String requester, java.util.List<String> via) implements HubMessage {
         /** A request whose consumer is anonymous (and the form original IdleClaw hubs send). */
         public InferenceRequest(String requestId, ObjectNode params) {
-            this(requestId, params, null);
+            this(requestId, params, null, java.util.List.of());
+        }
+
+        public InferenceRequest(String requestId, ObjectNode params, String requester) {
+            this(requestId, params, requester, java.util.List.of());
         }
     }
     /**

@@ -37,7 +37,7 @@ public final class OpenAiFace {
             return;
         }
         var request = call.request().withModel(catalog.resolve(call.request().model()));
-        var job = new ChatRelay.Job("openai", request.model(), link -> OllamaJson.params(request, null), Caller.of(ctx).pubkey(), Caller.of(ctx).credited());
+        var job = new ChatRelay.Job("openai", request.model(), link -> OllamaJson.params(request, null), Caller.of(ctx));
         relay.run(job, new OpenAiSink(ctx.res(), call.request().model(), call.stream(), call.includeUsage()));
     }
 

@@ -1,11 +1,13 @@
 package dev.idleclaw.hub.web;
 
 import dev.idleclaw.auth.ApiKeys;
+import dev.idleclaw.auth.ForwardSignature;
 import dev.idleclaw.auth.RequestSignature;
 import dev.idleclaw.front.Caller;
 import dev.idleclaw.ledger.Ledger;
 import io.javalin.http.Context;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,16 +19,30 @@ import org.slf4j.LoggerFactory;
  */
 final class CallerAuth {
     private static final Logger log = LoggerFactory.getLogger(CallerAuth.class);
+    /** HTTP's "Loop Detected": a forwarded request that already crossed this hub, or too many hubs. */
+    static final int LOOP_DETECTED = 508;
     private final Ledger ledger;
+    private final String ownKey;
+    private final Predicate<String> trustedForwarder;
 
-    CallerAuth(Ledger ledger) {
+    /** {@code trustedForwarder}: keys whose "on behalf of" this hub honours (its peers); others spend their own credit. */
+    CallerAuth(Ledger ledger, String ownKey, Predicate<String> trustedForwarder) {
         this.ledger = ledger;
+        this.ownKey = ownKey;
+        this.trustedForwarder = trustedForwarder;
     }
 
-    /** Why a request's credentials were refused. */
+    /** Why a request's credentials were refused, and the status that says so. */
     static final class Refused extends Exception {
+        final int status;
+
         Refused(String message) {
+            this(401, message);
+        }
+
+        Refused(int status, String message) {
             super(message, null, false, false);
+            this.status = status;
         }
     }
 
@@ -34,6 +50,16 @@ final class CallerAuth {
         String query = ctx.queryString();
         String path = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
         String host = ctx.header("Host") == null ? "" : ctx.header("Host");
+        switch (ForwardSignature.verify(ctx::header, ctx.method().name(), path, host, body, System.currentTimeMillis())) {
+            case ForwardSignature.Verdict.Valid v -> {
+                return forwarded(v.forward());
+            }
+            case ForwardSignature.Verdict.Invalid i -> {
+                log.info("refused a forwarded request: {}", i.reason());
+                throw new Refused("invalid forward signature: " + i.reason());
+            }
+            case ForwardSignature.Verdict.Absent a -> { }
+        }
         var verdict = RequestSignature.verify(ctx::header, ctx.method().name(), path, host, body, System.currentTimeMillis());
         switch (verdict) {
             case RequestSignature.Verdict.Valid v -> {
@@ -55,6 +81,24 @@ final class CallerAuth {
                 return credited(owner.get());
             }
         }
+    }
+
+    /**
+     * A request another hub forwarded: refused if it already crossed this hub or too many hubs; otherwise the
+     * caller it names when this hub trusts the forwarder (a peer), else the forwarder itself, which then spends
+     * its own credit — so no hub can spend a third party's credit here.
+     */
+    private Caller forwarded(ForwardSignature.Forward f) throws Refused {
+        if (f.via().contains(ownKey) || f.hops() >= ForwardSignature.MAX_HOPS) {
+            log.info("refused a forwarded request that would loop (hops {}, via {})", f.hops(), f.via());
+            throw new Refused(LOOP_DETECTED, "loop detected");
+        }
+        if (!ledger.claimRequestNonce(f.forwarder(), f.nonce(), f.timestamp() + RequestSignature.MAX_SKEW_MILLIS)) {
+            throw new Refused("replayed forward signature");
+        }
+        boolean trusted = trustedForwarder.test(f.forwarder());
+        String who = trusted ? (f.onBehalfOf().equals("anonymous") ? null : f.onBehalfOf()) : f.forwarder();
+        return new Caller(who, who != null && ledger.account(who).available() > 0, f.via());
     }
 
     private Caller credited(String pubkey) {

@@ -97,7 +97,7 @@ public final class HubRoutes {
                 ws.setMaxBinaryMessageSize(MAX_NODE_MESSAGE_BYTES);
                 ws.setIdleTimeout(backstopIdleTimeout());
                 ws.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
-                ws.addMapping("/ws/node", (req, res) -> upgradeNode(req, res, nodeEndpoint));
+                if (config.nodeListener()) ws.addMapping("/ws/node", (req, res) -> upgradeNode(req, res, nodeEndpoint));
             });
         });
         if (config.ollamaPort() != HubConfig.NO_OLLAMA_PORT) {
@@ -123,6 +123,9 @@ public final class HubRoutes {
         r.get("/metrics", this::metrics);
         r.get("/admin/nodes", this::adminNodes);
         r.get("/balance", this::balance);
+        r.get("/pubkey", ctx -> json(ctx, Json.object().put("pubkey", hub.publicKey())));
+        r.get("/peers", this::peers);
+        r.get("/capacity", ctx -> json(ctx, hub.info().capacity(hub.publicKey())));
         r.get("/ledger", this::ledger);
         r.post("/api/chat", ctx -> gated(ctx, this::chat));
         // Ollama's face
@@ -222,7 +225,7 @@ public final class HubRoutes {
             try {
                 ctx.attribute(Caller.ATTRIBUTE, callers().resolve(ctx, ctx.bodyAsBytes()));
             } catch (CallerAuth.Refused e) {
-                ErrorShape.of(ctx.path()).write(ctx, 401, e.getMessage());
+                ErrorShape.of(ctx.path()).write(ctx, e.status, e.getMessage());
                 return;
             }
             handler.handle(ctx);
@@ -232,7 +235,7 @@ public final class HubRoutes {
     }
 
     private CallerAuth callers() {
-        return new CallerAuth(hub.ledger());
+        return new CallerAuth(hub.ledger(), hub.publicKey(), hub::trustsForwarder);
     }
 
     /** {@code GET /balance}: lobstah-wire.md §8's shape; {@code self} is the signed caller's account (else the hub's). */
@@ -241,10 +244,22 @@ public final class HubRoutes {
         try {
             caller = callers().resolve(ctx, ctx.bodyAsBytes());
         } catch (CallerAuth.Refused e) {
-            detail(ctx, 401, e.getMessage());
+            detail(ctx, e.status, e.getMessage());
             return;
         }
         json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), caller.pubkey() == null ? hub.publicKey() : caller.pubkey()));
+    }
+
+    /** {@code GET /peers}: the peers file as Lobstah's router shows it (an array of {@code {pubkey,url,label?}}). */
+    private void peers(Context ctx) {
+        var list = Json.array();
+        if (hub.peers() != null) {
+            for (var p : hub.peers().peers()) {
+                var o = list.addObject().put("pubkey", p.pubkey()).put("url", p.url());
+                if (p.label() != null) o.put("label", p.label());
+            }
+        }
+        ctx.contentType("application/json").result(Json.write(list));
     }
 
     /** {@code GET /ledger?limit=N}: newest receipts first (limit 1..500, default 50). */
