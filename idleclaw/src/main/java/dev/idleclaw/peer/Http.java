@@ -39,13 +39,15 @@ final class Http {
         return response.body();
     }
 
-    /** The innermost message, or the exception's simple name when none says anything. */
+    /** A one-line reason: "connection refused" or "timed out" when the chain says so, else the first message in it. */
     static String reason(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null) root = root.getCause();
-        String msg = root.getMessage();
-        if (root instanceof java.net.http.HttpTimeoutException) return "timed out";
-        if (root instanceof java.net.ConnectException) return "connection refused" + (msg == null || msg.isBlank() ? "" : " (" + msg + ")");
-        return msg == null || msg.isBlank() ? root.getClass().getSimpleName() : msg;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) return "connection refused";
+            if (c instanceof java.net.http.HttpTimeoutException) return "timed out";
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) return c.getMessage().lines().findFirst().orElse("");
+        }
+        return t.getClass().getSimpleName();
     }
 }
