@@ -118,8 +118,12 @@ public final class Hub implements AutoCloseable {
             hub.ledger.close();
             throw e;
         }
-        log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.host(), hub.port(),
-                config.host(), hub.port());
+        if (config.nodeListener()) {
+            log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.host(), hub.port(),
+                    config.host(), hub.port());
+        } else {
+            log.info("listening on http://{}:{} (no node listener)", config.host(), hub.port());
+        }
         return hub;
     }
 

@@ -1,0 +1,79 @@
+package dev.idleclaw.cli;
+
+import dev.idleclaw.hub.Hub;
+import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.identity.IdentityFileException;
+import dev.idleclaw.ledger.LedgerException;
+import dev.idleclaw.peer.PeersFile;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code idleclaw router}: the hub's engine in a one-user profile — loopback, no node listener, every peer in the
+ * peers file a backend — so an OpenAI SDK or Ollama app on this machine spreads its requests over hubs and workers
+ * with failover, and keeps every receipt in its own ledger. Exit codes as {@code server}.
+ */
+@Command(name = "router", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a local router: OpenAI/Ollama endpoints in front of the hubs and workers in your peers file.")
+final class RouterCommand implements Callable<Integer> {
+    /** Lobstah's router port. */
+    static final int DEFAULT_PORT = 17475;
+
+    @Option(names = "--host", defaultValue = "${env:IDLECLAW_ROUTER_HOST:-127.0.0.1}",
+            description = "Address to listen on (env: IDLECLAW_ROUTER_HOST, default: 127.0.0.1).")
+    String host;
+    @Option(names = "--port", defaultValue = "${env:IDLECLAW_ROUTER_PORT:-" + DEFAULT_PORT + "}",
+            description = "Port (env: IDLECLAW_ROUTER_PORT, default: " + DEFAULT_PORT + ").")
+    int port;
+    @Option(names = "--peers", paramLabel = "FILE", description = "Peers file (env: IDLECLAW_PEERS, default: ~/.idleclaw/peers.json).")
+    Path peers;
+    @Option(names = "--local", defaultValue = "${env:IDLECLAW_PEERS_LOCAL:-false}",
+            description = "Allow peers on loopback and private addresses (env: IDLECLAW_PEERS_LOCAL=true|false, default: false).")
+    boolean local;
+    @Option(names = "--data-dir", defaultValue = "${env:IDLECLAW_DATA_DIR:-${sys:user.home}/.idleclaw}",
+            description = "Where the router keeps its identity and ledger (env: IDLECLAW_DATA_DIR, default: ~/.idleclaw).")
+    Path dataDir;
+    @Option(names = "--ledger", paramLabel = "TARGET", defaultValue = "${env:IDLECLAW_LEDGER:-}",
+            description = "Ledger: a SQLite file or jdbc:postgresql://… (env: IDLECLAW_LEDGER, default: ledger.db in --data-dir).")
+    String ledger;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HubConfig config;
+        try {
+            config = HubConfig.builder(dataDir).apply(b -> {
+                b.host = host;
+                b.port = port;
+                b.nodeListener = false;
+                b.peersFile = peers != null ? peers : PeersFile.defaultPath();
+                b.localPeers = local;
+                b.ledger = ledger == null || ledger.isBlank() ? null : ledger;
+            }).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("idleclaw router: " + e.getMessage());
+            return 2;
+        }
+        Hub hub;
+        try {
+            hub = Hub.start(config);
+        } catch (LedgerException | IdentityFileException | IllegalArgumentException e) {
+            System.err.println("idleclaw router: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            System.err.println("idleclaw router: cannot listen on " + host + ":" + port + ": " + ServerCommand.rootMessage(e));
+            return 1;
+        }
+        System.err.println("idleclaw router: peers from " + config.peersFile() + "; point clients at http://" + host + ":"
+                + hub.port() + "/v1 (OpenAI) or http://" + host + ":" + hub.port() + " (Ollama)");
+        var stopped = new CountDownLatch(1);
+        Signals.onStop("router", () -> {
+            hub.close();
+            stopped.countDown();
+        });
+        stopped.await();
+        return 0;
+    }
+}
