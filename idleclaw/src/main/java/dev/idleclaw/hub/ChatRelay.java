@@ -38,13 +38,25 @@ public final class ChatRelay {
 
     /**
      * One request as the front door prepared it: the {@code door} label for metrics, the model, how to build the
-     * Ollama parameters for a chosen node, the consumer's authenticated key (null = anonymous) and whether it has
-     * credit to spend (it then waits ahead of anonymous callers).
+     * Ollama parameters for a chosen node, the consumer's key (null = anonymous), whether it has credit to spend
+     * (it then waits ahead of anonymous callers) and whether the key was proved ({@code requesterVerified}; an
+     * unproved key is named in the receipt but never debited in the ledger).
      */
-    public record Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited) {
+    public record Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited,
+                      boolean requesterVerified) {
         /** An anonymous consumer's request. */
         public Job(String door, String model, Function<NodeLink, ObjectNode> params) {
-            this(door, model, params, null, false);
+            this(door, model, params, null, false, false);
+        }
+
+        /** A request by a proved key (or anonymous when {@code requester} is null). */
+        public Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited) {
+            this(door, model, params, requester, credited, requester != null);
+        }
+
+        /** A request on behalf of {@code caller}. */
+        public Job(String door, String model, Function<NodeLink, ObjectNode> params, dev.idleclaw.front.Caller caller) {
+            this(door, model, params, caller.pubkey(), caller.credited(), caller.verified());
         }
     }
 
@@ -128,7 +140,8 @@ public final class ChatRelay {
             images += m.path("images").size();
         }
         return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), s.stream().requestId(),
-                s.params().path("model").asText(""), end, s.progress().chars, s.progress().chunks, promptChars, images);
+                s.params().path("model").asText(""), end, s.progress().chars, s.progress().chunks, promptChars, images,
+                s.job().requesterVerified());
     }
 
     private static HubMetrics.Outcome outcome(Result r) {

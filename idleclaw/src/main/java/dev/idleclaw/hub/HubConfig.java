@@ -18,7 +18,8 @@ public record HubConfig(
         Duration evictionScan, Duration pingInterval, Duration pongTimeout, Duration chunkTimeout,
         Duration responseTimeout, Duration keepAliveInterval, Duration drainTimeout, Duration statsSaveInterval,
         Duration probeInterval,
-        int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance) {
+        int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance,
+        Worker worker) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -60,6 +61,36 @@ public record HubConfig(
     public static final int DEFAULT_RELAY_BUFFER = 1_000;
     /** Credit every new consumer key starts with (Lobstah's bootstrap allowance). */
     public static final long DEFAULT_BOOTSTRAP_ALLOWANCE = 10_000;
+
+    /** What a hub runs as: a network hub ({@code idleclaw server}) or one machine's Lobstah worker ({@code idleclaw worker}). */
+    public enum Role { HUB, WORKER }
+
+    /**
+     * The worker profile ({@code idleclaw worker}, lobstah-wire.md §7, §11a): the hub serves one machine's Ollama
+     * through its own node agent, which may connect only on a separate loopback listener and only with the hub's own
+     * key; the Lobstah worker routes ({@code /}, {@code /pubkey}, {@code /capacity}) are added, {@code /v1/models}
+     * says {@code owned_by: "lobstah:<key prefix>"}, a bare {@code x-lobstah-requester} is named in receipts without
+     * being debited, and a proved requester without credit gets 402.
+     *
+     * @param tier         the tier {@code /capacity} reports ({@code interactive}, {@code batch} or {@code best-effort})
+     * @param ollama       the local Ollama, asked for its health by {@code /capacity}
+     * @param identityFile the worker's key file; null = {@code identity.json} in the data directory
+     */
+    public record Worker(String tier, java.net.URI ollama, Path identityFile) {
+        public static final String DEFAULT_TIER = "best-effort";
+
+        public Worker {
+            if (tier == null) tier = DEFAULT_TIER;
+            require(dev.idleclaw.announce.Announcement.TIERS.contains(tier),
+                    "--tier must be interactive, batch or best-effort, got " + tier);
+            Objects.requireNonNull(ollama, "--ollama");
+        }
+    }
+
+    /** {@link Role#WORKER} when a worker profile is set. */
+    public Role role() {
+        return worker == null ? Role.HUB : Role.WORKER;
+    }
 
     public HubConfig {
         Objects.requireNonNull(host, "--host");
@@ -133,6 +164,8 @@ public record HubConfig(
         /** Null: {@code ledger.db} in the data directory. */
         public String ledger;
         public long bootstrapAllowance = DEFAULT_BOOTSTRAP_ALLOWANCE;
+        /** Null: a network hub; set: {@code idleclaw worker}. */
+        public Worker worker;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -148,7 +181,7 @@ public record HubConfig(
                     defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
-                    contentDenyPatterns, ledger, bootstrapAllowance);
+                    contentDenyPatterns, ledger, bootstrapAllowance, worker);
         }
     }
 }

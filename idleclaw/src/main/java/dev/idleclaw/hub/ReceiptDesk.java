@@ -36,15 +36,24 @@ public final class ReceiptDesk {
         this.metrics = metrics;
     }
 
-    /** What the hub itself knows about the request a receipt claims. */
+    /**
+     * What the hub itself knows about the request a receipt claims; {@code requesterVerified} says whether the
+     * requester proved its key (only then does the ledger debit it).
+     */
     public record Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
-                           long relayedChars, long relayedChunks, long promptChars, int images) {}
+                           long relayedChars, long relayedChunks, long promptChars, int images, boolean requesterVerified) {
+        /** A request whose requester (if any) proved its key. */
+        public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
+                        long relayedChars, long relayedChunks, long promptChars, int images) {
+            this(workerKey, requester, jobId, model, end, relayedChars, relayedChunks, promptChars, images, requester != null);
+        }
+    }
 
     /** The accepted, recorded receipt, or null (rejected: logged and counted). */
     public SignedReceipt accept(JsonNode json, Expected expected) {
         try {
             SignedReceipt signed = check(json, expected);
-            if (ledger.append(signed) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
+            if (ledger.append(signed, expected.requesterVerified()) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
             metrics.receipt("accepted");
             return signed;
         } catch (ReceiptException e) {

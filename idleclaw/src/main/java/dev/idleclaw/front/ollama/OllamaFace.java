@@ -116,7 +116,7 @@ public final class OllamaFace {
             json(ctx, 200, o.put("done", true).put("done_reason", call.unload() ? "unload" : "load"));
             return;
         }
-        var job = new ChatRelay.Job("ollama", request.model(), link -> OllamaJson.params(request, request.keepAlive()), Caller.of(ctx).pubkey(), Caller.of(ctx).credited());
+        var job = new ChatRelay.Job("ollama", request.model(), link -> OllamaJson.params(request, request.keepAlive()), Caller.of(ctx));
         relay.run(job, new OllamaSink(ctx.res(), model, call.stream(), generate));
     }
 

@@ -62,7 +62,7 @@ public final class IdleClawChat {
             var canonical = new ChatRequest(req.model(), SystemPrompt.compose(req.messages(), think),
                     com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);
             return OllamaJson.params(canonical, KEEP_LOADED);
-        }, Caller.of(ctx).pubkey(), Caller.of(ctx).credited());
+        }, Caller.of(ctx));
         relay.run(job, new SseSink(res, req.model(), req.think(), config.maxResponseChars()));
     }
 
