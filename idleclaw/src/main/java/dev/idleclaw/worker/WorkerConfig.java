@@ -35,6 +35,11 @@ public record WorkerConfig(String host, int port, URI ollama, Path dataDir, Path
     static final int CHAT_RPM = 6_000, OTHER_RPM = 6_000;
     /** Open chats per client address, for the same reason; beyond the node's slots they wait in the queue. */
     static final int CHATS_PER_IP = 64;
+    /**
+     * Node connections per minute per address. Only the loopback listener takes them and only the worker's own key
+     * registers, so the hub's 5/min would only let other local processes lock the worker's own node out.
+     */
+    static final int NODE_CONNECTS_PER_MINUTE = 600;
 
     public WorkerConfig {
         Objects.requireNonNull(host, "--host");
@@ -118,6 +123,7 @@ public record WorkerConfig(String host, int port, URI ollama, Path dataDir, Path
             b.chatRpm = CHAT_RPM;
             b.defaultRpm = OTHER_RPM;
             b.maxChatsPerIp = CHATS_PER_IP;
+            b.wsRpm = NODE_CONNECTS_PER_MINUTE;
             // One node, our own: known-answer probes would only spend its Ollama's time.
             b.probeInterval = Duration.ZERO;
             b.corsOrigins = java.util.List.of();

@@ -98,6 +98,31 @@ class WorkerApiTest {
     }
 
     @Test
+    void onlyTheWorkersOwnKeyMayServeThroughIt() throws Exception {
+        var nodeUrl = "http://127.0.0.1:" + w.worker.hub().nodePort();
+        var timings = dev.idleclaw.node.NodeTimings.DEFAULTS.withBackoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1));
+        var strangers = List.of(
+                new dev.idleclaw.node.NodeAgent(dev.idleclaw.node.NodeConfig.of(nodeUrl, w.ollama.baseUrl(), 1).withTimings(timings)
+                        .withIdentity(Identity.generate())),
+                new dev.idleclaw.node.NodeAgent(dev.idleclaw.node.NodeConfig.of(nodeUrl, w.ollama.baseUrl(), 1).withTimings(timings)));
+        var threads = strangers.stream().map(a -> Thread.ofVirtual().start(() -> {
+            try {
+                a.run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        })).toList();
+        try {
+            Thread.sleep(1500);
+            assertThat(w.worker.hub().registry().registered()).hasSize(1)
+                    .allSatisfy(link -> assertThat(link.pubkey()).isEqualTo(w.worker.publicKey()));
+        } finally {
+            strangers.forEach(dev.idleclaw.node.NodeAgent::stop);
+            for (Thread t : threads) t.join(5000);
+        }
+    }
+
+    @Test
     void nonStreamedChatCarriesAReceiptNamingTheBareRequesterThatIsNotDebited() throws Exception {
         Ledger.Account before = w.worker.hub().ledger().account(w.worker.publicKey());
         var r = w.post("/v1/chat/completions", chat(false), Map.of("x-lobstah-requester", ROUTER));
