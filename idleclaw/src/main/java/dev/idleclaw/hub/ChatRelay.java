@@ -39,19 +39,26 @@ public final class ChatRelay {
 
     /**
      * One request as the front door prepared it: the {@code door} label for metrics, the model, how to build the
-     * Ollama parameters for a chosen node, the consumer's authenticated key (null = anonymous) and whether it has
-     * credit to spend (it then waits ahead of anonymous callers), and the hubs a forwarded request already crossed.
+     * Ollama parameters for a chosen node, the consumer's key (null = anonymous), whether it has credit to spend
+     * (it then waits ahead of anonymous callers), whether the key was proved ({@code requesterVerified}; an
+     * unproved key is named in the receipt but never debited in the ledger), and the hubs a forwarded request
+     * already crossed.
      */
     public record Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited,
-                      List<String> via) {
+                      boolean requesterVerified, List<String> via) {
         /** An anonymous consumer's request. */
         public Job(String door, String model, Function<NodeLink, ObjectNode> params) {
-            this(door, model, params, null, false, List.of());
+            this(door, model, params, null, false, false, List.of());
         }
 
-        /** A request from {@code caller}, as the routes resolved it. */
+        /** A request by a proved key (or anonymous when {@code requester} is null). */
+        public Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited) {
+            this(door, model, params, requester, credited, requester != null, List.of());
+        }
+
+        /** A request on behalf of {@code caller}. */
         public Job(String door, String model, Function<NodeLink, ObjectNode> params, dev.idleclaw.front.Caller caller) {
-            this(door, model, params, caller.pubkey(), caller.credited(), caller.via());
+            this(door, model, params, caller.pubkey(), caller.credited(), caller.verified(), caller.via());
         }
     }
 
@@ -138,7 +145,7 @@ public final class ChatRelay {
         String jobId = peer ? null : s.stream().requestId();
         return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), jobId,
                 s.params().path("model").asText(""), end, s.progress().chars, s.progress().chunks, promptChars, images,
-                peer ? s.stream().link().peer().hubKey() : null);
+                s.job().requesterVerified(), peer ? s.stream().link().peer().hubKey() : null);
     }
 
     private static HubMetrics.Outcome outcome(Result r) {

@@ -33,6 +33,8 @@ public final class Hub implements AutoCloseable {
     private static final long DRAIN_POLL_MILLIS = 50;
     /** After the drain timeout and the nodes' close, how long cut-off answers get to write their ending. */
     private static final long FINISH_MILLIS = 1000;
+    /** A worker's health check of its Ollama must fit in a Lobstah router's 2 s capacity timeout. */
+    private static final java.time.Duration BACKEND_CONNECT_TIMEOUT = java.time.Duration.ofMillis(1500);
 
     private final HubConfig config;
     private final HubStats stats;
@@ -53,12 +55,19 @@ public final class Hub implements AutoCloseable {
     static final java.time.Duration PEER_REFRESH = java.time.Duration.ofSeconds(2);
     private final PeerDirectory peers;
     private final PeerBackends peerBackends;
+    /** The worker profile's local Ollama, asked only for its health ({@code /capacity}); null for a network hub. */
+    private final dev.idleclaw.ollama.OllamaClient backend;
     private volatile boolean draining;
     private boolean closed;
 
     private Hub(HubConfig config) {
         this.config = config;
-        this.identity = IdentityFile.loadOrCreate(config.dataDir().resolve(IDENTITY_FILE), false).identity();
+        var worker = config.worker();
+        java.nio.file.Path identityFile = worker != null && worker.identityFile() != null ? worker.identityFile()
+                : config.dataDir().resolve(IDENTITY_FILE);
+        this.identity = IdentityFile.loadOrCreate(identityFile, false).identity();
+        this.backend = worker == null ? null : new dev.idleclaw.ollama.OllamaClient(worker.ollama(), BACKEND_CONNECT_TIMEOUT,
+                BACKEND_CONNECT_TIMEOUT, dev.idleclaw.ollama.OllamaClient.DEFAULT_HEALTH_TTL);
         this.ledger = Ledgers.open(config.ledger(), config.bootstrapAllowance());
         this.stats = HubStats.load(config.dataDir());
         this.registry = new NodeRegistry(config.maxNodesPerIp(), stats.nodesRegisteredAtStart());
@@ -73,7 +82,9 @@ public final class Hub implements AutoCloseable {
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
         this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
-                new HubRoutes.Doors(new IdleClawChat(config, relay), new OllamaFace(relay, catalog), new OpenAiFace(relay, catalog)));
+                new HubRoutes.Doors(new IdleClawChat(config, relay), new OllamaFace(relay, catalog), worker == null ? new OpenAiFace(relay, catalog)
+                        // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.
+                        : new OpenAiFace(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true)));
         this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
         timers.scheduleAtFixedRate(nodeSocket::pingAll, config.pingInterval().toMillis(), config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(nodeSocket::evictSilent, config.evictionScan().toMillis(), config.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
@@ -116,9 +127,13 @@ public final class Hub implements AutoCloseable {
         } catch (RuntimeException e) {
             hub.timers.shutdownNow();
             hub.ledger.close();
+            if (hub.backend != null) hub.backend.close();
             throw e;
         }
-        if (config.nodeListener()) {
+        if (config.role() == HubConfig.Role.WORKER) {
+            log.info("worker {} listening on http://{}:{} (its node connects to ws://127.0.0.1:{}/ws/node)", hub.publicKey(),
+                    config.host(), hub.port(), hub.nodePort());
+        } else if (config.nodeListener()) {
             log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.host(), hub.port(),
                     config.host(), hub.port());
         } else {
@@ -134,6 +149,23 @@ public final class Hub implements AutoCloseable {
     /** The Ollama-only listener's port, or -1 when not configured. */
     public int ollamaPort() {
         return routes.ollamaPort();
+    }
+
+    /** The worker profile's loopback node listener port, or -1 for a network hub (nodes use {@link #port()}). */
+    public int nodePort() {
+        return routes.nodePort();
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    /**
+     * The worker profile's view of its backend: true when the local Ollama answers (cached for a few seconds).
+     * Always true for a network hub, whose backends are its nodes.
+     */
+    public boolean backendHealthy() {
+        return backend == null || backend.health();
     }
 
     /** The hub's own key (nodes' authentication is bound to it). */
@@ -192,7 +224,8 @@ public final class Hub implements AutoCloseable {
         timers.shutdownNow();
         app.stop();
         ledger.close();
-        log.info("hub stopped");
+        if (backend != null) backend.close();
+        log.info(config.role() == HubConfig.Role.WORKER ? "worker stopped" : "hub stopped");
     }
 
     /** Waits until no answer is in flight or {@code deadline} (a {@link System#nanoTime()} value) passes. */

@@ -19,7 +19,7 @@ public record HubConfig(
         Duration responseTimeout, Duration keepAliveInterval, Duration drainTimeout, Duration statsSaveInterval,
         Duration probeInterval,
         int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance,
-        Path peersFile, boolean localPeers, boolean nodeListener) {
+        Path peersFile, boolean localPeers, boolean nodeListener, Worker worker) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -61,6 +61,36 @@ public record HubConfig(
     public static final int DEFAULT_RELAY_BUFFER = 1_000;
     /** Credit every new consumer key starts with (Lobstah's bootstrap allowance). */
     public static final long DEFAULT_BOOTSTRAP_ALLOWANCE = 10_000;
+
+    /** What a hub runs as: a network hub ({@code idleclaw server}) or one machine's Lobstah worker ({@code idleclaw worker}). */
+    public enum Role { HUB, WORKER }
+
+    /**
+     * The worker profile ({@code idleclaw worker}, lobstah-wire.md §7, §11a): the hub serves one machine's Ollama
+     * through its own node agent, which may connect only on a separate loopback listener and only with the hub's own
+     * key; the Lobstah worker routes ({@code /}, {@code /pubkey}, {@code /capacity}) are added, {@code /v1/models}
+     * says {@code owned_by: "lobstah:<key prefix>"}, a bare {@code x-lobstah-requester} is named in receipts without
+     * being debited, and a proved requester without credit gets 402.
+     *
+     * @param tier         the tier {@code /capacity} reports ({@code interactive}, {@code batch} or {@code best-effort})
+     * @param ollama       the local Ollama, asked for its health by {@code /capacity}
+     * @param identityFile the worker's key file; null = {@code identity.json} in the data directory
+     */
+    public record Worker(String tier, java.net.URI ollama, Path identityFile) {
+        public static final String DEFAULT_TIER = "best-effort";
+
+        public Worker {
+            if (tier == null) tier = DEFAULT_TIER;
+            require(dev.idleclaw.announce.Announcement.TIERS.contains(tier),
+                    "--tier must be interactive, batch or best-effort, got " + tier);
+            Objects.requireNonNull(ollama, "--ollama");
+        }
+    }
+
+    /** {@link Role#WORKER} when a worker profile is set. */
+    public Role role() {
+        return worker == null ? Role.HUB : Role.WORKER;
+    }
 
     public HubConfig {
         Objects.requireNonNull(host, "--host");
@@ -140,6 +170,8 @@ public record HubConfig(
         public boolean localPeers;
         /** False: no {@code /ws/node} (the router's one-user profile). */
         public boolean nodeListener = true;
+        /** Null: a network hub; set: {@code idleclaw worker}. */
+        public Worker worker;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -155,7 +187,7 @@ public record HubConfig(
                     defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
-                    contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener);
+                    contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener, worker);
         }
     }
 }

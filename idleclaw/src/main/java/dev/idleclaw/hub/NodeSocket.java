@@ -106,7 +106,13 @@ public final class NodeSocket {
     private void register(NodeLink link, NodeMessage.Register r) throws WireException {
         var deadline = registrationDeadlines.remove(link);
         if (deadline != null) deadline.cancel(false);
-        link.authenticated(authenticate(link, r));
+        String key = authenticate(link, r);
+        if (config.role() == HubConfig.Role.WORKER && !hubIdentity.publicKey().equals(key)) {
+            // A worker's receipts are signed with its own key: only its own node agent may serve through it.
+            log.info("worker refused node {} from {}: it does not prove the worker's key", r.nodeId(), link.maskedIp());
+            throw new WireException(WireException.POLICY, "this worker serves only its own node");
+        }
+        link.authenticated(key);
         registry.register(link, r);
         link.send(new HubMessage.Registered(r.nodeId()));
     }

@@ -60,13 +60,16 @@ public final class ReceiptDesk {
 
     /**
      * What the hub itself knows about the request a receipt claims ({@code jobId} null: a peer picks its own;
-     * {@code forwarder}: this hub's key when the request went to a peer, which may name this hub as requester).
+     * {@code requesterVerified}: only a proved requester is debited; {@code forwarder}: this hub's key when the
+     * request went to a peer, which may name this hub as requester).
      */
     public record Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
-                           long relayedChars, long relayedChunks, long promptChars, int images, String forwarder) {
+                           long relayedChars, long relayedChunks, long promptChars, int images, boolean requesterVerified,
+                           String forwarder) {
+        /** A request whose requester (if any) proved its key, served by a node. */
         public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
                         long relayedChars, long relayedChunks, long promptChars, int images) {
-            this(workerKey, requester, jobId, model, end, relayedChars, relayedChunks, promptChars, images, null);
+            this(workerKey, requester, jobId, model, end, relayedChars, relayedChunks, promptChars, images, requester != null, null);
         }
     }
 
@@ -74,7 +77,7 @@ public final class ReceiptDesk {
     public SignedReceipt accept(JsonNode json, Expected expected) {
         try {
             SignedReceipt signed = check(json, expected);
-            if (ledger.append(signed) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
+            if (ledger.append(signed, expected.requesterVerified()) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
             metrics.receipt("accepted");
             return signed;
         } catch (ReceiptException e) {

@@ -65,7 +65,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
     private volatile GroupCommit writer;
 
     @Override
-    public Append append(SignedReceipt signed) {
+    public Append append(SignedReceipt signed, boolean debitRequester) {
         var w = writer;
         if (w == null) {
             synchronized (this) {
@@ -73,7 +73,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 w = writer;
             }
         }
-        return w.append(signed);
+        return w.append(signed, debitRequester);
     }
 
     /** Stops the append writer after it committed what is queued; subclasses call it first in {@code close}. */
@@ -113,14 +113,14 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                     }
                     accepted++;
                     long t = r.tokens();
-                    boolean anonymous = Receipt.ANONYMOUS.equals(r.requesterPubkey());
+                    boolean debit = p.debitRequester() && !Receipt.ANONYMOUS.equals(r.requesterPubkey());
                     earned += t;
-                    if (!anonymous) spent += t;
-                    if (r.workerPubkey().equals(r.requesterPubkey())) {
+                    if (debit) spent += t;
+                    if (debit && r.workerPubkey().equals(r.requesterPubkey())) {
                         add(accounts, r.workerPubkey(), t, t);
                     } else {
                         add(accounts, r.workerPubkey(), t, 0);
-                        if (!anonymous) add(accounts, r.requesterPubkey(), 0, t);
+                        if (debit) add(accounts, r.requesterPubkey(), 0, t);
                     }
                     results.add(Append.ACCEPTED);
                 }

@@ -20,7 +20,18 @@ public interface Ledger extends AutoCloseable {
      * spends them. {@link Append#DUPLICATE} (and no change at all) when a receipt with the same worker key and
      * nonce is already recorded.
      */
-    Append append(SignedReceipt receipt);
+    default Append append(SignedReceipt receipt) {
+        return append(receipt, true);
+    }
+
+    /**
+     * Records an already verified receipt. The worker always earns {@code tokens()}; the requester spends them only
+     * when {@code debitRequester} is true and it is not anonymous. False is for a requester that only <em>named</em>
+     * itself (a Lobstah router's bare {@code x-lobstah-requester}, lobstah-wire.md §12 #1): the receipt is kept as
+     * signed, but nobody can spend someone else's credit by naming their key. The receipt row itself does not
+     * record the choice; the requester's account and the totals simply do not move.
+     */
+    Append append(SignedReceipt receipt, boolean debitRequester);
 
     /** One key's account; an unknown key has zeros and the full bootstrap allowance. */
     Account account(String pubkey);

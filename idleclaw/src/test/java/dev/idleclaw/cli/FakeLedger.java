@@ -52,7 +52,7 @@ final class FakeLedger implements Ledger {
     }
 
     @Override
-    public Append append(SignedReceipt receipt) {
+    public Append append(SignedReceipt receipt, boolean debitRequester) {
         throw new UnsupportedOperationException();
     }
 

@@ -155,6 +155,27 @@ abstract class LedgerContract {
     }
 
     @Test
+    void anUnverifiedRequesterIsRecordedButNotDebited() {
+        SignedReceipt receipt = Receipts.signed(worker, requester, 30, 10);
+        assertThat(ledger.append(receipt, false)).isEqualTo(Ledger.Append.ACCEPTED);
+
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 40, 0, 1, ALLOWANCE));
+        assertThat(ledger.account(requester)).isEqualTo(new Ledger.Account(requester, 0, 0, 0, ALLOWANCE));
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(40, 0, 1));
+        assertThat(ledger.recent(10)).containsExactly(receipt);
+        assertThat(ledger.append(receipt, true)).as("the nonce is taken either way").isEqualTo(Ledger.Append.DUPLICATE);
+        assertThat(ledger.account(requester).spent()).isZero();
+    }
+
+    @Test
+    void aWorkerNamingItselfUnverifiedOnlyEarns() {
+        ledger.append(Receipts.signed(worker, worker.publicKey(), 7, 3), false);
+
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 10, 0, 1, ALLOWANCE));
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(10, 0, 1));
+    }
+
+    @Test
     void recentListsTheNewestFirstAndTheSignaturesStillVerify() throws Exception {
         List<SignedReceipt> appended = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

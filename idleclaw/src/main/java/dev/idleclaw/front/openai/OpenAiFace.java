@@ -21,10 +21,22 @@ public final class OpenAiFace {
 
     private final ChatRelay relay;
     private final ModelCatalog catalog;
+    private final String owner;
+    private final boolean alwaysUsage;
 
     public OpenAiFace(ChatRelay relay, ModelCatalog catalog) {
+        this(relay, catalog, OWNER, false);
+    }
+
+    /**
+     * A door whose models say {@code owned_by: owner} and whose streams end with a usage chunk even when the client
+     * did not ask for one ({@code alwaysUsage}: a Lobstah worker, whose routers read it, lobstah-wire.md §11a).
+     */
+    public OpenAiFace(ChatRelay relay, ModelCatalog catalog, String owner, boolean alwaysUsage) {
         this.relay = relay;
         this.catalog = catalog;
+        this.owner = owner;
+        this.alwaysUsage = alwaysUsage;
     }
 
     public void chatCompletions(Context ctx) throws IOException, InterruptedException {
@@ -38,13 +50,13 @@ public final class OpenAiFace {
         }
         var request = call.request().withModel(catalog.resolve(call.request().model()));
         var job = new ChatRelay.Job("openai", request.model(), link -> OllamaJson.params(request, null), Caller.of(ctx));
-        relay.run(job, new OpenAiSink(ctx.res(), call.request().model(), call.stream(), call.includeUsage()));
+        relay.run(job, new OpenAiSink(ctx.res(), call.request().model(), call.stream(), alwaysUsage || call.includeUsage()));
     }
 
     public void models(Context ctx) throws IOException {
         ObjectNode out = Json.object().put("object", "list");
         var data = out.putArray("data");
-        catalog.models().forEach(e -> data.add(model(e.name(), e)));
+        catalog.models().forEach(e -> data.add(model(e.name(), e, owner)));
         write(ctx.res(), 200, out);
     }
 
@@ -55,11 +67,11 @@ public final class OpenAiFace {
             error(ctx.res(), 404, "model '" + id + "' not found", "model_not_found");
             return;
         }
-        write(ctx.res(), 200, model(id, entry.get()));
+        write(ctx.res(), 200, model(id, entry.get(), owner));
     }
 
-    private static ObjectNode model(String id, ModelCatalog.Entry e) {
-        return Json.object().put("id", id).put("object", "model").put("created", e.modifiedAt().toEpochSecond()).put("owned_by", OWNER);
+    private static ObjectNode model(String id, ModelCatalog.Entry e, String owner) {
+        return Json.object().put("id", id).put("object", "model").put("created", e.modifiedAt().toEpochSecond()).put("owned_by", owner);
     }
 
     /** Writes OpenAI's error object; {@code code} may be null. */

@@ -102,6 +102,6 @@ final class CallerAuth {
     }
 
     private Caller credited(String pubkey) {
-        return new Caller(pubkey, ledger.account(pubkey).available() > 0);
+        return Caller.verified(pubkey, ledger.account(pubkey).available() > 0);
     }
 }

@@ -48,6 +48,8 @@ public final class HubRoutes {
     private static final String RATE_CHECKED = "idleclaw.rate-checked";
     /** Every answer names its request so operators can match client reports with hub logs. */
     static final String REQUEST_ID_HEADER = "X-Request-Id";
+    /** Where a worker's node listener binds: this machine only. */
+    static final String WORKER_NODE_HOST = "127.0.0.1";
 
     private final HubConfig config;
     private final Hub hub;
@@ -57,6 +59,10 @@ public final class HubRoutes {
     private final Doors doors;
     private final byte[] adminDigest;
     private volatile ServerConnector ollamaConnector;
+    /** The worker profile's loopback listener, the only one its node may connect on; null for a network hub. */
+    private volatile ServerConnector nodeConnector;
+    /** The Lobstah worker routes; null for a network hub. */
+    private final WorkerRoutes worker;
 
     /** The front doors the routes dispatch to. */
     public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi) {}
@@ -74,6 +80,7 @@ public final class HubRoutes {
         this.chatGate = chatGate;
         this.doors = doors;
         this.adminDigest = config.adminToken().isEmpty() ? null : sha256(config.adminToken());
+        this.worker = config.role() == HubConfig.Role.WORKER ? new WorkerRoutes(hub) : null;
     }
 
     /**
@@ -100,7 +107,7 @@ public final class HubRoutes {
                 if (config.nodeListener()) ws.addMapping("/ws/node", (req, res) -> upgradeNode(req, res, nodeEndpoint));
             });
         });
-        if (config.ollamaPort() != HubConfig.NO_OLLAMA_PORT) {
+        if (config.ollamaPort() != HubConfig.NO_OLLAMA_PORT || worker != null) {
             // With any custom connector Javalin adds none of its own: the main one comes first (app.port() reads it).
             cfg.jetty.addConnector((server, http) -> {
                 var c = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -108,11 +115,23 @@ public final class HubRoutes {
                 c.setPort(config.port());
                 return c;
             });
+        }
+        if (config.ollamaPort() != HubConfig.NO_OLLAMA_PORT) {
             cfg.jetty.addConnector((server, http) -> {
                 var c = new ServerConnector(server, new HttpConnectionFactory(http));
                 c.setHost(config.host());
                 c.setPort(config.ollamaPort());
                 ollamaConnector = c;
+                return c;
+            });
+        }
+        if (worker != null) {
+            // The worker's own node agent connects here: loopback, a free port, never the public listener.
+            cfg.jetty.addConnector((server, http) -> {
+                var c = new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(WORKER_NODE_HOST);
+                c.setPort(0);
+                nodeConnector = c;
                 return c;
             });
         }
@@ -123,14 +142,22 @@ public final class HubRoutes {
         r.get("/metrics", this::metrics);
         r.get("/admin/nodes", this::adminNodes);
         r.get("/balance", this::balance);
-        r.get("/pubkey", ctx -> json(ctx, Json.object().put("pubkey", hub.publicKey())));
         r.get("/peers", this::peers);
-        r.get("/capacity", ctx -> json(ctx, hub.info().capacity(hub.publicKey())));
         r.get("/ledger", this::ledger);
         r.post("/api/chat", ctx -> gated(ctx, this::chat));
-        // Ollama's face
-        r.get("/", doors.ollama()::root);
-        r.head("/", doors.ollama()::root);
+        if (worker != null) {
+            // Lobstah's worker face (lobstah-wire.md §7) instead of Ollama's root.
+            r.get("/", worker::root);
+            r.head("/", worker::root);
+            r.get("/pubkey", worker::pubkey);
+            r.get("/capacity", worker::capacity);
+        } else {
+            // Ollama's face, and what another hub or router needs to use this hub as a peer
+            r.get("/", doors.ollama()::root);
+            r.head("/", doors.ollama()::root);
+            r.get("/pubkey", ctx -> json(ctx, Json.object().put("pubkey", hub.publicKey())));
+            r.get("/capacity", ctx -> json(ctx, hub.info().capacity(hub.publicKey())));
+        }
         r.get("/api/version", doors.ollama()::version);
         r.head("/api/version", doors.ollama()::version);
         r.get("/api/tags", doors.ollama()::tags);
@@ -170,6 +197,11 @@ public final class HubRoutes {
     /** Rate-limits a node's upgrade (429 + {@code Retry-After}) or hands the connection to the node endpoint. */
     private Object upgradeNode(JettyServerUpgradeRequest req, JettyServerUpgradeResponse res, BiFunction<String, Boolean, Object> endpoint)
             throws java.io.IOException {
+        var nodeOnly = nodeConnector;
+        if (worker != null && (nodeOnly == null || req.getHttpServletRequest().getLocalPort() != nodeOnly.getLocalPort())) {
+            res.sendError(404, "Not Found");
+            return null;
+        }
         String client = clientIp.resolve(req.getHttpServletRequest().getRemoteAddr(), req.getHeader("X-Forwarded-For"));
         long wait = limiter.take(RateLimiter.Kind.WS, client);
         if (wait > 0) {
@@ -222,12 +254,18 @@ public final class HubRoutes {
             return;
         }
         try {
+            Caller caller;
             try {
-                ctx.attribute(Caller.ATTRIBUTE, callers().resolve(ctx, ctx.bodyAsBytes()));
+                caller = callers().resolve(ctx, ctx.bodyAsBytes());
             } catch (CallerAuth.Refused e) {
                 ErrorShape.of(ctx.path()).write(ctx, e.status, e.getMessage());
                 return;
             }
+            if (worker != null) {
+                if (caller.pubkey() == null) caller = WorkerRoutes.named(ctx);
+                if (!worker.creditAllows(ctx, caller)) return;
+            }
+            ctx.attribute(Caller.ATTRIBUTE, caller);
             handler.handle(ctx);
         } finally {
             chatGate.leave(client);
@@ -278,6 +316,12 @@ public final class HubRoutes {
             case IDLECLAW -> doors.idleClaw().handle(ctx, body);
             case OLLAMA -> doors.ollama().chat(ctx, body);
         }
+    }
+
+    /** The worker profile's loopback node listener port, or -1 for a network hub. */
+    public int nodePort() {
+        var c = nodeConnector;
+        return c == null ? HubConfig.NO_OLLAMA_PORT : c.getLocalPort();
     }
 
     /** The port of the Ollama-only listener, or -1 when there is none. */

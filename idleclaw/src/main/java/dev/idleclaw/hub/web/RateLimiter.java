@@ -33,7 +33,7 @@ public final class RateLimiter {
         if (matches(path, "/api/chat") || matches(path, "/api/generate") || matches(path, "/v1/chat/completions")) return Kind.CHAT;
         if (matches(path, "/ws/node")) return Kind.WS;
         if (matches(path, "/api/models") || matches(path, "/health") || matches(path, "/metrics") || matches(path, "/admin")
-                || matches(path, "/v1/models")) {
+                || matches(path, "/v1/models") || matches(path, "/pubkey") || matches(path, "/capacity")) {
             return Kind.DEFAULT;
         }
         return null;
