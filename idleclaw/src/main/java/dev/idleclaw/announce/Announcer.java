@@ -34,6 +34,8 @@ public final class Announcer implements AutoCloseable {
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** Upstream's worker label is {@code lobstah-worker}; ours says what runs it. */
     public static final String DEFAULT_LABEL = "idleclaw-worker";
+    /** The label a hub ({@code idleclaw server --announce-to}) uses unless told otherwise. */
+    public static final String HUB_LABEL = "idleclaw-hub";
 
     /**
      * Where and how to announce.
@@ -172,6 +174,19 @@ public final class Announcer implements AutoCloseable {
         else log.warn("unannounce at {} failed: {}", settings.tracker(), o.reason());
         http.shutdownNow();
         return o;
+    }
+
+    /**
+     * Stops the heartbeat without withdrawing: the announcement stays listed until its TTL runs out, as when the
+     * process dies (failover tests). After this {@link #stop()} sends nothing.
+     */
+    public void abandon() {
+        synchronized (this) {
+            if (stopped) return;
+            stopped = true;
+        }
+        timer.shutdownNow();
+        http.shutdownNow();
     }
 
     @Override

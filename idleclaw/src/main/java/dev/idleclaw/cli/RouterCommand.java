@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,15 +40,19 @@ final class RouterCommand implements Callable<Integer> {
     @Option(names = "--ledger", paramLabel = "TARGET", defaultValue = "${env:IDLECLAW_LEDGER:-}",
             description = "Ledger: a SQLite file or jdbc:postgresql://… (env: IDLECLAW_LEDGER, default: ledger.db in --data-dir).")
     String ledger;
+    @Mixin
+    FederationOptions.Sync sync;
 
     @Override
     public Integer call() throws InterruptedException {
         HubConfig config;
         try {
+            var trackers = sync.uris();
             config = HubConfig.builder(dataDir).apply(b -> {
                 b.host = host;
                 b.port = port;
                 b.nodeListener = false;
+                b.syncFrom = trackers;
                 b.peersFile = peers != null ? peers : PeersFile.defaultPath();
                 b.localPeers = local;
                 b.ledger = ledger == null || ledger.isBlank() ? null : ledger;
@@ -66,7 +71,8 @@ final class RouterCommand implements Callable<Integer> {
             System.err.println("idleclaw router: cannot listen on " + host + ":" + port + ": " + ServerCommand.rootMessage(e));
             return 1;
         }
-        System.err.println("idleclaw router: peers from " + config.peersFile() + "; point clients at http://" + host + ":"
+        System.err.println("idleclaw router: peers from " + config.peersFile()
+                + (trackersNote(config)) + "; point clients at http://" + host + ":"
                 + hub.port() + "/v1 (OpenAI) or http://" + host + ":" + hub.port() + " (Ollama)");
         var stopped = new CountDownLatch(1);
         Signals.onStop("router", () -> {
@@ -75,5 +81,10 @@ final class RouterCommand implements Callable<Integer> {
         });
         stopped.await();
         return 0;
+    }
+
+    private static String trackersNote(HubConfig config) {
+        return config.syncFrom().isEmpty() ? "" : " (synced from " + config.syncFrom().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + " every " + config.syncInterval().toSeconds() + " s)";
     }
 }

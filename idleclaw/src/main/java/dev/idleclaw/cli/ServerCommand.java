@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -92,11 +93,25 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--deny-pattern", split = "\\|\\|", splitSynopsisLabel = "||", defaultValue = "${env:IDLECLAW_DENY_PATTERNS:-}",
             description = "Regexes that reject a chat message with 400, separated by || (env: IDLECLAW_DENY_PATTERNS, default: none).")
     List<String> denyPatterns;
+    @Option(names = "--peers", paramLabel = "FILE",
+            description = "Peers file: other hubs and workers this hub may also send chats to (default: none; "
+                    + "peers.json in --data-dir when --sync-from is given).")
+    Path peers;
+    @Option(names = "--local-peers", defaultValue = "${env:IDLECLAW_PEERS_LOCAL:-false}",
+            description = "Allow peers on loopback and private addresses (env: IDLECLAW_PEERS_LOCAL=true|false, default: false).")
+    boolean localPeers;
+    @Mixin
+    FederationOptions.Sync sync;
+    @Mixin
+    FederationOptions.Announce announce;
 
     @Override
     public Integer call() throws InterruptedException {
         HubConfig config;
         try {
+            var announcing = announce.settings();
+            var trackers = sync.uris();
+            Path peersFile = peers != null ? peers : trackers.isEmpty() ? null : dataDir.resolve("peers.json");
             config = HubConfig.builder(dataDir).apply(b -> {
                 b.host = host;
                 b.port = port;
@@ -120,6 +135,10 @@ final class ServerCommand implements Callable<Integer> {
                 b.ledger = ledger == null || ledger.isBlank() ? null : ledger;
                 b.bootstrapAllowance = bootstrapAllowance;
                 b.contentDenyPatterns = nonEmpty(denyPatterns);
+                b.peersFile = peersFile;
+                b.localPeers = localPeers;
+                b.syncFrom = trackers;
+                b.announce = announcing;
             }).build();
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw server: " + e.getMessage());

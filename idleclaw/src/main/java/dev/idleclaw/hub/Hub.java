@@ -57,6 +57,10 @@ public final class Hub implements AutoCloseable {
     private final PeerBackends peerBackends;
     /** The worker profile's local Ollama, asked only for its health ({@code /capacity}); null for a network hub. */
     private final dev.idleclaw.ollama.OllamaClient backend;
+    /** Keeps this hub listed at a tracker ({@code --announce-to}); null when not announcing. */
+    private volatile dev.idleclaw.announce.Announcer announcer;
+    /** Syncs trackers into the peers file ({@code --sync-from}); null when not following any. */
+    private final dev.idleclaw.peer.TrackerFollower follower;
     private volatile boolean draining;
     private boolean closed;
 
@@ -99,13 +103,24 @@ public final class Hub implements AutoCloseable {
             var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
                     .connectTimeout(PeerTransport.CONNECT_TIMEOUT).build();
             var safety = UrlSafety.of(config.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT);
-            this.peers = new PeerDirectory(config.peersFile(), safety, http, System::currentTimeMillis);
+            this.peers = new PeerDirectory(config.peersFile(), safety, http, System::currentTimeMillis,
+                    config.peerCapacityTtl(), config.peerCooldown());
             this.peerBackends = new PeerBackends(peers, registry, identity, http);
             timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("peers").start(peerBackends::refresh),
                     0, PEER_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+            if (!config.syncFrom().isEmpty()) {
+                this.follower = new dev.idleclaw.peer.TrackerFollower(config.syncFrom(),
+                        new dev.idleclaw.peer.PeersFile(config.peersFile(), System::currentTimeMillis), safety, http,
+                        System::currentTimeMillis, identity.publicKey());
+                timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("tracker-sync").start(follower::syncAll),
+                        0, config.syncInterval().toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                this.follower = null;
+            }
         } else {
             this.peers = null;
             this.peerBackends = null;
+            this.follower = null;
         }
     }
 
@@ -139,6 +154,10 @@ public final class Hub implements AutoCloseable {
         } else {
             log.info("listening on http://{}:{} (no node listener)", config.host(), hub.port());
         }
+        if (config.announce() != null) {
+            hub.announcer = new dev.idleclaw.announce.Announcer(config.announce(), hub.identity, hub::servedModels);
+            hub.announcer.start();
+        }
         return hub;
     }
 
@@ -166,6 +185,21 @@ public final class Hub implements AutoCloseable {
      */
     public boolean backendHealthy() {
         return backend == null || backend.health();
+    }
+
+    /** What this hub announces: the names in its catalog (its nodes' models, and its healthy peers' if it has any). */
+    private java.util.List<String> servedModels() {
+        return catalog.models().stream().map(ModelCatalog.Entry::name).sorted().toList();
+    }
+
+    /** The announcer keeping this hub listed at a tracker, or null when it does not announce. */
+    public dev.idleclaw.announce.Announcer announcer() {
+        return announcer;
+    }
+
+    /** The tracker follower syncing the peers file, or null when this hub follows no tracker. */
+    public dev.idleclaw.peer.TrackerFollower follower() {
+        return follower;
     }
 
     /** The hub's own key (nodes' authentication is bound to it). */
@@ -206,12 +240,18 @@ public final class Hub implements AutoCloseable {
         return draining;
     }
 
-    /** Refuses new chats, lets in-flight answers finish (up to the drain timeout), closes nodes with 1001, stops. */
+    /**
+     * Unannounces (bounded), refuses new chats, lets in-flight answers finish (up to the drain timeout), closes nodes
+     * with 1001, stops.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         draining = true;
+        // Withdraw first, so routers stop choosing this hub while it drains.
+        var a = announcer;
+        if (a != null) a.stop();
         scheduler.close();
         if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.drainTimeout().toSeconds());
         awaitIdle(System.nanoTime() + config.drainTimeout().toNanos());
@@ -226,6 +266,28 @@ public final class Hub implements AutoCloseable {
         ledger.close();
         if (backend != null) backend.close();
         log.info(config.role() == HubConfig.Role.WORKER ? "worker stopped" : "hub stopped");
+    }
+
+    /**
+     * Stops as a crashed process would look from outside: the HTTP server stops at once, cutting every open
+     * connection (answers in flight end mid-stream, no unannounce is sent), then the rest shuts down without a
+     * drain. For failover tests; operators use {@link #close()}.
+     */
+    public synchronized void abort() {
+        if (closed) return;
+        closed = true;
+        draining = true;
+        var a = announcer;
+        if (a != null) a.abandon();
+        scheduler.close();
+        app.stop();
+        nodeSocket.closeAll();
+        if (peerBackends != null) peerBackends.closeAll();
+        timers.shutdownNow();
+        stats.save();
+        ledger.close();
+        if (backend != null) backend.close();
+        log.info("hub aborted");
     }
 
     /** Waits until no answer is in flight or {@code deadline} (a {@link System#nanoTime()} value) passes. */

@@ -19,7 +19,9 @@ public record HubConfig(
         Duration responseTimeout, Duration keepAliveInterval, Duration drainTimeout, Duration statsSaveInterval,
         Duration probeInterval,
         int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance,
-        Path peersFile, boolean localPeers, boolean nodeListener, Worker worker) {
+        Path peersFile, boolean localPeers, boolean nodeListener, Worker worker,
+        dev.idleclaw.announce.Announcer.Settings announce, List<java.net.URI> syncFrom, Duration syncInterval,
+        Duration peerCapacityTtl, Duration peerCooldown) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -61,6 +63,9 @@ public record HubConfig(
     public static final int DEFAULT_RELAY_BUFFER = 1_000;
     /** Credit every new consumer key starts with (Lobstah's bootstrap allowance). */
     public static final long DEFAULT_BOOTSTRAP_ALLOWANCE = 10_000;
+
+    /** Trackers are read once at start and then every minute (see {@link dev.idleclaw.peer.TrackerFollower}). */
+    public static final Duration DEFAULT_SYNC_INTERVAL = dev.idleclaw.peer.TrackerFollower.DEFAULT_INTERVAL;
 
     /** What a hub runs as: a network hub ({@code idleclaw server}) or one machine's Lobstah worker ({@code idleclaw worker}). */
     public enum Role { HUB, WORKER }
@@ -122,6 +127,15 @@ public record HubConfig(
         require(!chunkTimeout.isZero(), "--chunk-timeout must be positive");
         require(!responseTimeout.isZero(), "--response-timeout must be positive");
         require(!keepAliveInterval.isZero(), "keep-alive interval must be positive");
+        syncFrom = syncFrom == null ? List.of() : List.copyOf(syncFrom);
+        require(syncFrom.isEmpty() || peersFile != null, "--sync-from needs a peers file (--peers)");
+        require(announce == null || worker == null, "a worker announces itself; set WorkerConfig.announce instead");
+        if (syncInterval == null) syncInterval = DEFAULT_SYNC_INTERVAL;
+        if (peerCapacityTtl == null) peerCapacityTtl = dev.idleclaw.peer.PeerDirectory.CAPACITY_TTL;
+        if (peerCooldown == null) peerCooldown = dev.idleclaw.peer.PeerDirectory.COOLDOWN;
+        require(syncInterval.isPositive(), "the sync interval must be positive");
+        require(peerCapacityTtl.isPositive(), "the peer capacity TTL must be positive");
+        require(!peerCooldown.isNegative(), "the peer cooldown must not be negative");
         for (String p : trustedProxies) ClientIp.parseRange(p);
         for (String p : contentDenyPatterns) {
             try {
@@ -172,6 +186,13 @@ public record HubConfig(
         public boolean nodeListener = true;
         /** Null: a network hub; set: {@code idleclaw worker}. */
         public Worker worker;
+        /** Null: do not announce; set: keep this hub listed at a tracker ({@code --announce-to}), models = its catalog. */
+        public dev.idleclaw.announce.Announcer.Settings announce;
+        /** Trackers whose peers are synced into {@link #peersFile} at start and every {@link #syncInterval} ({@code --sync-from}). */
+        public List<java.net.URI> syncFrom = List.of();
+        public Duration syncInterval = DEFAULT_SYNC_INTERVAL;
+        /** How long a peer's capacity is trusted, and how long a failing peer sits out (tests shorten both). */
+        public Duration peerCapacityTtl = dev.idleclaw.peer.PeerDirectory.CAPACITY_TTL, peerCooldown = dev.idleclaw.peer.PeerDirectory.COOLDOWN;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -187,7 +208,8 @@ public record HubConfig(
                     defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
-                    contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener, worker);
+                    contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener, worker,
+                    announce, syncFrom, syncInterval, peerCapacityTtl, peerCooldown);
         }
     }
 }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The router's view of its peers (lobstah-wire.md §8 "Peer health"): the peers file, re-read whenever it changes;
  * each peer's {@code /capacity}, cached for {@link #CAPACITY_TTL}; and each peer's health, which excludes a peer
- * after {@link #FAILURE_THRESHOLD} consecutive failures for {@link #COOLDOWN} after the last one.
+ * after {@link #FAILURE_THRESHOLD} consecutive failures for {@link #COOLDOWN} after the last one (both durations
+ * can be set per directory).
  *
  * <p>The URL check runs before every capacity fetch (DNS may have changed since the peer was added). The
  * {@link HttpClient} should not follow redirects, or a peer could redirect a fetch past that check. Unlike
@@ -62,6 +63,8 @@ public final class PeerDirectory {
     private final UrlSafety urlSafety;
     private final HttpClient http;
     private final LongSupplier nowMillis;
+    private final long capacityTtlMillis;
+    private final long cooldownMillis;
     private final ConcurrentHashMap<String, Health> health = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Cached> capacities = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<Optional<Capacity>>> inflight = new ConcurrentHashMap<>();
@@ -69,11 +72,24 @@ public final class PeerDirectory {
     private Stamp stamp;
     private List<Peer> filePeers = List.of();
 
+    /** A directory with upstream's timing: capacity trusted for {@link #CAPACITY_TTL}, exclusion for {@link #COOLDOWN}. */
     public PeerDirectory(Path file, UrlSafety urlSafety, HttpClient http, LongSupplier nowMillis) {
+        this(file, urlSafety, http, nowMillis, CAPACITY_TTL, COOLDOWN);
+    }
+
+    /**
+     * A directory with its own capacity cache lifetime and exclusion cooldown (tests of failover and recovery
+     * shorten both; production uses the constants).
+     */
+    public PeerDirectory(Path file, UrlSafety urlSafety, HttpClient http, LongSupplier nowMillis, Duration capacityTtl, Duration cooldown) {
         this.file = Objects.requireNonNull(file, "file");
         this.urlSafety = Objects.requireNonNull(urlSafety, "urlSafety");
         this.http = Objects.requireNonNull(http, "http");
         this.nowMillis = Objects.requireNonNull(nowMillis, "nowMillis");
+        if (capacityTtl == null || capacityTtl.isNegative() || capacityTtl.isZero()) throw new IllegalArgumentException("capacity TTL must be positive");
+        if (cooldown == null || cooldown.isNegative()) throw new IllegalArgumentException("cooldown must not be negative");
+        this.capacityTtlMillis = capacityTtl.toMillis();
+        this.cooldownMillis = cooldown.toMillis();
     }
 
     /**
@@ -127,7 +143,7 @@ public final class PeerDirectory {
 
     private Optional<Capacity> cached(Peer peer) {
         Cached c = capacities.get(peer.pubkey());
-        boolean fresh = c != null && c.url().equals(peer.url()) && nowMillis.getAsLong() - c.fetchedAt() < CAPACITY_TTL.toMillis();
+        boolean fresh = c != null && c.url().equals(peer.url()) && nowMillis.getAsLong() - c.fetchedAt() < capacityTtlMillis;
         return fresh ? Optional.of(c.capacity()) : Optional.empty();
     }
 
@@ -164,7 +180,7 @@ public final class PeerDirectory {
     public boolean healthy(Peer peer) {
         Health h = health.get(peer.pubkey());
         if (h == null || h.failures() < FAILURE_THRESHOLD) return true;
-        return nowMillis.getAsLong() - h.lastFailureAt() >= COOLDOWN.toMillis();
+        return nowMillis.getAsLong() - h.lastFailureAt() >= cooldownMillis;
     }
 
     /** Healthy peers whose fresh capacity lists {@code model} by exact string, in file order. */

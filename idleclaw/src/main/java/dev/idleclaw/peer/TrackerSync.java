@@ -59,6 +59,14 @@ public final class TrackerSync {
      * list, and {@link PeersFileException} when the file cannot be read or written.
      */
     public static Result sync(URI tracker, PeersFile file, UrlSafety urlSafety, HttpClient http, long nowMillis) throws IOException {
+        return sync(tracker, file, urlSafety, http, nowMillis, null);
+    }
+
+    /**
+     * As {@link #sync(URI, PeersFile, UrlSafety, HttpClient, long)}, leaving out the announcement of {@code self}
+     * (a hub that announces itself and follows the same tracker is not its own peer); null skips nobody.
+     */
+    public static Result sync(URI tracker, PeersFile file, UrlSafety urlSafety, HttpClient http, long nowMillis, String self) throws IOException {
         String base = tracker.toString();
         URI peersUri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/peers");
         byte[] body = Http.get(http, peersUri, TIMEOUT, MAX_BODY_BYTES);
@@ -80,6 +88,7 @@ public final class TrackerSync {
                 continue;
             }
             Announcement a = signed.announcement();
+            if (a.pubkey().equals(self)) continue;
             if (!signed.signatureValid()) badSignature++;
             else if (signed.status(nowMillis) != Announcement.Status.OK) stale++;
             else if (!urlSafety.check(a.url()).safe()) unsafe++;

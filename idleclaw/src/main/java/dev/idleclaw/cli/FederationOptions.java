@@ -1,0 +1,67 @@
+package dev.idleclaw.cli;
+
+import dev.idleclaw.announce.Announcement;
+import dev.idleclaw.announce.Announcer;
+import dev.idleclaw.peer.TrackerSync;
+import java.net.URI;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The tracker options shared by {@code server} and {@code router}: {@code --sync-from} (follow trackers into the
+ * peers file) and, for a hub, {@code --announce-to/--announce-url/--announce-label/--announce-ttl}. Parsing throws
+ * {@link IllegalArgumentException} with a message naming the option; commands turn it into exit 2.
+ */
+final class FederationOptions {
+    private FederationOptions() {}
+
+    /** {@code --sync-from TRACKER}, repeatable or comma-separated. */
+    static final class Sync {
+        @Option(names = "--sync-from", paramLabel = "TRACKER", split = ",",
+                description = "Tracker to read peers from at start and every 60 s into the peers file, e.g. http://tracker:17476; "
+                        + "repeatable. Synced peers expire with their announcement.")
+        List<String> trackers = List.of();
+
+        /** The trackers as URIs; throws naming {@code --sync-from} for a non-http(s) URL. */
+        List<URI> uris() {
+            if (trackers == null) return List.of();
+            return trackers.stream().map(String::strip).filter(t -> !t.isEmpty()).map(t -> {
+                try {
+                    return TrackerSync.trackerUri(t);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--sync-from: " + e.getMessage());
+                }
+            }).toList();
+        }
+    }
+
+    /** {@code --announce-to} and {@code --announce-url} (both or neither), label and TTL. */
+    static final class Announce {
+        @Option(names = "--announce-to", paramLabel = "TRACKER",
+                description = "Tracker to announce this hub to, e.g. http://tracker:17476 (needs --announce-url).")
+        String to;
+        @Option(names = "--announce-url", paramLabel = "URL",
+                description = "The public URL routers should call this hub at (needs --announce-to).")
+        String url;
+        @Option(names = "--announce-label", defaultValue = Announcer.HUB_LABEL,
+                description = "Label in announcements (default: " + Announcer.HUB_LABEL + ").")
+        String label;
+        @Option(names = "--announce-ttl", paramLabel = "SECONDS", defaultValue = "" + Announcement.DEFAULT_TTL_SECONDS,
+                description = "Seconds an announcement lives; it is renewed every max(ttl/2, 30 s) (default: 300).")
+        long ttl;
+
+        /** The announcer's settings, or null when not announcing; throws naming the option when they are wrong. */
+        Announcer.Settings settings() {
+            if ((to == null) != (url == null)) throw new IllegalArgumentException("--announce-to and --announce-url go together");
+            if (to == null) return null;
+            if (ttl <= 0) throw new IllegalArgumentException("--announce-ttl must be positive, got " + ttl);
+            URI tracker;
+            try {
+                tracker = URI.create(to.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--announce-to is not a URL: " + to);
+            }
+            return new Announcer.Settings(tracker, url.strip(), label, null, ttl, null);
+        }
+    }
+}
