@@ -35,6 +35,8 @@ public final class TrackerFollower {
     private final HttpClient http;
     private final LongSupplier nowMillis;
     private final String self;
+    /** Last round's results per tracker, so an unchanged round logs at debug, not every minute at info. */
+    private final java.util.Map<URI, TrackerSync.Result> last = new java.util.HashMap<>();
 
     /**
      * @param self this hub's key, whose own announcement is never written to the file (null: skip nobody)
@@ -56,7 +58,10 @@ public final class TrackerFollower {
     private Round syncOne(URI tracker) {
         try {
             var r = TrackerSync.sync(tracker, file, urlSafety, http, nowMillis.getAsLong(), self);
-            if (r.badSignature() + r.unsafeUrl() + r.stale() > 0) {
+            boolean changed = !r.equals(last.put(tracker, r));
+            if (!changed) {
+                log.debug("synced {} peer(s) from {} (unchanged)", r.synced(), tracker);
+            } else if (r.badSignature() + r.unsafeUrl() + r.stale() > 0) {
                 log.info("synced {} peer(s) from {} (rejected {} bad-signature, {} unsafe-url, {} stale)", r.synced(), tracker,
                         r.badSignature(), r.unsafeUrl(), r.stale());
             } else {
@@ -66,6 +71,7 @@ public final class TrackerFollower {
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             log.warn("cannot sync peers from {}: {}", tracker, why);
+            last.remove(tracker);
             return new Round(tracker, null, why);
         }
     }
