@@ -229,5 +229,16 @@ final class FederatedNetwork implements AutoCloseable {
         }
         tracker.close();
         http.close();
+        for (Member m : members) delete(m.dir);
+        if (routerDir != null) delete(routerDir);
+    }
+
+    /** Removes a temporary directory tree, best effort (a leftover file only wastes disk). */
+    static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // best effort
+        }
     }
 }

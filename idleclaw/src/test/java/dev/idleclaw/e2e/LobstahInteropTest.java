@@ -37,11 +37,12 @@ class LobstahInteropTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private LobstahPeer peer;
     private Hub router;
+    private Path dir;
 
     @BeforeEach
     void start() throws Exception {
         peer = new LobstahPeer(MODEL);
-        Path dir = Files.createTempDirectory("interop-router");
+        dir = Files.createTempDirectory("interop-router");
         Path peers = dir.resolve("peers.json");
         Files.writeString(peers, "[\n  {\n    \"pubkey\": \"" + peer.pubkey() + "\",\n    \"url\": \"" + peer.url()
                 + "\",\n    \"label\": \"lobstah\"\n  }\n]\n");
@@ -62,6 +63,7 @@ class LobstahInteropTest {
     void stop() {
         if (router != null) router.close();
         if (peer != null) peer.close();
+        if (dir != null) FederatedNetwork.delete(dir);
     }
 
     private HttpResponse<String> chat(boolean stream) throws Exception {
