@@ -22,6 +22,10 @@ import picocli.CommandLine.Option;
 final class RouterCommand implements Callable<Integer> {
     /** Lobstah's router port. */
     static final int DEFAULT_PORT = 17475;
+    /** Chats per minute from one address: a local agent loop can easily send a few per second. */
+    static final int ROUTER_CHAT_RPM = 6_000;
+    /** Open chats per address: parallel tool calls and batch scripts on one machine. */
+    static final int ROUTER_OPEN_CHATS = 64;
 
     @Option(names = "--host", defaultValue = "${env:IDLECLAW_ROUTER_HOST:-127.0.0.1}",
             description = "Address to listen on (env: IDLECLAW_ROUTER_HOST, default: 127.0.0.1).")
@@ -52,6 +56,9 @@ final class RouterCommand implements Callable<Integer> {
                 b.host = host;
                 b.port = port;
                 b.nodeListener = false;
+                // One user on this machine: the hub's per-address budgets for a public network would throttle it.
+                b.chatRpm = ROUTER_CHAT_RPM;
+                b.maxChatsPerIp = ROUTER_OPEN_CHATS;
                 b.syncFrom = trackers;
                 b.peersFile = peers != null ? peers : PeersFile.defaultPath();
                 b.localPeers = local;

@@ -93,6 +93,7 @@ final class PeerTransport {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         ForwardSignature.sign(hub, "POST", RequestSignature.pathAndQuery(uri), RequestSignature.hostHeader(uri), body, requester,
                 r.via(), System.currentTimeMillis()).forEach(req::header);
+        boolean streaming = false;
         try {
             HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
             if (res.statusCode() != 200) {
@@ -103,10 +104,13 @@ final class PeerTransport {
                 return;
             }
             running.put(r.requestId(), res.body());
+            streaming = true;
             relay(link, r.requestId(), res.body());
             directory.recordSuccess(peer);
         } catch (IOException | RuntimeException e) {
-            if (running.containsKey(r.requestId()) || !(e instanceof IOException)) directory.recordFailure(peer);
+            // A connection error counts against the peer (lobstah-wire.md §8); a stream we closed ourselves (cancel) does not.
+            boolean cancelled = streaming && !running.containsKey(r.requestId());
+            if (!cancelled) directory.recordFailure(peer);
             log.info("peer {} failed for request {}: {}", label(), r.requestId(), e.toString());
             link.deliver(r.requestId(), new RelayStream.NodeError("ollama_unavailable"));
         } catch (InterruptedException e) {

@@ -81,7 +81,7 @@ public final class ReceiptDesk {
             metrics.receipt("accepted");
             return signed;
         } catch (ReceiptException e) {
-            log.warn("receipt for request {} from {} rejected: {}", expected.jobId(), expected.workerKey() == null ? "an anonymous node" : expected.workerKey(),
+            log.warn("receipt for request {} from {} rejected: {}", expected.jobId() == null ? "(a peer's)" : expected.jobId(), expected.workerKey() == null ? "an anonymous node" : expected.workerKey(),
                     e.reason().label);
             metrics.receipt(e.reason().label);
             return null;
