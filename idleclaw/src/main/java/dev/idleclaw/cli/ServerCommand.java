@@ -100,6 +100,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--local-peers", defaultValue = "${env:IDLECLAW_PEERS_LOCAL:-false}",
             description = "Allow peers on loopback and private addresses (env: IDLECLAW_PEERS_LOCAL=true|false, default: false).")
     boolean localPeers;
+    @Option(names = "--tracker", defaultValue = "${env:IDLECLAW_HUB_TRACKER:-false}",
+            description = "Also run a peer tracker at /tracker (/tracker/announce, /tracker/unannounce, /tracker/peers); "
+                    + "--local-peers lets it list loopback and private URLs (env: IDLECLAW_HUB_TRACKER=true|false, default: false).")
+    boolean tracker;
     @Mixin
     FederationOptions.Sync sync;
     @Mixin
@@ -137,6 +141,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.contentDenyPatterns = nonEmpty(denyPatterns);
                 b.peersFile = peersFile;
                 b.localPeers = localPeers;
+                b.tracker = tracker;
                 b.syncFrom = trackers;
                 b.announce = announcing;
             }).build();

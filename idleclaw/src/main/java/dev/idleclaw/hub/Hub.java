@@ -59,6 +59,8 @@ public final class Hub implements AutoCloseable {
     private final dev.idleclaw.ollama.OllamaClient backend;
     /** Keeps this hub listed at a tracker ({@code --announce-to}); null when not announcing. */
     private volatile dev.idleclaw.announce.Announcer announcer;
+    /** How often an announcing hub checks whether the models it serves changed (cheap: a catalog read). */
+    static final java.time.Duration MODEL_CHECK = java.time.Duration.ofSeconds(2);
     /** Syncs trackers into the peers file ({@code --sync-from}); null when not following any. */
     private final dev.idleclaw.peer.TrackerFollower follower;
     private volatile boolean draining;
@@ -157,6 +159,15 @@ public final class Hub implements AutoCloseable {
         if (config.announce() != null) {
             hub.announcer = new dev.idleclaw.announce.Announcer(config.announce(), hub.identity, hub::servedModels);
             hub.announcer.start();
+            // Re-announce as soon as the models served change (the first announcement usually has none yet), rather
+            // than leaving the tracker's list stale until the next heartbeat.
+            var announced = new java.util.concurrent.atomic.AtomicReference<>(hub.servedModels());
+            hub.timers.scheduleWithFixedDelay(() -> {
+                var now = hub.servedModels();
+                if (!now.equals(announced.getAndSet(now)) && hub.announcer != null && !hub.draining) {
+                    Thread.ofVirtual().name("announce").start(hub.announcer::announce);
+                }
+            }, MODEL_CHECK.toMillis(), MODEL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         }
         return hub;
     }

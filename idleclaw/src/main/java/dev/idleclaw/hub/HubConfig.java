@@ -21,7 +21,7 @@ public record HubConfig(
         int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance,
         Path peersFile, boolean localPeers, boolean nodeListener, Worker worker,
         dev.idleclaw.announce.Announcer.Settings announce, List<java.net.URI> syncFrom, Duration syncInterval,
-        Duration peerCapacityTtl, Duration peerCooldown) {
+        Duration peerCapacityTtl, Duration peerCooldown, boolean tracker) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -193,6 +193,8 @@ public record HubConfig(
         public Duration syncInterval = DEFAULT_SYNC_INTERVAL;
         /** How long a peer's capacity is trusted, and how long a failing peer sits out (tests shorten both). */
         public Duration peerCapacityTtl = dev.idleclaw.peer.PeerDirectory.CAPACITY_TTL, peerCooldown = dev.idleclaw.peer.PeerDirectory.COOLDOWN;
+        /** True: a tracker is mounted at {@code /tracker} (its URL policy follows {@link #localPeers}). */
+        public boolean tracker;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -209,7 +211,7 @@ public record HubConfig(
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
                     contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener, worker,
-                    announce, syncFrom, syncInterval, peerCapacityTtl, peerCooldown);
+                    announce, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker);
         }
     }
 }

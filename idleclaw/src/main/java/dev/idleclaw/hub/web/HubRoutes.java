@@ -12,6 +12,10 @@ import dev.idleclaw.front.Caller;
 import dev.idleclaw.hub.HubConfig;
 import dev.idleclaw.hub.HubMetrics;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.announce.UrlSafety;
+import dev.idleclaw.tracker.Tracker;
+import dev.idleclaw.tracker.TrackerConfig;
+import dev.idleclaw.tracker.TrackerRoutes;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -63,6 +67,8 @@ public final class HubRoutes {
     private volatile ServerConnector nodeConnector;
     /** The Lobstah worker routes; null for a network hub. */
     private final WorkerRoutes worker;
+    /** Where {@code --tracker} mounts the tracker, so its {@code /peers} does not collide with the hub's own. */
+    public static final String TRACKER_PREFIX = "/tracker";
 
     /** The front doors the routes dispatch to. */
     public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi) {}
@@ -144,6 +150,11 @@ public final class HubRoutes {
         r.get("/balance", this::balance);
         r.get("/peers", this::peers);
         r.get("/ledger", this::ledger);
+        if (config.tracker()) {
+            var policy = config.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT;
+            var tracker = new Tracker(UrlSafety.of(policy), System::currentTimeMillis, Tracker.MAX_ENTRIES);
+            new TrackerRoutes(tracker, TrackerConfig.DEFAULT_REQUESTS_PER_MINUTE, clientIp).mount(r, TRACKER_PREFIX);
+        }
         r.post("/api/chat", ctx -> gated(ctx, this::chat));
         if (worker != null) {
             // Lobstah's worker face (lobstah-wire.md §7) instead of Ollama's root.
