@@ -77,7 +77,9 @@ public final class ReceiptDesk {
     public SignedReceipt accept(JsonNode json, Expected expected) {
         try {
             SignedReceipt signed = check(json, expected);
-            if (ledger.append(signed, expected.requesterVerified()) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
+            // A peer that names this hub (forwarding an anonymous caller on its own credit) charges this hub itself.
+            boolean debit = expected.requesterVerified() || signed.receipt().requesterPubkey().equals(expected.forwarder());
+            if (ledger.append(signed, debit) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
             metrics.receipt("accepted");
             return signed;
         } catch (ReceiptException e) {

@@ -84,6 +84,7 @@ class FederationTest {
                 assertThat(r.receipt().requesterPubkey()).isEqualTo(a.publicKey());
                 assertThat(a.ledger().totals().receipts()).isEqualTo(1);
                 assertThat(a.ledger().account(b.publicKey()).earned()).isEqualTo(r.receipt().tokens());
+                assertThat(a.ledger().account(a.publicKey()).spent()).as("the router pays for its anonymous local user").isEqualTo(r.receipt().tokens());
                 assertThat(b.ledger().account(nodeKey.publicKey()).earned()).isEqualTo(r.receipt().tokens());
 
                 var peerList = Json.parse(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + "/peers")).build(),
