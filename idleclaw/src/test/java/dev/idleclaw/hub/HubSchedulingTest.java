@@ -97,6 +97,21 @@ class HubSchedulingTest {
     }
 
     @Test
+    void callersWithCreditAreNotHeldToTheAnonymousRateLimit() throws Exception {
+        try (var hub = HubFixture.start(c -> c.chatRpm = 2); var node = TestNode.registered(hub.port(), 4, "m:1")) {
+            echoHolding(node, new CountDownLatch(0));
+            assertThat(hub.chat(ask("m:1", "a")).statusCode()).isEqualTo(200);
+            assertThat(hub.chat(ask("m:1", "b")).statusCode()).isEqualTo(200);
+            assertThat(hub.chat(ask("m:1", "c")).statusCode()).isEqualTo(429);
+            var payer = dev.idleclaw.identity.Identity.generate();
+            for (String p : List.of("d", "e", "f")) {
+                String body = ask("m:1", p);
+                assertThat(hub.chat(body, signed(hub, payer, body)).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void aChatThatWaitsPastTheQueueTimeoutGets503WithRetryAfter() throws Exception {
         try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofMillis(500)); var node = TestNode.registered(hub.port(), 1, "m:1")) {
             var release = new CountDownLatch(1);

@@ -69,6 +69,8 @@ public final class HubRoutes {
     private final WorkerRoutes worker;
     /** Where {@code --tracker} mounts the tracker, so its {@code /peers} does not collide with the hub's own. */
     public static final String TRACKER_PREFIX = "/tracker";
+    /** Request attribute holding {@link #resolveOnce}'s answer. */
+    private static final String RESOLVED_CALLER = "idleclaw.resolved-caller";
 
     /** The front doors the routes dispatch to. */
     public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi) {}
@@ -250,6 +252,8 @@ public final class HubRoutes {
         if (allowed) ctx.header("Access-Control-Allow-Origin", origin).header("Vary", "Origin");
         RateLimiter.Kind kind = RateLimiter.kindOf(ctx.path());
         if (kind == null) return;
+        // The per-address chat budget is the anonymous free tier; a caller spending its own credit is not held to it.
+        if (kind == RateLimiter.Kind.CHAT && resolveOnce(ctx) instanceof Caller c && c.credited()) return;
         long wait = limiter.take(kind, client(ctx));
         if (wait > 0) {
             ctx.header("Retry-After", Long.toString(wait));
@@ -266,11 +270,13 @@ public final class HubRoutes {
         }
         try {
             Caller caller;
-            try {
-                caller = callers().resolve(ctx, ctx.bodyAsBytes());
-            } catch (CallerAuth.Refused e) {
-                ErrorShape.of(ctx.path()).write(ctx, e.status, e.getMessage());
-                return;
+            switch (resolveOnce(ctx)) {
+                case CallerAuth.Refused e -> {
+                    ErrorShape.of(ctx.path()).write(ctx, e.status, e.getMessage());
+                    return;
+                }
+                case Caller c -> caller = c;
+                default -> throw new IllegalStateException("unreachable");
             }
             if (worker != null) {
                 if (caller.pubkey() == null) caller = WorkerRoutes.named(ctx);
@@ -281,6 +287,23 @@ public final class HubRoutes {
         } finally {
             chatGate.leave(client);
         }
+    }
+
+    /**
+     * The request's caller, resolved once (a signature's nonce can be claimed only once): a {@link Caller}, or the
+     * {@link CallerAuth.Refused} that says why its credentials were refused.
+     */
+    private Object resolveOnce(Context ctx) {
+        Object resolved = ctx.attribute(RESOLVED_CALLER);
+        if (resolved == null) {
+            try {
+                resolved = callers().resolve(ctx, ctx.bodyAsBytes());
+            } catch (CallerAuth.Refused e) {
+                resolved = e;
+            }
+            ctx.attribute(RESOLVED_CALLER, resolved);
+        }
+        return resolved;
     }
 
     private CallerAuth callers() {
