@@ -3,7 +3,7 @@ package dev.idleclaw.hub;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.wire.HubMessage;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +29,8 @@ final class RelayStream {
     private final ArrayBlockingQueue<Event> queue;
     private volatile boolean overflowed;
     private volatile Event pendingTerminal;
+    private volatile Thread waiter;
+    private volatile long waitUntil;
     private final AtomicBoolean cancelSent = new AtomicBoolean();
     private final AtomicBoolean slotReleased = new AtomicBoolean();
     private final Scheduler scheduler;
@@ -51,6 +53,15 @@ final class RelayStream {
 
     /** Called by the node reader; never blocks. */
     void deliver(Event e) {
+        try {
+            offer(e);
+        } finally {
+            Thread w = waiter;
+            if (w != null) LockSupport.unpark(w);
+        }
+    }
+
+    private void offer(Event e) {
         if (!queue.offer(e)) {
             if (e instanceof Disconnected) pendingTerminal = e;
             else if (!overflowed) {
@@ -88,10 +99,34 @@ final class RelayStream {
         return e;
     }
 
-    /** Next event, or null after {@code nanos} without one. */
+    /**
+     * Next event, or null after {@code nanos} without one. The wait is an untimed park: a timed park per relayed
+     * token arms and cancels a timer each time, so deadlines are enforced instead by {@link Deadlines}, which wakes
+     * overdue waiters (at most {@link Deadlines#SWEEP} late).
+     */
     Event poll(long nanos) throws InterruptedException {
-        Event e = queue.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-        if (e == null && pendingTerminal != null && queue.isEmpty()) return pendingTerminal;
-        return e;
+        long deadline = System.nanoTime() + Math.max(0, nanos);
+        waitUntil = deadline;
+        waiter = Thread.currentThread();
+        Deadlines.waiting(this);
+        try {
+            while (true) {
+                Event e = queue.poll();
+                if (e != null) return e;
+                if (pendingTerminal != null) return pendingTerminal;
+                if (System.nanoTime() - deadline >= 0) return null;
+                LockSupport.park(this);
+                if (Thread.interrupted()) throw new InterruptedException();
+            }
+        } finally {
+            waiter = null;
+            Deadlines.done(this);
+        }
+    }
+
+    /** Wakes the waiting thread if its deadline has passed (called by {@link Deadlines}). */
+    void wakeIfOverdue(long now) {
+        Thread w = waiter;
+        if (w != null && now - waitUntil >= 0) LockSupport.unpark(w);
     }
 }
