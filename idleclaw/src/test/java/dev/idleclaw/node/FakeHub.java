@@ -47,12 +47,14 @@ final class FakeHub implements AutoCloseable {
                 });
                 ws.onMessage(ctx -> {
                     var json = (ObjectNode) Json.parse(ctx.message());
-                    frames.add(new Frame(connectionIndex.get(ctx.sessionId()), json));
                     if ("register".equals(Json.text(json, "type"))) {
+                        // Reply before recording: a test that waits for the register frame and then sends a request
+                        // must not race the node's first reply.
                         String reply = registerReply;
                         ctx.send(reply != null ? reply
                                 : Json.write(Json.object().put("type", "registered").put("node_id", Json.text(json, "node_id"))));
                     }
+                    frames.add(new Frame(connectionIndex.get(ctx.sessionId()), json));
                 });
                 ws.onClose(ctx -> closes.add(new Closed(connectionIndex.getOrDefault(ctx.sessionId(), -1),
                         ctx.status(), ctx.reason())));
