@@ -35,13 +35,18 @@ class ProcessIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        hub.close();
+        if (hub != null) hub.close();
     }
 
     private Proc startHubProcess() throws Exception {
         Proc p = Proc.start("hub", "server", "--port", Integer.toString(port),
                 "--data-dir", Files.createTempDirectory("idleclaw-hub").toString(), "--drain-timeout", "5");
-        await().atMost(START).ignoreExceptions().until(() -> get("/health").statusCode() == 200);
+        try {
+            await().atMost(START).ignoreExceptions().until(() -> get("/health").statusCode() == 200);
+        } catch (RuntimeException e) {
+            p.close(); // a hub that never answered must not outlive the test
+            throw e;
+        }
         return p;
     }
 
@@ -61,7 +66,12 @@ class ProcessIT {
         int before = nodeCount();
         Proc p = Proc.start("node", "contribute", "--server", url(), "--ollama", ollama.baseUrl(),
                 "--identity", Proc.identityFile("node").toString());
-        await().atMost(START).until(() -> nodeCount() > before);
+        try {
+            await().atMost(START).until(() -> nodeCount() > before);
+        } catch (RuntimeException e) {
+            p.close(); // a node that never registered must not outlive the test
+            throw e;
+        }
         return p;
     }
 
