@@ -1,12 +1,11 @@
 package dev.idleclaw.auth;
 
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.identity.PublicKeys;
 import dev.idleclaw.identity.Signatures;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,6 @@ public final class ForwardSignature {
     /** Hubs a request may cross: a router, a hub and its peer; more is a loop or a misconfiguration. */
     public static final int MAX_HOPS = 3;
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}"), HEX32 = Pattern.compile("[0-9a-f]{32}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ForwardSignature() {}
 
@@ -52,9 +50,7 @@ public final class ForwardSignature {
      */
     public static Map<String, String> sign(Identity forwarder, String method, String pathAndQuery, String host, byte[] body,
                                            String onBehalfOf, List<String> via, long nowMillis) {
-        byte[] n = new byte[16];
-        RANDOM.nextBytes(n);
-        String nonce = HexFormat.of().formatHex(n);
+        String nonce = Nonces.next();
         List<String> path = new java.util.ArrayList<>(via);
         path.add(forwarder.publicKey());
         var h = new LinkedHashMap<String, String>();

@@ -1,12 +1,12 @@
 package dev.idleclaw.auth;
 
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.identity.PublicKeys;
 import dev.idleclaw.identity.Signatures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,14 +43,11 @@ public final class RequestSignature {
     public static final String DOMAIN = "idleclaw-request-v1";
     /** Tolerated clock difference between consumer and hub, either way; also how long a nonce must be kept. */
     public static final long MAX_SKEW_MILLIS = 5 * 60 * 1000L;
-    /** 16 random bytes: collisions between honest requests are negligible. */
-    private static final int NONCE_BYTES = 16;
     /** Epoch ms fits in 19 digits; more (or a sign) is malformed. */
     private static final Pattern TIMESTAMP_FORM = Pattern.compile("[0-9]{1,19}");
     private static final Pattern NONCE_FORM = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern SIGNATURE_FORM = Pattern.compile("[0-9a-f]{128}");
     private static final HexFormat HEX = HexFormat.of();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RequestSignature() {}
 
@@ -80,9 +77,7 @@ public final class RequestSignature {
      * when there is one; {@code host} is the Host header the client will send ({@link #hostHeader}).
      */
     public static Map<String, String> sign(Identity identity, String method, String pathAndQuery, String host, byte[] body, long nowMillis) {
-        byte[] nonceBytes = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonceBytes);
-        String nonce = HEX.formatHex(nonceBytes);
+        String nonce = Nonces.next();
         var headers = new LinkedHashMap<String, String>();
         headers.put(REQUESTER, identity.publicKey());
         headers.put(TIMESTAMP, Long.toString(nowMillis));

@@ -1,11 +1,10 @@
 package dev.idleclaw.hub;
 
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.identity.Signatures;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeMessage;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import dev.idleclaw.wire.WireCodec;
 import dev.idleclaw.wire.WireException;
 import java.util.Collection;
@@ -28,7 +27,6 @@ public final class NodeSocket {
     public static final String AUTH_SCHEME = "ed25519-v1";
     /** Clock skew tolerated on the node's signed timestamp (the challenge already makes it single-use). */
     static final long AUTH_SKEW_MILLIS = 300_000;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HubConfig config;
     private final NodeRegistry registry;
@@ -62,9 +60,7 @@ public final class NodeSocket {
         NodeLink link = new NodeLink(session, ip);
         links.put(session, link);
         if (wantsAuth) {
-            byte[] c = new byte[16];
-            RANDOM.nextBytes(c);
-            link.challenge(HexFormat.of().formatHex(c));
+            link.challenge(Nonces.next());
             link.send(new HubMessage.AuthChallenge(link.challenge(), hubIdentity.publicKey()));
         }
         registrationDeadlines.put(link, timers.schedule(() -> {

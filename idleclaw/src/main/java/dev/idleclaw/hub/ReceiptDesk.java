@@ -3,6 +3,7 @@ package dev.idleclaw.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.ledger.Ledger;
 import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.receipt.ReceiptException;
@@ -52,9 +53,7 @@ public final class ReceiptDesk {
     public SignedReceipt vouch(SignedReceipt node) {
         if (hub == null) return null;
         Receipt r = node.receipt();
-        byte[] nonce = new byte[16];
-        new java.security.SecureRandom().nextBytes(nonce);
-        return SignedReceipt.sign(new Receipt(Receipt.VERSION, r.jobId(), java.util.HexFormat.of().formatHex(nonce), r.requesterPubkey(),
+        return SignedReceipt.sign(new Receipt(Receipt.VERSION, r.jobId(), Nonces.next(), r.requesterPubkey(),
                 hub.publicKey(), r.model(), r.inputTokens(), r.outputTokens(), r.startedAt(), r.completedAt()), hub);
     }
 

@@ -2,11 +2,10 @@ package dev.idleclaw.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.ollama.ChatCall;
 import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.receipt.SignedReceipt;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import dev.idleclaw.ollama.OllamaClient;
 import dev.idleclaw.ollama.OllamaException;
 import dev.idleclaw.wire.NodeMessage;
@@ -29,7 +28,6 @@ final class InferenceJob {
     static final String OLLAMA_UNAVAILABLE = "ollama_unavailable";
     static final String OLLAMA_ERROR = "ollama_error";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String requestId;
     private final ObjectNode params;
@@ -101,9 +99,7 @@ final class InferenceJob {
      * from Ollama's final line, the model as the hub asked for it.
      */
     private SignedReceipt receipt(ObjectNode last) {
-        byte[] nonce = new byte[16];
-        RANDOM.nextBytes(nonce);
-        var r = new Receipt(Receipt.VERSION, requestId, HexFormat.of().formatHex(nonce), requester, identity.publicKey(),
+        var r = new Receipt(Receipt.VERSION, requestId, Nonces.next(), requester, identity.publicKey(),
                 params.path("model").asText(""), Math.max(0, last.path("prompt_eval_count").asLong(0)),
                 Math.max(0, last.path("eval_count").asLong(0)), startedAtMillis, System.currentTimeMillis());
         return SignedReceipt.sign(r, identity);
