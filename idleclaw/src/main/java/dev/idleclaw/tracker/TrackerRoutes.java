@@ -100,31 +100,31 @@ public final class TrackerRoutes {
     }
 
     private void announce(Context ctx) throws IOException {
-        SignedAnnouncement signed;
-        try {
-            signed = SignedAnnouncement.fromJson(read(ctx));
-        } catch (TooLarge e) {
-            tooLarge(ctx);
-            return;
-        } catch (AnnounceFormatException e) {
-            badJson(ctx);
-            return;
-        }
-        answer(ctx, tracker.announce(signed));
+        SignedAnnouncement signed = parse(ctx, SignedAnnouncement::fromJson);
+        if (signed != null) answer(ctx, tracker.announce(signed));
     }
 
     private void unannounce(Context ctx) throws IOException {
-        Unannounce u;
+        Unannounce u = parse(ctx, Unannounce::fromJson);
+        if (u != null) answer(ctx, tracker.unannounce(u));
+    }
+
+    /** How a body becomes a request object; a wrong shape is {@link AnnounceFormatException}. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(JsonNode body) throws AnnounceFormatException;
+    }
+
+    /** The parsed body, or null after answering 413 (too large) or 400 {@code bad_json}. */
+    private <T> T parse(Context ctx, Parser<T> parser) throws IOException {
         try {
-            u = Unannounce.fromJson(read(ctx));
+            return parser.parse(read(ctx));
         } catch (TooLarge e) {
             tooLarge(ctx);
-            return;
         } catch (AnnounceFormatException e) {
             badJson(ctx);
-            return;
         }
-        answer(ctx, tracker.unannounce(u));
+        return null;
     }
 
     private static void answer(Context ctx, Verdict verdict) {
