@@ -18,6 +18,11 @@ public final class FailureText {
         };
     }
 
+    /** The text for a backend's refusal with {@code status} when it gave none of its own. */
+    public static String refused(int status) {
+        return "the upstream server refused the request (" + status + ")";
+    }
+
     /** The HTTP status for {@code why} when nothing has been sent yet. */
     public static int status(Failure why) {
         return switch (why) {

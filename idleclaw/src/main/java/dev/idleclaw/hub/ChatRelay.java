@@ -14,13 +14,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one chat from node selection to the last byte: dispatch, relay with chunk/answer timeouts and
- * keep-alives, one failover if the first node fails before any content reached the consumer, and a
- * {@code cancel_request} for every request id it stops consuming.
+ * keep-alives, failover to the next candidate (node or peer, never one already tried) for as long as no content
+ * reached the consumer, and a {@code cancel_request} for every request id it stops consuming.
  */
 public final class ChatRelay {
     private static final Logger log = LoggerFactory.getLogger(ChatRelay.class);
-    /** One retry on another node (idleclaw-wire.md §11 #9); more would hide a failing network. */
-    private static final int MAX_ATTEMPTS = 2;
+    /**
+     * Attempts per request: before the first output every healthy candidate is tried in turn (as Lobstah's router
+     * does), and this caps the work one request can cause in a large fleet of failing backends.
+     */
+    static final int MAX_ATTEMPTS = 16;
 
     private final HubConfig config;
     private final Scheduler scheduler;
@@ -56,6 +59,14 @@ public final class ChatRelay {
             this(door, model, params, requester, credited, requester != null, List.of());
         }
 
+        /**
+         * Whether the caller is another router or hub (a signed forward, or a Lobstah router naming itself in a bare
+         * header): it checks that its receipt is signed by the hub it called, so this hub vouches for the node's.
+         */
+        boolean fromAnotherHub() {
+            return !via.isEmpty() || (requester != null && !requesterVerified);
+        }
+
         /** A request on behalf of {@code caller}. */
         public Job(String door, String model, Function<NodeLink, ObjectNode> params, dev.idleclaw.front.Caller caller) {
             this(door, model, params, caller.pubkey(), caller.credited(), caller.verified(), caller.via());
@@ -69,9 +80,14 @@ public final class ChatRelay {
         long chars;
     }
 
-    private enum Outcome { DONE, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED }
+    private enum Outcome { DONE, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED, REFUSED }
 
-    private record Result(Outcome outcome, ChatSink.Failure failure) {
+    /** How an attempt ended; {@code refusal} is set for {@link Outcome#REFUSED} only. */
+    private record Result(Outcome outcome, ChatSink.Failure failure, RelayStream.Refused refusal) {
+        Result(Outcome outcome, ChatSink.Failure failure) {
+            this(outcome, failure, null);
+        }
+
         /** Failed because of the node; an overflow is the consumer reading too slowly (no penalty, no failover). */
         boolean nodeFault() {
             return outcome == Outcome.FAILED && failure != ChatSink.Failure.OVERFLOW;
@@ -116,9 +132,9 @@ public final class ChatRelay {
                 } finally {
                     stream.close(result != null && result.nodeFault());
                 }
-                if (!result.nodeFault() || sink.hasOutput() || attempt >= MAX_ATTEMPTS) break;
                 long left = answerDeadline - System.nanoTime();
-                log.info("{} failed before output ({}); trying another node", link, result.failure);
+                if (!result.nodeFault() || sink.hasOutput() || attempt >= MAX_ATTEMPTS || left <= 0) break;
+                log.info("{} failed before output ({}); trying another backend (attempt {})", link, result.failure, attempt + 1);
                 try {
                     link = scheduler.acquire(job.model(), tried, Math.min(left, config.queueTimeout().toNanos()));
                 } catch (Scheduler.NoNode e) {
@@ -155,6 +171,7 @@ public final class ChatRelay {
             case CUT_LIMIT, CUT_TIME -> HubMetrics.Outcome.CUT;
             case CONSUMER_GONE -> HubMetrics.Outcome.CLIENT_GONE;
             case FAILED -> HubMetrics.Outcome.FAILED;
+            case REFUSED -> HubMetrics.Outcome.REJECTED;
         };
     }
 
@@ -168,6 +185,7 @@ public final class ChatRelay {
                 if (!started) sink.start();
                 sink.fail(result.failure, link.nodeId());
             }
+            case REFUSED -> sink.refused(result.refusal.status(), result.refusal.message(), result.refusal.body());
         }
         sink.flush();
     }
@@ -209,8 +227,8 @@ public final class ChatRelay {
                             // The node's work is over: free its slot before the receipt's signature check and ledger commit.
                             stream.close(false);
                             var accepted = receipts.accept(c.receipt(), expected(served, end));
-                            // A forwarded request gets this hub's own receipt: the forwarder called this hub, not the node.
-                            if (accepted != null && !served.job().via().isEmpty()) accepted = receipts.vouch(accepted);
+                            // Another hub's request gets this hub's own receipt: it called this hub, not the node.
+                            if (accepted != null && served.job().fromAnotherHub()) accepted = receipts.vouch(accepted);
                             if (accepted != null) sink.receipt(accepted.toBase64());
                         }
                         sink.end(end);
@@ -232,6 +250,9 @@ public final class ChatRelay {
                 }
                 case RelayStream.Disconnected d -> {
                     return new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
+                }
+                case RelayStream.Refused r -> {
+                    return new Result(Outcome.REFUSED, null, r);
                 }
             }
         }

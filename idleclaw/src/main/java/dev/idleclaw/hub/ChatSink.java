@@ -57,6 +57,13 @@ public interface ChatSink {
      */
     void flush() throws IOException;
 
+    /**
+     * The backend refused the request as the consumer's own fault before any output (a peer's 4xx, such as a Lobstah
+     * worker's {@code 402 insufficient_credit}): pass {@code status} and the backend's error on in this dialect.
+     * {@code message} is the backend's text (untrusted, capped); {@code body} its JSON answer, or null.
+     */
+    void refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) throws IOException;
+
     /** True once any answer content reached the consumer (after that there is no failover). */
     boolean hasOutput();
 }

@@ -168,12 +168,15 @@ public final class NodeSocket {
         }
     }
 
-    /** Closes registered nodes whose last heartbeat is older than the heartbeat timeout. */
+    /**
+     * Closes registered nodes on this endpoint whose last heartbeat is older than the heartbeat timeout. Only this
+     * endpoint's own connections: peers in the registry never heartbeat, their liveness is their capacity and failures.
+     */
     void evictSilent() {
         long limit = config.heartbeatTimeout().toNanos();
         long now = System.nanoTime();
-        for (NodeLink l : registry.registered()) {
-            if (now - l.lastHeartbeatNanos() > limit) {
+        for (NodeLink l : links.values()) {
+            if (l.registration() != null && now - l.lastHeartbeatNanos() > limit) {
                 log.info("evicting {}: no heartbeat for {} s", l, config.heartbeatTimeout().toSeconds());
                 l.close(1000, "heartbeat timeout");
             }

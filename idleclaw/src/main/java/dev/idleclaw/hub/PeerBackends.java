@@ -48,6 +48,11 @@ final class PeerBackends {
             seen.add(p.pubkey());
             var capacity = directory.healthy(p) ? directory.capacity(p) : java.util.Optional.<Capacity>empty();
             NodeLink current = links.get(p.pubkey());
+            if (current != null && current.isClosed()) {
+                // Closed from elsewhere (shutdown of a request path, a send failure): replace it while the peer is healthy.
+                drop(p.pubkey(), "link closed");
+                current = null;
+            }
             if (capacity.isEmpty() || !directory.healthy(p)) {
                 if (current != null) drop(p.pubkey(), "unhealthy");
                 continue;

@@ -36,6 +36,10 @@ final class PeerTransport {
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
     /** A peer that has not answered the request's headers by then is treated as down (Lobstah: no timeout at all). */
     static final Duration FIRST_BYTE_TIMEOUT = Duration.ofSeconds(30);
+    /** A peer's error body is read up to this size: an error object is small, a larger body is not one. */
+    static final int MAX_ERROR_BYTES = 16 * 1024;
+    /** A peer's error text passed on to the consumer is cut here: enough for any real message. */
+    static final int MAX_ERROR_TEXT = 500;
     /** Connect timeout: peers are remote, but a dead one must fail over fast. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -96,11 +100,17 @@ final class PeerTransport {
         boolean streaming = false;
         try {
             HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-            if (res.statusCode() != 200) {
+            int status = res.statusCode();
+            if (status != 200) {
+                log.info("peer {} answered {} for request {}", label(), status, r.requestId());
+                if (status >= 400 && status < 500) {
+                    // The caller's fault (lobstah-wire.md §11a): final, passed on, and no mark against the peer.
+                    link.deliver(r.requestId(), refusal(status, res.body()));
+                    return;
+                }
                 res.body().close();
-                if (res.statusCode() >= 500) directory.recordFailure(peer);
-                log.info("peer {} answered {} for request {}", label(), res.statusCode(), r.requestId());
-                link.deliver(r.requestId(), new RelayStream.NodeError(res.statusCode() < 500 ? "invalid_request" : "ollama_error"));
+                directory.recordFailure(peer);
+                link.deliver(r.requestId(), new RelayStream.NodeError("ollama_error"));
                 return;
             }
             running.put(r.requestId(), res.body());
@@ -118,6 +128,31 @@ final class PeerTransport {
         } finally {
             running.remove(r.requestId());
         }
+    }
+
+    /** A peer's 4xx answer as a refusal: its JSON body (read up to {@link #MAX_ERROR_BYTES}) and error text. */
+    static RelayStream.Refused refusal(int status, InputStream body) throws IOException {
+        byte[] bytes;
+        try (body) {
+            bytes = body.readNBytes(MAX_ERROR_BYTES);
+        }
+        JsonNode json = null;
+        try {
+            json = Json.parse(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IOException notJson) {
+            // a plain-text or truncated error: the status alone is passed on
+        }
+        if (json != null && !json.isObject()) json = null;
+        return new RelayStream.Refused(status, errorText(json), json);
+    }
+
+    /** The error text in an OpenAI ({@code error.message}), Ollama ({@code error}) or FastAPI ({@code detail}) body. */
+    private static String errorText(JsonNode json) {
+        if (json == null) return null;
+        JsonNode e = json.path("error");
+        String text = e.path("message").isTextual() ? e.get("message").asText()
+                : e.isTextual() ? e.asText() : json.path("detail").isTextual() ? json.get("detail").asText() : null;
+        return text == null || text.length() <= MAX_ERROR_TEXT ? text : text.substring(0, MAX_ERROR_TEXT);
     }
 
     /** Reads the peer's SSE and hands each delta, then the end (with usage and receipt), to the request. */

@@ -88,6 +88,7 @@ final class Prober {
                 }
                 case RelayStream.NodeError err -> { return null; }
                 case RelayStream.Disconnected d -> { return null; }
+                case RelayStream.Refused r -> { return null; }
             }
         }
     }

@@ -22,6 +22,11 @@ final class RelayStream {
         }
     }
     record NodeError(String code) implements Event {}
+    /**
+     * The backend refused the request as the caller's fault with an HTTP status (a peer's 4xx): final, no failover,
+     * no penalty. {@code message} is the backend's own error text (untrusted), {@code body} its parsed JSON or null.
+     */
+    record Refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) implements Event {}
     record Disconnected() implements Event {}
 
     private final String requestId;

@@ -57,21 +57,37 @@ final class LobstahPeer implements AutoCloseable {
     record Seen(JsonNode body, String requester) {}
 
     private final HttpServer server;
-    private final KeyPair keys = generate();
+    private final KeyPair keys;
     private final KeyPair other = generate();
     private final String model;
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     volatile Forgery forge = Forgery.NONE;
+    /** The concurrency its capacity claims. */
+    volatile int concurrency = 1;
+    /** How many of the next chats it answers with upstream's 502 {@code engine_error} (Ollama failing behind it). */
+    final java.util.concurrent.atomic.AtomicInteger failNext = new java.util.concurrent.atomic.AtomicInteger();
+    /** When set, every chat is refused with upstream's 402 {@code insufficient_credit} for the requester. */
+    volatile boolean refuseCredit;
 
     LobstahPeer(String model) throws IOException {
+        this(model, generate(), 0);
+    }
+
+    /** The same worker (key and port) started again after {@link #close}. */
+    LobstahPeer(LobstahPeer previous) throws IOException {
+        this(previous.model, previous.keys, previous.server.getAddress().getPort());
+    }
+
+    private LobstahPeer(String model, KeyPair keys, int port) throws IOException {
         this.model = model;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.keys = keys;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/pubkey", ex -> json(ex, 200, JSON.createObjectNode().put("pubkey", pubkey())));
         server.createContext("/capacity", ex -> {
             ObjectNode c = JSON.createObjectNode().put("pubkey", pubkey());
             c.putArray("models").add(model);
-            c.put("tier", "interactive").put("concurrency", 1).put("queueDepth", 0);
+            c.put("tier", "interactive").put("concurrency", concurrency).put("queueDepth", 0);
             c.putObject("jobCounts").put("queued", 0).put("running", 0).put("done", 0).put("error", 0);
             json(ex, 200, c);
         });
@@ -112,6 +128,20 @@ final class LobstahPeer implements AutoCloseable {
             seen.add(new Seen(body, requester));
             long startedAt = System.currentTimeMillis();
             String asked = body.path("model").asText();
+            if (refuseCredit) {
+                ObjectNode e = JSON.createObjectNode();
+                e.putObject("error").put("type", "insufficient_credit")
+                        .put("message", "requester has -12 tokens of available credit (>0 required)")
+                        .put("availableTokens", -12).put("requesterPubkey", requester);
+                json(ex, 402, e);
+                return;
+            }
+            if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                ObjectNode e = JSON.createObjectNode();
+                e.putObject("error").put("type", "engine_error").put("message", "ollama 500: model runner crashed");
+                json(ex, 502, e);
+                return;
+            }
             if (body.path("stream").asBoolean(false)) stream(ex, asked, requester, startedAt);
             else whole(ex, asked, requester, startedAt);
         }

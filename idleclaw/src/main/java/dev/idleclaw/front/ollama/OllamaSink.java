@@ -127,6 +127,11 @@ final class OllamaSink implements ChatSink {
     }
 
     @Override
+    public void refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) throws IOException {
+        error(status, message == null ? FailureText.refused(status) : message);
+    }
+
+    @Override
     public boolean hasOutput() {
         return committed;
     }

@@ -90,7 +90,8 @@ public final class OpenAiFace {
         };
     }
 
-    private static void write(HttpServletResponse res, int status, ObjectNode body) throws IOException {
+    /** An error answer with {@code body} as it is (an OpenAI-shaped error object another server wrote). */
+    static void write(HttpServletResponse res, int status, ObjectNode body) throws IOException {
         byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
         res.setStatus(status);
         res.setContentType("application/json");

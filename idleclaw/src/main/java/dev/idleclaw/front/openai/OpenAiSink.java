@@ -160,6 +160,17 @@ final class OpenAiSink implements ChatSink {
         write(("data: " + Json.write(err) + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A peer's OpenAI-shaped error object is passed on whole (Lobstah's 402 names the credit left); else its text. */
+    @Override
+    public void refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) throws IOException {
+        committed = true;
+        if (body instanceof ObjectNode o && o.path("error").isObject() && o.path("error").path("message").isTextual()) {
+            OpenAiFace.write(response, status, o);
+        } else {
+            OpenAiFace.error(response, status, message == null ? FailureText.refused(status) : message, null);
+        }
+    }
+
     @Override
     public boolean hasOutput() {
         return committed;

@@ -2,6 +2,7 @@ package dev.idleclaw.front.sse;
 
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
+import dev.idleclaw.front.FailureText;
 import dev.idleclaw.hub.ChatSink;
 import dev.idleclaw.hub.Scheduler;
 import dev.idleclaw.json.Json;
@@ -133,6 +134,15 @@ final class SseSink implements ChatSink {
     public void fail(Failure why, String node) throws IOException {
         flushFilters();
         event("{\"content\":" + Json.quote("\n\n[Error: " + message(why, node) + "]") + "}");
+        write(DONE);
+    }
+
+    /** The stream is open already (IdleClaw's door answers 200 first): the refusal is an in-band error, filtered. */
+    @Override
+    public void refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) throws IOException {
+        flushFilters();
+        String text = FailureText.refused(status) + (message == null ? "" : ": " + filtered(message));
+        event("{\"content\":" + Json.quote("\n\n[Error: " + text + "]") + "}");
         write(DONE);
     }
 

@@ -278,10 +278,9 @@ public final class HubRoutes {
                 case Caller c -> caller = c;
                 default -> throw new IllegalStateException("unreachable");
             }
-            if (worker != null) {
-                if (caller.pubkey() == null) caller = WorkerRoutes.named(ctx);
-                if (!worker.creditAllows(ctx, caller)) return;
-            }
+            // A Lobstah router names itself in a bare header and accepts only receipts naming it (never debited here).
+            if (caller.pubkey() == null) caller = WorkerRoutes.named(ctx);
+            if (worker != null && !worker.creditAllows(ctx, caller)) return;
             ctx.attribute(Caller.ATTRIBUTE, caller);
             handler.handle(ctx);
         } finally {
