@@ -227,6 +227,40 @@ class HubSchedulingTest {
     }
 
     @Test
+    void aRequestTriesEveryNodeInTurnBeforeTheFirstTokenAndFailsOnlyWhenNoneIsLeft() throws Exception {
+        try (var hub = HubFixture.start(); var good = TestNode.registered(hub.port(), 2, "m:1")) {
+            AtomicInteger goodRequests = new AtomicInteger();
+            good.onRequest(req -> {
+                String id = req.path("request_id").asText();
+                if (goodRequests.incrementAndGet() == 1) {
+                    good.error(id, "ollama_unavailable");
+                    return;
+                }
+                good.chunk(id, "ok");
+                good.done(id);
+            });
+            // One failure leaves the good node just behind fresh ones, so the failing nodes below are tried first.
+            assertThat(Sse.parse(hub.chat(ask("m:1", "x")).body()).content()).isEqualTo("\n\n[Error: the node's model server is unavailable]");
+            try (var bad1 = TestNode.registered(hub.port(), 2, "m:1"); var bad2 = TestNode.registered(hub.port(), 2, "m:1")) {
+                AtomicInteger badRequests = new AtomicInteger();
+                for (TestNode bad : List.of(bad1, bad2)) {
+                    bad.onRequest(req -> {
+                        badRequests.incrementAndGet();
+                        bad.error(req.path("request_id").asText(), "ollama_unavailable");
+                    });
+                }
+                assertThat(Sse.parse(hub.chat(ask("m:1", "x")).body()).content()).isEqualTo("ok");
+                assertThat(badRequests).as("both failing nodes were tried first").hasValue(2);
+                assertThat(goodRequests).hasValue(2);
+
+                good.onRequest(req -> good.error(req.path("request_id").asText(), "ollama_unavailable"));
+                assertThat(Sse.parse(hub.chat(ask("m:1", "x")).body()).content()).isEqualTo("\n\n[Error: the node's model server is unavailable]");
+                assertThat(badRequests).as("each candidate once, then the error").hasValue(4);
+            }
+        }
+    }
+
+    @Test
     void theSlotIsReleasedAfterEveryKindOfEnding() throws Exception {
         try (var hub = HubFixture.start(c -> {
             c.chunkTimeout = Duration.ofMillis(400);
