@@ -171,6 +171,14 @@ class PeerRoutingTest {
         assertThat(Json.parse(ollama.body()).path("error").asText()).startsWith("requester has -12 tokens");
         assertThat(first.seen.size() + second.seen.size()).isEqualTo(2);
 
+        var sse = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/api/chat"))
+                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(sse.body()).as("IdleClaw's stream is open already: the refusal is in-band")
+                .contains("[Error: the upstream server refused the request (402): requester has -12 tokens").endsWith("data: [DONE]\r\n\r\n");
+        assertThat(first.seen.size() + second.seen.size()).isEqualTo(3);
+
         first.refuseCredit = false;
         second.refuseCredit = false;
         for (int i = 0; i < 4; i++) assertServes("refusals cost the peers nothing");
