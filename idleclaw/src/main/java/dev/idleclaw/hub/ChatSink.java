@@ -1,5 +1,6 @@
 package dev.idleclaw.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public interface ChatSink {
      * worker's {@code 402 insufficient_credit}): pass {@code status} and the backend's error on in this dialect.
      * {@code message} is the backend's text (untrusted, capped); {@code body} its JSON answer, or null.
      */
-    void refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) throws IOException;
+    void refused(int status, String message, JsonNode body) throws IOException;
 
     /** True once any answer content reached the consumer (after that there is no failover). */
     boolean hasOutput();

@@ -1,5 +1,6 @@
 package dev.idleclaw.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.wire.HubMessage;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,7 +27,7 @@ final class RelayStream {
      * The backend refused the request as the caller's fault with an HTTP status (a peer's 4xx): final, no failover,
      * no penalty. {@code message} is the backend's own error text (untrusted), {@code body} its parsed JSON or null.
      */
-    record Refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) implements Event {}
+    record Refused(int status, String message, JsonNode body) implements Event {}
     record Disconnected() implements Event {}
 
     private final String requestId;

@@ -1,5 +1,6 @@
 package dev.idleclaw.front.ollama;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
@@ -127,7 +128,7 @@ final class OllamaSink implements ChatSink {
     }
 
     @Override
-    public void refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) throws IOException {
+    public void refused(int status, String message, JsonNode body) throws IOException {
         error(status, message == null ? FailureText.refused(status) : message);
     }
 

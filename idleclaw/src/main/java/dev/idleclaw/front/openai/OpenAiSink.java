@@ -1,5 +1,6 @@
 package dev.idleclaw.front.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatChunk;
@@ -162,7 +163,7 @@ final class OpenAiSink implements ChatSink {
 
     /** A peer's OpenAI-shaped error object is passed on whole (Lobstah's 402 names the credit left); else its text. */
     @Override
-    public void refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) throws IOException {
+    public void refused(int status, String message, JsonNode body) throws IOException {
         committed = true;
         if (body instanceof ObjectNode o && o.path("error").isObject() && o.path("error").path("message").isTextual()) {
             OpenAiFace.write(response, status, o);

@@ -1,5 +1,6 @@
 package dev.idleclaw.front.sse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.front.FailureText;
@@ -139,7 +140,7 @@ final class SseSink implements ChatSink {
 
     /** The stream is open already (IdleClaw's door answers 200 first): the refusal is an in-band error, filtered. */
     @Override
-    public void refused(int status, String message, com.fasterxml.jackson.databind.JsonNode body) throws IOException {
+    public void refused(int status, String message, JsonNode body) throws IOException {
         flushFilters();
         String text = FailureText.refused(status) + (message == null ? "" : ": " + filtered(message));
         event("{\"content\":" + Json.quote("\n\n[Error: " + text + "]") + "}");
