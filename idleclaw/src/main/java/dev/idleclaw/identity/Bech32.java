@@ -17,7 +17,9 @@ final class Bech32 {
 
     /** {@code hrp} + {@code 1} + {@code data} regrouped into 5-bit characters + the 6-character checksum. */
     static String encode(String hrp, byte[] data) {
-        if (hrp.isEmpty() || !hrp.equals(hrp.toLowerCase(Locale.ROOT))) throw new IllegalArgumentException("hrp must be lowercase and non-empty");
+        if (hrp.isEmpty() || !hrp.equals(hrp.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("hrp must be lowercase and non-empty");
+        }
         int[] values = toFiveBits(data);
         int[] checksum = checksum(hrp, values);
         StringBuilder out = new StringBuilder(hrp).append('1');

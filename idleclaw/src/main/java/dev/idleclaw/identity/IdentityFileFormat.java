@@ -68,7 +68,8 @@ final class IdentityFileFormat {
         boolean hasSecret = root.has("nostrSecretKey");
         if (!hasPublic && !hasSecret) return Optional.empty();
         if (hasPublic != hasSecret) {
-            throw new IdentityFileException("identity file " + file + " has " + (hasPublic ? "nostrPublicKey without nostrSecretKey" : "nostrSecretKey without nostrPublicKey"));
+            String which = hasPublic ? "nostrPublicKey without nostrSecretKey" : "nostrSecretKey without nostrPublicKey";
+            throw new IdentityFileException("identity file " + file + " has " + which);
         }
         String publicHex = Json.text(root, "nostrPublicKey");
         if (publicHex == null || !publicHex.matches("[0-9a-fA-F]{64}")) {
@@ -81,7 +82,8 @@ final class IdentityFileFormat {
             throw new IdentityFileException("identity file " + file + " has no valid nostrSecretKey: " + e.getMessage(), e);
         }
         if (!key.publicKeyHex().equalsIgnoreCase(publicHex)) {
-            throw new IdentityFileException("identity file " + file + " is inconsistent: its nostrSecretKey does not belong to its nostrPublicKey");
+            throw new IdentityFileException("identity file " + file
+                    + " is inconsistent: its nostrSecretKey does not belong to its nostrPublicKey");
         }
         return Optional.of(key);
     }
