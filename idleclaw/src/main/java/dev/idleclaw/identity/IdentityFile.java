@@ -1,7 +1,5 @@
 package dev.idleclaw.identity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,18 +13,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * The identity file: {@code {"version":2,"publicKey":"lob1…","secretKey":"<64 hex seed>"}} (Lobstah's v2 shape
- * without the Nostr keys, lobstah-wire.md §2), 2-space indented, mode 0600. Lobstah's own files are read too: v1,
- * and v2 with {@code nostrPublicKey}/{@code nostrSecretKey} (ignored). A file is never rewritten on load, so a
- * Lobstah file stays exactly as Lobstah wrote it; only {@link #create} with {@code force} replaces one.
+ * The identity file, in Lobstah's v2 format (lobstah-wire.md §2) so that Lobstah's CLI loads ours unchanged:
+ * {@code {"version":2,"publicKey":"lob1…","secretKey":"<64 hex seed>","nostrPublicKey":"<64 hex>",
+ * "nostrSecretKey":"<64 hex>"}}, mode 0600 (format details in {@link IdentityFileFormat}). Lobstah's v1 and v2 and
+ * our own earlier v2 without Nostr keys are read too. Loading never rewrites a file, so a Lobstah file stays exactly
+ * as Lobstah wrote it; only {@link #create} with {@code force} and the explicit {@link #addNostrKey} replace one.
  */
 public final class IdentityFile {
     /** Overrides the default location. */
     public static final String ENV = "IDLECLAW_IDENTITY";
-    /** The version we write; Lobstah's current format has the same number and fields (plus Nostr ones). */
+    /** The version we write: Lobstah's current format. */
     public static final int VERSION = 2;
-    /** Lobstah's first format: the same two keys, no Nostr. */
-    private static final int LOBSTAH_V1 = 1;
     /** Owner read/write only: the file holds the secret seed. */
     private static final String FILE_MODE = "rw-------";
     /** Owner only: nobody else should even list the secret's directory. */
@@ -34,8 +31,16 @@ public final class IdentityFile {
 
     private IdentityFile() {}
 
+    /** What a file holds: its version, the Ed25519 identity, and its Nostr key (absent in v1 and our earlier v2). */
+    public record Stored(int version, Identity identity, Optional<NostrKey> nostr) {}
+
     /** What {@link #loadOrCreate} found or made. */
-    public record Loaded(Identity identity, Path path, boolean created) {}
+    public record Loaded(Stored stored, Path path, boolean created) {
+        /** The Ed25519 identity. */
+        public Identity identity() {
+            return stored.identity();
+        }
+    }
 
     /** {@code $IDLECLAW_IDENTITY}, else {@code ~/.idleclaw/identity.json}. */
     public static Path defaultPath() {
@@ -46,6 +51,11 @@ public final class IdentityFile {
 
     /** The identity in {@code file}; empty when there is no such file. Throws when it exists but is not valid. */
     public static Optional<Identity> read(Path file) {
+        return readStored(file).map(Stored::identity);
+    }
+
+    /** Everything in {@code file}; empty when there is no such file. Throws when it exists but is not valid. */
+    public static Optional<Stored> readStored(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -54,16 +64,18 @@ public final class IdentityFile {
         } catch (IOException e) {
             throw new IdentityFileException("cannot read identity file " + file + ": " + e.getMessage(), e);
         }
-        return Optional.of(parse(file, bytes));
+        return Optional.of(IdentityFileFormat.parse(file, bytes));
     }
 
     /** The existing identity, or (none there, or {@code force}) a fresh one written to {@code file}. */
     public static Loaded loadOrCreate(Path file, boolean force) {
         if (!force) {
-            Optional<Identity> existing = read(file);
+            Optional<Stored> existing = readStored(file);
             if (existing.isPresent()) return new Loaded(existing.get(), file, false);
         }
-        return new Loaded(create(file, force), file, true);
+        Stored fresh = fresh();
+        write(file, fresh, force);
+        return new Loaded(fresh, file, true);
     }
 
     /**
@@ -72,7 +84,29 @@ public final class IdentityFile {
      * existing file is left alone and this throws.
      */
     public static Identity create(Path file, boolean force) {
-        Identity identity = Identity.generate();
+        Stored fresh = fresh();
+        write(file, fresh, force);
+        return fresh.identity();
+    }
+
+    private static Stored fresh() {
+        return new Stored(VERSION, Identity.generate(), Optional.of(NostrKey.generate()));
+    }
+
+    /**
+     * Gives the file a Nostr key if it has none (Lobstah's v1, our earlier v2), keeping its Ed25519 key, and
+     * rewrites it as a complete v2; a file that has one is returned as it is and not touched. Throws when there
+     * is no file.
+     */
+    public static Loaded addNostrKey(Path file) {
+        Stored stored = readStored(file).orElseThrow(() -> new IdentityFileException("no identity file at " + file));
+        if (stored.nostr().isPresent()) return new Loaded(stored, file, false);
+        Stored complete = new Stored(VERSION, stored.identity(), Optional.of(NostrKey.generate()));
+        write(file, complete, true);
+        return new Loaded(complete, file, false);
+    }
+
+    private static void write(Path file, Stored stored, boolean replace) {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -82,13 +116,13 @@ public final class IdentityFile {
                 if (posix) Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(DIR_MODE)));
                 else Files.createDirectories(dir);
             }
-            if (!force && Files.exists(abs)) throw new IdentityFileException("identity file " + file + " already exists");
+            if (!replace && Files.exists(abs)) throw new IdentityFileException("identity file " + file + " already exists");
             FileAttribute<?>[] attrs = posix
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(FILE_MODE))}
                     : new FileAttribute<?>[0];
             tmp = Files.createTempFile(dir, ".identity-", ".tmp", attrs);
-            Files.writeString(tmp, render(identity), StandardCharsets.UTF_8);
-            if (force) {
+            Files.writeString(tmp, IdentityFileFormat.render(stored), StandardCharsets.UTF_8);
+            if (replace) {
                 try {
                     Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -111,38 +145,5 @@ public final class IdentityFile {
                 }
             }
         }
-        return identity;
-    }
-
-    /** Our file text: 2-space indentation like Lobstah's {@code JSON.stringify(x, null, 2)}, trailing newline. */
-    static String render(Identity identity) {
-        return "{\n  \"version\": " + VERSION + ",\n  \"publicKey\": \"" + identity.publicKey()
-                + "\",\n  \"secretKey\": \"" + identity.seedHex() + "\"\n}\n";
-    }
-
-    private static Identity parse(Path file, byte[] bytes) {
-        JsonNode root;
-        try {
-            root = Json.parse(bytes);
-        } catch (IOException e) {
-            throw new IdentityFileException("identity file " + file + " is not valid JSON", e);
-        }
-        if (root == null || !root.isObject()) throw new IdentityFileException("identity file " + file + " is not a JSON object");
-        JsonNode version = root.get("version");
-        if (version == null || !version.isIntegralNumber() || !version.canConvertToInt() || (version.asInt() != LOBSTAH_V1 && version.asInt() != VERSION)) {
-            throw new IdentityFileException("identity file " + file + " has unsupported version " + version + " (expected 1 or 2)");
-        }
-        String publicKey = Json.text(root, "publicKey");
-        if (!PublicKeys.valid(publicKey)) throw new IdentityFileException("identity file " + file + " has no valid publicKey (lob1 + 64 lowercase hex)");
-        Identity identity;
-        try {
-            identity = Identity.fromSeedHex(Json.text(root, "secretKey"));
-        } catch (IllegalArgumentException e) {
-            throw new IdentityFileException("identity file " + file + " has no valid secretKey (64 hex characters)", e);
-        }
-        if (!identity.publicKey().equals(publicKey)) {
-            throw new IdentityFileException("identity file " + file + " is inconsistent: its secretKey does not belong to its publicKey");
-        }
-        return identity;
     }
 }

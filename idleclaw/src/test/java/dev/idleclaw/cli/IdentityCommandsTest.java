@@ -18,12 +18,41 @@ class IdentityCommandsTest {
         return dir.resolve("id/identity.json");
     }
 
+    private String npub() {
+        return IdentityFile.readStored(file()).orElseThrow().nostr().orElseThrow().npub();
+    }
+
     @Test
-    void keygenCreatesAnIdentityAndShowsItsPathAndKey() {
+    void keygenCreatesAnIdentityWithANostrKeyAndShowsItsPathAndBothKeys() {
         CliRun r = CliRun.main("keygen", "--identity", file().toString());
         assertThat(r.exit()).isZero();
         String key = IdentityFile.read(file()).orElseThrow().publicKey();
-        assertThat(r.lines()).containsExactly("created identity", "path: " + file(), "public key: " + key);
+        assertThat(npub()).matches("npub1[02-9ac-hj-np-z]{58}");
+        assertThat(r.lines()).containsExactly("created identity", "path: " + file(), "public key: " + key, "nostr key: " + npub());
+    }
+
+    @Test
+    void keygenOnOurEarlierFileWithoutANostrKeyLeavesItAloneAndSaysHowToAddOne() throws Exception {
+        Identity id = Identity.generate();
+        Files.createDirectories(file().getParent());
+        String old = "{\n  \"version\": 2,\n  \"publicKey\": \"" + id.publicKey() + "\",\n  \"secretKey\": \"" + id.seedHex() + "\"\n}\n";
+        Files.writeString(file(), old);
+        CliRun r = CliRun.main("keygen", "--identity", file().toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.lines()).containsExactly("loaded identity", "path: " + file(), "public key: " + id.publicKey(),
+                "nostr key: none (Lobstah cannot load this file; 'idleclaw keygen --add-nostr' adds one)");
+        assertThat(Files.readString(file())).isEqualTo(old);
+
+        CliRun added = CliRun.main("keygen", "--add-nostr", "--identity", file().toString());
+        assertThat(added.exit()).isZero();
+        assertThat(IdentityFile.read(file()).orElseThrow().publicKey()).isEqualTo(id.publicKey());
+        assertThat(added.lines()).containsExactly("added a Nostr key to identity", "path: " + file(),
+                "public key: " + id.publicKey(), "nostr key: " + npub());
+
+        byte[] complete = Files.readAllBytes(file());
+        CliRun again = CliRun.main("keygen", "--add-nostr", "--identity", file().toString());
+        assertThat(again.lines()).first().isEqualTo("loaded identity");
+        assertThat(Files.readAllBytes(file())).isEqualTo(complete);
     }
 
     @Test
@@ -33,7 +62,7 @@ class IdentityCommandsTest {
         CliRun again = CliRun.main("keygen", "--identity", file().toString());
         assertThat(again.exit()).isZero();
         assertThat(again.lines()).containsExactly("loaded identity", "path: " + file(),
-                "public key: " + IdentityFile.read(file()).orElseThrow().publicKey());
+                "public key: " + IdentityFile.read(file()).orElseThrow().publicKey(), "nostr key: " + npub());
         assertThat(Files.readAllBytes(file())).isEqualTo(before);
     }
 
@@ -45,7 +74,7 @@ class IdentityCommandsTest {
         assertThat(forced.exit()).isZero();
         String now = IdentityFile.read(file()).orElseThrow().publicKey();
         assertThat(now).isNotEqualTo(old);
-        assertThat(forced.lines()).containsExactly("created identity", "path: " + file(), "public key: " + now);
+        assertThat(forced.lines()).containsExactly("created identity", "path: " + file(), "public key: " + now, "nostr key: " + npub());
     }
 
     @Test
@@ -85,7 +114,7 @@ class IdentityCommandsTest {
     @Test
     void helpNamesTheIdentityEnvironmentVariable() {
         assertThat(CliRun.wide("keygen", "--help").out())
-                .contains("(env: IDLECLAW_IDENTITY, default: ~/.idleclaw/identity.json)").contains("--force");
+                .contains("(env: IDLECLAW_IDENTITY, default: ~/.idleclaw/identity.json)").contains("--force").contains("--add-nostr");
         assertThat(CliRun.main("whoami", "--help").out()).contains("--identity");
     }
 }

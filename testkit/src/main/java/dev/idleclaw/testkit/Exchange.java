@@ -22,7 +22,7 @@ import org.eclipse.jetty.util.BufferUtil;
  * stand-in therefore probes the socket itself with a non-blocking {@link EndPoint#fill}: {@code -1} (or an I/O
  * error) means the client closed. Any bytes a client sends mid-reply are discarded; HTTP/1.1 clients send none.
  */
-final class Exchange {
+final class Exchange implements Replies {
     /** How often a waiting reply probes for a client close: fast enough for cancel tests, cheap enough to idle. */
     static final Duration POLL = Duration.ofMillis(20);
     /** Probe buffer size; we only need to see EOF. */
@@ -69,12 +69,17 @@ final class Exchange {
         if (!"HEAD".equals(method())) write(bytes);
     }
 
-    void json(int status, JsonNode node) { send(status, Wire.JSON, Wire.bytes(node)); }
+    @Override
+    public void json(int status, JsonNode node) { send(status, Wire.JSON, Wire.bytes(node)); }
 
     /** Commits 200 + {@code application/x-ndjson} headers; the body is chunked. */
-    void startStream() {
+    @Override
+    public void startStream() { startStream(Wire.NDJSON); }
+
+    /** Commits 200 + the given Content-Type; the body is chunked. */
+    void startStream(String contentType) {
         ctx.res().setStatus(200);
-        contentType(Wire.NDJSON);
+        contentType(contentType);
         try {
             ctx.res().flushBuffer();
         } catch (IOException e) {
@@ -82,7 +87,19 @@ final class Exchange {
         }
     }
 
-    void writeLine(JsonNode node) { write(Wire.line(node)); }
+    @Override
+    public void writeLine(JsonNode node) { write(Wire.line(node)); }
+
+    /** Writes and flushes raw body bytes, e.g. one SSE event. */
+    void write(byte[] bytes) {
+        try {
+            var out = ctx.res().getOutputStream();
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw clientGone();
+        }
+    }
 
     /** Sleeps, probing for a client close; throws {@link Gone} when the client or the server went away. */
     void pause(Duration delay) {
@@ -126,16 +143,6 @@ final class Exchange {
         drop();
         recorded.connectionClosed().complete(null);
         return new Gone(true);
-    }
-
-    private void write(byte[] bytes) {
-        try {
-            var out = ctx.res().getOutputStream();
-            out.write(bytes);
-            out.flush();
-        } catch (IOException e) {
-            throw clientGone();
-        }
     }
 
     private static void sleep(long nanos) {

@@ -20,13 +20,16 @@ final class Generation {
     private record Failure(Kind kind, int after) {}
 
     private final Exchange exchange;
+    private final Replies replies;
     private final InferenceRequest request;
     private final Behaviour behaviour;
     private final Chunks chunks;
     private final long start = System.nanoTime();
 
-    Generation(Exchange exchange, InferenceRequest request, Behaviour behaviour) {
+    /** {@code exchange} paces and fails the reply; {@code replies} receives its native chunks. */
+    Generation(Exchange exchange, Replies replies, InferenceRequest request, Behaviour behaviour) {
         this.exchange = exchange;
+        this.replies = replies;
         this.request = request;
         this.behaviour = behaviour;
         this.chunks = new Chunks(request, behaviour.legacyToolShape());
@@ -56,20 +59,20 @@ final class Generation {
             fail(failure.kind()); // nothing written yet: a real status, or a bare close
             return;
         }
-        exchange.startStream();
+        replies.startStream();
         for (int i = 0; i < sent; i++) {
             exchange.pause(behaviour.delayPerToken());
-            exchange.writeLine(chunks.piece(pieces.get(i)));
+            replies.writeLine(chunks.piece(pieces.get(i)));
         }
-        if (failure == null) exchange.writeLine(chunks.done(reason, metrics(pieces)));
-        else if (failure.kind() == Kind.ERROR) exchange.writeLine(Wire.error(behaviour.errorMessage()));
+        if (failure == null) replies.writeLine(chunks.done(reason, metrics(pieces)));
+        else if (failure.kind() == Kind.ERROR) replies.writeLine(Wire.error(behaviour.errorMessage()));
         else fail(failure.kind());
     }
 
     private void single(List<Piece> pieces, String reason, Failure failure) {
         var generated = failure == null ? pieces.size() : failure.after();
         for (int i = 0; i < generated; i++) exchange.pause(behaviour.delayPerToken());
-        if (failure == null) exchange.json(200, chunks.aggregate(pieces, reason, metrics(pieces)));
+        if (failure == null) replies.json(200, chunks.aggregate(pieces, reason, metrics(pieces)));
         else fail(failure.kind());
     }
 
@@ -77,7 +80,7 @@ final class Generation {
     private void fail(Kind kind) {
         switch (kind) {
             case HANG -> exchange.awaitClientClose();
-            case ERROR -> exchange.json(500, Wire.error(behaviour.errorMessage()));
+            case ERROR -> replies.json(500, Wire.error(behaviour.errorMessage()));
             case DROP -> exchange.drop();
         }
     }

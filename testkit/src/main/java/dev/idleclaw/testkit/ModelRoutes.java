@@ -25,12 +25,17 @@ final class ModelRoutes {
 
     private ModelRoutes() {}
 
+    /** The order of {@code /api/tags} (and so of {@code /v1/models}): most recently modified first. */
+    static List<StandInModel> newestFirst(List<StandInModel> models) {
+        return models.stream()
+                .sorted(Comparator.comparing((StandInModel m) -> OffsetDateTime.parse(m.modifiedAt())).reversed())
+                .toList();
+    }
+
     static ObjectNode tags(List<StandInModel> models) {
         var root = Wire.object();
         var array = root.putArray("models");
-        models.stream()
-                .sorted(Comparator.comparing((StandInModel m) -> OffsetDateTime.parse(m.modifiedAt())).reversed())
-                .forEach(m -> {
+        newestFirst(models).forEach(m -> {
                     var entry = array.addObject().put("name", m.name()).put("model", m.name())
                             .put("modified_at", m.modifiedAt()).put("size", m.size()).put("digest", m.digest());
                     entry.set("details", details(m));

@@ -16,9 +16,11 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A protocol-faithful stand-in for Ollama's native API ({@code /}, {@code /api/version}, {@code /api/tags},
- * {@code /api/ps}, {@code /api/show}, {@code /api/chat}, {@code /api/generate}) on 127.0.0.1, plain HTTP/1.1
- * (h2c upgrade requests are answered in HTTP/1.1). Models and {@link Behaviour}s can be changed while it runs;
- * every request is recorded. See {@code /work/shared/specs/ollama-api.md} §11.
+ * {@code /api/ps}, {@code /api/show}, {@code /api/chat}, {@code /api/generate}) and its OpenAI compatibility layer
+ * ({@code /v1/chat/completions}, {@code /v1/models}, {@code /v1/models/{model}}, see {@code OpenAiChat}) on
+ * 127.0.0.1, plain HTTP/1.1 (h2c upgrade requests are answered in HTTP/1.1). Models and {@link Behaviour}s can be
+ * changed while it runs and apply to both faces; every request is recorded as it arrived. See
+ * {@code /work/shared/specs/ollama-api.md} §11 and {@code openai-api.md}.
  *
  * <pre>{@code
  * try (var ollama = StandInOllama.start().model(StandInModel.of("llama3.2"))) {
