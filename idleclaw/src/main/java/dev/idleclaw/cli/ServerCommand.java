@@ -45,7 +45,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "Allowed browser origins, comma-separated (env: CORS_ORIGINS, default: http://localhost:3000).")
     List<String> corsOrigins;
     @Option(names = "--trusted-proxy", split = ",", defaultValue = "${env:TRUSTED_PROXIES:-}",
-            description = "Proxy addresses/CIDRs whose X-Forwarded-For is believed (env: TRUSTED_PROXIES, default: none).")
+            description = "Proxy addresses/CIDRs whose X-Forwarded-For and X-Forwarded-Host are believed (env: TRUSTED_PROXIES, default: none).")
     List<String> trustedProxies;
     @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDLECLAW_PUBLIC_URL:-}",
             description = "The hub's URL as clients use it, e.g. https://hub.example.org; signed requests must then name its "
