@@ -32,13 +32,15 @@ final class BalanceCommand implements Callable<Integer> {
             description = "Hub base URL (env: IDLECLAW_SERVER, default: http://127.0.0.1:8000).")
     String server;
     @Mixin
+    TlsOption tls = new TlsOption();
+    @Mixin
     IdentityOption identity;
 
     @Override
     public Integer call() {
         HubClient hub;
         try {
-            hub = new HubClient(server);
+            hub = new HubClient(server, tls);
         } catch (IllegalArgumentException e) {
             return fail(2, e.getMessage());
         }

@@ -43,6 +43,8 @@ final class ConsumeCommand implements Callable<Integer> {
             description = "Hub base URL (env: IDLECLAW_SERVER, default: http://127.0.0.1:8000).")
     String server;
     @Mixin
+    TlsOption tls = new TlsOption();
+    @Mixin
     IdentityOption identity;
     @Option(names = "--api-key", defaultValue = "${env:IDLECLAW_API_KEY:-}",
             description = "API key (ick_…) from the hub's operator, sent instead of a signature (env: IDLECLAW_API_KEY, default: none).")
@@ -54,7 +56,7 @@ final class ConsumeCommand implements Callable<Integer> {
     public Integer call() {
         HubClient hub;
         try {
-            hub = new HubClient(server);
+            hub = new HubClient(server, tls);
         } catch (IllegalArgumentException e) {
             return fail(2, e.getMessage());
         }

@@ -49,6 +49,9 @@ public final class ContributeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     IdentityOption identity = new IdentityOption();
 
+    @CommandLine.Mixin
+    TlsOption tls = new TlsOption();
+
     @Option(names = "--anonymous", description = "Do not prove a key to the hub: serve without earning credit.")
     boolean anonymous;
 
@@ -57,7 +60,7 @@ public final class ContributeCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         NodeConfig config;
         try {
-            config = NodeConfig.of(server, ollama, maxConcurrent);
+            config = NodeConfig.of(server, ollama, maxConcurrent).withTls(tls.context());
             if (!anonymous) {
                 // A contributor earns credit with its key: create one on first use, as `idleclaw keygen` would.
                 var loaded = IdentityFile.loadOrCreate(identity.path(), false);

@@ -45,8 +45,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Allowed browser origins, comma-separated (env: CORS_ORIGINS, default: http://localhost:3000).")
     List<String> corsOrigins;
     @Option(names = "--trusted-proxy", split = ",", defaultValue = "${env:TRUSTED_PROXIES:-}",
-            description = "Proxy addresses/CIDRs whose X-Forwarded-For is believed (env: TRUSTED_PROXIES, default: none).")
+            description = "Proxy addresses/CIDRs whose X-Forwarded-For and X-Forwarded-Host are believed (env: TRUSTED_PROXIES, default: none).")
     List<String> trustedProxies;
+    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDLECLAW_PUBLIC_URL:-}",
+            description = "The hub's URL as clients use it, e.g. https://hub.example.org; signed requests must then name its "
+                    + "host (env: IDLECLAW_PUBLIC_URL, default: none: the Host, or X-Forwarded-Host from a trusted proxy).")
+    String publicUrl;
     @Option(names = "--rate-limit-chat", defaultValue = "${env:RATE_LIMIT_CHAT_RPM:-20}",
             description = "Chat requests per minute per client (env: RATE_LIMIT_CHAT_RPM, default: 20).")
     int chatRpm;
@@ -124,6 +128,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.adminToken = adminToken;
                 b.corsOrigins = nonEmpty(corsOrigins);
                 b.trustedProxies = nonEmpty(trustedProxies);
+                b.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUri(publicUrl.strip());
                 b.chatRpm = chatRpm;
                 b.wsRpm = wsRpm;
                 b.defaultRpm = defaultRpm;
@@ -166,6 +171,14 @@ final class ServerCommand implements Callable<Integer> {
         });
         stopped.await();
         return 0;
+    }
+
+    private static java.net.URI publicUri(String url) {
+        try {
+            return new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--public-url is not a URL: '" + url + "'");
+        }
     }
 
     private static List<String> nonEmpty(List<String> values) {

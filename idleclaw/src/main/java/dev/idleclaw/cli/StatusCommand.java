@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code idleclaw status}: is the hub up, how many nodes, which models. Exit 1 when offline. */
@@ -19,13 +20,15 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--server", defaultValue = "${env:IDLECLAW_SERVER:-http://127.0.0.1:8000}",
             description = "Hub base URL (env: IDLECLAW_SERVER, default: http://127.0.0.1:8000).")
     String server;
+    @Mixin
+    TlsOption tls = new TlsOption();
 
     @Override
     public Integer call() {
         PrintStream out = System.out;
         HubClient hub;
         try {
-            hub = new HubClient(server);
+            hub = new HubClient(server, tls);
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw status: " + e.getMessage());
             return 2;

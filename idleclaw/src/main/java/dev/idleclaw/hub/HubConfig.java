@@ -13,6 +13,7 @@ import java.util.Objects;
  */
 public record HubConfig(
         String host, int port, int ollamaPort, ChatDialect.Mode chatDialect, Path dataDir, String adminToken, List<String> corsOrigins, List<String> trustedProxies,
+        java.net.URI publicUrl,
         int chatRpm, int wsRpm, int defaultRpm, int maxNodesPerIp, int maxChatsPerIp,
         int queueCapacity, Duration queueTimeout, Duration registrationTimeout, Duration heartbeatTimeout,
         Duration evictionScan, Duration pingInterval, Duration pongTimeout, Duration chunkTimeout,
@@ -137,6 +138,7 @@ public record HubConfig(
         require(peerCapacityTtl.isPositive(), "the peer capacity TTL must be positive");
         require(!peerCooldown.isNegative(), "the peer cooldown must not be negative");
         for (String p : trustedProxies) ClientIp.parseRange(p);
+        requirePublicUrl(publicUrl);
         for (String p : contentDenyPatterns) {
             try {
                 java.util.regex.Pattern.compile(p);
@@ -149,6 +151,16 @@ public record HubConfig(
     /** A hub with every default, keeping its files in {@code dataDir}. */
     public static Builder builder(Path dataDir) {
         return new Builder(dataDir);
+    }
+
+    /** Null (no public URL) or an http(s) URL naming only the hub's root: signatures name its host (docs/operations.md). */
+    private static void requirePublicUrl(java.net.URI url) {
+        if (url == null) return;
+        String path = url.getRawPath();
+        require(url.isAbsolute() && ("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+                        && url.getHost() != null && url.getRawUserInfo() == null && url.getRawQuery() == null
+                        && url.getRawFragment() == null && (path == null || path.isEmpty() || path.equals("/")),
+                "--public-url must be the hub's root URL as clients use it, e.g. https://hub.example.org, got '" + url + "'");
     }
 
     private static void require(boolean ok, String message) {
@@ -164,6 +176,8 @@ public record HubConfig(
         public String adminToken = "";
         public List<String> corsOrigins = List.of("http://localhost:3000");
         public List<String> trustedProxies = List.of();
+        /** Null: signed requests name the host they reach the hub by (Host, or X-Forwarded-Host from a trusted proxy). */
+        public java.net.URI publicUrl;
         public int chatRpm = DEFAULT_CHAT_RPM, wsRpm = DEFAULT_WS_RPM, defaultRpm = DEFAULT_OTHER_RPM;
         public int maxNodesPerIp = DEFAULT_NODES_PER_IP, maxChatsPerIp = DEFAULT_CHATS_PER_IP;
         public int queueCapacity = DEFAULT_QUEUE_CAPACITY;
@@ -206,7 +220,7 @@ public record HubConfig(
         }
 
         public HubConfig build() {
-            return new HubConfig(host, port, ollamaPort, chatDialect, dataDir, adminToken, corsOrigins, trustedProxies, chatRpm, wsRpm,
+            return new HubConfig(host, port, ollamaPort, chatDialect, dataDir, adminToken, corsOrigins, trustedProxies, publicUrl, chatRpm, wsRpm,
                     defaultRpm, maxNodesPerIp, maxChatsPerIp, queueCapacity, queueTimeout, registrationTimeout,
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,

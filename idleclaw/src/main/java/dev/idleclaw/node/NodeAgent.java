@@ -57,7 +57,9 @@ public final class NodeAgent {
     public void run() throws NodeStartupException {
         prepare();
         started = true;
-        var http = HttpClient.newBuilder().connectTimeout(config.timings().send()).build();
+        var builder = HttpClient.newBuilder().connectTimeout(config.timings().send());
+        if (config.tls() != null) builder.sslContext(config.tls());
+        var http = builder.build();
         try {
             while (!stopping.get()) {
                 try {

@@ -9,8 +9,10 @@ import java.net.URI;
  * once, and its timings. Validated on construction; messages name the command-line option (and environment
  * variable) to fix. {@code hubUrl} is always the final {@code ws(s)://…/ws/node} URL (see {@link NodeUrls}).
  * {@code identity} is the key the node proves to the hub and signs receipts with; null = anonymous (earns nothing).
+ * {@code tls} is the TLS context for a {@code wss://} hub; null = the JDK's default (its trusted CAs).
  */
-public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings, Identity identity) {
+public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings, Identity identity,
+                         javax.net.ssl.SSLContext tls) {
 
     /** Upstream default: two parallel generations fit on most single-GPU machines. */
     public static final int DEFAULT_MAX_CONCURRENT = WireLimits.DEFAULT_MAX_CONCURRENT;
@@ -35,7 +37,7 @@ public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimin
 
     /** An anonymous node. */
     public NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings) {
-        this(hubUrl, ollamaUrl, maxConcurrent, timings, null);
+        this(hubUrl, ollamaUrl, maxConcurrent, timings, null, null);
     }
 
     /** Parses option values as typed by a user (see {@link NodeUrls} for the accepted URL forms). */
@@ -44,10 +46,14 @@ public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimin
     }
 
     public NodeConfig withTimings(NodeTimings t) {
-        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, t, identity);
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, t, identity, tls);
     }
 
     public NodeConfig withIdentity(Identity id) {
-        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, id);
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, id, tls);
+    }
+
+    public NodeConfig withTls(javax.net.ssl.SSLContext context) {
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, identity, context);
     }
 }

@@ -68,7 +68,7 @@ public final class Worker implements AutoCloseable {
         try {
             if (!hub.publicKey().equals(identity.publicKey())) throw new IllegalStateException("the hub loaded another identity");
             var nodeConfig = new NodeConfig(NodeUrls.hubUrl("ws://127.0.0.1:" + hub.nodePort() + NodeUrls.NODE_PATH), config.ollama(),
-                    config.maxConcurrent(), config.nodeTimings(), identity);
+                    config.maxConcurrent(), config.nodeTimings(), identity, null);
             var a = new NodeAgent(nodeConfig);
             agent = a;
             thread = Thread.ofPlatform().name("worker-node").daemon().start(() -> {

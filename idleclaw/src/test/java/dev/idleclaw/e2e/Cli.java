@@ -5,10 +5,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs an {@code idleclaw} command line in-process and captures its exit code, stdout and stderr. */
-record Cli(int exit, String out, String err) {
+/**
+ * Runs an {@code idleclaw} command line in-process and captures its exit code, stdout and stderr. Public (in the
+ * test jar) for the third-party client suites.
+ */
+public record Cli(int exit, String out, String err) {
 
-    static synchronized Cli run(String... args) {
+    public static synchronized Cli run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();

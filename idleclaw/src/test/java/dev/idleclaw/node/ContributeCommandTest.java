@@ -38,6 +38,18 @@ class ContributeCommandTest {
     }
 
     @Test
+    void aCaCertThatIsNotACertificateExitsTwoNamingTheOption() throws Exception {
+        var file = java.nio.file.Files.createTempFile("not-a-cert", ".pem");
+        try {
+            java.nio.file.Files.writeString(file, "hello");
+            assertThat(run("--anonymous", "--ca-cert", file.toString())).isEqualTo(2);
+            assertThat(err.toString()).contains("--ca-cert " + file).contains("not a PEM certificate file");
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
     void anUnreachableOllamaExitsThreeWithAOneLineReason() throws Exception {
         int port;
         try (var s = new java.net.ServerSocket(0)) {

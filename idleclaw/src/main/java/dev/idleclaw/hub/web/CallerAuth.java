@@ -24,12 +24,17 @@ final class CallerAuth {
     private final Ledger ledger;
     private final String ownKey;
     private final Predicate<String> trustedForwarder;
+    private final SignedHost signedHost;
 
-    /** {@code trustedForwarder}: keys whose "on behalf of" this hub honours (its peers); others spend their own credit. */
-    CallerAuth(Ledger ledger, String ownKey, Predicate<String> trustedForwarder) {
+    /**
+     * {@code trustedForwarder}: keys whose "on behalf of" this hub honours (its peers); others spend their own credit.
+     * {@code signedHost}: which host a signature must name.
+     */
+    CallerAuth(Ledger ledger, String ownKey, Predicate<String> trustedForwarder, SignedHost signedHost) {
         this.ledger = ledger;
         this.ownKey = ownKey;
         this.trustedForwarder = trustedForwarder;
+        this.signedHost = signedHost;
     }
 
     /** Why a request's credentials were refused, and the status that says so. */
@@ -49,13 +54,13 @@ final class CallerAuth {
     Caller resolve(Context ctx, byte[] body) throws Refused {
         String query = ctx.queryString();
         String path = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
-        String host = ctx.header("Host") == null ? "" : ctx.header("Host");
+        String host = signedHost.of(ctx.req().getRemoteAddr(), ctx::header);
         switch (ForwardSignature.verify(ctx::header, ctx.method().name(), path, host, body, System.currentTimeMillis())) {
             case ForwardSignature.Verdict.Valid v -> {
                 return forwarded(v.forward());
             }
             case ForwardSignature.Verdict.Invalid i -> {
-                log.info("refused a forwarded request: {}", i.reason());
+                log.info("refused a forwarded request: {} (checked for host {})", i.reason(), host);
                 throw new Refused("invalid forward signature: " + i.reason());
             }
             case ForwardSignature.Verdict.Absent a -> { }
@@ -70,7 +75,7 @@ final class CallerAuth {
                 return credited(v.pubkey());
             }
             case RequestSignature.Verdict.Invalid i -> {
-                log.info("refused a request signature: {}", i.reason());
+                log.info("refused a request signature: {} (checked for host {})", i.reason(), host);
                 throw new Refused("invalid request signature: " + i.reason());
             }
             case RequestSignature.Verdict.Absent a -> {

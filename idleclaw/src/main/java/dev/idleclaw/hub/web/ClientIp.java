@@ -26,7 +26,8 @@ public final class ClientIp {
         return peer;
     }
 
-    private boolean isTrusted(String address) {
+    /** Whether {@code address} (an IP literal) is one of the trusted proxies. */
+    public boolean isTrusted(String address) {
         byte[] bytes = literal(address);
         if (bytes == null) return false;
         for (Range r : trusted) if (r.contains(bytes)) return true;

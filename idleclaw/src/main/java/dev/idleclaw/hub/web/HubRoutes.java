@@ -62,6 +62,7 @@ public final class HubRoutes {
     private final ChatGate chatGate;
     private final Doors doors;
     private final byte[] adminDigest;
+    private final SignedHost signedHost;
     private volatile ServerConnector ollamaConnector;
     /** The worker profile's loopback listener, the only one its node may connect on; null for a network hub. */
     private volatile ServerConnector nodeConnector;
@@ -88,6 +89,7 @@ public final class HubRoutes {
         this.chatGate = chatGate;
         this.doors = doors;
         this.adminDigest = config.adminToken().isEmpty() ? null : sha256(config.adminToken());
+        this.signedHost = new SignedHost(config.publicUrl(), clientIp);
         this.worker = config.role() == HubConfig.Role.WORKER ? new WorkerRoutes(hub) : null;
     }
 
@@ -306,7 +308,7 @@ public final class HubRoutes {
     }
 
     private CallerAuth callers() {
-        return new CallerAuth(hub.ledger(), hub.publicKey(), hub::trustsForwarder);
+        return new CallerAuth(hub.ledger(), hub.publicKey(), hub::trustsForwarder, signedHost);
     }
 
     /** {@code GET /balance}: lobstah-wire.md §8's shape; {@code self} is the signed caller's account (else the hub's). */
