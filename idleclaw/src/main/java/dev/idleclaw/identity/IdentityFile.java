@@ -1,6 +1,7 @@
 package dev.idleclaw.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.home.DataDir;
 import dev.idleclaw.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,11 @@ public final class IdentityFile {
     /** What {@link #loadOrCreate} found or made. */
     public record Loaded(Identity identity, Path path, boolean created) {}
 
-    /** {@code $IDLECLAW_IDENTITY}, else {@code ~/.idleclaw/identity.json}. */
+    /** {@code $IDLECLAW_IDENTITY}, else {@code identity.json} in the data directory ({@link DataDir}). */
     public static Path defaultPath() {
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) return Path.of(env.strip());
-        return Path.of(System.getProperty("user.home"), ".idleclaw", "identity.json");
+        return DataDir.current().file("identity.json");
     }
 
     /** The identity in {@code file}; empty when there is no such file. Throws when it exists but is not valid. */
