@@ -69,6 +69,11 @@ final class RouterCommand implements Callable<Integer> {
             System.err.println("idleclaw router: " + e.getMessage());
             return 2;
         }
+        String busy = new PortCheck(host, port, "--host / IDLECLAW_ROUTER_HOST", "--port / IDLECLAW_ROUTER_PORT").problem();
+        if (busy != null) {
+            System.err.println("idleclaw router: " + busy);
+            return 1;
+        }
         Hub hub;
         try {
             hub = Hub.start(config);

@@ -151,6 +151,12 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("idleclaw server: " + e.getMessage());
             return 2;
         }
+        String busy = PortCheck.firstProblem(new PortCheck(host, port, "--host / IDLECLAW_HOST", "--port / IDLECLAW_PORT"),
+                new PortCheck(host, ollamaPort, "--host / IDLECLAW_HOST", "--ollama-port / IDLECLAW_OLLAMA_PORT"));
+        if (busy != null) {
+            System.err.println("idleclaw server: " + busy);
+            return 1;
+        }
         Hub hub;
         try {
             hub = Hub.start(config);

@@ -96,6 +96,11 @@ final class WorkerCommand implements Callable<Integer> {
             err.println("idleclaw worker: " + e.getMessage());
             return ContributeCommand.EXIT_BAD_OPTION;
         }
+        String busy = new PortCheck(host, port, "--host / IDLECLAW_WORKER_HOST", "--port / IDLECLAW_WORKER_PORT").problem();
+        if (busy != null) {
+            err.println("idleclaw worker: " + busy);
+            return 1;
+        }
         Worker worker;
         try {
             worker = Worker.start(config);
