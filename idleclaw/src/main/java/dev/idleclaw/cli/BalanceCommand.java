@@ -29,8 +29,8 @@ final class BalanceCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final byte[] NO_BODY = new byte[0];
 
-    @Option(names = HubClient.FLAG, paramLabel = "URL",
-            description = "Hub base URL (env: " + HubClient.ENV + ", default: " + HubClient.DEFAULT + ").")
+    @Option(names = ServerSetting.FLAG, paramLabel = "URL",
+            description = "Hub base URL (env: " + ServerSetting.ENV + ", default: " + ServerSetting.DEFAULT + ").")
     String server;
     /** Where {@code $IDLECLAW_SERVER} is read from (tests pass their own). */
     private final Function<String, String> env;

@@ -40,8 +40,8 @@ final class ConsumeCommand implements Callable<Integer> {
     String system;
     @Option(names = "--think", description = "Ask a thinking model to reason first; reasoning goes to stderr.")
     boolean think;
-    @Option(names = HubClient.FLAG, paramLabel = "URL",
-            description = "Hub base URL (env: " + HubClient.ENV + ", default: " + HubClient.DEFAULT + ").")
+    @Option(names = ServerSetting.FLAG, paramLabel = "URL",
+            description = "Hub base URL (env: " + ServerSetting.ENV + ", default: " + ServerSetting.DEFAULT + ").")
     String server;
     @Mixin
     IdentityOption identity;

@@ -12,16 +12,12 @@ import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
- * Shared bits of the consumer commands: the hub's base URL, where it came from ({@code --server},
- * {@code $IDLECLAW_SERVER} or the default) so messages name what to fix, and one HTTP/1.1 client.
+ * Shared bits of the consumer commands: the hub's base URL, where it came from ({@link ServerSetting}) so messages
+ * name what to fix, and one HTTP/1.1 client.
  */
 final class HubClient {
     /** A hub that does not accept a connection within this time is treated as unreachable. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    static final String FLAG = "--server";
-    static final String ENV = "IDLECLAW_SERVER";
-    /** A hub on this machine, as {@code idleclaw server} starts it by default. */
-    static final String DEFAULT = "http://127.0.0.1:8000";
     /** How much of a stranger's answer a message quotes. */
     private static final int SNIPPET_CHARS = 80;
 
@@ -31,23 +27,20 @@ final class HubClient {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT).build();
 
-    /** {@code server} must be an http(s) URL; a trailing slash is ignored. {@code setting} names where it came from. */
-    private HubClient(String server, String setting, String origin) {
-        String s = server.strip();
+    /** The address must be an http(s) URL (a trailing slash is ignored); the complaint names where it came from. */
+    private HubClient(ServerSetting setting) {
+        String s = setting.value().strip();
         while (s.endsWith("/")) s = s.substring(0, s.length() - 1);
         if (!s.matches("(?i)^https?://[^/\\s]+(/\\S*)?$")) {
-            throw new IllegalArgumentException(setting + " must be an http:// or https:// URL, got '" + server + "'");
+            throw new IllegalArgumentException(setting.name() + " must be an http:// or https:// URL, got '" + setting.value() + "'");
         }
         this.base = s;
-        this.origin = origin;
+        this.origin = setting.origin();
     }
 
-    /** The {@code --server} value when given, else {@code $IDLECLAW_SERVER} from {@code env}, else {@link #DEFAULT}. */
+    /** The hub named by the {@code --server} value, else by {@code $IDLECLAW_SERVER} from {@code env}, else the default. */
     static HubClient of(String flag, Function<String, String> env) {
-        if (flag != null) return new HubClient(flag, FLAG, "address from " + FLAG);
-        String fromEnv = env.apply(ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) return new HubClient(fromEnv, ENV, "address from " + ENV);
-        return new HubClient(DEFAULT, FLAG, "default address, set " + FLAG + " or " + ENV);
+        return new HubClient(ServerSetting.of(flag, env));
     }
 
     URI uri(String path) {

@@ -17,8 +17,8 @@ final class StatusCommand implements Callable<Integer> {
     /** Status is a quick look: a hub slower than this counts as offline. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @Option(names = HubClient.FLAG, paramLabel = "URL",
-            description = "Hub base URL (env: " + HubClient.ENV + ", default: " + HubClient.DEFAULT + ").")
+    @Option(names = ServerSetting.FLAG, paramLabel = "URL",
+            description = "Hub base URL (env: " + ServerSetting.ENV + ", default: " + ServerSetting.DEFAULT + ").")
     String server;
     /** Where {@code $IDLECLAW_SERVER} is read from (tests pass their own). */
     private final Function<String, String> env;
