@@ -45,8 +45,7 @@ public final class NodeAgent {
     private volatile Inventory inventory;
     private volatile HubSession session;
     private volatile boolean started;
-    /** Set by the first accepted registration: from then on the address is known to be right. */
-    private volatile boolean registeredOnce;
+    private final PermanentFailures permanentFailures = new PermanentFailures(PERMANENT_FAILURE_TRIES);
 
     public NodeAgent(NodeConfig config) {
         this.config = config;
@@ -70,22 +69,16 @@ public final class NodeAgent {
         prepare();
         started = true;
         var http = HttpClient.newBuilder().connectTimeout(config.timings().send()).build();
-        String lastPermanent = null;
-        int permanentInARow = 0;
         try {
             while (!stopping.get()) {
                 try {
                     connectAndServe(http);
-                    lastPermanent = null;
-                    permanentInARow = 0;
+                    permanentFailures.reset();
                 } catch (ConnectFailure e) {
                     log.warn("cannot connect to the hub at {}: {}", config.hubUrl(), e.getMessage());
-                    boolean counts = e.permanent() && !registeredOnce;
-                    permanentInARow = counts && e.getMessage().equals(lastPermanent) ? permanentInARow + 1 : counts ? 1 : 0;
-                    lastPermanent = counts ? e.getMessage() : null;
-                    if (permanentInARow >= PERMANENT_FAILURE_TRIES) {
+                    if (permanentFailures.giveUp(e)) {
                         throw new NodeStartupException(NodeStartupException.Kind.HUB, "cannot connect to " + config.hubUrl()
-                                + ": " + e.getMessage() + "; gave up after " + permanentInARow + " tries");
+                                + ": " + e.getMessage() + "; gave up after " + permanentFailures.inARow() + " tries");
                     }
                 }
                 session = null;
@@ -155,7 +148,7 @@ public final class NodeAgent {
         s.register(inventory, config.maxConcurrent(), config.identity() == null ? null : awaitChallenge(s, link));
         if (!awaitRegistered(s, link)) return;
         session = s;
-        registeredOnce = true;
+        permanentFailures.registered();
         backoff.reset();
         log.info("registered with {} as node {} ({} models, max_concurrent {})", config.hubUrl(), s.nodeId(),
                 inventory.models().size(), config.maxConcurrent());
