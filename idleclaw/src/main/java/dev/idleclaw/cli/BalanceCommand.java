@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,9 +29,19 @@ final class BalanceCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final byte[] NO_BODY = new byte[0];
 
-    @Option(names = "--server", defaultValue = "${env:IDLECLAW_SERVER:-http://127.0.0.1:8000}",
-            description = "Hub base URL (env: IDLECLAW_SERVER, default: http://127.0.0.1:8000).")
+    @Option(names = ServerSetting.FLAG, paramLabel = "URL",
+            description = "Hub base URL (env: " + ServerSetting.ENV + ", default: " + ServerSetting.DEFAULT + ").")
     String server;
+    /** Where {@code $IDLECLAW_SERVER} is read from (tests pass their own). */
+    private final Function<String, String> env;
+
+    BalanceCommand() {
+        this(System::getenv);
+    }
+
+    BalanceCommand(Function<String, String> env) {
+        this.env = env;
+    }
     @Mixin
     TlsOption tls = new TlsOption();
     @Mixin
@@ -40,7 +51,7 @@ final class BalanceCommand implements Callable<Integer> {
     public Integer call() {
         HubClient hub;
         try {
-            hub = new HubClient(server, tls);
+            hub = HubClient.of(server, env, tls);
         } catch (IllegalArgumentException e) {
             return fail(2, e.getMessage());
         }
@@ -65,7 +76,7 @@ final class BalanceCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return fail(1, "interrupted");
         } catch (Exception e) {
-            return fail(1, "cannot reach hub at " + hub.base + ": " + HubClient.describe(e));
+            return fail(1, "cannot reach hub at " + hub.base + ": " + HubClient.describe(e, uri) + " (" + hub.origin + ")");
         }
         if (res.statusCode() != 200) return fail(1, "HTTP " + res.statusCode() + " from " + hub.base + "/balance");
         JsonNode self;

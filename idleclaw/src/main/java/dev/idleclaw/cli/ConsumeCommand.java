@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +40,8 @@ final class ConsumeCommand implements Callable<Integer> {
     String system;
     @Option(names = "--think", description = "Ask a thinking model to reason first; reasoning goes to stderr.")
     boolean think;
-    @Option(names = "--server", defaultValue = "${env:IDLECLAW_SERVER:-http://127.0.0.1:8000}",
-            description = "Hub base URL (env: IDLECLAW_SERVER, default: http://127.0.0.1:8000).")
+    @Option(names = ServerSetting.FLAG, paramLabel = "URL",
+            description = "Hub base URL (env: " + ServerSetting.ENV + ", default: " + ServerSetting.DEFAULT + ").")
     String server;
     @Mixin
     TlsOption tls = new TlsOption();
@@ -51,12 +52,22 @@ final class ConsumeCommand implements Callable<Integer> {
     String apiKey;
     @Option(names = "--anonymous", description = "Send no credentials at all: no signature, no API key.")
     boolean anonymous;
+    /** Where {@code $IDLECLAW_SERVER} is read from (tests pass their own). */
+    private final Function<String, String> env;
+
+    ConsumeCommand() {
+        this(System::getenv);
+    }
+
+    ConsumeCommand(Function<String, String> env) {
+        this.env = env;
+    }
 
     @Override
     public Integer call() {
         HubClient hub;
         try {
-            hub = new HubClient(server, tls);
+            hub = HubClient.of(server, env, tls);
         } catch (IllegalArgumentException e) {
             return fail(2, e.getMessage());
         }
@@ -87,16 +98,41 @@ final class ConsumeCommand implements Callable<Integer> {
         var builder = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         var req = auth.apply(builder, "POST", uri, bytes).build();
-        var watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        HttpResponse<java.io.InputStream> res;
         try {
-            HttpResponse<java.io.InputStream> res = hub.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            res = hub.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail(1, "interrupted");
+        } catch (Exception e) {
+            return fail(1, "cannot reach hub at " + hub.base + ": " + HubClient.describe(e, uri) + " (" + hub.origin + ")");
+        }
+        String asked = "POST " + uri.getRawPath();
+        try {
             if (res.statusCode() != 200) {
                 String text = new String(res.body().readAllBytes(), StandardCharsets.UTF_8);
+                // A hub answers /api/chat (with 4xx/5xx reasons of its own); 404 or 405 means something else is there.
+                if (res.statusCode() == 404 || res.statusCode() == 405) {
+                    return fail(1, hub.notAHub(asked + " with HTTP " + res.statusCode() + " " + HubClient.snippet(text)));
+                }
                 return fail(1, "HTTP " + res.statusCode() + ": " + detail(text));
             }
-            return stream(res.body(), watchdog);
+            String type = res.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
+            if (!type.startsWith("text/event-stream")) {
+                res.body().close();
+                String what = type.isEmpty() ? "no content type" : type.split(";")[0].strip();
+                return fail(1, hub.notAHub(asked + " with " + what + (what.equals("application/x-ndjson") ? ", as Ollama does" : "")));
+            }
+            return stream(res.body());
         } catch (Exception e) {
-            return fail(1, "cannot reach hub at " + hub.base + ": " + HubClient.describe(e));
+            return fail(1, "the answer from " + hub.base + " broke off: " + HubClient.describe(e, uri));
+        }
+    }
+
+    private int stream(java.io.InputStream in) throws Exception {
+        var watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        try {
+            return stream(in, watchdog);
         } finally {
             watchdog.shutdownNow();
         }

@@ -6,6 +6,7 @@ import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.node.NodeConfig;
 import dev.idleclaw.node.NodeStartupException;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code idleclaw contribute}: serves the local Ollama's models to a hub until Ctrl+C (or SIGTERM), then drains
- * in-flight requests and exits 0. Exit 2 for a bad option, 3 when Ollama is unreachable or has no models.
+ * in-flight requests and exits 0. Exit 2 for a bad option, 3 when Ollama is unreachable or has no models, 4 when
+ * the hub address keeps failing with a permanent error before the node ever registered.
  */
 @Command(name = "contribute", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serve your local Ollama models to an IdleClaw hub (runs until Ctrl+C).")
@@ -28,13 +30,15 @@ public final class ContributeCommand implements Callable<Integer> {
     public static final int EXIT_BAD_OPTION = 2;
     /** Nothing to serve: Ollama is down or has no models. */
     public static final int EXIT_NO_OLLAMA = 3;
+    /** The hub address is wrong: unknown host, not a hub, TLS failure ({@link NodeStartupException.Kind#HUB}). */
+    public static final int EXIT_NO_HUB = 4;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server", defaultValue = "${env:IDLECLAW_SERVER:-" + NodeConfig.DEFAULT_SERVER + "}",
+    @Option(names = ServerSetting.FLAG, paramLabel = "URL",
             description = "Hub to serve: http(s)://host[:port] or ws(s)://host[:port]/ws/node "
-                    + "(env: IDLECLAW_SERVER, default: " + NodeConfig.DEFAULT_SERVER + ").")
+                    + "(env: " + ServerSetting.ENV + ", default: " + ServerSetting.DEFAULT + ").")
     String server;
 
     @Option(names = "--ollama", defaultValue = "${env:OLLAMA_HOST:-" + NodeConfig.DEFAULT_OLLAMA + "}",
@@ -54,13 +58,24 @@ public final class ContributeCommand implements Callable<Integer> {
 
     @Option(names = "--anonymous", description = "Do not prove a key to the hub: serve without earning credit.")
     boolean anonymous;
+    /** Where {@code $IDLECLAW_SERVER} is read from (tests pass their own). */
+    private final Function<String, String> env;
+
+    public ContributeCommand() {
+        this(System::getenv);
+    }
+
+    public ContributeCommand(Function<String, String> env) {
+        this.env = env;
+    }
 
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
         NodeConfig config;
+        var hub = ServerSetting.of(server, env);
         try {
-            config = NodeConfig.of(server, ollama, maxConcurrent).withTls(tls.context());
+            config = NodeConfig.of(hub.value(), ollama, maxConcurrent).withTls(tls.context());
             if (!anonymous) {
                 // A contributor earns credit with its key: create one on first use, as `idleclaw keygen` would.
                 var loaded = IdentityFile.loadOrCreate(identity.path(), false);
@@ -79,8 +94,16 @@ public final class ContributeCommand implements Callable<Integer> {
             Signals.onStop("node", agent::stop);
             agent.run();
         } catch (NodeStartupException e) {
-            err.println("idleclaw contribute: " + e.getMessage());
-            return EXIT_NO_OLLAMA;
+            return switch (e.kind()) {
+                case OLLAMA -> {
+                    err.println("idleclaw contribute: " + e.getMessage());
+                    yield EXIT_NO_OLLAMA;
+                }
+                case HUB -> {
+                    err.println("idleclaw contribute: " + e.getMessage() + " (" + hub.origin() + ")");
+                    yield EXIT_NO_HUB;
+                }
+            };
         }
         return EXIT_OK;
     }

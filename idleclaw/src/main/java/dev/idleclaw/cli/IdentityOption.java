@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** The {@code --identity} option shared by the commands that use the consumer's key. */
 final class IdentityOption {
     @Option(names = "--identity", paramLabel = "FILE",
-            description = "Identity file (env: IDLECLAW_IDENTITY, default: ~/.idleclaw/identity.json).")
+            description = "Identity file (env: IDLECLAW_IDENTITY, default: identity.json in $IDLECLAW_DATA_DIR, else in $HOME/.idleclaw).")
     Path file;
 
     /** The flag, else {@code $IDLECLAW_IDENTITY}, else the default location. */

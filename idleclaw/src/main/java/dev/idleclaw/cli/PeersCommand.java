@@ -53,7 +53,7 @@ final class PeersCommand implements Runnable {
     /** The options every subcommand shares: which file, and which peer addresses are acceptable. */
     static final class FileOptions {
         @Option(names = "--peers", paramLabel = "FILE",
-                description = "Peers file (env: IDLECLAW_PEERS, default: ~/.idleclaw/peers.json).")
+                description = "Peers file (env: IDLECLAW_PEERS, default: peers.json in $IDLECLAW_DATA_DIR, else in $HOME/.idleclaw).")
         Path file;
         @Option(names = "--local", defaultValue = "${env:IDLECLAW_PEERS_LOCAL:-false}",
                 description = "Allow peers on loopback and private addresses, for local setups (env: IDLECLAW_PEERS_LOCAL=true|false, default: false).")

@@ -2,6 +2,7 @@ package dev.idleclaw.cli;
 
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.home.DataDir;
 import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.ledger.LedgerException;
 import dev.idleclaw.peer.PeersFile;
@@ -33,13 +34,13 @@ final class RouterCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:IDLECLAW_ROUTER_PORT:-" + DEFAULT_PORT + "}",
             description = "Port (env: IDLECLAW_ROUTER_PORT, default: " + DEFAULT_PORT + ").")
     int port;
-    @Option(names = "--peers", paramLabel = "FILE", description = "Peers file (env: IDLECLAW_PEERS, default: ~/.idleclaw/peers.json).")
+    @Option(names = "--peers", paramLabel = "FILE", description = "Peers file (env: IDLECLAW_PEERS, default: peers.json in $IDLECLAW_DATA_DIR, else in $HOME/.idleclaw).")
     Path peers;
     @Option(names = "--local", defaultValue = "${env:IDLECLAW_PEERS_LOCAL:-false}",
             description = "Allow peers on loopback and private addresses (env: IDLECLAW_PEERS_LOCAL=true|false, default: false).")
     boolean local;
-    @Option(names = "--data-dir", defaultValue = "${env:IDLECLAW_DATA_DIR:-${sys:user.home}/.idleclaw}",
-            description = "Where the router keeps its identity and ledger (env: IDLECLAW_DATA_DIR, default: ~/.idleclaw).")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the router keeps its identity and ledger (env: IDLECLAW_DATA_DIR, default: $HOME/.idleclaw).")
     Path dataDir;
     @Option(names = "--ledger", paramLabel = "TARGET", defaultValue = "${env:IDLECLAW_LEDGER:-}",
             description = "Ledger: a SQLite file or jdbc:postgresql://… (env: IDLECLAW_LEDGER, default: ledger.db in --data-dir).")
@@ -52,7 +53,7 @@ final class RouterCommand implements Callable<Integer> {
         HubConfig config;
         try {
             var trackers = sync.uris();
-            config = HubConfig.builder(dataDir).apply(b -> {
+            config = HubConfig.builder(dataDir != null ? dataDir : DataDir.current().dir()).apply(b -> {
                 b.host = host;
                 b.port = port;
                 b.nodeListener = false;
@@ -67,6 +68,11 @@ final class RouterCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw router: " + e.getMessage());
             return 2;
+        }
+        String busy = new PortCheck(host, port, "--host / IDLECLAW_ROUTER_HOST", "--port / IDLECLAW_ROUTER_PORT").problem();
+        if (busy != null) {
+            System.err.println("idleclaw router: " + busy);
+            return 1;
         }
         Hub hub;
         try {

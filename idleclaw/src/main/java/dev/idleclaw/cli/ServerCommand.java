@@ -3,6 +3,7 @@ package dev.idleclaw.cli;
 import dev.idleclaw.front.ChatDialect;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.home.DataDir;
 import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.ledger.LedgerException;
 import java.nio.file.Path;
@@ -35,8 +36,8 @@ final class ServerCommand implements Callable<Integer> {
             description = "Dialect of POST /api/chat: auto (decided per request), idleclaw (SSE) or ollama (NDJSON) "
                     + "(env: IDLECLAW_CHAT_DIALECT, default: auto).")
     ChatDialect.Mode chatDialect;
-    @Option(names = "--data-dir", defaultValue = "${env:IDLECLAW_DATA_DIR:-${sys:user.home}/.idleclaw}",
-            description = "Where the hub keeps its files (env: IDLECLAW_DATA_DIR, default: ~/.idleclaw).")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the hub keeps its files (env: IDLECLAW_DATA_DIR, default: $HOME/.idleclaw).")
     Path dataDir;
     @Option(names = "--admin-token", defaultValue = "${env:ADMIN_TOKEN:-}",
             description = "Bearer token for /admin/*; empty disables admin (env: ADMIN_TOKEN, default: empty).")
@@ -119,8 +120,9 @@ final class ServerCommand implements Callable<Integer> {
         try {
             var announcing = announce.settings();
             var trackers = sync.uris();
-            Path peersFile = peers != null ? peers : trackers.isEmpty() ? null : dataDir.resolve("peers.json");
-            config = HubConfig.builder(dataDir).apply(b -> {
+            Path dir = dataDir != null ? dataDir : DataDir.current().dir();
+            Path peersFile = peers != null ? peers : trackers.isEmpty() ? null : dir.resolve("peers.json");
+            config = HubConfig.builder(dir).apply(b -> {
                 b.host = host;
                 b.port = port;
                 b.ollamaPort = ollamaPort;
@@ -153,6 +155,12 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw server: " + e.getMessage());
             return 2;
+        }
+        String busy = PortCheck.firstProblem(new PortCheck(host, port, "--host / IDLECLAW_HOST", "--port / IDLECLAW_PORT"),
+                new PortCheck(host, ollamaPort, "--host / IDLECLAW_HOST", "--ollama-port / IDLECLAW_OLLAMA_PORT"));
+        if (busy != null) {
+            System.err.println("idleclaw server: " + busy);
+            return 1;
         }
         Hub hub;
         try {

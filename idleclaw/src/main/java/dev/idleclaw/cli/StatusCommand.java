@@ -7,38 +7,64 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code idleclaw status}: is the hub up, how many nodes, which models. Exit 1 when offline. */
+/** {@code idleclaw status}: is the hub up, how many nodes, which models. Exit 1 when offline or not a hub. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether a hub is online, its nodes and models.")
 final class StatusCommand implements Callable<Integer> {
     /** Status is a quick look: a hub slower than this counts as offline. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @Option(names = "--server", defaultValue = "${env:IDLECLAW_SERVER:-http://127.0.0.1:8000}",
-            description = "Hub base URL (env: IDLECLAW_SERVER, default: http://127.0.0.1:8000).")
+    @Option(names = ServerSetting.FLAG, paramLabel = "URL",
+            description = "Hub base URL (env: " + ServerSetting.ENV + ", default: " + ServerSetting.DEFAULT + ").")
     String server;
     @Mixin
     TlsOption tls = new TlsOption();
+    /** Where {@code $IDLECLAW_SERVER} is read from (tests pass their own). */
+    private final Function<String, String> env;
+
+    StatusCommand() {
+        this(System::getenv);
+    }
+
+    StatusCommand(Function<String, String> env) {
+        this.env = env;
+    }
 
     @Override
     public Integer call() {
         PrintStream out = System.out;
         HubClient hub;
         try {
-            hub = new HubClient(server, tls);
+            hub = HubClient.of(server, env, tls);
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw status: " + e.getMessage());
             return 2;
         }
         JsonNode health, metrics;
         try {
-            health = get(hub, "/health");
-            metrics = get(hub, "/metrics");
+            var answer = get(hub, "/health");
+            int code = answer.statusCode();
+            health = code / 100 == 2 ? hubHealth(answer.body()) : null;
+            // A hub answers /health with {"status","uptime_seconds","node_count"}; 404/405 or another body means
+            // something else listens there (an Ollama, an OpenAI base URL, a web server).
+            if (code == 404 || code == 405 || code / 100 == 2 && health == null) {
+                out.println(hub.notAHub("GET " + hub.uri("/health").getRawPath() + " with HTTP " + code + " "
+                        + HubClient.snippet(answer.body())));
+                return 1;
+            }
+            if (health == null) throw new IllegalStateException("HTTP " + code + " from /health");
+            var m = get(hub, "/metrics");
+            if (m.statusCode() / 100 != 2) throw new IllegalStateException("HTTP " + m.statusCode() + " from /metrics");
+            metrics = Json.parse(m.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         } catch (Exception e) {
-            out.println("IdleClaw hub " + hub.base + ": OFFLINE (" + HubClient.describe(e) + ")");
+            out.println("IdleClaw hub " + hub.base + ": OFFLINE (" + HubClient.describe(e, hub.uri("/health")) + "; " + hub.origin + ")");
             return 1;
         }
         out.println("IdleClaw hub " + hub.base + ": ONLINE");
@@ -59,11 +85,19 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static JsonNode get(HubClient hub, String path) throws Exception {
+    private static HttpResponse<String> get(HubClient hub, String path) throws Exception {
         var req = HttpRequest.newBuilder(hub.uri(path)).timeout(TIMEOUT).header("Accept", "application/json").GET().build();
-        HttpResponse<String> res = hub.http.send(req, HttpResponse.BodyHandlers.ofString());
-        if (res.statusCode() / 100 != 2) throw new IllegalStateException("HTTP " + res.statusCode() + " from " + path);
-        return Json.parse(res.body());
+        return hub.http.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The body of a hub's {@code /health}, or null when it is not one (not JSON, or no integer {@code node_count}). */
+    private static JsonNode hubHealth(String body) {
+        try {
+            JsonNode h = Json.parse(body);
+            return h != null && h.path("node_count").isIntegralNumber() ? h : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     static String uptime(long s) {

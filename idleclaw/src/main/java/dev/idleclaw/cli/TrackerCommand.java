@@ -48,6 +48,11 @@ final class TrackerCommand implements Callable<Integer> {
             System.err.println("idleclaw tracker: " + e.getMessage());
             return 2;
         }
+        String busy = new PortCheck(host, port, "--host / IDLECLAW_TRACKER_HOST", "--port / IDLECLAW_TRACKER_PORT").problem();
+        if (busy != null) {
+            System.err.println("idleclaw tracker: " + busy);
+            return 1;
+        }
         TrackerServer server;
         try {
             server = TrackerServer.start(config);

@@ -1,6 +1,7 @@
 package dev.idleclaw.cli;
 
 import dev.idleclaw.announce.Announcer;
+import dev.idleclaw.home.DataDir;
 import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.ledger.LedgerException;
 import dev.idleclaw.node.NodeConfig;
@@ -38,8 +39,8 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--ollama", defaultValue = "${env:OLLAMA_HOST:-" + WorkerConfig.DEFAULT_OLLAMA + "}",
             description = "Local Ollama: http(s)://host[:port] or host:port (env: OLLAMA_HOST, default: " + WorkerConfig.DEFAULT_OLLAMA + ").")
     String ollama;
-    @Option(names = "--data-dir", defaultValue = "${env:IDLECLAW_DATA_DIR:-${sys:user.home}/.idleclaw}",
-            description = "Where the worker keeps its identity and ledger (env: IDLECLAW_DATA_DIR, default: ~/.idleclaw).")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the worker keeps its identity and ledger (env: IDLECLAW_DATA_DIR, default: $HOME/.idleclaw).")
     Path dataDir;
     @Option(names = "--identity", paramLabel = "FILE", defaultValue = "${env:IDLECLAW_IDENTITY}",
             description = "The worker's key file, created if missing (env: IDLECLAW_IDENTITY, default: identity.json in --data-dir).")
@@ -77,7 +78,7 @@ final class WorkerCommand implements Callable<Integer> {
             if ((announceTo == null) != (announceUrl == null)) {
                 throw new IllegalArgumentException("--announce-to and --announce-url go together");
             }
-            config = WorkerConfig.of(NodeUrls.ollamaUrl(ollama), dataDir).withListen(host, port).withLedger(ledger)
+            config = WorkerConfig.of(NodeUrls.ollamaUrl(ollama), dataDir != null ? dataDir : DataDir.current().dir()).withListen(host, port).withLedger(ledger)
                     .withIdentityFile(identity).withMaxConcurrent(maxConcurrent).withTier(tier)
                     .withBootstrapAllowance(bootstrapAllowance);
             if (announceTo != null) {
@@ -94,6 +95,11 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("idleclaw worker: " + e.getMessage());
             return ContributeCommand.EXIT_BAD_OPTION;
+        }
+        String busy = new PortCheck(host, port, "--host / IDLECLAW_WORKER_HOST", "--port / IDLECLAW_WORKER_PORT").problem();
+        if (busy != null) {
+            err.println("idleclaw worker: " + busy);
+            return 1;
         }
         Worker worker;
         try {

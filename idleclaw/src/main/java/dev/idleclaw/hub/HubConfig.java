@@ -107,7 +107,7 @@ public record HubConfig(
         require(ollamaPort <= 0 || ollamaPort != port, "--ollama-port must differ from --port");
         Objects.requireNonNull(chatDialect, "--chat-dialect");
         Objects.requireNonNull(dataDir, "--data-dir");
-        if (ledger == null || ledger.isBlank()) ledger = dataDir.resolve("ledger.db").toString();
+        if (ledger == null || ledger.isBlank()) ledger = dataDir.resolve(dev.idleclaw.ledger.Ledgers.DEFAULT_FILE).toString();
         require(bootstrapAllowance >= 0, "--bootstrap-allowance must not be negative, got " + bootstrapAllowance);
         adminToken = adminToken == null ? "" : adminToken;
         corsOrigins = List.copyOf(corsOrigins);

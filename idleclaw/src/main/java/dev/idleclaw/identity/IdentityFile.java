@@ -1,5 +1,6 @@
 package dev.idleclaw.identity;
 
+import dev.idleclaw.home.DataDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -42,11 +43,11 @@ public final class IdentityFile {
         }
     }
 
-    /** {@code $IDLECLAW_IDENTITY}, else {@code ~/.idleclaw/identity.json}. */
+    /** {@code $IDLECLAW_IDENTITY}, else {@code identity.json} in the data directory ({@link DataDir}). */
     public static Path defaultPath() {
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) return Path.of(env.strip());
-        return Path.of(System.getProperty("user.home"), ".idleclaw", "identity.json");
+        return DataDir.current().file("identity.json");
     }
 
     /** The identity in {@code file}; empty when there is no such file. Throws when it exists but is not valid. */

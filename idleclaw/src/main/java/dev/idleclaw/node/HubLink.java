@@ -1,11 +1,9 @@
 package dev.idleclaw.node;
 
 import dev.idleclaw.wire.WireLimits;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -53,8 +51,11 @@ final class HubLink implements WebSocket.Listener {
         this.inbound = inbound;
     }
 
-    /** Opens the connection ({@code authenticate}: ask for a challenge); a 429 or any other refused upgrade becomes an {@link IOException} saying so. */
-    static HubLink open(HttpClient http, URI url, Duration timeout, boolean authenticate, Consumer<String> inbound) throws IOException {
+    /**
+     * Opens the connection ({@code authenticate}: ask for a challenge); a refused upgrade or a failed connect becomes a
+     * {@link ConnectFailure} saying what happened and whether retrying can help.
+     */
+    static HubLink open(HttpClient http, URI url, Duration timeout, boolean authenticate, Consumer<String> inbound) throws ConnectFailure {
         var link = new HubLink(timeout, inbound);
         try {
             var builder = http.newWebSocketBuilder().connectTimeout(timeout);
@@ -63,17 +64,12 @@ final class HubLink implements WebSocket.Listener {
                     .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
             return link;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h) {
-                int status = h.getResponse().statusCode();
-                throw new IOException(status == 429 ? "the hub is rate-limiting connections (HTTP 429)"
-                        : "the hub refused the WebSocket upgrade with HTTP " + status);
-            }
-            throw new IOException(describe(e.getCause()), e.getCause());
+            throw ConnectFailure.of(e.getCause(), url.getHost());
         } catch (TimeoutException e) {
-            throw new IOException("no WebSocket handshake within " + NodeTimings.text(timeout));
+            throw new ConnectFailure("no WebSocket handshake within " + NodeTimings.text(timeout), false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while connecting");
+            throw new ConnectFailure("interrupted while connecting", false, e);
         }
     }
 
@@ -208,18 +204,6 @@ final class HubLink implements WebSocket.Listener {
             abort("send failed: " + e);
             return false;
         }
-    }
-
-    /** A short reason for a failed connect ("connection refused" rather than a bare class name). */
-    private static String describe(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
-                return "unknown host";
-            }
-            if (c instanceof java.net.http.HttpConnectTimeoutException) return "connect timed out";
-            if (c.getMessage() != null) return c.getMessage();
-        }
-        return t instanceof java.net.ConnectException ? "connection refused" : t.getClass().getSimpleName();
     }
 
     /** UTF-8 size of {@code s} without encoding it. */

@@ -2,7 +2,6 @@ package dev.idleclaw.node;
 
 import dev.idleclaw.ollama.OllamaClient;
 import dev.idleclaw.wire.HubMessage;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.UUID;
@@ -19,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The node agent ({@code idleclaw contribute}): checks the local Ollama, then keeps one WebSocket to the hub,
  * registering with a fresh UUIDv4 {@code node_id} on every connection and reconnecting with {@link Backoff}
  * after any close or failure. {@link #run()} blocks until {@link #stop()}, which drains in-flight requests (up to
- * the drain timeout), closes with 1000 {@code node shutting down} and lets {@code run()} return.
+ * the drain timeout), closes with 1000 {@code node shutting down} and lets {@code run()} return. Until the first
+ * registration, the same permanent connect error ({@link ConnectFailure}) {@link #PERMANENT_FAILURE_TRIES} times in a
+ * row ends {@code run()}: the address is wrong. Once the hub has accepted the node, every failure is retried.
  */
 public final class NodeAgent {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
@@ -27,6 +28,12 @@ public final class NodeAgent {
     static final String SHUTDOWN_REASON = "node shutting down";
     /** Our hub sends its challenge as soon as the socket opens; silence this long means a hub without authentication. */
     static final Duration CHALLENGE_WAIT = Duration.ofSeconds(3);
+    /**
+     * Tries with one permanent error (unknown host, a 404 upgrade …) before a node that never registered gives up:
+     * enough to ride out a DNS record or proxy route appearing a moment late (the first backoff steps, 3–5 s), short
+     * enough that a typo in the address is reported while the user still watches.
+     */
+    public static final int PERMANENT_FAILURE_TRIES = 3;
 
     private final NodeConfig config;
     private final OllamaClient ollama;
@@ -38,6 +45,7 @@ public final class NodeAgent {
     private volatile Inventory inventory;
     private volatile HubSession session;
     private volatile boolean started;
+    private final PermanentFailures permanentFailures = new PermanentFailures(PERMANENT_FAILURE_TRIES);
 
     public NodeAgent(NodeConfig config) {
         this.config = config;
@@ -53,7 +61,10 @@ public final class NodeAgent {
         return inventory;
     }
 
-    /** Connects, serves and reconnects until {@link #stop()}; throws only when Ollama is not usable at startup. */
+    /**
+     * Connects, serves and reconnects until {@link #stop()}; throws when Ollama is not usable at startup, or when the
+     * hub address fails permanently before the first registration (see {@link #PERMANENT_FAILURE_TRIES}).
+     */
     public void run() throws NodeStartupException {
         prepare();
         started = true;
@@ -64,8 +75,13 @@ public final class NodeAgent {
             while (!stopping.get()) {
                 try {
                     connectAndServe(http);
-                } catch (IOException e) {
+                    permanentFailures.reset();
+                } catch (ConnectFailure e) {
                     log.warn("cannot connect to the hub at {}: {}", config.hubUrl(), e.getMessage());
+                    if (permanentFailures.giveUp(e)) {
+                        throw new NodeStartupException(NodeStartupException.Kind.HUB, "cannot connect to " + config.hubUrl()
+                                + ": " + e.getMessage() + "; gave up after " + permanentFailures.inARow() + " tries");
+                    }
                 }
                 session = null;
                 if (stopping.get()) break;
@@ -125,7 +141,7 @@ public final class NodeAgent {
         return slots.active();
     }
 
-    private void connectAndServe(HttpClient http) throws IOException, InterruptedException {
+    private void connectAndServe(HttpClient http) throws ConnectFailure, InterruptedException {
         var s = new HubSession(UUID.randomUUID().toString(), config.timings(), slots,
                 new RequestRules(inventory.capabilities()), ollama, config.identity());
         var link = HubLink.open(http, config.hubUrl(), config.timings().send(), config.identity() != null, s::onText);
@@ -134,6 +150,7 @@ public final class NodeAgent {
         s.register(inventory, config.maxConcurrent(), config.identity() == null ? null : awaitChallenge(s, link));
         if (!awaitRegistered(s, link)) return;
         session = s;
+        permanentFailures.registered();
         backoff.reset();
         log.info("registered with {} as node {} ({} models, max_concurrent {})", config.hubUrl(), s.nodeId(),
                 inventory.models().size(), config.maxConcurrent());

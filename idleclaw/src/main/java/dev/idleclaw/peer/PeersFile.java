@@ -1,6 +1,7 @@
 package dev.idleclaw.peer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.home.DataDir;
 import dev.idleclaw.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,11 @@ public final class PeersFile {
         this.nowMillis = nowMillis;
     }
 
-    /** {@code $IDLECLAW_PEERS}, else {@code ~/.idleclaw/peers.json}. */
+    /** {@code $IDLECLAW_PEERS}, else {@code peers.json} in the data directory ({@link DataDir}). */
     public static Path defaultPath() {
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) return Path.of(env.strip());
-        return Path.of(System.getProperty("user.home"), ".idleclaw", "peers.json");
+        return DataDir.current().file("peers.json");
     }
 
     public Path path() {

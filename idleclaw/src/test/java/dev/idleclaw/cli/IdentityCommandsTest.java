@@ -114,7 +114,7 @@ class IdentityCommandsTest {
     @Test
     void helpNamesTheIdentityEnvironmentVariable() {
         assertThat(CliRun.wide("keygen", "--help").out())
-                .contains("(env: IDLECLAW_IDENTITY, default: ~/.idleclaw/identity.json)").contains("--force").contains("--add-nostr");
+                .contains("(env: IDLECLAW_IDENTITY, default: identity.json in $IDLECLAW_DATA_DIR, else in $HOME/.idleclaw)").contains("--force").contains("--add-nostr");
         assertThat(CliRun.main("whoami", "--help").out()).contains("--identity");
     }
 }

@@ -219,7 +219,7 @@ class PeersCommandTest {
     void helpNamesTheOptionsAndEnvironmentVariables() {
         var run = CliRun.wide("peers", "add", "--help");
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("--peers", "IDLECLAW_PEERS", "~/.idleclaw/peers.json", "--local", "IDLECLAW_PEERS_LOCAL", "--block-private");
+        assertThat(run.out()).contains("--peers", "IDLECLAW_PEERS", "peers.json in $IDLECLAW_DATA_DIR, else in $HOME/.idleclaw", "--local", "IDLECLAW_PEERS_LOCAL", "--block-private");
         assertThat(CliRun.wide("peers").out()).contains("add", "remove", "list", "sync");
     }
 }

@@ -37,7 +37,7 @@ class ServerKeysCommandTest {
     void theDefaultLedgerIsTheSqliteFileAndLedgerChoosesAnother() {
         keys("add", alice);
         keys("list", "--ledger", "jdbc:postgresql://db/idleclaw");
-        assertThat(ledger.openedTargets).containsExactly(Ledgers.DEFAULT_SQLITE, "jdbc:postgresql://db/idleclaw");
+        assertThat(ledger.openedTargets).containsExactly(Ledgers.defaultSqlite(), "jdbc:postgresql://db/idleclaw");
     }
 
     @Test
@@ -112,6 +112,6 @@ class ServerKeysCommandTest {
         assertThat(serverHelp.out()).contains("--port").contains("keys");
         CliRun addHelp = CliRun.wide("server", "keys", "add", "--help");
         assertThat(addHelp.out()).as(addHelp.exit() + " " + addHelp.err()).contains("--label").contains("--ledger")
-                .contains("(env: IDLECLAW_LEDGER, default: ~/.idleclaw/ledger.db)");
+                .contains("(env: IDLECLAW_LEDGER, default: ledger.db in $IDLECLAW_DATA_DIR, else in $HOME/.idleclaw)");
     }
 }

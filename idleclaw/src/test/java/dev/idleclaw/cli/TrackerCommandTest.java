@@ -26,11 +26,20 @@ class TrackerCommandTest {
     }
 
     @Test
-    void aPortInUseExitsWithOne() {
+    void aPortInUseIsOneLineNamingTheOptionAndExitsWithOne() {
         try (var busy = TrackerServer.start(TrackerConfig.of("127.0.0.1", 0, UrlSafety.Policy.DEFAULT))) {
             var run = CliRun.main("tracker", "--port", Integer.toString(busy.port()));
             assertThat(run.exit()).isEqualTo(1);
-            assertThat(run.err()).contains("cannot listen on 127.0.0.1:" + busy.port());
+            assertThat(run.err()).isEqualTo("idleclaw tracker: port " + busy.port()
+                    + " on 127.0.0.1 is already in use (--port / IDLECLAW_TRACKER_PORT)" + System.lineSeparator());
         }
+    }
+
+    @Test
+    void anAddressThisMachineDoesNotHaveNamesTheHostOption() {
+        var run = CliRun.main("tracker", "--host", "192.0.2.1", "--port", "0");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("idleclaw tracker: cannot listen on 192.0.2.1:0:").endsWith("(--host / IDLECLAW_TRACKER_HOST)");
     }
 }

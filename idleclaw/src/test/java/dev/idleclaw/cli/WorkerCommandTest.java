@@ -44,6 +44,20 @@ class WorkerCommandTest {
     }
 
     @Test
+    void aBusyPortIsOneLineNamingTheOptionBeforeOllamaOrFilesAreTouched() throws Exception {
+        try (var busy = ServerCommandTest.busyPort()) {
+            var run = CliRun.main("worker", "--data-dir", dir.toString(), "--port", Integer.toString(busy.getLocalPort()),
+                    "--ollama", "http://127.0.0.1:1");
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).isEqualTo("idleclaw worker: port " + busy.getLocalPort()
+                    + " on 127.0.0.1 is already in use (--port / IDLECLAW_WORKER_PORT)" + System.lineSeparator());
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
     void anUnreachableOllamaExitsWithThreeBeforeListening() throws Exception {
         int freePort;
         try (var s = new java.net.ServerSocket(0)) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A child {@code java -jar idleclaw.jar …} process with its output in a log file. */
@@ -23,15 +24,25 @@ final class Proc implements AutoCloseable {
     }
 
     static Proc start(String name, String... args) throws IOException {
+        // A command that falls back to the default identity finds none, instead of reading or creating ~/.idleclaw's.
+        return start(name, Map.of(IDENTITY_ENV, identityFile(name).toString()), List.of(), args);
+    }
+
+    /**
+     * A process with no {@code IDLECLAW_*} variable of the developer's, plus {@code env} (which may set {@code HOME}
+     * or an {@code IDLECLAW_*} variable) and extra JVM options such as {@code -Duser.home=…}.
+     */
+    static Proc start(String name, Map<String, String> env, List<String> jvmOptions, String... args) throws IOException {
         if (!Files.exists(JAR)) throw new IllegalStateException("missing " + JAR + ": run `./mvnw verify` (it packages first)");
         Path log = Files.createTempFile("idleclaw-" + name, ".log");
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         var pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         // The developer's own settings (hub, ledger, data dir …) must not leak into a test process.
         pb.environment().keySet().removeIf(k -> k.startsWith("IDLECLAW_"));
-        // A command that falls back to the default identity finds none, instead of reading or creating ~/.idleclaw's.
-        pb.environment().put(IDENTITY_ENV, identityFile(name).toString());
+        pb.environment().putAll(env);
         return new Proc(pb.start(), log);
     }
 
@@ -42,7 +53,16 @@ final class Proc implements AutoCloseable {
 
     /** Runs a command to completion (bounded) and returns exit code and output. */
     static Cli run(String... args) throws Exception {
-        try (Proc p = start("cli", args)) {
+        return finish(start("cli", args), args);
+    }
+
+    /** {@link #run} with {@link #start(String, Map, List, String...)}'s environment and JVM options. */
+    static Cli run(Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
+        return finish(start("cli", env, jvmOptions, args), args);
+    }
+
+    private static Cli finish(Proc started, String... args) throws Exception {
+        try (Proc p = started) {
             if (!p.process.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("command did not finish: " + List.of(args));
             String out = Files.readString(p.log);
             return new Cli(p.process.exitValue(), out, out);

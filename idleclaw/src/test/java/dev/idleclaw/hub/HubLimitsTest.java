@@ -122,6 +122,46 @@ class HubLimitsTest {
     }
 
     @Test
+    void aRateLimitedChatIsRefusedInTheDialectThatWouldHaveAnsweredIt() throws Exception {
+        try (var hub = HubFixture.start(c -> c.chatRpm = 1)) {
+            assertThat(hub.chat(ask("m:1", "hi")).statusCode()).isEqualTo(503);
+            // Ollama's dialect (an explicit "stream", or Accept: application/x-ndjson): Ollama's {"error"}.
+            String ollama = "{\"model\":\"m:1\",\"messages\":[],\"stream\":false}";
+            var limited = hub.chat(ollama);
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.body()).isEqualTo("{\"error\":\"Too many requests\"}");
+            assertThat(hub.chat(ask("m:1", "hi"), "Accept", "application/x-ndjson").body()).isEqualTo("{\"error\":\"Too many requests\"}");
+            // IdleClaw's SSE dialect keeps FastAPI's {"detail"}.
+            assertLimited(hub.chat(ask("m:1", "hi")), 1, 61);
+            assertLimited(hub.chat(ollama, "Accept", "text/event-stream"), 1, 61);
+        }
+    }
+
+    @Test
+    void aChatOverTheOpenStreamCapIsRefusedInItsDialect() throws Exception {
+        try (var hub = HubFixture.start(c -> c.maxChatsPerIp = 1); var node = TestNode.registered(hub.port(), 4, "m:1")) {
+            var release = new CountDownLatch(1);
+            node.onRequest(req -> {
+                String id = req.path("request_id").asText();
+                node.chunk(id, "held");
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                node.done(id);
+            });
+            var first = async(() -> hub.chat(ask("m:1", "one")));
+            node.nextOfType("inference_request");
+            var second = hub.chat("{\"model\":\"m:1\",\"messages\":[{\"role\":\"user\",\"content\":\"two\"}],\"stream\":true}");
+            assertThat(second.statusCode()).isEqualTo(429);
+            assertThat(second.body()).isEqualTo("{\"error\":\"Too many concurrent requests\"}");
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void concurrentChatsPerClientAreCapped() throws Exception {
         try (var hub = HubFixture.start(c -> c.maxChatsPerIp = 1); var node = TestNode.registered(hub.port(), 4, "m:1")) {
             var release = new CountDownLatch(1);

@@ -3,6 +3,7 @@ package dev.idleclaw.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.idleclaw.home.DataDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,8 +34,8 @@ class LedgersTest {
     }
 
     @Test
-    void theDefaultFileIsUnderTheHomeDirectory() {
-        assertThat(Ledgers.DEFAULT_SQLITE).isEqualTo(Path.of(System.getProperty("user.home"), ".idleclaw", "ledger.db").toString());
+    void theDefaultFileIsInTheDataDirectory() {
+        assertThat(Ledgers.defaultSqlite()).isEqualTo(DataDir.current().file("ledger.db").toString());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.idleclaw.cli.ContributeCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -13,7 +14,11 @@ class ContributeCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        var cmd = new CommandLine(new ContributeCommand());
+        return run(new ContributeCommand(), args);
+    }
+
+    private int run(ContributeCommand command, String... args) {
+        var cmd = new CommandLine(command);
         cmd.setErr(new PrintWriter(err, true));
         cmd.setOut(new PrintWriter(new StringWriter(), true));
         return cmd.execute(args);
@@ -57,6 +62,17 @@ class ContributeCommandTest {
         }
         assertThat(run("--server", "http://127.0.0.1:1", "--ollama", "127.0.0.1:" + port)).isEqualTo(3);
         assertThat(err.toString().strip()).startsWith("idleclaw contribute: ").contains("ollama serve").doesNotContain("\n");
+    }
+
+    @Test
+    void aHubAddressThatNeverWorksExitsFourNamingTheVariableItCameFrom() {
+        try (var ollama = FakeOllama.start().model("m:1", 1_000L, null)) {
+            var command = new ContributeCommand(Map.of("IDLECLAW_SERVER", "http://nohost.invalid:8000")::get);
+            assertThat(run(command, "--ollama", ollama.baseUrl(), "--anonymous")).isEqualTo(ContributeCommand.EXIT_NO_HUB);
+            assertThat(err.toString()).isEqualTo("idleclaw contribute: cannot connect to ws://nohost.invalid:8000/ws/node: "
+                    + "unknown host 'nohost.invalid'; gave up after " + NodeAgent.PERMANENT_FAILURE_TRIES
+                    + " tries (address from IDLECLAW_SERVER)" + System.lineSeparator());
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.StandInOllama;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -102,8 +103,63 @@ class NodeAgentLifecycleTest extends NodeTestSupport {
         try (var limited = new RawHub(RawHub.Mode.RATE_LIMITED)) {
             var agent = new NodeAgent(new NodeConfig(URI.create(limited.httpUrl()), URI.create(ollama.baseUrl()), 2, FAST));
             var run = CompletableFuture.runAsync(() -> runQuietly(agent));
-            await().atMost(SOON).until(() -> limited.connections() >= 3);
+            await().atMost(SOON).until(() -> limited.connections() > NodeAgent.PERMANENT_FAILURE_TRIES + 1);
             assertThat(agent.nodeId()).isNull();
+            agent.stop();
+            run.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aServerThatIsNotAHubStopsTheAgentAfterAFewTriesWithTheReason() throws Exception {
+        try (var notAHub = StandInOllama.start()) {
+            var agent = new NodeAgent(new NodeConfig(URI.create(notAHub.baseUrl()), URI.create(ollama.baseUrl()), 2, FAST));
+            var failure = CompletableFuture.supplyAsync(() -> {
+                try {
+                    agent.run();
+                    return null;
+                } catch (NodeStartupException e) {
+                    return e;
+                }
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(failure).isNotNull();
+            assertThat(failure.kind()).isEqualTo(NodeStartupException.Kind.HUB);
+            assertThat(failure.getMessage()).isEqualTo("cannot connect to ws://127.0.0.1:" + notAHub.port() + "/ws/node: "
+                    + "the server answered the WebSocket upgrade with HTTP 404, so it is not an IdleClaw hub; gave up after "
+                    + NodeAgent.PERMANENT_FAILURE_TRIES + " tries");
+        }
+    }
+
+    @Test
+    void anUnknownHostStopsTheAgentAfterAFewTries() throws Exception {
+        var agent = new NodeAgent(new NodeConfig(URI.create("http://nohost.invalid:8000"), URI.create(ollama.baseUrl()), 2, FAST));
+        assertThatThrownBy(agent::run).isInstanceOfSatisfying(NodeStartupException.class, e -> {
+            assertThat(e.kind()).isEqualTo(NodeStartupException.Kind.HUB);
+            assertThat(e.getMessage()).isEqualTo("cannot connect to ws://nohost.invalid:8000/ws/node: unknown host 'nohost.invalid'; gave up after "
+                    + NodeAgent.PERMANENT_FAILURE_TRIES + " tries");
+        });
+    }
+
+    @Test
+    void aHubAnswering503IsRetriedBeyondTheTriesForPermanentErrors() throws Exception {
+        try (var down = new RawHub(RawHub.Mode.UNAVAILABLE)) {
+            var agent = new NodeAgent(new NodeConfig(URI.create(down.httpUrl()), URI.create(ollama.baseUrl()), 2, FAST));
+            var run = CompletableFuture.runAsync(() -> runQuietly(agent));
+            await().atMost(SOON).until(() -> down.connections() > NodeAgent.PERMANENT_FAILURE_TRIES + 1);
+            assertThat(run).isNotDone();
+            agent.stop();
+            run.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void afterOneRegistrationEvenA404IsRetried() throws Exception {
+        // The address was right once: a 404 now is a hub being redeployed or a proxy in flux, not a typo.
+        try (var moved = new RawHub(RawHub.Mode.GONE_AFTER_FIRST)) {
+            var agent = new NodeAgent(new NodeConfig(URI.create(moved.httpUrl()), URI.create(ollama.baseUrl()), 2, FAST));
+            var run = CompletableFuture.runAsync(() -> runQuietly(agent));
+            await().atMost(SOON).until(() -> moved.connections() > NodeAgent.PERMANENT_FAILURE_TRIES + 1);
+            assertThat(run).isNotDone();
             agent.stop();
             run.get(5, TimeUnit.SECONDS);
         }

@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A hand-rolled hub for failure modes a real WebSocket server will not produce: {@link Mode#RATE_LIMITED}
- * answers every upgrade with HTTP 429; {@link Mode#SILENT} completes the handshake, says {@code registered},
- * and then never sends another byte (not even a pong), like a half-dead connection.
+ * answers every upgrade with HTTP 429, {@link Mode#UNAVAILABLE} with 503 (a proxy whose hub is down);
+ * {@link Mode#SILENT} completes the handshake, says {@code registered}, and then never sends another byte (not even
+ * a pong), like a half-dead connection; {@link Mode#GONE_AFTER_FIRST} serves the first connection as
+ * {@code SILENT} but drops it at once, then answers every later upgrade with 404 (the hub moved away).
  */
 final class RawHub implements AutoCloseable {
-    enum Mode { RATE_LIMITED, SILENT }
+    enum Mode { RATE_LIMITED, UNAVAILABLE, SILENT, GONE_AFTER_FIRST }
 
     private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -48,14 +50,15 @@ final class RawHub implements AutoCloseable {
                 Socket s = server.accept();
                 sockets.add(s);
                 connections.incrementAndGet();
-                Thread.ofVirtual().start(() -> serve(s));
+                int n = connections.get();
+                Thread.ofVirtual().start(() -> serve(s, n));
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void serve(Socket s) {
+    private void serve(Socket s, int connection) {
         try (s) {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
@@ -63,13 +66,22 @@ final class RawHub implements AutoCloseable {
             for (String line : headers(in)) {
                 if (line.toLowerCase().startsWith("sec-websocket-key:")) key = line.substring(18).strip();
             }
-            if (mode == Mode.RATE_LIMITED) {
-                byte[] body = "{\"detail\": \"Too many requests\"}".getBytes(StandardCharsets.UTF_8);
-                out.write(("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 12\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
-                return;
+            switch (mode) {
+                case RATE_LIMITED -> {
+                    refuse(out, "429 Too Many Requests\r\nRetry-After: 12", "{\"detail\": \"Too many requests\"}");
+                    return;
+                }
+                case UNAVAILABLE -> {
+                    refuse(out, "503 Service Unavailable", "upstream unavailable");
+                    return;
+                }
+                case GONE_AFTER_FIRST -> {
+                    if (connection > 1) {
+                        refuse(out, "404 Not Found", "404 page not found");
+                        return;
+                    }
+                }
+                case SILENT -> { }
             }
             String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
                     .digest((key + WS_GUID).getBytes(StandardCharsets.US_ASCII)));
@@ -79,10 +91,19 @@ final class RawHub implements AutoCloseable {
             out.write(new byte[] {(byte) 0x81, (byte) registered.length});
             out.write(registered);
             out.flush();
+            if (mode == Mode.GONE_AFTER_FIRST) return;
             in.transferTo(OutputStream.nullOutputStream()); // read and ignore everything, answer nothing
         } catch (Exception e) {
             // the node went away: fine
         }
+    }
+
+    private static void refuse(OutputStream out, String statusAndHeaders, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 " + statusAndHeaders + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
     }
 
     private static List<String> headers(InputStream in) throws IOException {

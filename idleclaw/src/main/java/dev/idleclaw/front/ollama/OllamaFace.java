@@ -65,7 +65,12 @@ public final class OllamaFace {
             json(ctx, e.status(), Json.object().put("error", e.getMessage()));
             return;
         }
-        String name = body.path("model").asText(body.path("name").asText(""));
+        String model = body.path("model").asText("");
+        String name = model.isEmpty() ? body.path("name").asText("") : model; // "name" is the deprecated spelling
+        if (name.isEmpty()) {
+            json(ctx, 400, Json.object().put("error", "model is required"));
+            return;
+        }
         var entry = catalog.find(name).or(() -> catalog.find(name + ":latest"));
         if (entry.isEmpty()) {
             json(ctx, 404, Json.object().put("error", "model '" + name + "' not found"));

@@ -8,7 +8,10 @@ import io.javalin.http.Context;
 enum ErrorShape {
     IDLECLAW, OLLAMA, OPENAI;
 
-    /** The shape a path's clients expect; {@code /api/chat} keeps IdleClaw's, whose clients look only at the status. */
+    /**
+     * The shape a path's clients expect. {@code /api/chat} serves two dialects, so {@code HubRoutes} decides its shape
+     * per request; by path alone it is IdleClaw's.
+     */
     static ErrorShape of(String path) {
         if (path.startsWith("/v1/")) return OPENAI;
         if (path.equals("/api/generate") || path.equals("/api/tags") || path.equals("/api/show") || path.equals("/api/ps")

@@ -70,6 +70,8 @@ public final class HubRoutes {
     private final WorkerRoutes worker;
     /** Where {@code --tracker} mounts the tracker, so its {@code /peers} does not collide with the hub's own. */
     public static final String TRACKER_PREFIX = "/tracker";
+    /** Request attribute holding {@link #dialect}'s answer. */
+    private static final String DIALECT = "idleclaw.chat-dialect";
     /** Request attribute holding {@link #resolveOnce}'s answer. */
     private static final String RESOLVED_CALLER = "idleclaw.resolved-caller";
 
@@ -185,14 +187,14 @@ public final class HubRoutes {
         r.get("/v1/models", doors.openAi()::models);
         r.get("/v1/models/<model>", doors.openAi()::model);
         // Javalin's own 404/405 messages name the endpoint; IdleClaw (Starlette) answers with the bare reason.
-        r.exception(HttpResponseException.class, (e, ctx) -> ErrorShape.of(ctx.path()).write(ctx, e.getStatus(), switch (e.getStatus()) {
+        r.exception(HttpResponseException.class, (e, ctx) -> shape(ctx).write(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             default -> e.getMessage();
         }));
         r.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            ErrorShape.of(ctx.path()).write(ctx, 500, "Internal Server Error");
+            shape(ctx).write(ctx, 500, "Internal Server Error");
         });
         // Only when nothing was written: a door's own 404 (e.g. Ollama's unknown model) is already the answer.
         r.error(404, ctx -> { if (ctx.result() == null && !ctx.res().isCommitted()) detail(ctx, 404, "Not Found"); });
@@ -267,14 +269,14 @@ public final class HubRoutes {
         String client = client(ctx);
         if (!chatGate.enter(client)) {
             ctx.header("Retry-After", CONCURRENCY_RETRY_AFTER);
-            ErrorShape.of(ctx.path()).write(ctx, 429, "Too many concurrent requests");
+            shape(ctx).write(ctx, 429, "Too many concurrent requests");
             return;
         }
         try {
             Caller caller;
             switch (resolveOnce(ctx)) {
                 case CallerAuth.Refused e -> {
-                    ErrorShape.of(ctx.path()).write(ctx, e.status, e.getMessage());
+                    shape(ctx).write(ctx, e.status, e.getMessage());
                     return;
                 }
                 case Caller c -> caller = c;
@@ -343,14 +345,30 @@ public final class HubRoutes {
     /** {@code /api/chat}: the dialect rule, or Ollama's always on the Ollama-only listener. */
     private void chat(Context ctx) throws Exception {
         byte[] body = ctx.bodyAsBytes();
-        var connector = ollamaConnector;
-        boolean ollamaListener = connector != null && ctx.req().getLocalPort() == connector.getLocalPort();
-        ChatDialect dialect = ollamaListener ? ChatDialect.OLLAMA
-                : ChatDialect.pick(config.chatDialect(), ctx.header("Accept"), BodyJson.quiet(body));
-        switch (dialect) {
+        switch (dialect(ctx)) {
             case IDLECLAW -> doors.idleClaw().handle(ctx, body);
             case OLLAMA -> doors.ollama().chat(ctx, body);
         }
+    }
+
+    /** Which dialect answers this {@code /api/chat} request, decided once (its errors too are in that dialect). */
+    private ChatDialect dialect(Context ctx) {
+        if (ctx.attribute(DIALECT) instanceof ChatDialect d) return d;
+        var connector = ollamaConnector;
+        boolean ollamaListener = connector != null && ctx.req().getLocalPort() == connector.getLocalPort();
+        ChatDialect d = ollamaListener ? ChatDialect.OLLAMA
+                : ChatDialect.pick(config.chatDialect(), ctx.header("Accept"), BodyJson.quiet(ctx.bodyAsBytes()));
+        ctx.attribute(DIALECT, d);
+        return d;
+    }
+
+    /**
+     * The error body this request's client expects: by path, and for {@code /api/chat} by the dialect that answers it
+     * (Ollama's {@code {"error"}}, or IdleClaw's FastAPI {@code {"detail"}}).
+     */
+    private ErrorShape shape(Context ctx) {
+        if (!ctx.path().equals("/api/chat")) return ErrorShape.of(ctx.path());
+        return dialect(ctx) == ChatDialect.OLLAMA ? ErrorShape.OLLAMA : ErrorShape.IDLECLAW;
     }
 
     /** The worker profile's loopback node listener port, or -1 for a network hub. */

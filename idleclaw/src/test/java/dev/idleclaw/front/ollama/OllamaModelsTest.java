@@ -106,6 +106,11 @@ class OllamaModelsTest {
                 assertThat(show.path("model_info").isObject()).isTrue();
                 assertThat(show.path("capabilities").toString()).isEqualTo("[\"completion\",\"tools\"]");
             }
+            for (String noModel : List.of("{}", "{\"model\":\"\"}", "{\"name\":\"\"}")) {
+                var missing = hub.post("/api/show", noModel);
+                assertThat(missing.statusCode()).as(noModel).isEqualTo(400);
+                assertThat(missing.body()).isEqualTo("{\"error\":\"model is required\"}");
+            }
             var unknown = hub.post("/api/show", "{\"model\":\"nope:1b\"}");
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(type(unknown.headers())).isEqualTo(type(JSON));
