@@ -155,6 +155,8 @@ class OpenAiStreamTest extends StandInTestBase {
         } catch (java.io.IOException e) {
             // the dropped connection, after what did arrive
         }
-        assertThat(received.toString().lines().filter(l -> l.startsWith("data: "))).hasSize(2);
+        // An abrupt close may discard what the client had not read yet (a reset), so: never more than the two, no end.
+        assertThat(received.toString().lines().filter(l -> l.startsWith("data: "))).hasSizeLessThanOrEqualTo(2);
+        assertThat(received.toString()).doesNotContain("[DONE]").doesNotContain("finish_reason\":\"stop");
     }
 }
