@@ -357,9 +357,18 @@ public final class HubRoutes {
         var connector = ollamaConnector;
         boolean ollamaListener = connector != null && ctx.req().getLocalPort() == connector.getLocalPort();
         ChatDialect d = ollamaListener ? ChatDialect.OLLAMA
-                : ChatDialect.pick(config.chatDialect(), ctx.header("Accept"), BodyJson.quiet(ctx.bodyAsBytes()));
+                : ChatDialect.pick(config.chatDialect(), ctx.header("Accept"), BodyJson.quiet(readableBody(ctx)));
         ctx.attribute(DIALECT, d);
         return d;
+    }
+
+    /** The body, or none when it cannot be read (too large, cut off): the error about that is answered elsewhere. */
+    private static byte[] readableBody(Context ctx) {
+        try {
+            return ctx.bodyAsBytes();
+        } catch (RuntimeException unreadable) {
+            return new byte[0];
+        }
     }
 
     /**
