@@ -11,7 +11,7 @@ public final class FailureText {
         return switch (why) {
             case TIMEOUT -> "request timed out";
             case DISCONNECTED -> "Node " + node + " disconnected";
-            case INVALID_REQUEST -> "the node rejected the request";
+            case INVALID_REQUEST -> "the node refused the request as invalid (a format or options its model server does not accept)";
             case NODE_UNAVAILABLE -> "the node's model server is unavailable";
             case NODE_ERROR -> "the model failed while answering";
             case OVERFLOW -> "response buffer overflow: the client is reading too slowly";
@@ -27,7 +27,8 @@ public final class FailureText {
     public static int status(Failure why) {
         return switch (why) {
             case TIMEOUT -> 504;
-            case NODE_ERROR, INVALID_REQUEST -> 502;
+            case INVALID_REQUEST -> 400;
+            case NODE_ERROR -> 502;
             case DISCONNECTED, NODE_UNAVAILABLE, OVERFLOW -> 503;
         };
     }

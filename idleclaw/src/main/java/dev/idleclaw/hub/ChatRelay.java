@@ -3,6 +3,7 @@ package dev.idleclaw.hub;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.wire.HubMessage;
+import dev.idleclaw.wire.MessageLimits;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
@@ -88,9 +89,13 @@ public final class ChatRelay {
             this(outcome, failure, null);
         }
 
-        /** Failed because of the node; an overflow is the consumer reading too slowly (no penalty, no failover). */
+        /**
+         * Failed because of the node. An overflow is the consumer reading too slowly, and a request the node refused as
+         * invalid is the consumer's own (the hub checks the node's limits before sending): no penalty, no failover.
+         */
         boolean nodeFault() {
-            return outcome == Outcome.FAILED && failure != ChatSink.Failure.OVERFLOW;
+            return outcome == Outcome.FAILED && failure != ChatSink.Failure.OVERFLOW
+                   && failure != ChatSink.Failure.INVALID_REQUEST;
         }
     }
 
@@ -115,17 +120,24 @@ public final class ChatRelay {
         try {
             for (int attempt = 1; ; attempt++) {
                 tried.add(link);
+                ObjectNode params = job.params().apply(link);
+                String invalid = MessageLimits.violation(params.get("messages"));
+                if (invalid != null) {
+                    // Every node refuses this as invalid_request: the consumer's fault, so no node is asked or blamed.
+                    scheduler.release(link, false);
+                    result = new Result(Outcome.REFUSED, null, new RelayStream.Refused(400, invalid, null));
+                    break;
+                }
                 RelayStream stream = new RelayStream(UUID.randomUUID().toString(), link, config.relayBufferChunks(), scheduler);
                 link.track(stream);
                 sink.servedBy(link.label());
-                ObjectNode params = job.params().apply(link);
                 boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), params, job.requester(), job.via()));
                 try {
                     if (sent && !started) {
                         sink.start();
                         started = true;
                     }
-                    var served = new Served(job, stream, params, progress);
+                    var served = new Served(job, stream, params, progress, UnaskedOutput.of(params));
                     result = sent ? pump(served, sink, answerDeadline) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
                 } catch (IOException consumerGone) {
                     result = new Result(Outcome.CONSUMER_GONE, null);
@@ -185,13 +197,28 @@ public final class ChatRelay {
                 if (!started) sink.start();
                 sink.fail(result.failure, link.nodeId());
             }
-            case REFUSED -> sink.refused(result.refusal.status(), result.refusal.message(), result.refusal.body());
+            case REFUSED -> {
+                if (!started) sink.start();
+                sink.refused(result.refusal.status(), result.refusal.message(), result.refusal.body());
+            }
         }
         sink.flush();
     }
 
     /** One attempt: what was asked of which node, and what has been relayed so far. */
-    private record Served(Job job, RelayStream stream, ObjectNode params, Progress progress) {}
+    private record Served(Job job, RelayStream stream, ObjectNode params, Progress progress, UnaskedOutput unasked) {}
+
+    /**
+     * A backend sent {@code kind} its request did not ask for: counted, and held against it. Thinking from a model the
+     * node says can think is only dropped: some cannot stop thinking (gpt-oss ignores {@code think:false}).
+     */
+    private void unasked(Served served, UnaskedOutput.Kind kind) {
+        NodeLink link = served.stream().link();
+        metrics.unasked(kind.label());
+        if (kind == UnaskedOutput.Kind.THINKING && link.canThink(served.params().path("model").asText(""))) return;
+        log.warn("{} sent {} its request did not ask for; dropped, reputation lowered", link, kind.label());
+        scheduler.adjustReputation(link, -Scheduler.FAILURE_PENALTY);
+    }
 
     private Result pump(Served served, ChatSink sink, long answerDeadline) throws IOException, InterruptedException {
         RelayStream stream = served.stream();
@@ -234,7 +261,7 @@ public final class ChatRelay {
                         sink.end(end);
                         return new Result(Outcome.DONE, null);
                     }
-                    var chunk = OllamaJson.chunk(c.chunk());
+                    var chunk = served.unasked().keep(OllamaJson.chunk(c.chunk()), kind -> unasked(served, kind));
                     if (chunk.isEmpty()) continue;
                     if (progress.chunks++ == 0) progress.firstChunkNanos = now;
                     progress.chars += chunk.content().length() + chunk.thinking().length() + chunk.toolCalls().toString().length();

@@ -82,7 +82,7 @@ public final class Hub implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
         var clientIp = new ClientIp(config.trustedProxies());
         this.nodeSocket = new NodeSocket(config, registry, timers, stats, identity);
-        this.info = new HubInfo(registry, stats);
+        this.info = new HubInfo(registry, scheduler, stats);
         this.metrics = new HubMetrics(registry, scheduler, stats);
         var relay = new ChatRelay(config, scheduler, stats, metrics, new ReceiptDesk(ledger, metrics, identity));
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());

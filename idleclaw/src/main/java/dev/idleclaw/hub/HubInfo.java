@@ -14,11 +14,13 @@ import java.util.Map;
 /** Read-only views of the network for {@code /health}, {@code /api/models}, {@code /metrics} and {@code /admin/nodes}. */
 public final class HubInfo {
     private final NodeRegistry registry;
+    private final Scheduler scheduler;
     private final HubStats stats;
     private final Instant startedAt = Instant.now();
 
-    HubInfo(NodeRegistry registry, HubStats stats) {
+    HubInfo(NodeRegistry registry, Scheduler scheduler, HubStats stats) {
         this.registry = registry;
+        this.scheduler = scheduler;
         this.stats = stats;
     }
 
@@ -26,12 +28,13 @@ public final class HubInfo {
         return Duration.between(startedAt, Instant.now()).toSeconds();
     }
 
+    /** {@code node_count} counts only nodes that would take a request ({@link Scheduler#routable}). */
     public ObjectNode health() {
         return Json.object().put("status", "healthy").put("uptime_seconds", uptimeSeconds())
-                .put("node_count", registry.registered().size());
+                .put("node_count", routable().size());
     }
 
-    /** Distinct models, largest first (size from the first node that registered the name), with capabilities. */
+    /** Distinct models of routable nodes, largest first (size from the first node that registered the name), with capabilities. */
     public ObjectNode models() {
         Map<String, ModelInfo> first = firstSeen();
         List<ModelInfo> sorted = new ArrayList<>(first.values());
@@ -48,7 +51,7 @@ public final class HubInfo {
 
     public ObjectNode metrics() {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (NodeLink l : registry.registered()) for (ModelInfo m : l.models()) counts.merge(m.name(), 1, Integer::sum);
+        for (NodeLink l : routable()) for (ModelInfo m : l.models()) counts.merge(m.name(), 1, Integer::sum);
         var entries = new ArrayList<>(counts.entrySet());
         entries.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
         ObjectNode out = Json.object().put("nodes_connected", registry.registered().size())
@@ -69,7 +72,7 @@ public final class HubInfo {
         var models = o.putArray("models");
         firstSeen().keySet().forEach(models::add);
         int slots = 0;
-        for (NodeLink l : registry.registered()) slots += Math.max(0, l.registration().maxConcurrent() - l.activeRequests());
+        for (NodeLink l : routable()) slots += Math.max(0, l.registration().maxConcurrent() - l.activeRequests());
         o.put("tier", "best-effort").put("concurrency", Math.max(1, slots)).put("queueDepth", 0);
         o.putObject("jobCounts").put("queued", 0).put("running", stats.active()).put("done", 0).put("error", 0);
         return o;
@@ -91,9 +94,13 @@ public final class HubInfo {
         return out;
     }
 
+    private List<NodeLink> routable() {
+        return registry.registered().stream().filter(scheduler::routable).toList();
+    }
+
     private Map<String, ModelInfo> firstSeen() {
         Map<String, ModelInfo> first = new LinkedHashMap<>();
-        for (NodeLink l : registry.registered()) for (ModelInfo m : l.models()) first.putIfAbsent(m.name(), m);
+        for (NodeLink l : routable()) for (ModelInfo m : l.models()) first.putIfAbsent(m.name(), m);
         return first;
     }
 

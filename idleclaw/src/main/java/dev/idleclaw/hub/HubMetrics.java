@@ -64,6 +64,12 @@ public final class HubMetrics {
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** A backend sent output its request did not ask for ({@code kind}: {@code tool_calls} or {@code thinking}). */
+    void unasked(String kind) {
+        Counter.builder("idleclaw_node_unasked_output").description("Node output dropped because the request did not ask for it")
+                .tags("kind", kind).register(registry).increment();
+    }
+
     /** The exposition text for {@code accept} (OpenMetrics when asked for, else Prometheus text 0.0.4). */
     /** One receipt checked: {@code outcome} is {@code accepted} or the rejection reason's label. */
     public void receipt(String outcome) {

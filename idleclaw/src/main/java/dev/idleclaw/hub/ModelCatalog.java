@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The network's models as Ollama and OpenAI clients see them: one entry per name served by a registered node
- * with non-zero reputation, described by the first node that reports details. Nodes that report nothing (original
+ * The network's models as Ollama and OpenAI clients see them: one entry per name served by a node that would take a
+ * request for it ({@link Scheduler#routable}), described by the first node that reports details. Nodes that report nothing (original
  * IdleClaw nodes) get placeholders: a stable digest derived from the name, the time the hub first saw the model,
  * empty details.
  */
@@ -39,11 +39,11 @@ public final class ModelCatalog {
         this.scheduler = scheduler;
     }
 
-    /** Every model on a healthy node, newest first. */
+    /** Every model on a routable node, newest first. */
     public List<Entry> models() {
         Map<String, List<ModelInfo>> byName = new LinkedHashMap<>();
         for (NodeLink l : registry.registered()) {
-            if (scheduler.reputation(l) <= 0) continue;
+            if (!scheduler.routable(l)) continue;
             for (ModelInfo m : l.models()) byName.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(m);
         }
         List<Entry> out = new ArrayList<>(byName.size());

@@ -212,6 +212,19 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * Whether {@code link} would be given a request now or once a slot frees: registered, open, available and with
+     * reputation left. Listings ({@code /health}, {@code /api/models}, {@code /api/tags}, {@code /v1/models}) count only these.
+     */
+    public boolean routable(NodeLink link) {
+        lock.lock();
+        try {
+            return link.registration() != null && link.available() && link.reputation > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public double reputation(NodeLink link) {
         lock.lock();
         try {

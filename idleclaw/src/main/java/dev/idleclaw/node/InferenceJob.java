@@ -87,11 +87,23 @@ final class InferenceJob {
                 ollama.forgetHealth();
                 log.warn("request {} failed: {}", requestId, e.getMessage());
                 error(OLLAMA_UNAVAILABLE);
+            } else if (refusedAsInvalid(e.status())) {
+                log.info("request {} refused by Ollama ({}): the request's own fault", requestId, e.status());
+                error(INVALID_REQUEST);
             } else {
                 log.warn("request {} failed after {} chunks: {}", requestId, chunks, e.getMessage());
                 error(OLLAMA_ERROR);
             }
         }
+    }
+
+    /**
+     * Whether Ollama's {@code status} says the request itself was bad (a {@code format} or {@code options} it does not
+     * accept): reported as {@code invalid_request}, the consumer's fault. 404 (the model is gone), 408 and 429 are
+     * this node's trouble, not the request's, and stay {@code ollama_error}.
+     */
+    static boolean refusedAsInvalid(int status) {
+        return status >= 400 && status < 500 && status != 404 && status != 408 && status != 429;
     }
 
     /**

@@ -3,10 +3,9 @@ package dev.idleclaw.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.json.Json;
-import dev.idleclaw.wire.WireLimits;
+import dev.idleclaw.wire.MessageLimits;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The node-side checks on a hub's {@code ollama_params} (idleclaw-wire.md §5): key whitelist (others dropped
@@ -18,8 +17,6 @@ public final class RequestRules {
     /** Exactly the keys upstream nodes forward to Ollama. */
     public static final List<String> ALLOWED_KEYS =
             List.of("model", "messages", "stream", "think", "keep_alive", "options", "tools", "format");
-    /** Roles Ollama's chat accepts. */
-    public static final Set<String> ALLOWED_ROLES = Set.of("user", "assistant", "system", "tool");
 
     /** Outcome of {@link #check}. */
     public sealed interface Verdict {
@@ -45,23 +42,8 @@ public final class RequestRules {
         if (model == null || !model.isTextual() || !models.containsKey(model.textValue())) {
             return new Verdict.Reject("model is not one this node registered");
         }
-        JsonNode messages = out.get("messages");
-        if (messages == null || !messages.isArray()) return new Verdict.Reject("messages is not a list");
-        if (messages.size() > WireLimits.MAX_MESSAGES) {
-            return new Verdict.Reject("more than " + WireLimits.MAX_MESSAGES + " messages");
-        }
-        for (JsonNode m : messages) {
-            if (!m.isObject()) return new Verdict.Reject("a message is not an object");
-            String role = Json.text(m, "role");
-            if (role == null || !ALLOWED_ROLES.contains(role)) return new Verdict.Reject("a message has an unknown role");
-            JsonNode content = m.get("content");
-            if (content != null && content.isTextual()) {
-                String text = content.textValue();
-                if (text.codePointCount(0, text.length()) > WireLimits.MAX_MESSAGE_CHARS) {
-                    return new Verdict.Reject("a message is longer than " + WireLimits.MAX_MESSAGE_CHARS + " characters");
-                }
-            }
-        }
+        String invalid = MessageLimits.violation(out.get("messages"));
+        if (invalid != null) return new Verdict.Reject(invalid);
         out.put("stream", true);
         List<String> caps = models.get(model.textValue());
         if (!caps.isEmpty()) {

@@ -177,7 +177,7 @@ class HubSchedulingTest {
     }
 
     @Test
-    void aFailingNodeLosesReputationAndIsNotRoutedToAtZeroButItsModelsStayListed() throws Exception {
+    void aFailingNodeLosesReputationAndAtZeroIsNeitherRoutedToNorListed() throws Exception {
         try (var hub = HubFixture.start(); var bad = TestNode.registered(hub.port(), 2, "m:1")) {
             AtomicInteger badRequests = new AtomicInteger();
             bad.onRequest(req -> {
@@ -195,13 +195,34 @@ class HubSchedulingTest {
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).isEqualTo("{\"detail\":\"No nodes available with model m:1\"}");
             assertThat(badRequests).hasValue(10);
-            assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[\"m:1\"]");
+            // No node would take a request for m:1, so no listing claims it is served.
+            assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[]");
+            assertThat(json(hub.get("/api/tags")).path("models").toString()).isEqualTo("[]");
+            assertThat(json(hub.get("/v1/models")).path("data").toString()).isEqualTo("[]");
+            assertThat(json(hub.get("/health")).path("node_count").asInt()).isZero();
             assertThat(json(hub.get("/metrics")).path("requests_errors_total").asInt()).isEqualTo(10);
 
             try (var good = TestNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
+                assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[\"m:1\"]");
+                assertThat(json(hub.get("/health")).path("node_count").asInt()).isEqualTo(1);
                 for (int i = 0; i < 5; i++) assertThat(Sse.parse(hub.chat(ask("m:1", "y")).body()).content()).isEqualTo("ok");
                 assertThat(badRequests).hasValue(10);
             }
+        }
+    }
+
+    @Test
+    void aNodeThatSaysItIsUnavailableIsNotListedUntilItIsAvailableAgain() throws Exception {
+        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+            assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[\"m:1\"]");
+            node.send(dev.idleclaw.json.Json.object().put("type", "heartbeat").put("node_id", node.nodeId).put("available", false));
+            await().atMost(AWAIT).untilAsserted(() -> {
+                assertThat(json(hub.get("/api/tags")).path("models").toString()).isEqualTo("[]");
+                assertThat(json(hub.get("/health")).path("node_count").asInt()).isZero();
+            });
+            node.heartbeat();
+            await().atMost(AWAIT).untilAsserted(() ->
+                    assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[\"m:1\"]"));
         }
     }
 

@@ -101,6 +101,14 @@ final class TestNode implements AutoCloseable {
         send(c);
     }
 
+    /** A chunk with one tool call {@code name(arguments)} in Ollama's shape. */
+    void toolCall(String requestId, String name, ObjectNode arguments) {
+        ObjectNode c = Json.object().put("type", "inference_chunk").put("request_id", requestId);
+        var msg = c.putObject("chunk").put("done", false).putObject("message").put("role", "assistant").put("content", "");
+        msg.putArray("tool_calls").addObject().putObject("function").put("name", name).set("arguments", arguments);
+        send(c);
+    }
+
     void done(String requestId) {
         ObjectNode c = Json.object().put("type", "inference_chunk").put("request_id", requestId);
         c.putObject("chunk").put("done", true).put("done_reason", "stop").putObject("message").put("role", "assistant").put("content", "");

@@ -109,6 +109,17 @@ class NodeAgentStandInTest {
     }
 
     @Test
+    void ollamasRefusalOfTheRequestItselfIsInvalidRequestSoTheHubBlamesTheConsumer() {
+        ollama.behaviour(Behaviour.defaults().withPreStreamError(400, "invalid format"));
+        hub.sendRequest("format", NodeTestSupport.chat(QWEN, "hi").put("format", "yaml"));
+        assertThat(Json.text(hub.awaitEnd("format", NodeTestSupport.SOON), "error")).isEqualTo("invalid_request");
+        // A model the node registered but Ollama no longer has is the node's trouble, not the request's.
+        ollama.behaviour(Behaviour.defaults().withPreStreamError(404, "model \"qwen3:8b\" not found, try pulling it first"));
+        hub.sendRequest("gone", NodeTestSupport.chat(QWEN, "hi"));
+        assertThat(Json.text(hub.awaitEnd("gone", NodeTestSupport.SOON), "error")).isEqualTo("ollama_error");
+    }
+
+    @Test
     void failuresBeforeOrDuringTheStreamEndWithOllamaError() {
         var failures = List.of(Behaviour.defaults().withErrorAfter(2, Behaviour.RUNNER_ERROR),
                 Behaviour.defaults().withDropAfter(2), Behaviour.defaults().busy());

@@ -50,10 +50,12 @@ final class OllamaRequests {
         }
         List<ChatMessage> messages = new ArrayList<>();
         if (prompt != null && !prompt.isEmpty()) {
-            if (system != null && !system.isEmpty()) messages.add(ChatMessage.of("system", system));
-            String content = suffix == null || suffix.isEmpty() ? prompt
+            if (system != null && !system.isEmpty()) messages.add(ChatMessage.of("system", fits("system", system)));
+            boolean infill = suffix != null && !suffix.isEmpty();
+            String content = !infill ? prompt
                     : "Fill in the text that belongs between the prefix and the suffix. Reply with the missing middle only.\n"
                       + "Prefix:\n" + prompt + "\nSuffix:\n" + suffix;
+            fits(infill ? "prompt with suffix" : "prompt", content);
             messages.add(new ChatMessage("user", content, null, strings(body.get("images")), null, null, null));
         }
         return call(body, model, messages);
@@ -76,6 +78,16 @@ final class OllamaRequests {
         boolean unload = keepAlive != null && (keepAlive.isNumber() && keepAlive.asDouble() == 0
                 || keepAlive.isTextual() && ZERO_DURATION.matcher(keepAlive.textValue()).matches());
         return new Call(request, stream, messages.isEmpty(), messages.isEmpty() && unload);
+    }
+
+    /** {@code text} when it fits in one node message, else Ollama's 400 naming {@code field} and the limit. */
+    private static String fits(String field, String text) throws FaceError {
+        int chars = text.codePointCount(0, text.length());
+        if (chars > WireLimits.MAX_MESSAGE_CHARS) {
+            throw new FaceError(400, field + " is " + chars + " characters long (nodes accept at most "
+                    + WireLimits.MAX_MESSAGE_CHARS + " per message)");
+        }
+        return text;
     }
 
     private static String model(JsonNode body, boolean generate) throws FaceError {

@@ -66,7 +66,9 @@ class OllamaChatTest {
                 node.toolCalls(id, "[{\"id\":\"call_k3b9x2q1\",\"function\":{\"index\":0,\"name\":\"get_weather\",\"arguments\":{\"city\":\"Tokyo\"}}}]");
                 node.doneWithMetrics(id, "stop");
             });
-            var res = hub.post("/api/chat", "{\"model\":\"qwen3:8b\"," + ASK + ",\"stream\":false,\"think\":true}");
+            // Tool calls are relayed only when the request offered tools.
+            var res = hub.post("/api/chat", "{\"model\":\"qwen3:8b\"," + ASK + ",\"stream\":false,\"think\":true,"
+                    + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}]}");
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(type(res.headers())).isEqualTo(type("application/json; charset=utf-8"));
             assertThat(stamped(res.body())).isEqualTo("{\"model\":\"qwen3:8b\",\"created_at\":\"T\",\"message\":{\"role\":\"assistant\","

@@ -68,7 +68,7 @@ class OpenAiToolsTest {
                 node.toolCalls(id, "[{\"function\":{\"name\":\"a\",\"arguments\":{}}},{\"function\":{\"name\":\"b\",\"arguments\":{\"x\":1}}}]");
                 node.done(id);
             });
-            JsonNode calls = json(FrontHub.sse(hub.post(PATH, "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":true}").body()).get(0))
+            JsonNode calls = json(FrontHub.sse(hub.post(PATH, "{\"model\":\"" + M + "\"," + ASK + ",\"tools\":" + TOOLS + ",\"stream\":true}").body()).get(0))
                     .path("choices").get(0).path("delta").path("tool_calls");
             assertThat(calls).hasSize(2);
             for (int i = 0; i < 2; i++) {
