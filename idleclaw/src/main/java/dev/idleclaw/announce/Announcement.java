@@ -22,6 +22,11 @@ public record Announcement(int version, String pubkey, String url, String label,
     public static final long MIN_HEARTBEAT_MILLIS = 30_000;
     /** Upstream's worker default. */
     public static final long DEFAULT_TTL_SECONDS = 300;
+    /**
+     * Longest anyone holds an announcement without a heartbeat, whatever TTL it claims: a dead worker with a huge
+     * TTL would otherwise linger (a tracker's registry, a synced peers file).
+     */
+    public static final long MAX_HELD_TTL_SECONDS = 3_600;
     /** The tiers upstream's schema admits; a missing tier means {@code best-effort}. */
     public static final Set<String> TIERS = Set.of("interactive", "batch", "best-effort");
     private static final Set<String> FIELDS = Set.of("version", "pubkey", "url", "label", "models", "tier", "ttlSeconds", "announcedAt");

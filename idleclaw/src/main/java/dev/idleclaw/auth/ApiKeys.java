@@ -44,13 +44,22 @@ public final class ApiKeys {
      * empty for a missing header, another scheme or anyone else's token (treat the request as anonymous).
      */
     public static Optional<String> fromAuthorization(String authorization) {
+        return bearerToken(authorization).filter(token -> token.startsWith(PREFIX));
+    }
+
+    /**
+     * The token of an {@code Authorization: Bearer <token>} header value, whoever issued it; the scheme is matched
+     * case-insensitively (RFC 9110 §11.1), so {@code bearer} and {@code BEARER} count too. Empty for a missing
+     * header, another scheme or an empty token.
+     */
+    public static Optional<String> bearerToken(String authorization) {
         if (authorization == null) return Optional.empty();
         String value = authorization.strip();
         if (value.length() <= BEARER.length() || !value.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
             return Optional.empty();
         }
         String token = value.substring(BEARER.length()).strip();
-        return token.startsWith(PREFIX) ? Optional.of(token) : Optional.empty();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
     }
 
     /** Whether {@code key} hashes to {@code expectedSha256}, compared in constant time. */

@@ -100,7 +100,7 @@ final class BalanceCommand implements Callable<Integer> {
     }
 
     private static int fail(int code, String reason) {
-        System.err.println("idleclaw balance: " + reason.replace('\n', ' '));
+        System.err.println("idleclaw balance: " + Printable.of(reason));
         return code;
     }
 }

@@ -187,7 +187,7 @@ final class ConsumeCommand implements Callable<Integer> {
     }
 
     private static int fail(int code, String reason) {
-        System.err.println("idleclaw consume: " + reason.replace('\n', ' '));
+        System.err.println("idleclaw consume: " + Printable.of(reason));
         return code;
     }
 }

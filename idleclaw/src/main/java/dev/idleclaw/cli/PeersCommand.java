@@ -168,7 +168,8 @@ final class PeersCommand implements Runnable {
             out.printf("%-68s  %-32s  %-16s  %s%n", "PUBKEY", "URL", "LABEL", "EXPIRES");
             for (Peer p : peers) {
                 String expires = p.expiresAt() == null ? "never" : Instant.ofEpochMilli(p.expiresAt()).toString();
-                out.printf("%-68s  %-32s  %-16s  %s%n", p.pubkey(), p.url(), p.label() == null ? "-" : p.label(), expires);
+                out.printf("%-68s  %-32s  %-16s  %s%n", Printable.of(p.pubkey()), Printable.of(p.url()),
+                        p.label() == null ? "-" : Printable.of(p.label()), expires);
             }
             return 0;
         }

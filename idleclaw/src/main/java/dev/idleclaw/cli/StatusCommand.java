@@ -52,8 +52,8 @@ final class StatusCommand implements Callable<Integer> {
             // A hub answers /health with {"status","uptime_seconds","node_count"}; 404/405 or another body means
             // something else listens there (an Ollama, an OpenAI base URL, a web server).
             if (code == 404 || code == 405 || code / 100 == 2 && health == null) {
-                out.println(hub.notAHub("GET " + hub.uri("/health").getRawPath() + " with HTTP " + code + " "
-                        + HubClient.snippet(answer.body())));
+                out.println(Printable.of(hub.notAHub("GET " + hub.uri("/health").getRawPath() + " with HTTP " + code + " "
+                        + HubClient.snippet(answer.body()))));
                 return 1;
             }
             if (health == null) throw new IllegalStateException("HTTP " + code + " from /health");
@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         } catch (Exception e) {
-            out.println("IdleClaw hub " + hub.base + ": OFFLINE (" + HubClient.describe(e, hub.uri("/health")) + "; " + hub.origin + ")");
+            out.println(Printable.of("IdleClaw hub " + hub.base + ": OFFLINE (" + HubClient.describe(e, hub.uri("/health")) + "; " + hub.origin + ")"));
             return 1;
         }
         out.println("IdleClaw hub " + hub.base + ": ONLINE");
@@ -79,7 +79,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println("  models:");
             for (JsonNode m : models) {
                 long n = m.path("node_count").asLong();
-                out.printf("    %-40s %d node%s%n", m.path("name").asText(), n, n == 1 ? "" : "s");
+                out.printf("    %-40s %d node%s%n", Printable.of(m.path("name").asText()), n, n == 1 ? "" : "s");
             }
         }
         return 0;

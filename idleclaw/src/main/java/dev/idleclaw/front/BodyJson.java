@@ -1,12 +1,19 @@
 package dev.idleclaw.front;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses request bodies for the Ollama and OpenAI doors, with Go-decoder-like messages for bad JSON. */
+/**
+ * Parses request bodies for the Ollama and OpenAI doors, with Go-decoder-like messages for bad JSON. Stricter than
+ * Go's decoder in two ways: anything after the JSON value and malformed UTF-8 are refused (400).
+ */
 public final class BodyJson {
     /** Jackson's texts for a bad first character: "Unexpected character ('x'" or, for letters, "Unrecognized token 'xyz'". */
     private static final Pattern UNEXPECTED = Pattern.compile("(?:Unexpected character \\(|Unrecognized token )'(.)");
@@ -22,6 +29,8 @@ public final class BodyJson {
         } catch (JsonEOFException e) {
             throw new FaceError(400, "unexpected EOF");
         } catch (Exception e) {
+            String after = afterValue(body);
+            if (after != null) throw new FaceError(400, "invalid character '" + after + "' after top-level value");
             Matcher m = UNEXPECTED.matcher(String.valueOf(e.getMessage()));
             throw new FaceError(400, m.find() ? "invalid character '" + m.group(1) + "' looking for beginning of value" : "invalid JSON body");
         }
@@ -30,10 +39,29 @@ public final class BodyJson {
         return n;
     }
 
-    /** Parses without failing: null when {@code body} is not JSON (used only to pick a dialect). */
+    /**
+     * The first character after a complete leading JSON value ("{…} garbage"), or null when the body does not
+     * start with one (then the error is elsewhere).
+     */
+    private static String afterValue(byte[] body) {
+        try (JsonParser p = Json.MAPPER.createParser(body)) {
+            if (p.nextToken() == null) return null;
+            p.skipChildren();
+            int at = (int) p.currentLocation().getByteOffset();
+            while (at < body.length && (body[at] == ' ' || body[at] == '\t' || body[at] == '\r' || body[at] == '\n')) at++;
+            return at < body.length ? new String(body, at, 1, StandardCharsets.ISO_8859_1) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Parses without failing, and leniently: the leading JSON value even with bytes after it, or null when there is
+     * none (used only to pick a dialect, so a body the door will refuse is refused in the right one).
+     */
     public static JsonNode quiet(byte[] body) {
         try {
-            return body.length == 0 ? null : Json.parse(body);
+            return body.length == 0 ? null : Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
         } catch (Exception e) {
             return null;
         }

@@ -41,16 +41,17 @@ public final class NodeRegistry {
     }
 
     /**
-     * Registers {@code link}. A live registration with the same node id is replaced only when it comes from the
-     * same address (the same host reconnecting); otherwise the newcomer is refused, so nobody can evict a
-     * heart-beating node by guessing its id.
+     * Registers {@code link}. A live registration with the same node id is replaced only by its owner: for an
+     * authenticated node, a connection proving the same key (from any address); for an anonymous node, one from the
+     * same address (the same host reconnecting). Anyone else is refused, so nobody can evict a heart-beating node by
+     * guessing its id, and an authenticated node's id is never taken by an anonymous one sharing its address.
      */
     public void register(NodeLink link, NodeMessage.Register r) throws WireException {
         NodeLink replaced;
         synchronized (this) {
             replaced = byNodeId.get(r.nodeId());
-            if (replaced != null && !replaced.ip().equals(link.ip()) && !sameKey(replaced, link)) {
-                // (the same key may take over its own node id from a new address)
+            boolean owner = replaced == null || (replaced.pubkey() != null ? sameKey(replaced, link) : replaced.ip().equals(link.ip()));
+            if (!owner) {
                 throw new WireException(WireException.POLICY, "node_id already registered");
             }
             if (link.pubkey() != null && link.peer() == null) {

@@ -74,9 +74,7 @@ public final class Scheduler {
         try {
             if (closed) throw new NoNode(Refusal.SHUTTING_DOWN, 5);
             List<NodeLink> nodes = registry.serving(model);
-            if (nodes.stream().noneMatch(l -> !exclude.contains(l) && l.reputation > 0 && !l.isClosed())) {
-                throw new NoNode(Refusal.NO_MODEL, 0);
-            }
+            if (!anyUsable(nodes, exclude)) throw new NoNode(Refusal.NO_MODEL, 0);
             NodeLink best = pick(nodes, exclude);
             if (best != null) {
                 best.active++;
@@ -105,8 +103,14 @@ public final class Scheduler {
             } finally {
                 lock.unlock();
             }
-            return w.slot.join();
+            try {
+                return w.slot.join(); // completed just as the wait ended
+            } catch (java.util.concurrent.CompletionException ce) {
+                if (ce.getCause() instanceof NoNode gone) throw gone;
+                throw new NoNode(Refusal.SHUTTING_DOWN, 5);
+            }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof NoNode gone) throw gone;
             throw new NoNode(Refusal.SHUTTING_DOWN, 5);
         }
     }
@@ -153,7 +157,11 @@ public final class Scheduler {
         registry.rememberReputation(link);
     }
 
-    /** Hands free slots to waiters: callers with credit first, then anonymous ones, oldest first in each. */
+    /**
+     * Hands free slots to waiters: callers with credit first, then anonymous ones, oldest first in each. A waiter
+     * whose model no usable node serves any more (the last one left or fell to reputation 0) is woken at once with
+     * {@link Refusal#NO_MODEL} instead of waiting out its deadline; while other nodes serve it, it keeps waiting.
+     */
     void dispatch() {
         lock.lock();
         try {
@@ -167,12 +175,23 @@ public final class Scheduler {
     private void dispatch(ArrayDeque<Waiter> queue) {
         for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
             Waiter w = it.next();
-            NodeLink best = pick(registry.serving(w.model), w.exclude);
+            List<NodeLink> nodes = registry.serving(w.model);
+            if (!anyUsable(nodes, w.exclude)) {
+                it.remove();
+                w.slot.completeExceptionally(new NoNode(Refusal.NO_MODEL, 0));
+                continue;
+            }
+            NodeLink best = pick(nodes, w.exclude);
             if (best == null) continue;
             best.active++;
             it.remove();
             if (!w.slot.complete(best)) best.active--;
         }
+    }
+
+    /** Whether a node in {@code nodes} could ever take the request: not excluded, reputation left, still open. */
+    private static boolean anyUsable(List<NodeLink> nodes, Set<NodeLink> exclude) {
+        return nodes.stream().anyMatch(l -> !exclude.contains(l) && l.reputation > 0 && !l.isClosed());
     }
 
     private int waitingLocked() {

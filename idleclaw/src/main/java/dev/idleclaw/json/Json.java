@@ -1,5 +1,6 @@
 package dev.idleclaw.json;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,11 +9,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /** The one Jackson configuration shared by every part of IdleClaw: compact output, insertion order kept. */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // "{…} garbage" is not one JSON value
             .build();
 
     private Json() {}
@@ -30,8 +36,21 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
+    /**
+     * Parses UTF-8 bytes into a tree; throws {@link JsonProcessingException} on malformed JSON and on malformed
+     * UTF-8 (overlong forms, encoded surrogates, truncated sequences), which Jackson alone would let through.
+     */
     public static JsonNode parse(byte[] bytes) throws java.io.IOException {
-        return MAPPER.readTree(bytes);
+        return MAPPER.readTree(utf8(bytes));
+    }
+
+    private static String utf8(byte[] bytes) throws JsonParseException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new JsonParseException(null, "Invalid UTF-8 in JSON input");
+        }
     }
 
     public static String write(Object value) {

@@ -2,7 +2,10 @@ package dev.idleclaw.ledger;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,8 +19,11 @@ import org.sqlite.SQLiteDataSource;
  * {@code synchronous=FULL}, so each append's commit is synced to disk before {@link #append} returns.
  */
 public final class SqliteLedger extends JdbcLedger {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteLedger.class);
     /** How long a statement waits for another process (e.g. a CLI reading the file) to release its lock. */
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    /** The ledger names every account and receipt: nobody but its owner reads it (0600). */
+    private static final java.util.Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Connection connection;
@@ -37,6 +43,7 @@ public final class SqliteLedger extends JdbcLedger {
         } catch (IOException e) {
             throw new LedgerException("ledger " + name + ": cannot create its directory: " + e.getMessage(), e);
         }
+        ownerOnly(path, name);
         String url = "jdbc:sqlite:" + path;
         SQLiteConfig config = config();
         var dataSource = new SQLiteDataSource(config);
@@ -46,6 +53,32 @@ public final class SqliteLedger extends JdbcLedger {
             return new SqliteLedger(name, DriverManager.getConnection(url, config.toProperties()), bootstrapAllowance);
         } catch (SQLException e) {
             throw new LedgerException("ledger " + name + ": cannot open: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes the ledger readable by its owner only (0600, where the file system has POSIX permissions): a new file is
+     * created so before SQLite opens it, an existing one and its {@code -wal}/{@code -shm} files are tightened
+     * (a file we may not change is left as it is, with a warning).
+     * SQLite gives the {@code -wal} and {@code -shm} files it creates the database file's mode, so they follow.
+     */
+    private static void ownerOnly(Path path, String name) {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        try {
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } catch (FileAlreadyExistsException exists) {
+            // tightened below, with its companions
+        } catch (IOException e) {
+            throw new LedgerException("ledger " + name + ": cannot create it: " + e.getMessage(), e);
+        }
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+            Path p = Path.of(path + suffix);
+            try {
+                if (Files.exists(p) && !Files.getPosixFilePermissions(p).equals(OWNER_ONLY)) Files.setPosixFilePermissions(p, OWNER_ONLY);
+            } catch (IOException e) {
+                // Someone else's file (another user reading it with the CLI): theirs to secure, not a reason to refuse.
+                log.warn("ledger {}: cannot make {} owner-only: {}", name, p.getFileName(), e.toString());
+            }
         }
     }
 

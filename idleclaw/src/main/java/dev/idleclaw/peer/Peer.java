@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One entry of the peers file (lobstah-wire.md §8): a worker's key, its base URL and an optional label. An entry
- * synced from a tracker also carries {@code expiresAt} (epoch ms, {@code announcedAt + ttlSeconds·1000}) and is
- * dropped once the clock passes it (§12 #5); entries added by hand, and every entry Lobstah writes, have none and
+ * synced from a tracker also carries {@code expiresAt} (epoch ms, {@code announcedAt + ttlSeconds·1000}, the TTL
+ * capped at {@link Announcement#MAX_HELD_TTL_SECONDS} as a tracker caps it) and is dropped once the clock passes it (§12 #5); entries added by hand, and every entry Lobstah writes, have none and
  * never expire.
  *
  * @param pubkey    the worker's {@code lob1…} key, the entry's identity (upsert and remove go by it)
@@ -26,9 +26,12 @@ public record Peer(String pubkey, String url, String label, Long expiresAt) {
         return new Peer(pubkey, url, label, null);
     }
 
-    /** The entry a fresh tracker announcement stands for: it lapses when the announcement goes stale. */
+    /**
+     * The entry a fresh tracker announcement stands for: it lapses when the announcement goes stale, or one hour
+     * ({@link Announcement#MAX_HELD_TTL_SECONDS}) after it was signed, whichever comes first.
+     */
     public static Peer fromAnnouncement(Announcement a) {
-        long ttl = Announcement.millis(a.ttlSeconds());
+        long ttl = Announcement.millis(Math.min(a.ttlSeconds(), Announcement.MAX_HELD_TTL_SECONDS));
         long expires = a.announcedAt() > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : a.announcedAt() + ttl;
         return new Peer(a.pubkey(), a.url(), a.label(), expires);
     }

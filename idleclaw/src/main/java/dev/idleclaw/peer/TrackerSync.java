@@ -21,7 +21,8 @@ import java.util.Map;
  * that passes three checks, in this order: the signature verifies with the key inside (an entry that does not even
  * parse counts as {@code bad-signature}); the announcement is {@code ok} at our clock ({@code stale} and
  * {@code future} both count as {@code stale}, §12 #5); the URL passes the address policy ({@code unsafe-url}).
- * Accepted entries carry {@code expiresAt = announcedAt + ttlSeconds·1000}. When a tracker lists a key twice the
+ * Accepted entries carry {@code expiresAt = announcedAt + ttlSeconds·1000}, the TTL capped at an hour as the tracker
+ * caps it (an announcement older than that counts as {@code stale}). When a tracker lists a key twice the
  * newest announcement wins.
  */
 public final class TrackerSync {
@@ -90,7 +91,7 @@ public final class TrackerSync {
             Announcement a = signed.announcement();
             if (a.pubkey().equals(self)) continue;
             if (!signed.signatureValid()) badSignature++;
-            else if (signed.status(nowMillis) != Announcement.Status.OK) stale++;
+            else if (signed.status(nowMillis) != Announcement.Status.OK || Peer.fromAnnouncement(a).expired(nowMillis)) stale++;
             else if (!urlSafety.check(a.url()).safe()) unsafe++;
             else newest.merge(a.pubkey(), a, (x, y) -> y.announcedAt() > x.announcedAt() ? y : x);
         }

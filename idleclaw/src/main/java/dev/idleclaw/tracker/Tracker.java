@@ -29,7 +29,7 @@ public final class Tracker {
      */
     public static final int MAX_ENTRIES = 5_000;
     /** Longest a tracker keeps an announcement without a heartbeat: a dead worker with a huge TTL would linger. */
-    public static final long MAX_TTL_SECONDS = 3_600;
+    public static final long MAX_TTL_SECONDS = Announcement.MAX_HELD_TTL_SECONDS;
 
     /** What the registry holds for a key. */
     private sealed interface Slot {

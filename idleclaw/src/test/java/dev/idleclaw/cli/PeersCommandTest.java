@@ -63,8 +63,11 @@ class PeersCommandTest {
     }
 
     void announce(Identity who, String url, long at) throws Exception {
-        var signed = SignedAnnouncement.sign(new Announcement(1, who.publicKey(), url, "w-" + who.publicKey().substring(4, 8), List.of("m"),
-                null, Announcement.DEFAULT_TTL_SECONDS, at), who);
+        announce(who, url, "w-" + who.publicKey().substring(4, 8), Announcement.DEFAULT_TTL_SECONDS, at);
+    }
+
+    void announce(Identity who, String url, String label, long ttlSeconds, long at) throws Exception {
+        var signed = SignedAnnouncement.sign(new Announcement(1, who.publicKey(), url, label, List.of("m"), null, ttlSeconds, at), who);
         try (var http = HttpClient.newHttpClient()) {
             var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tracker.port() + "/announce"))
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(signed.toJson()))).build(), HttpResponse.BodyHandlers.ofString());
@@ -143,6 +146,32 @@ class PeersCommandTest {
         assertThat(list.out()).contains(alice.publicKey()).doesNotContain(bob.publicKey());
         clock.set(t + 300_001);
         assertThat(CliRun.command(new PeersCommand(clock::get), "list", "--peers", peers()).lines()).hasSize(2); // header + by-hand
+    }
+
+    @Test
+    void syncCapsAHugeTtlAtTheTrackersHour() throws Exception {
+        String url = startTracker();
+        long t = trackerNow.get();
+        announce(alice, "http://127.0.0.1:17474", null, 1_000_000_000_000L, t);
+        var clock = new AtomicLong(t);
+        var sync = CliRun.command(new PeersCommand(clock::get), "sync", url, "--local", "--peers", peers());
+        assertThat(sync.exit()).as(sync.err()).isZero();
+        assertThat(new PeersFile(Path.of(peers()), clock::get).list()).extracting(Peer::expiresAt).containsExactly(t + 3_600_000);
+
+        clock.set(t + 3_600_001); // the tracker has dropped it by now; a sync must not bring it back
+        var late = CliRun.command(new PeersCommand(clock::get), "sync", url, "--local", "--peers", peers());
+        assertThat(late.out().strip()).endsWith("(rejected 0 bad-signature, 0 unsafe-url, 1 stale)");
+        assertThat(new PeersFile(Path.of(peers()), clock::get).list()).isEmpty();
+    }
+
+    @Test
+    void listEscapesControlCharactersInTrackerSuppliedLabels() throws Exception {
+        String url = startTracker();
+        announce(alice, "http://127.0.0.1:17474", "evil\u001b[2J\nlob1forged http://x never\r", Announcement.DEFAULT_TTL_SECONDS, trackerNow.get());
+        assertThat(peers("sync", url, "--local").exit()).isZero();
+        var list = peers("list");
+        assertThat(list.lines()).hasSize(2);
+        assertThat(list.out()).doesNotContain("\u001b").doesNotContain("\r").contains("evil\\u001b[2J\\nlob1forged http://x never\\r");
     }
 
     @Test

@@ -180,12 +180,13 @@ class HubHttpEndpointsTest {
         try (var hub = HubFixture.start(c -> c.adminToken = "s3cret-token");
              var node = registerRaw(hub.port(), "node-1", 3, model("qwen3:8b", 2), model("llama3.2:3b", 1))) {
             for (String[] h : List.of(new String[0], new String[] {"Authorization", "Bearer wrong"},
-                    new String[] {"Authorization", "Bearer s3cret-token2"}, new String[] {"Authorization", "bearer s3cret-token"},
+                    new String[] {"Authorization", "Bearer s3cret-token2"}, new String[] {"Authorization", "bearer S3cret-token"},
                     new String[] {"Authorization", "Basic s3cret-token"}, new String[] {"Authorization", "s3cret-token"})) {
                 var res = hub.get("/admin/nodes", h);
                 assertThat(res.statusCode()).as(String.join(" ", h)).isEqualTo(401);
                 assertThat(res.body()).isEqualTo("{\"detail\":\"Unauthorized\"}");
             }
+            assertThat(hub.get("/admin/nodes", "Authorization", "bearer s3cret-token").statusCode()).isEqualTo(200); // scheme: any case
             var res = hub.get("/admin/nodes", "Authorization", "Bearer s3cret-token");
             assertThat(res.statusCode()).isEqualTo(200);
             JsonNode n = json(res).path("nodes").path(0);

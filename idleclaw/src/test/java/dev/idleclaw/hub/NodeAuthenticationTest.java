@@ -125,6 +125,39 @@ class NodeAuthenticationTest {
     }
 
     @Test
+    void anAuthenticatedNodesIdIsTakenByNobodyButItsKey() throws Exception {
+        try (var owner = TestNode.connectAuthenticating(hub.port())) {
+            owner.send(signedRegister("n1", owner.next(), key, System.currentTimeMillis()));
+            assertThat(owner.next().path("type").asText()).isEqualTo("registered");
+            try (var anonymous = TestNode.connect(hub.port())) { // the same address, no key
+                anonymous.send(register("n1"));
+                assertThat(anonymous.awaitClose()).isEqualTo(new TestNode.Close(1008, "node_id already registered"));
+            }
+            try (var otherKey = TestNode.connectAuthenticating(hub.port())) {
+                otherKey.send(signedRegister("n1", otherKey.next(), Identity.generate(), System.currentTimeMillis()));
+                assertThat(otherKey.awaitClose()).isEqualTo(new TestNode.Close(1008, "node_id already registered"));
+            }
+            assertThat(hub.hub.registry().registered()).singleElement().satisfies(l -> assertThat(l.pubkey()).isEqualTo(key.publicKey()));
+            try (var sameKey = TestNode.connectAuthenticating(hub.port())) {
+                sameKey.send(signedRegister("n1", sameKey.next(), key, System.currentTimeMillis()));
+                assertThat(sameKey.next().path("type").asText()).isEqualTo("registered");
+                assertThat(owner.awaitClose()).isEqualTo(new TestNode.Close(1000, "re-registered"));
+            }
+        }
+    }
+
+    @Test
+    void anAnonymousNodesIdIsTakenOverFromItsOwnAddressOnly() throws Exception {
+        try (var first = TestNode.connect(hub.port()); var again = TestNode.connect(hub.port())) {
+            first.send(register("legacy"));
+            assertThat(first.next().path("type").asText()).isEqualTo("registered");
+            again.send(register("legacy"));
+            assertThat(again.next().path("type").asText()).isEqualTo("registered");
+            assertThat(first.awaitClose()).isEqualTo(new TestNode.Close(1000, "re-registered"));
+        }
+    }
+
+    @Test
     void anonymousNodesStillRegisterAndAreMarkedAnonymous() throws Exception {
         try (var node = TestNode.connect(hub.port())) {
             node.send(register("legacy"));

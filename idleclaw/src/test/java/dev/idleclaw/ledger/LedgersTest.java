@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.idleclaw.home.DataDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,32 @@ class LedgersTest {
             assertThat(ledger.bootstrapAllowance()).isEqualTo(123);
         }
         assertThat(Files.isRegularFile(file)).isTrue();
+    }
+
+    @Test
+    void theLedgerAndItsWalAreOwnerOnlyInAnExistingDirectory() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path file = dir.resolve("ledger.db");
+        try (Ledger ledger = Ledgers.open(file.toString(), 1)) {
+            ledger.addApiKey(new byte[32], "lob1" + "a".repeat(64), "k");
+            for (String name : List.of("ledger.db", "ledger.db-wal", "ledger.db-shm")) {
+                assertThat(Files.getPosixFilePermissions(dir.resolve(name))).as(name).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+    }
+
+    @Test
+    void anExistingWorldReadableLedgerIsMadeOwnerOnly() throws Exception {
+        Path file = dir.resolve("old.db");
+        try (Ledger ledger = Ledgers.open(file.toString(), 1)) {
+            ledger.addApiKey(new byte[32], "lob1" + "a".repeat(64), "k");
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        try (Ledger ledger = Ledgers.open(file.toString(), 1)) {
+            assertThat(ledger.apiKeys()).hasSize(1);
+            assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.getPosixFilePermissions(Path.of(file + "-wal"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
     }
 
     @Test

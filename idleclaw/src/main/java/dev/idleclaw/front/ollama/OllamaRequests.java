@@ -31,6 +31,7 @@ final class OllamaRequests {
 
     static Call chat(JsonNode body) throws FaceError {
         String model = model(body, false);
+        bool(body, "stream", "ChatRequest");
         JsonNode msgs = body.get("messages");
         List<ChatMessage> messages = new ArrayList<>();
         if (msgs != null && !msgs.isNull()) {
@@ -42,6 +43,7 @@ final class OllamaRequests {
 
     static Call generate(JsonNode body) throws FaceError {
         String model = model(body, true);
+        bool(body, "stream", "GenerateRequest");
         String prompt = text(body, "prompt");
         String system = text(body, "system");
         String suffix = text(body, "suffix");
@@ -119,6 +121,19 @@ final class OllamaRequests {
         if (t.isBoolean()) return t;
         if (t.isTextual() && THINK_LEVELS.contains(t.textValue())) return t;
         throw new FaceError(400, "invalid think value: " + Json.write(t) + " (use true, false, \"low\", \"medium\", \"high\" or \"max\")");
+    }
+
+    /** A boolean field of Ollama's request struct: absent, null or a JSON boolean, else Go's decoder error. */
+    private static void bool(JsonNode body, String field, String struct) throws FaceError {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull() || v.isBoolean()) return;
+        String type = switch (v.getNodeType()) {
+            case STRING -> "string";
+            case NUMBER -> "number";
+            case OBJECT -> "object";
+            default -> "array";
+        };
+        throw new FaceError(400, "json: cannot unmarshal " + type + " into Go struct field " + struct + "." + field + " of type bool");
     }
 
     private static String text(JsonNode n, String field) throws FaceError {

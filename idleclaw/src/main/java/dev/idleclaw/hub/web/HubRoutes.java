@@ -13,6 +13,7 @@ import dev.idleclaw.hub.HubConfig;
 import dev.idleclaw.hub.HubMetrics;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.announce.UrlSafety;
+import dev.idleclaw.auth.ApiKeys;
 import dev.idleclaw.tracker.Tracker;
 import dev.idleclaw.tracker.TrackerConfig;
 import dev.idleclaw.tracker.TrackerRoutes;
@@ -148,6 +149,7 @@ public final class HubRoutes {
             });
         }
         var r = cfg.routes;
+        r.before(HubRoutes::refuseOversized);
         r.before(this::corsAndLimits);
         r.get("/health", ctx -> json(ctx, hub.info().health()));
         r.get("/api/models", ctx -> json(ctx, hub.info().models()));
@@ -227,6 +229,17 @@ public final class HubRoutes {
             return null;
         }
         return endpoint.apply(client, NodeSocket.AUTH_SCHEME.equals(req.getHeader(NodeSocket.AUTH_HEADER)));
+    }
+
+    /**
+     * 413 for a declared {@code Content-Length} over {@link #MAX_BODY_BYTES}, before anything reads the body: Jetty
+     * answers {@code Expect: 100-continue} when the body is first read, so a client must not be invited to send what
+     * will be refused. The connection closes, as the unread body is still on it.
+     */
+    private static void refuseOversized(Context ctx) {
+        if (ctx.req().getContentLengthLong() <= MAX_BODY_BYTES) return;
+        ctx.header("Connection", "close");
+        throw new HttpResponseException(413, "Content Too Large");
     }
 
     private String client(Context ctx) {
@@ -364,6 +377,7 @@ public final class HubRoutes {
 
     /** The body, or none when it cannot be read (too large, cut off): the error about that is answered elsewhere. */
     private static byte[] readableBody(Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) return new byte[0];
         try {
             return ctx.bodyAsBytes();
         } catch (RuntimeException unreadable) {
@@ -403,9 +417,8 @@ public final class HubRoutes {
     }
 
     private void adminNodes(Context ctx) {
-        String auth = ctx.header("Authorization");
-        boolean ok = adminDigest != null && auth != null && auth.startsWith("Bearer ")
-                && MessageDigest.isEqual(adminDigest, sha256(auth.substring("Bearer ".length())));
+        var token = ApiKeys.bearerToken(ctx.header("Authorization"));
+        boolean ok = adminDigest != null && token.isPresent() && MessageDigest.isEqual(adminDigest, sha256(token.get()));
         if (!ok) {
             detail(ctx, 401, "Unauthorized");
             return;
