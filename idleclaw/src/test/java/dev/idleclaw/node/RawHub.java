@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RawHub implements AutoCloseable {
     enum Mode { RATE_LIMITED, UNAVAILABLE, SILENT, GONE_AFTER_FIRST }
 
+    /** How long the first connection of {@link Mode#GONE_AFTER_FIRST} stays up after registering the node. */
+    private static final long GONE_AFTER_MILLIS = 300;
     private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final Mode mode;
@@ -91,7 +93,11 @@ final class RawHub implements AutoCloseable {
             out.write(new byte[] {(byte) 0x81, (byte) registered.length});
             out.write(registered);
             out.flush();
-            if (mode == Mode.GONE_AFTER_FIRST) return;
+            if (mode == Mode.GONE_AFTER_FIRST) {
+                // Up long enough for the node to see its registration (a close right behind it can overtake it).
+                Thread.sleep(GONE_AFTER_MILLIS);
+                return;
+            }
             in.transferTo(OutputStream.nullOutputStream()); // read and ignore everything, answer nothing
         } catch (Exception e) {
             // the node went away: fine
