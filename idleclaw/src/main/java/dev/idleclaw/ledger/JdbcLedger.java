@@ -112,11 +112,12 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                         continue;
                     }
                     accepted++;
-                    long t = r.tokens();
                     boolean debit = p.debitRequester() && !Receipt.ANONYMOUS.equals(r.requesterPubkey());
+                    // Credit moves from a paying requester to the worker; nobody paying means nobody earns.
+                    long t = debit ? r.tokens() : 0;
                     earned += t;
-                    if (debit) spent += t;
-                    if (debit && r.workerPubkey().equals(r.requesterPubkey())) {
+                    spent += t;
+                    if (r.workerPubkey().equals(r.requesterPubkey())) {
                         add(accounts, r.workerPubkey(), t, t);
                     } else {
                         add(accounts, r.workerPubkey(), t, 0);
