@@ -47,6 +47,9 @@ public interface Ledger extends AutoCloseable {
     /** The newest receipts first, at most {@code limit}. */
     List<SignedReceipt> recent(int limit);
 
+    /** The newest receipts naming {@code pubkey} as requester or worker first, at most {@code limit}. */
+    List<SignedReceipt> recent(String pubkey, int limit);
+
     /**
      * Remembers a consumer request signature's nonce until {@code expiresAtMillis}; false when this key already
      * used it (a replay). Survives restarts; expired nonces may be forgotten.

@@ -198,6 +198,20 @@ abstract class LedgerContract {
     }
 
     @Test
+    void aKeysRecentReceiptsAreThoseNamingItAsRequesterOrWorkerNewestFirst() {
+        String stranger = Identity.generate().publicKey();
+        var asRequester = Receipts.signed(otherWorker, requester, 1, 1);
+        var other = Receipts.signed(otherWorker, stranger, 2, 2);
+        var asWorker = Receipts.signed(worker, stranger, 3, 3);
+        for (var r : List.of(asRequester, other, asWorker)) ledger.append(r);
+
+        assertThat(ledger.recent(requester, 10)).containsExactly(asRequester);
+        assertThat(ledger.recent(worker.publicKey(), 10)).containsExactly(asWorker);
+        assertThat(ledger.recent(stranger, 1)).containsExactly(asWorker);
+        assertThat(ledger.recent(Identity.generate().publicKey(), 10)).isEmpty();
+    }
+
+    @Test
     void accountsAreOrderedByAvailableCreditThenKey() {
         String a = "lob1" + "a".repeat(64), b = "lob1" + "b".repeat(64);
         ledger.append(Receipts.signed(worker, a, 50, 0));       // worker +50, a −50
