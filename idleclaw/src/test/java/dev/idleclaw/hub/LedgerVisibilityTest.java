@@ -94,6 +94,30 @@ class LedgerVisibilityTest {
     }
 
     @Test
+    void aTrustedPeerForwardingOnSomeonesBehalfCannotReadTheirReceipts() throws Exception {
+        Identity peer = Identity.generate();
+        java.nio.file.Path peers = java.nio.file.Files.createTempDirectory("peers").resolve("peers.json");
+        java.nio.file.Files.writeString(peers, "[{\"pubkey\":\"" + peer.publicKey() + "\",\"url\":\"http://127.0.0.1:9\"}]\n");
+        try (var hub = hubWithReceipts(c -> {
+            c.peersFile = peers;
+            c.localPeers = true;
+        })) {
+            assertThat(hub.hub.trustsForwarder(peer.publicKey())).isTrue();
+            URI uri = URI.create(hub.url("/ledger?limit=500"));
+            var forward = dev.idleclaw.auth.ForwardSignature.sign(peer, "GET", "/ledger?limit=500", RequestSignature.hostHeader(uri),
+                    new byte[0], alice.publicKey(), List.of(), System.currentTimeMillis());
+            List<String> h = new ArrayList<>();
+            forward.forEach((k, v) -> {
+                h.add(k);
+                h.add(v);
+            });
+            var res = hub.get("/ledger?limit=500", h.toArray(String[]::new));
+            assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+            assertThat(Json.parse(res.body()).path("receipts")).isEmpty();
+        }
+    }
+
+    @Test
     void theAdminSeesEverything() throws Exception {
         try (var hub = hubWithReceipts(c -> {})) {
             String[] admin = {"Authorization", "Bearer " + ADMIN};

@@ -329,8 +329,8 @@ public final class HubRoutes {
             detail(ctx, e.status, e.getMessage());
             return;
         }
-        String self = caller.pubkey() == null ? hub.publicKey() : caller.pubkey();
-        json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), self, view(caller)));
+        String own = ownKey(caller);
+        json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), own == null ? hub.publicKey() : own, view(caller)));
     }
 
     /**
@@ -355,7 +355,15 @@ public final class HubRoutes {
     /** What this (non-admin) caller may see of the ledger (docs/protocol.md "Who sees the ledger"). */
     private Balances.View view(Caller caller) {
         if (config.publicLedger()) return new Balances.View.All();
-        return new Balances.View.Own(caller.pubkey());
+        return new Balances.View.Own(ownKey(caller));
+    }
+
+    /**
+     * The key whose ledger entries this caller may read: its own proved key; none for a forwarded request, since
+     * "on behalf of" is a promise to pay, not a proof that lets a peer read someone's receipts.
+     */
+    private static String ownKey(Caller caller) {
+        return caller.via().isEmpty() ? caller.pubkey() : null;
     }
 
     /** {@code GET /peers}: the peers file as Lobstah's router shows it (an array of {@code {pubkey,url,label?}}). */
