@@ -78,6 +78,21 @@ class ReceiptDeskTest {
     }
 
     @Test
+    void aShortAnswerCannotBeBilledAsAThousandTokenPrompt() {
+        // The red-team's 1,344 credits for a 12-token answer: the old bound allowed a prompt character each plus 1,024.
+        var shortChat = new ReceiptDesk.Expected(worker.publicKey(), requester.publicKey(), "job-1", "llama3.2:3b", null, 12, 20, 0);
+        assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), 1_332, 12, r.startedAt(), r.completedAt())), shortChat))
+                .isEqualTo(Reason.TOKENS);
+        long maxIn = 20 + ReceiptDesk.PROMPT_TEMPLATE_TOKENS, maxOut = 12 + ReceiptDesk.OUTPUT_SLACK;
+        assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), maxIn, maxOut, r.startedAt(), r.completedAt())), shortChat))
+                .isNull();
+        assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), maxIn + 1, maxOut, r.startedAt(), r.completedAt())), shortChat))
+                .isEqualTo(Reason.TOKENS);
+        assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), maxIn, maxOut + 1, r.startedAt(), r.completedAt())), shortChat))
+                .isEqualTo(Reason.TOKENS);
+    }
+
+    @Test
     void aReplayedNonceIsRefusedEvenAfterTheLedgerIsReopened() throws Exception {
         Path db = Files.createTempDirectory("desk").resolve("ledger.db");
         var honest = signed(r -> r);
