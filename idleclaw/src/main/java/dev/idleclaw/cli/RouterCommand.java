@@ -45,8 +45,25 @@ final class RouterCommand implements Callable<Integer> {
     @Option(names = "--ledger", paramLabel = "TARGET", defaultValue = "${env:IDLECLAW_LEDGER:-}",
             description = "Ledger: a SQLite file or jdbc:postgresql://… (env: IDLECLAW_LEDGER, default: ledger.db in --data-dir).")
     String ledger;
+    @Option(names = "--public-ledger", arity = "0..1", defaultValue = "${env:IDLECLAW_PUBLIC_LEDGER}",
+            description = "Show every account and receipt on /balance and /ledger to anyone (the dashboard's view); "
+                    + "otherwise each caller sees its own (env: IDLECLAW_PUBLIC_LEDGER=true|false, default: true when "
+                    + "--host is a loopback address, where only this machine's user can ask, else false).")
+    Boolean publicLedger;
     @Mixin
     FederationOptions.Sync sync;
+
+    /** Whether {@code host} names this machine only (a literal or {@code localhost}; never asks a DNS server). */
+    static boolean loopback(String host) {
+        String h = host.strip();
+        if (h.equalsIgnoreCase("localhost")) return true;
+        if (!h.matches("[0-9.]+|\\[?[0-9a-fA-F:.]+]?")) return false;
+        try {
+            return java.net.InetAddress.getByName(h).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -64,6 +81,7 @@ final class RouterCommand implements Callable<Integer> {
                 b.peersFile = peers != null ? peers : PeersFile.defaultPath();
                 b.localPeers = local;
                 b.ledger = ledger == null || ledger.isBlank() ? null : ledger;
+                b.publicLedger = publicLedger != null ? publicLedger : loopback(host);
             }).build();
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw router: " + e.getMessage());

@@ -109,6 +109,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Also run a peer tracker at /tracker (/tracker/announce, /tracker/unannounce, /tracker/peers); "
                     + "--local-peers lets it list loopback and private URLs (env: IDLECLAW_HUB_TRACKER=true|false, default: false).")
     boolean tracker;
+    @Option(names = "--public-ledger", defaultValue = "${env:IDLECLAW_PUBLIC_LEDGER:-false}",
+            description = "Show every account and receipt on /balance and /ledger to anyone; otherwise each caller sees its "
+                    + "own and the admin all (env: IDLECLAW_PUBLIC_LEDGER=true|false, default: false).")
+    boolean publicLedger;
     @Mixin
     FederationOptions.Sync sync;
     @Mixin
@@ -128,6 +132,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.ollamaPort = ollamaPort;
                 b.chatDialect = chatDialect;
                 b.adminToken = adminToken;
+                b.publicLedger = publicLedger;
                 b.corsOrigins = nonEmpty(corsOrigins);
                 b.trustedProxies = nonEmpty(trustedProxies);
                 b.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUri(publicUrl.strip());

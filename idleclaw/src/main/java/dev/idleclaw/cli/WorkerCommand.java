@@ -69,6 +69,10 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--announce-ttl", defaultValue = "300",
             description = "Seconds an announcement lives; it is renewed every max(ttl/2, 30 s) (default: 300).")
     long announceTtl;
+    @Option(names = "--public-ledger", defaultValue = "${env:IDLECLAW_PUBLIC_LEDGER:-false}",
+            description = "Show every account and receipt on /balance and /ledger to anyone; otherwise each caller sees its "
+                    + "own (env: IDLECLAW_PUBLIC_LEDGER=true|false, default: false).")
+    boolean publicLedger;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -81,6 +85,7 @@ final class WorkerCommand implements Callable<Integer> {
             config = WorkerConfig.of(NodeUrls.ollamaUrl(ollama), dataDir != null ? dataDir : DataDir.current().dir()).withListen(host, port).withLedger(ledger)
                     .withIdentityFile(identity).withMaxConcurrent(maxConcurrent).withTier(tier)
                     .withBootstrapAllowance(bootstrapAllowance);
+            if (publicLedger) config = config.withHub(b -> b.publicLedger = true);
             if (announceTo != null) {
                 if (announceTtl <= 0) throw new IllegalArgumentException("--announce-ttl must be positive, got " + announceTtl);
                 URI tracker;

@@ -78,7 +78,8 @@ public final class ChatRelay {
     private static final class Progress {
         long firstChunkNanos;
         long chunks;
-        long chars;
+        /** The relayed output's {@link TokenEstimate}, at least one per chunk. */
+        long tokens;
     }
 
     private enum Outcome { DONE, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED, REFUSED }
@@ -163,16 +164,19 @@ public final class ChatRelay {
 
     /** What the hub knows of a finished attempt, to check the node's receipt against. */
     private static ReceiptDesk.Expected expected(Served s, dev.idleclaw.chat.ChatEnd end) {
-        long promptChars = 0;
+        var tools = s.params().path("tools");
+        long promptTokens = tools.isEmpty() ? 0 : ReceiptDesk.TOOLS_TEMPLATE_TOKENS + TokenEstimate.of(tools.toString());
         int images = 0;
         for (var m : s.params().path("messages")) {
-            promptChars += m.path("content").asText("").length();
+            promptTokens += ReceiptDesk.TEMPLATE_TOKENS_PER_MESSAGE + TokenEstimate.of(m.path("content").asText(""))
+                    + TokenEstimate.of(m.path("thinking").asText(""))
+                    + TokenEstimate.of(m.path("tool_calls").isMissingNode() ? "" : m.path("tool_calls").toString());
             images += m.path("images").size();
         }
         boolean peer = s.stream().link().peer() != null;
         String jobId = peer ? null : s.stream().requestId();
         return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), jobId,
-                s.params().path("model").asText(""), end, s.progress().chars, s.progress().chunks, promptChars, images,
+                s.params().path("model").asText(""), end, s.progress().tokens, promptTokens, images,
                 s.job().requesterVerified(), peer ? s.stream().link().peer().hubKey() : null);
     }
 
@@ -264,7 +268,8 @@ public final class ChatRelay {
                     var chunk = served.unasked().keep(OllamaJson.chunk(c.chunk()), kind -> unasked(served, kind));
                     if (chunk.isEmpty()) continue;
                     if (progress.chunks++ == 0) progress.firstChunkNanos = now;
-                    progress.chars += chunk.content().length() + chunk.thinking().length() + chunk.toolCalls().toString().length();
+                    progress.tokens += Math.max(1, TokenEstimate.of(chunk.content()) + TokenEstimate.of(chunk.thinking())
+                            + (chunk.toolCalls().isEmpty() ? 0 : TokenEstimate.of(chunk.toolCalls().toString())));
                     if (!sink.chunk(chunk)) return new Result(Outcome.CUT_LIMIT, null);
                     lastWrite = now;
                 }

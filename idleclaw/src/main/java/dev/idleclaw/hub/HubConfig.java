@@ -22,7 +22,7 @@ public record HubConfig(
         int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance,
         Path peersFile, boolean localPeers, boolean nodeListener, Worker worker,
         dev.idleclaw.announce.Announcer.Settings announce, List<java.net.URI> syncFrom, Duration syncInterval,
-        Duration peerCapacityTtl, Duration peerCooldown, boolean tracker) {
+        Duration peerCapacityTtl, Duration peerCooldown, boolean tracker, boolean publicLedger) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -209,6 +209,11 @@ public record HubConfig(
         public Duration peerCapacityTtl = dev.idleclaw.peer.PeerDirectory.CAPACITY_TTL, peerCooldown = dev.idleclaw.peer.PeerDirectory.COOLDOWN;
         /** True: a tracker is mounted at {@code /tracker} (its URL policy follows {@link #localPeers}). */
         public boolean tracker;
+        /**
+         * True: {@code /balance} and {@code /ledger} show every account and receipt to anyone; false: each caller
+         * sees its own, the admin everything (docs/protocol.md "Who sees the ledger").
+         */
+        public boolean publicLedger;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -225,7 +230,7 @@ public record HubConfig(
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
                     contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener, worker,
-                    announce, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker);
+                    announce, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, publicLedger);
         }
     }
 }

@@ -23,10 +23,14 @@ public final class ReceiptDesk {
     private static final Logger log = LoggerFactory.getLogger(ReceiptDesk.class);
     /** Lobstah's freshness window (lobstah-wire.md §4, §10): ±5 minutes around the hub's clock. */
     static final long FRESHNESS_MILLIS = 300_000;
-    /** Tokens a reply may claim beyond one per relayed character and chunk (special and end tokens). */
+    /** Output tokens a reply may claim beyond the relayed text's estimate: special, end and stripped markup tokens. */
     static final long OUTPUT_SLACK = 16;
-    /** Prompt tokens beyond one per prompt character: the chat template's own tokens. */
-    static final long PROMPT_TEMPLATE_TOKENS = 1024;
+    /** Prompt tokens beyond the sent text's estimate: the chat template's fixed text (markers, default system lines). */
+    static final long PROMPT_TEMPLATE_TOKENS = 64;
+    /** More template tokens when tools are offered: templates add tool-use instructions (Llama 3.2's are ~90 tokens). */
+    static final long TOOLS_TEMPLATE_TOKENS = 128;
+    /** Template tokens each message adds: its role header and end-of-turn markers. */
+    static final long TEMPLATE_TOKENS_PER_MESSAGE = 8;
     /** Prompt tokens one image may add (vision encoders emit a few hundred to a few thousand). */
     static final long TOKENS_PER_IMAGE = 4096;
 
@@ -60,17 +64,28 @@ public final class ReceiptDesk {
 
     /**
      * What the hub itself knows about the request a receipt claims ({@code jobId} null: a peer picks its own;
-     * {@code requesterVerified}: only a proved requester is debited; {@code forwarder}: this hub's key when the
-     * request went to a peer, which may name this hub as requester).
+     * {@code relayedTokens}: the relayed output's {@link TokenEstimate}, at least one per chunk; {@code promptTokens}:
+     * the estimate of the text sent, template tokens per message included; {@code requesterVerified}: only a proved
+     * requester is debited; {@code forwarder}: this hub's key when the request went to a peer, which may name this
+     * hub as requester).
      */
     public record Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
-                           long relayedChars, long relayedChunks, long promptChars, int images, boolean requesterVerified,
-                           String forwarder) {
+                           long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder) {
         /** A request whose requester (if any) proved its key, served by a node. */
         public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
-                        long relayedChars, long relayedChunks, long promptChars, int images) {
-            this(workerKey, requester, jobId, model, end, relayedChars, relayedChunks, promptChars, images, requester != null, null);
+                        long relayedTokens, long promptTokens, int images) {
+            this(workerKey, requester, jobId, model, end, relayedTokens, promptTokens, images, requester != null, null);
         }
+    }
+
+    /** The most output tokens a receipt may claim for what the hub relayed. */
+    static long maxOutputTokens(Expected x) {
+        return x.relayedTokens() + OUTPUT_SLACK;
+    }
+
+    /** The most prompt tokens a receipt may claim for what the hub sent. */
+    static long maxPromptTokens(Expected x) {
+        return x.promptTokens() + PROMPT_TEMPLATE_TOKENS + TOKENS_PER_IMAGE * x.images();
     }
 
     /** The accepted, recorded receipt, or null (rejected: logged and counted). */
@@ -110,7 +125,6 @@ public final class ReceiptDesk {
         if (r.inputTokens() < 0 || r.outputTokens() < 0) return false;
         var m = x.end() == null ? null : x.end().metrics();
         if (m != null && (m.evalCount() != r.outputTokens() || m.promptEvalCount() != r.inputTokens())) return false;
-        if (r.outputTokens() > x.relayedChars() + x.relayedChunks() + OUTPUT_SLACK) return false;
-        return r.inputTokens() <= x.promptChars() + PROMPT_TEMPLATE_TOKENS + TOKENS_PER_IMAGE * x.images();
+        return r.outputTokens() <= maxOutputTokens(x) && r.inputTokens() <= maxPromptTokens(x);
     }
 }

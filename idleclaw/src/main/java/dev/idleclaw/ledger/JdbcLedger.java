@@ -112,11 +112,12 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                         continue;
                     }
                     accepted++;
-                    long t = r.tokens();
                     boolean debit = p.debitRequester() && !Receipt.ANONYMOUS.equals(r.requesterPubkey());
+                    // Credit moves from a paying requester to the worker; nobody paying means nobody earns.
+                    long t = debit ? r.tokens() : 0;
                     earned += t;
-                    if (debit) spent += t;
-                    if (debit && r.workerPubkey().equals(r.requesterPubkey())) {
+                    spent += t;
+                    if (r.workerPubkey().equals(r.requesterPubkey())) {
                         add(accounts, r.workerPubkey(), t, t);
                     } else {
                         add(accounts, r.workerPubkey(), t, 0);
@@ -218,13 +219,20 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
 
     @Override
     public List<SignedReceipt> recent(int limit) {
-        return list("list recent receipts", LedgerSql.RECENT, limit, rs -> {
-            try {
-                return SignedReceipt.fromJson(Json.parse(rs.getString(2)));
-            } catch (Exception e) {
-                throw new SQLException("receipt " + rs.getLong(1) + " is unreadable: " + e.getMessage(), e);
-            }
-        });
+        return list("list recent receipts", LedgerSql.RECENT, limit, JdbcLedger::receipt);
+    }
+
+    @Override
+    public List<SignedReceipt> recent(String pubkey, int limit) {
+        return list("list a key's recent receipts", LedgerSql.RECENT_OF, limit, JdbcLedger::receipt, pubkey, pubkey);
+    }
+
+    private static SignedReceipt receipt(ResultSet rs) throws SQLException {
+        try {
+            return SignedReceipt.fromJson(Json.parse(rs.getString(2)));
+        } catch (Exception e) {
+            throw new SQLException("receipt " + rs.getLong(1) + " is unreadable: " + e.getMessage(), e);
+        }
     }
 
     /** One row of a result. */
@@ -233,11 +241,13 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
         T read(ResultSet rs) throws SQLException;
     }
 
-    private <T> List<T> list(String what, String sql, int limit, Row<T> row) {
+    /** Runs {@code sql} with {@code keys} as its first parameters and the capped {@code limit} as its last. */
+    private <T> List<T> list(String what, String sql, int limit, Row<T> row, String... keys) {
         if (limit <= 0) return List.of();
         return run(what, c -> {
             try (var s = c.prepareStatement(sql)) {
-                s.setInt(1, Math.min(limit, MAX_ROWS));
+                for (int i = 0; i < keys.length; i++) s.setString(i + 1, keys[i]);
+                s.setInt(keys.length + 1, Math.min(limit, MAX_ROWS));
                 try (var rs = s.executeQuery()) {
                     var out = new ArrayList<T>();
                     while (rs.next()) out.add(row.read(rs));

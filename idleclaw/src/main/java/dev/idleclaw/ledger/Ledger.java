@@ -16,8 +16,8 @@ public interface Ledger extends AutoCloseable {
     enum Append { ACCEPTED, DUPLICATE }
 
     /**
-     * Records an already verified receipt: the worker earns {@code tokens()}, the requester (unless anonymous)
-     * spends them. {@link Append#DUPLICATE} (and no change at all) when a receipt with the same worker key and
+     * Records an already verified receipt: the requester (unless anonymous) spends {@code tokens()} and the worker
+     * earns them. {@link Append#DUPLICATE} (and no change at all) when a receipt with the same worker key and
      * nonce is already recorded.
      */
     default Append append(SignedReceipt receipt) {
@@ -25,11 +25,13 @@ public interface Ledger extends AutoCloseable {
     }
 
     /**
-     * Records an already verified receipt. The worker always earns {@code tokens()}; the requester spends them only
-     * when {@code debitRequester} is true and it is not anonymous. False is for a requester that only <em>named</em>
-     * itself (a Lobstah router's bare {@code x-lobstah-requester}, lobstah-wire.md §12 #1): the receipt is kept as
-     * signed, but nobody can spend someone else's credit by naming their key. The receipt row itself does not
-     * record the choice; the requester's account and the totals simply do not move.
+     * Records an already verified receipt. Credit only moves, it is never made: when {@code debitRequester} is true
+     * and the requester is not anonymous, the requester spends {@code tokens()} and the worker earns them; otherwise
+     * the receipt is kept as signed and counted on the worker's account, and nobody's credit moves (docs/protocol.md
+     * "What serving earns"). False is for a requester that only <em>named</em> itself (a Lobstah router's bare
+     * {@code x-lobstah-requester}, lobstah-wire.md §12 #1): nobody can spend someone else's credit by naming their
+     * key, and a node cannot earn by serving requests nobody pays for (its own, sent anonymously). The receipt row
+     * itself does not record the choice.
      */
     Append append(SignedReceipt receipt, boolean debitRequester);
 
@@ -44,6 +46,9 @@ public interface Ledger extends AutoCloseable {
 
     /** The newest receipts first, at most {@code limit}. */
     List<SignedReceipt> recent(int limit);
+
+    /** The newest receipts naming {@code pubkey} as requester or worker first, at most {@code limit}. */
+    List<SignedReceipt> recent(String pubkey, int limit);
 
     /**
      * Remembers a consumer request signature's nonce until {@code expiresAtMillis}; false when this key already

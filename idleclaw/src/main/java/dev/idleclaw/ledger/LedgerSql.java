@@ -25,6 +25,9 @@ final class LedgerSql {
             SELECT pubkey, earned, spent, receipts FROM accounts
             ORDER BY (earned - spent) DESC, pubkey LIMIT ?""";
     static final String RECENT = "SELECT seq, signed_json FROM receipts ORDER BY seq DESC LIMIT ?";
+    static final String RECENT_OF = """
+            SELECT seq, signed_json FROM receipts WHERE requester_pubkey = ? OR worker_pubkey = ?
+            ORDER BY seq DESC LIMIT ?""";
 
     /** Inserts, or replaces an expired row; an unexpired row stays and the update count is 0 (a replay). */
     static final String CLAIM_NONCE = """

@@ -77,6 +77,11 @@ final class FakeLedger implements Ledger {
     }
 
     @Override
+    public List<SignedReceipt> recent(String pubkey, int limit) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public boolean claimRequestNonce(String pubkey, String nonce, long expiresAtMillis) {
         throw new UnsupportedOperationException();
     }

@@ -57,21 +57,22 @@ record LedgerAudit(long rows, long distinctWorkerNonces, long distinctJobs, long
     static Ledger.Totals totalsOf(List<SignedReceipt> all) {
         long earned = 0, spent = 0;
         for (SignedReceipt s : all) {
+            if (Receipt.ANONYMOUS.equals(s.receipt().requesterPubkey())) continue; // nobody paid: nobody earned
             earned += s.receipt().tokens();
-            if (!Receipt.ANONYMOUS.equals(s.receipt().requesterPubkey())) spent += s.receipt().tokens();
+            spent += s.receipt().tokens();
         }
         return new Ledger.Totals(earned, spent, all.size());
     }
 
-    /** What each account must say: a worker earns a receipt's tokens, a (non-anonymous) requester spends them. */
+    /** What each account must say: a (non-anonymous) requester spends a receipt's tokens and its worker earns them. */
     static Map<String, Ledger.Account> accountsOf(List<SignedReceipt> all) {
         Map<String, long[]> sums = new HashMap<>();
         for (SignedReceipt s : all) {
             Receipt r = s.receipt();
             long[] worker = sums.computeIfAbsent(r.workerPubkey(), k -> new long[3]);
-            worker[0] += r.tokens();
             worker[2]++;
             if (Receipt.ANONYMOUS.equals(r.requesterPubkey())) continue;
+            worker[0] += r.tokens();
             long[] requester = sums.computeIfAbsent(r.requesterPubkey(), k -> new long[3]);
             requester[1] += r.tokens();
             if (requester != worker) requester[2]++;

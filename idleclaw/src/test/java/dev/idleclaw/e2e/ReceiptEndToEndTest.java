@@ -92,10 +92,18 @@ class ReceiptEndToEndTest {
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(balance.path("totals").path("receipts").asLong()).isEqualTo(4);
             assertThat(balance.path("bootstrapAllowance").asLong()).isEqualTo(10_000);
-            var page = Json.parse(http.send(HttpRequest.newBuilder(URI.create(net.url() + "/ledger?limit=2")).build(),
+            var anonymousPage = Json.parse(http.send(HttpRequest.newBuilder(URI.create(net.url() + "/ledger?limit=2")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(anonymousPage.path("total").asLong()).as("the count is public").isEqualTo(4);
+            assertThat(anonymousPage.path("returned").asInt()).as("the receipts are not").isZero();
+            URI pageUri = URI.create(net.url() + "/ledger?limit=2");
+            var signedPage = HttpRequest.newBuilder(pageUri).GET();
+            RequestSignature.sign(consumer, "GET", "/ledger?limit=2", RequestSignature.hostHeader(pageUri), new byte[0], System.currentTimeMillis())
+                    .forEach(signedPage::header);
+            var page = Json.parse(http.send(signedPage.build(), HttpResponse.BodyHandlers.ofString()).body());
             assertThat(page.path("total").asLong()).isEqualTo(4);
             assertThat(page.path("returned").asInt()).isEqualTo(2);
+            assertThat(page.path("receipts")).allSatisfy(r -> assertThat(r.path("receipt").path("requesterPubkey").asText()).isEqualTo(consumer.publicKey()));
         }
     }
 

@@ -27,7 +27,7 @@ class ReceiptDeskTest {
     }
 
     private ReceiptDesk.Expected expected() {
-        return new ReceiptDesk.Expected(worker.publicKey(), requester.publicKey(), "job-1", "llama3.2:3b", end, 20, 5, 40, 0);
+        return new ReceiptDesk.Expected(worker.publicKey(), requester.publicKey(), "job-1", "llama3.2:3b", end, 20, 40, 0);
     }
 
     private Reason reasonFor(SignedReceipt r, ReceiptDesk.Expected x) {
@@ -58,7 +58,7 @@ class ReceiptDeskTest {
         var byOther = SignedReceipt.sign(new Receipt(1, "job-1", "aa".repeat(16), requester.publicKey(), other.publicKey(),
                 "llama3.2:3b", 12, 5, now - 100, now), other);
         assertThat(reasonFor(byOther, expected())).isEqualTo(Reason.WRONG_WORKER);
-        assertThat(reasonFor(signed(r -> r), new ReceiptDesk.Expected(null, requester.publicKey(), "job-1", "llama3.2:3b", end, 20, 5, 40, 0)))
+        assertThat(reasonFor(signed(r -> r), new ReceiptDesk.Expected(null, requester.publicKey(), "job-1", "llama3.2:3b", end, 20, 40, 0)))
                 .isEqualTo(Reason.WRONG_WORKER);
         assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), Receipt.ANONYMOUS, r.workerPubkey(), r.model(), 12, 5, r.startedAt(), r.completedAt())), expected()))
                 .isEqualTo(Reason.REQUESTER_MISMATCH);
@@ -70,11 +70,26 @@ class ReceiptDeskTest {
                 .isEqualTo(Reason.STALE);
         assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), 12, 6, r.startedAt(), r.completedAt())), expected()))
                 .isEqualTo(Reason.TOKENS);
-        var noMetrics = new ReceiptDesk.Expected(worker.publicKey(), requester.publicKey(), "job-1", "llama3.2:3b", new ChatEnd("stop", null), 20, 5, 40, 0);
+        var noMetrics = new ReceiptDesk.Expected(worker.publicKey(), requester.publicKey(), "job-1", "llama3.2:3b", new ChatEnd("stop", null), 20, 40, 0);
         assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), 12, 5_000, r.startedAt(), r.completedAt())), noMetrics))
                 .isEqualTo(Reason.TOKENS);
         assertThatThrownBy(() -> ReceiptDesk.check(dev.idleclaw.json.Json.object().put("receipt", "x"), expected()))
                 .isInstanceOf(ReceiptException.class).hasMessage("malformed receipt");
+    }
+
+    @Test
+    void aShortAnswerCannotBeBilledAsAThousandTokenPrompt() {
+        // The red-team's 1,344 credits for a 12-token answer: the old bound allowed a prompt character each plus 1,024.
+        var shortChat = new ReceiptDesk.Expected(worker.publicKey(), requester.publicKey(), "job-1", "llama3.2:3b", null, 12, 20, 0);
+        assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), 1_332, 12, r.startedAt(), r.completedAt())), shortChat))
+                .isEqualTo(Reason.TOKENS);
+        long maxIn = 20 + ReceiptDesk.PROMPT_TEMPLATE_TOKENS, maxOut = 12 + ReceiptDesk.OUTPUT_SLACK;
+        assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), maxIn, maxOut, r.startedAt(), r.completedAt())), shortChat))
+                .isNull();
+        assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), maxIn + 1, maxOut, r.startedAt(), r.completedAt())), shortChat))
+                .isEqualTo(Reason.TOKENS);
+        assertThat(reasonFor(signed(r -> new Receipt(1, "job-1", r.nonce(), r.requesterPubkey(), r.workerPubkey(), r.model(), maxIn, maxOut + 1, r.startedAt(), r.completedAt())), shortChat))
+                .isEqualTo(Reason.TOKENS);
     }
 
     @Test

@@ -137,12 +137,12 @@ abstract class LedgerContract {
     }
 
     @Test
-    void anAnonymousRequesterSpendsNothing() {
+    void anAnonymousRequestIsRecordedButNobodyEarnsOrSpends() {
         ledger.append(Receipts.signed(worker, Receipt.ANONYMOUS, 40, 2));
 
-        assertThat(ledger.account(worker.publicKey()).earned()).isEqualTo(42);
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 0, 0, 1, ALLOWANCE));
         assertThat(ledger.account(Receipt.ANONYMOUS)).isEqualTo(new Ledger.Account(Receipt.ANONYMOUS, 0, 0, 0, ALLOWANCE));
-        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(42, 0, 1));
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(0, 0, 1));
         assertThat(ledger.accounts(10)).extracting(Ledger.Account::pubkey).containsExactly(worker.publicKey());
     }
 
@@ -155,24 +155,24 @@ abstract class LedgerContract {
     }
 
     @Test
-    void anUnverifiedRequesterIsRecordedButNotDebited() {
+    void anUnverifiedRequesterIsRecordedButNotDebitedAndTheWorkerEarnsNothing() {
         SignedReceipt receipt = Receipts.signed(worker, requester, 30, 10);
         assertThat(ledger.append(receipt, false)).isEqualTo(Ledger.Append.ACCEPTED);
 
-        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 40, 0, 1, ALLOWANCE));
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 0, 0, 1, ALLOWANCE));
         assertThat(ledger.account(requester)).isEqualTo(new Ledger.Account(requester, 0, 0, 0, ALLOWANCE));
-        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(40, 0, 1));
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(0, 0, 1));
         assertThat(ledger.recent(10)).containsExactly(receipt);
         assertThat(ledger.append(receipt, true)).as("the nonce is taken either way").isEqualTo(Ledger.Append.DUPLICATE);
         assertThat(ledger.account(requester).spent()).isZero();
     }
 
     @Test
-    void aWorkerNamingItselfUnverifiedOnlyEarns() {
+    void aWorkerNamingItselfUnverifiedNeitherEarnsNorSpends() {
         ledger.append(Receipts.signed(worker, worker.publicKey(), 7, 3), false);
 
-        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 10, 0, 1, ALLOWANCE));
-        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(10, 0, 1));
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 0, 0, 1, ALLOWANCE));
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(0, 0, 1));
     }
 
     @Test
@@ -195,6 +195,20 @@ abstract class LedgerContract {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo(Json.write(appended.getFirst().toJson()));
         }
+    }
+
+    @Test
+    void aKeysRecentReceiptsAreThoseNamingItAsRequesterOrWorkerNewestFirst() {
+        String stranger = Identity.generate().publicKey();
+        var asRequester = Receipts.signed(otherWorker, requester, 1, 1);
+        var other = Receipts.signed(otherWorker, stranger, 2, 2);
+        var asWorker = Receipts.signed(worker, stranger, 3, 3);
+        for (var r : List.of(asRequester, other, asWorker)) ledger.append(r);
+
+        assertThat(ledger.recent(requester, 10)).containsExactly(asRequester);
+        assertThat(ledger.recent(worker.publicKey(), 10)).containsExactly(asWorker);
+        assertThat(ledger.recent(stranger, 1)).containsExactly(asWorker);
+        assertThat(ledger.recent(Identity.generate().publicKey(), 10)).isEmpty();
     }
 
     @Test
@@ -313,7 +327,7 @@ abstract class LedgerContract {
             List<SignedReceipt> batch = new ArrayList<>();
             for (int i = 0; i < PER_THREAD; i++) {
                 var r = Receipts.signed(workers[(t + i) % workers.length], requesters[i % requesters.length], i % 17, t + 1);
-                earned += r.receipt().tokens();
+                if (!Receipt.ANONYMOUS.equals(r.receipt().requesterPubkey())) earned += r.receipt().tokens();
                 batch.add(r);
             }
             batches.add(batch);

@@ -48,11 +48,11 @@ final class Receipts {
                 long t = rs.getLong(4);
                 rows++;
                 keys.add(worker + "/" + rs.getString(3));
-                earned += t;
                 long[] w = sums.computeIfAbsent(worker, k -> new long[3]);
-                w[0] += t;
                 w[2]++;
                 if (!Receipt.ANONYMOUS.equals(requester)) {
+                    earned += t;
+                    w[0] += t;
                     spent += t;
                     long[] r = sums.computeIfAbsent(requester, k -> new long[3]);
                     r[1] += t;

@@ -326,8 +326,15 @@ public final class HubRoutes {
         return new CallerAuth(hub.ledger(), hub.publicKey(), hub::trustsForwarder, signedHost);
     }
 
-    /** {@code GET /balance}: lobstah-wire.md §8's shape; {@code self} is the signed caller's account (else the hub's). */
+    /**
+     * {@code GET /balance}: lobstah-wire.md §8's shape; {@code self} is the signed caller's account (else the hub's),
+     * {@code perPeer} every account only for the admin or on a public ledger, else the caller's own.
+     */
     private void balance(Context ctx) {
+        if (isAdmin(ctx)) {
+            json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), hub.publicKey(), new Balances.View.All()));
+            return;
+        }
         Caller caller;
         try {
             caller = callers().resolve(ctx, ctx.bodyAsBytes());
@@ -335,7 +342,41 @@ public final class HubRoutes {
             detail(ctx, e.status, e.getMessage());
             return;
         }
-        json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), caller.pubkey() == null ? hub.publicKey() : caller.pubkey()));
+        String own = ownKey(caller);
+        json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), own == null ? hub.publicKey() : own, view(caller)));
+    }
+
+    /**
+     * {@code GET /ledger?limit=N}: newest receipts first (limit 1..500, default 50): all of them for the admin or on a
+     * public ledger, else those naming the caller's key (none for an anonymous caller).
+     */
+    private void ledger(Context ctx) {
+        if (isAdmin(ctx) || config.publicLedger()) {
+            json(ctx, Balances.ledger(hub.ledger(), ctx.queryParam("limit"), new Balances.View.All()));
+            return;
+        }
+        Caller caller;
+        try {
+            caller = callers().resolve(ctx, ctx.bodyAsBytes());
+        } catch (CallerAuth.Refused e) {
+            detail(ctx, e.status, e.getMessage());
+            return;
+        }
+        json(ctx, Balances.ledger(hub.ledger(), ctx.queryParam("limit"), view(caller)));
+    }
+
+    /** What this (non-admin) caller may see of the ledger (docs/protocol.md "Who sees the ledger"). */
+    private Balances.View view(Caller caller) {
+        if (config.publicLedger()) return new Balances.View.All();
+        return new Balances.View.Own(ownKey(caller));
+    }
+
+    /**
+     * The key whose ledger entries this caller may read: its own proved key; none for a forwarded request, since
+     * "on behalf of" is a promise to pay, not a proof that lets a peer read someone's receipts.
+     */
+    private static String ownKey(Caller caller) {
+        return caller.via().isEmpty() ? caller.pubkey() : null;
     }
 
     /** {@code GET /peers}: the peers file as Lobstah's router shows it (an array of {@code {pubkey,url,label?}}). */
@@ -348,11 +389,6 @@ public final class HubRoutes {
             }
         }
         ctx.contentType("application/json").result(Json.write(list));
-    }
-
-    /** {@code GET /ledger?limit=N}: newest receipts first (limit 1..500, default 50). */
-    private void ledger(Context ctx) {
-        json(ctx, Balances.ledger(hub.ledger(), ctx.queryParam("limit")));
     }
 
     /** {@code /api/chat}: the dialect rule, or Ollama's always on the Ollama-only listener. */
@@ -416,10 +452,14 @@ public final class HubRoutes {
         }
     }
 
-    private void adminNodes(Context ctx) {
+    /** Whether the request carries the admin token ({@code Authorization: Bearer …}, any case), compared in constant time. */
+    private boolean isAdmin(Context ctx) {
         var token = ApiKeys.bearerToken(ctx.header("Authorization"));
-        boolean ok = adminDigest != null && token.isPresent() && MessageDigest.isEqual(adminDigest, sha256(token.get()));
-        if (!ok) {
+        return adminDigest != null && token.isPresent() && MessageDigest.isEqual(adminDigest, sha256(token.get()));
+    }
+
+    private void adminNodes(Context ctx) {
+        if (!isAdmin(ctx)) {
             detail(ctx, 401, "Unauthorized");
             return;
         }
