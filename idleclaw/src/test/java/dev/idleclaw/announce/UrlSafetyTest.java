@@ -54,6 +54,13 @@ class UrlSafetyTest {
             http://169.254.169.254              | unsafe | unsafe | unsafe
             http://metadata.example             | unsafe | unsafe | unsafe
             http://[::ffff:169.254.169.254]     | unsafe | unsafe | unsafe
+            http://[::127.0.0.1]                | unsafe | unsafe | safe
+            http://[::169.254.169.254]          | unsafe | unsafe | unsafe
+            http://[::224.0.0.1]                | unsafe | unsafe | unsafe
+            http://[::10.0.0.1]                 | safe   | unsafe | safe
+            http://[::2]                        | unsafe | unsafe | unsafe
+            http://[1::127.0.0.1]               | safe   | safe   | safe
+            http://[::1:0:7f00:1]               | safe   | safe   | safe
             http://[fe80::1]                    | unsafe | unsafe | unsafe
             http://[febf::1]                    | unsafe | unsafe | unsafe
             http://[fec0::1]                    | safe   | safe   | safe
