@@ -126,4 +126,39 @@ class AnnouncementTest {
         JsonNode n = Json.parse(json);
         assertThatThrownBy(() -> Unannounce.fromJson(n)).isInstanceOf(AnnounceFormatException.class);
     }
+
+    @org.junit.jupiter.api.Test
+    void epochZeroIsAValidTimeAndNegativeTimesAreNot() throws Exception {
+        assertThat(Unannounce.fromJson(Json.parse("{\"pubkey\":\"k\",\"timestamp\":0,\"signature\":\"s\"}")).timestamp()).isZero();
+        assertThatThrownBy(() -> Unannounce.fromJson(Json.parse("{\"pubkey\":\"k\",\"timestamp\":-1,\"signature\":\"s\"}")))
+                .isInstanceOf(AnnounceFormatException.class);
+        var a = Announcement.fromJson(Json.parse("{\"version\":1,\"pubkey\":\"k\",\"url\":\"u\",\"label\":\"l\",\"ttlSeconds\":1,\"announcedAt\":0}"));
+        assertThat(a).isEqualTo(new Announcement(1, "k", "u", "l", null, null, 1, 0));
+        assertThat(a.models()).isNull();
+        assertThatThrownBy(() -> Announcement.fromJson(Json.parse("{\"version\":1,\"pubkey\":\"k\",\"url\":\"u\",\"ttlSeconds\":1,\"announcedAt\":-1}")))
+                .isInstanceOf(AnnounceFormatException.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aWithdrawalSignedForAnotherTimeOrByAnotherKeyIsInvalid() {
+        var u = Unannounce.sign(worker, 1_000);
+        assertThat(u.signatureValid()).isTrue();
+        assertThat(new Unannounce(u.pubkey(), 1_001, u.signature()).signatureValid()).isFalse();
+        assertThat(new Unannounce(dev.idleclaw.identity.Identity.generate().publicKey(), 1_000, u.signature()).signatureValid()).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTtlTooLargeForMillisecondsSaturates() {
+        long max = Long.MAX_VALUE / 1000;
+        assertThat(Announcement.millis(max)).isEqualTo(max * 1000);
+        assertThat(Announcement.millis(max + 1)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSignedAnnouncementHasItsAnnouncementsStatus() {
+        var a = new Announcement(1, worker.publicKey(), "http://w.example", null, null, null, 60, 1_000_000);
+        var signed = SignedAnnouncement.sign(a, worker);
+        assertThat(signed.status(1_000_000)).isEqualTo(Announcement.Status.OK);
+        assertThat(signed.status(1_000_000 + 60_001)).isEqualTo(Announcement.Status.STALE);
+    }
 }

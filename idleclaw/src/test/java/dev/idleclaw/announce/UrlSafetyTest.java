@@ -54,6 +54,13 @@ class UrlSafetyTest {
             http://169.254.169.254              | unsafe | unsafe | unsafe
             http://metadata.example             | unsafe | unsafe | unsafe
             http://[::ffff:169.254.169.254]     | unsafe | unsafe | unsafe
+            http://[::127.0.0.1]                | unsafe | unsafe | safe
+            http://[::169.254.169.254]          | unsafe | unsafe | unsafe
+            http://[::224.0.0.1]                | unsafe | unsafe | unsafe
+            http://[::10.0.0.1]                 | safe   | unsafe | safe
+            http://[::2]                        | unsafe | unsafe | unsafe
+            http://[1::127.0.0.1]               | safe   | safe   | safe
+            http://[::1:0:7f00:1]               | safe   | safe   | safe
             http://[fe80::1]                    | unsafe | unsafe | unsafe
             http://[febf::1]                    | unsafe | unsafe | unsafe
             http://[fec0::1]                    | safe   | safe   | safe
@@ -79,6 +86,41 @@ class UrlSafetyTest {
         assertThat(verdict(Policy.DEFAULT, url)).as("default").isEqualTo(byDefault);
         assertThat(verdict(Policy.BLOCK_PRIVATE, url)).as("block-private").isEqualTo(blockPrivate);
         assertThat(verdict(Policy.LOCAL, url)).as("local").isEqualTo(local);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theVerdictNamesTheAddressAndItsBlock() {
+        assertThat(safety(Policy.DEFAULT).check("http://sneaky.example"))
+                .isEqualTo(new UrlSafety.Verdict.Unsafe("sneaky.example resolves to 127.0.0.1 (loopback)"));
+        assertThat(safety(Policy.DEFAULT).check("http://[::169.254.169.254]"))
+                .isEqualTo(new UrlSafety.Verdict.Unsafe("::169.254.169.254 resolves to 0:0:0:0:0:0:a9fe:a9fe (link-local)"));
+        assertThat(safety(Policy.DEFAULT).check("http://2130706433")).isEqualTo(new UrlSafety.Verdict.Unsafe("ambiguous numeric host 2130706433"));
+        assertThat(safety(Policy.DEFAULT).check("http://nowhere.example")).isEqualTo(new UrlSafety.Verdict.Unsafe("cannot resolve nowhere.example"));
+        assertThat(safety(Policy.BLOCK_PRIVATE).policy()).isEqualTo(Policy.BLOCK_PRIVATE);
+        assertThat(UrlSafety.of(Policy.LOCAL).policy()).isEqualTo(Policy.LOCAL);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aResolverThatFindsNothingOrFailsMakesAUrlUnsafe() {
+        for (UrlSafety.Resolver r : java.util.List.<UrlSafety.Resolver>of(h -> new InetAddress[0], h -> null, h -> {
+            throw new IllegalStateException("resolver broke");
+        })) {
+            assertThat(new UrlSafety(Policy.LOCAL, r).check("http://public.example"))
+                    .isEqualTo(new UrlSafety.Verdict.Unsafe("cannot resolve public.example"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void onlyABracketedHostIsAnIpv6Literal() {
+        // URI keeps the brackets of an IPv6 host; a resolver sees the bare address.
+        var seen = new java.util.ArrayList<String>();
+        var s = new UrlSafety(Policy.LOCAL, h -> {
+            seen.add(h);
+            return InetAddress.getAllByName(h);
+        });
+        assertThat(s.check("http://[::1]:8000").safe()).isTrue();
+        assertThat(s.check("http://127.0.0.1:8000").safe()).isTrue();
+        assertThat(seen).containsExactly("::1", "127.0.0.1");
     }
 
     private static String verdict(Policy policy, String url) {

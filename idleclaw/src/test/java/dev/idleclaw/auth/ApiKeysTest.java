@@ -38,6 +38,14 @@ class ApiKeysTest {
     }
 
     @Test
+    void anIckKeyUnderAnotherSchemeOfBearersLengthIsNotOurs() {
+        String key = ApiKeys.generate();
+        assertThat(ApiKeys.fromAuthorization("Digest " + key)).isEmpty();
+        assertThat(ApiKeys.fromAuthorization("Basic  " + key)).isEmpty();
+        assertThat(ApiKeys.fromAuthorization("Bearer" + key)).isEmpty();
+    }
+
+    @Test
     void matchesComparesTheKeyWithAStoredHash() {
         String key = ApiKeys.generate();
         byte[] stored = ApiKeys.sha256(key);

@@ -222,8 +222,12 @@ class HubNodeProtocolTest {
             c.pongTimeout = Duration.ofMillis(300);
         });
         try (var node = TestNode.registered(hub.port(), 2, "m:1")) {
-            // The JDK client answers pings automatically, so the link stays up well past ping + pong timeouts.
-            Thread.sleep(1500);
+            // The JDK client answers pings automatically, so the link stays up well past ping + pong timeouts: the
+            // hub did ping (seven times, ~1.4 s) and did see the pongs, since the node sends nothing else.
+            NodeLink link = hub.hub.registry().registered().getFirst();
+            long seen = link.lastSeenNanos();
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.pings.get() >= 7);
+            assertThat(link.lastSeenNanos()).isGreaterThan(seen);
             assertThat(node.closed).isNotDone();
         }
     }

@@ -26,6 +26,8 @@ final class TestNode implements AutoCloseable {
 
     final LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     final CompletableFuture<Close> closed = new CompletableFuture<>();
+    /** Pings the hub sent (the JDK client answers each with a pong by itself). */
+    final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket ws;
     private volatile Consumer<JsonNode> handler;
     String nodeId;
@@ -190,6 +192,13 @@ final class TestNode implements AutoCloseable {
                     received.add(Json.object().put("type", "unparseable").put("text", text));
                 }
             }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pings.incrementAndGet();
             webSocket.request(1);
             return null;
         }

@@ -105,6 +105,7 @@ class WorkerApiTest {
                 new dev.idleclaw.node.NodeAgent(dev.idleclaw.node.NodeConfig.of(nodeUrl, w.ollama.baseUrl(), 1).withTimings(timings)
                         .withIdentity(Identity.generate())),
                 new dev.idleclaw.node.NodeAgent(dev.idleclaw.node.NodeConfig.of(nodeUrl, w.ollama.baseUrl(), 1).withTimings(timings)));
+        long refusedBefore = w.worker.hub().stats().linkErrors();
         var threads = strangers.stream().map(a -> Thread.ofVirtual().start(() -> {
             try {
                 a.run();
@@ -113,7 +114,9 @@ class WorkerApiTest {
             }
         })).toList();
         try {
-            Thread.sleep(1500);
+            // Each stranger is refused (a protocol violation), retries after its short backoff and is refused again.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> w.worker.hub().stats().linkErrors() >= refusedBefore + 2L * strangers.size());
             assertThat(w.worker.hub().registry().registered()).hasSize(1)
                     .allSatisfy(link -> assertThat(link.pubkey()).isEqualTo(w.worker.publicKey()));
         } finally {
