@@ -63,6 +63,8 @@ public final class HubRoutes {
     private final Doors doors;
     private final byte[] adminDigest;
     private final SignedHost signedHost;
+    /** Broken bodies are the client's doing and can arrive by the thousand: one line a minute at most. */
+    private final QuietLog badBodies = new QuietLog(log, QuietLog.DEFAULT_EVERY);
     private volatile ServerConnector ollamaConnector;
     /** The worker profile's loopback listener, the only one its node may connect on; null for a network hub. */
     private volatile ServerConnector nodeConnector;
@@ -193,6 +195,11 @@ public final class HubRoutes {
             default -> e.getMessage();
         }));
         r.exception(Exception.class, (e, ctx) -> {
+            if (BadBody.of(e) instanceof BadBody bad) {
+                badBodies.warn("refused a broken request body on {} {} from {}: {}", ctx.method(), ctx.path(), client(ctx), bad.reason());
+                shape(ctx).write(ctx, bad.status(), bad.reason());
+                return;
+            }
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             shape(ctx).write(ctx, 500, "Internal Server Error");
         });
@@ -366,7 +373,7 @@ public final class HubRoutes {
     private static byte[] readableBody(Context ctx) {
         try {
             return ctx.bodyAsBytes();
-        } catch (RuntimeException unreadable) {
+        } catch (Exception unreadable) { // Javalin rethrows Jetty's IOException for a cut-off body unchecked
             return new byte[0];
         }
     }
