@@ -18,7 +18,8 @@ record BadBody(int status, String reason) {
             if (t instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
                 return new BadBody(h.getCode(), h.getCode() == 400 ? "Bad request body" : reasonOf(h.getCode()));
             }
-            if (t instanceof EofException) return new BadBody(400, "Bad request body");
+            // cut off by the client, or closed by SlowRequests while the body was being read
+            if (t instanceof EofException || t instanceof java.nio.channels.ClosedChannelException) return new BadBody(400, "Bad request body");
         }
         return null;
     }
