@@ -45,6 +45,20 @@ class HubConnectionLimitsTest {
     }
 
     @Test
+    void nodeSocketsCountTowardTheCap() throws Exception {
+        try (var hub = HubFixture.start(c -> c.maxConnectionsPerIp = 2)) {
+            var nodes = List.of(TestNode.registered(hub.port(), 1, "m:1"), TestNode.registered(hub.port(), 1, "m:2"));
+            try {
+                assertThat(healthStatus(null, hub.port())).as("a third socket from the nodes' address").isNull();
+                assertThat(healthStatus(OTHER_ADDRESS, hub.port())).startsWith("HTTP/1.1 200");
+            } finally {
+                nodes.forEach(TestNode::close);
+            }
+            awaitHealth(null, hub.port());
+        }
+    }
+
+    @Test
     void aTrustedProxyIsNotCapped() throws Exception {
         try (var hub = HubFixture.start(c -> {
             c.maxConnectionsPerIp = CAP;
