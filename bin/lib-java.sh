@@ -49,3 +49,21 @@ MSG
   fi
   echo "$java_bin"
 }
+
+# Long-running commands (server, router, worker, tracker) get a bounded heap and a collector that hands memory back:
+# without -Xmx the JVM may grow to a quarter of the machine's memory under churn that needs a few MB of live data.
+# IDLECLAW_HEAP sets the heap (default 512m); flags in IDLECLAW_JAVA_OPTS come later and win. Prints the flags.
+server_jvm_flags() { # $1 = the command
+  case "${1:-}" in
+    server|router|worker|tracker)
+      echo "-Xmx${IDLECLAW_HEAP:-512m} -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=60000 -XX:+ExitOnOutOfMemoryError" ;;
+  esac
+}
+
+# Raises the open-file limit to the hard limit, quietly (each connection is a file; 1024 is a common soft default).
+raise_file_limit() {
+  local hard
+  hard=$(ulimit -Hn 2>/dev/null) || return 0
+  if [ "$hard" = unlimited ]; then hard=1048576; fi
+  ulimit -n "$hard" 2>/dev/null || true
+}

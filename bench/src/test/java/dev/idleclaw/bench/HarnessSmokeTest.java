@@ -40,6 +40,7 @@ class HarnessSmokeTest {
             c.port = 0;
             c.chatRpm = c.wsRpm = c.defaultRpm = 1_000_000;
             c.maxNodesPerIp = c.maxChatsPerIp = 1_000;
+            c.maxConnectionsPerIp = 100_000;
             c.probeInterval = Duration.ZERO;
         }).build());
         base = URI.create("http://127.0.0.1:" + hub.port());

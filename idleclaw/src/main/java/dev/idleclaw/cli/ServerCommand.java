@@ -67,6 +67,17 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-chats-per-ip", defaultValue = "${env:IDLECLAW_MAX_CHATS_PER_IP:-3}",
             description = "Open chat streams per client (env: IDLECLAW_MAX_CHATS_PER_IP, default: 3).")
     int maxChatsPerIp;
+    @Option(names = "--max-connections-per-ip", defaultValue = "${env:IDLECLAW_MAX_CONNECTIONS_PER_IP:-64}",
+            description = "Open connections per client address, node sockets included; trusted proxies are exempt "
+                    + "(env: IDLECLAW_MAX_CONNECTIONS_PER_IP, default: 64).")
+    int maxConnectionsPerIp;
+    @Option(names = "--header-timeout", defaultValue = "${env:IDLECLAW_HEADER_TIMEOUT:-10}",
+            description = "Seconds a request's headers may take to arrive (env: IDLECLAW_HEADER_TIMEOUT, default: 10).")
+    int headerTimeout;
+    @Option(names = "--min-body-rate", defaultValue = "${env:IDLECLAW_MIN_BODY_RATE:-1024}",
+            description = "Bytes per second a request body must average once it has taken --header-timeout; 0 = off "
+                    + "(env: IDLECLAW_MIN_BODY_RATE, default: 1024).")
+    long minBodyRate;
     @Option(names = "--queue-size", defaultValue = "${env:IDLECLAW_QUEUE_SIZE:-256}",
             description = "Chats that may wait for a busy network (env: IDLECLAW_QUEUE_SIZE, default: 256).")
     int queueSize;
@@ -141,6 +152,9 @@ final class ServerCommand implements Callable<Integer> {
                 b.defaultRpm = defaultRpm;
                 b.maxNodesPerIp = maxNodesPerIp;
                 b.maxChatsPerIp = maxChatsPerIp;
+                b.maxConnectionsPerIp = maxConnectionsPerIp;
+                b.headerTimeout = Duration.ofSeconds(headerTimeout);
+                b.minBodyRate = minBodyRate;
                 b.queueCapacity = queueSize;
                 b.queueTimeout = Duration.ofSeconds(queueTimeout);
                 b.chunkTimeout = Duration.ofSeconds(chunkTimeout);

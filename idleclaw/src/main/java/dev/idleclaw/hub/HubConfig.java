@@ -22,7 +22,8 @@ public record HubConfig(
         int maxResponseChars, int relayBufferChunks, List<String> contentDenyPatterns, String ledger, long bootstrapAllowance,
         Path peersFile, boolean localPeers, boolean nodeListener, Worker worker,
         dev.idleclaw.announce.Announcer.Settings announce, List<java.net.URI> syncFrom, Duration syncInterval,
-        Duration peerCapacityTtl, Duration peerCooldown, boolean tracker, boolean publicLedger) {
+        Duration peerCapacityTtl, Duration peerCooldown, boolean tracker, boolean publicLedger,
+        int maxConnectionsPerIp, Duration headerTimeout, long minBodyRate) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -34,6 +35,16 @@ public record HubConfig(
     public static final int DEFAULT_CHAT_RPM = 20, DEFAULT_WS_RPM = 5, DEFAULT_OTHER_RPM = 60;
     /** Upstream: one household or NAT gets three nodes and three simultaneous chats. */
     public static final int DEFAULT_NODES_PER_IP = 3, DEFAULT_CHATS_PER_IP = 3;
+    /**
+     * Open connections per address (HTTP, streams and node sockets alike): a browser opens 6 per host, three nodes
+     * and three chats take 6 more, and an agent's pool a few; 64 leaves a household NAT room while one address can
+     * hold only a small share of the process's file descriptors.
+     */
+    public static final int DEFAULT_CONNECTIONS_PER_IP = 64;
+    /** A request's headers arrive in one packet from a real client; 10 s covers a slow mobile link many times over. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** Bytes per second a body must average: 8 kbit/s is below any real link, and a 512 KB body still gets 8 minutes. */
+    public static final long DEFAULT_MIN_BODY_RATE = 1_024;
     /** Waiting chats when every node is busy: enough for bursts, small enough to answer 503 fast under overload. */
     public static final int DEFAULT_QUEUE_CAPACITY = 256;
     /** How long a chat waits for a free node before 503; shorter than common client read timeouts. */
@@ -118,6 +129,9 @@ public record HubConfig(
         require(defaultRpm > 0, "--rate-limit-default must be positive, got " + defaultRpm);
         require(maxNodesPerIp > 0, "--max-nodes-per-ip must be positive, got " + maxNodesPerIp);
         require(maxChatsPerIp > 0, "--max-chats-per-ip must be positive, got " + maxChatsPerIp);
+        require(maxConnectionsPerIp > 0, "--max-connections-per-ip must be positive, got " + maxConnectionsPerIp);
+        require(headerTimeout != null && headerTimeout.isPositive(), "--header-timeout must be positive");
+        require(minBodyRate >= 0, "--min-body-rate must be zero (off) or positive, got " + minBodyRate);
         require(queueCapacity >= 0, "--queue-size must be zero or more, got " + queueCapacity);
         require(maxResponseChars > 0, "--max-response-chars must be positive, got " + maxResponseChars);
         require(relayBufferChunks > 0, "relay buffer must be positive");
@@ -214,6 +228,10 @@ public record HubConfig(
          * sees its own, the admin everything (docs/protocol.md "Who sees the ledger").
          */
         public boolean publicLedger;
+        public int maxConnectionsPerIp = DEFAULT_CONNECTIONS_PER_IP;
+        public Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        /** Bytes per second; 0 = no minimum. */
+        public long minBodyRate = DEFAULT_MIN_BODY_RATE;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -230,7 +248,8 @@ public record HubConfig(
                     heartbeatTimeout, evictionScan, pingInterval, pongTimeout, chunkTimeout, responseTimeout,
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
                     contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener, worker,
-                    announce, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, publicLedger);
+                    announce, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, publicLedger,
+                    maxConnectionsPerIp, headerTimeout, minBodyRate);
         }
     }
 }

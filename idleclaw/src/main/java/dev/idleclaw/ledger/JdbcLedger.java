@@ -28,6 +28,13 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
     static final int PURGE_EVERY = 256;
     /** At most this many expired nonces go per purge, so a purge never holds a claim up for long. */
     static final int PURGE_BATCH = 1_000;
+    /**
+     * Live nonces one key may hold: a nonce lives up to ten minutes (five either side of its timestamp), and one
+     * signed request a second for all of them, the most a busy agent sends, still fits.
+     */
+    static final int MAX_LIVE_NONCES_PER_KEY = 1_000;
+    /** Live nonces in all: a few MB of rows, and under the per-address limits a flood needs ~100 addresses to fill it. */
+    static final int MAX_LIVE_NONCES = 100_000;
 
     /** One unit of work on a connection. */
     @FunctionalInterface
@@ -261,6 +268,13 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
     public boolean claimRequestNonce(String pubkey, String nonce, long expiresAtMillis) {
         long now = System.currentTimeMillis();
         return run("claim a request nonce", c -> {
+            if (live(c, LedgerSql.LIVE_NONCES_OF, pubkey, now, MAX_LIVE_NONCES_PER_KEY) >= MAX_LIVE_NONCES_PER_KEY) {
+                throw new NonceLimitException("too many signed requests from this key in the last minutes (at most "
+                        + MAX_LIVE_NONCES_PER_KEY + "); retry later");
+            }
+            if (live(c, LedgerSql.LIVE_NONCES, null, now, MAX_LIVE_NONCES) >= MAX_LIVE_NONCES) {
+                throw new NonceLimitException("too many signed requests in the last minutes (at most " + MAX_LIVE_NONCES + "); retry later");
+            }
             boolean claimed;
             try (var s = c.prepareStatement(LedgerSql.CLAIM_NONCE)) {
                 s.setString(1, pubkey);
@@ -272,6 +286,20 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
             if (claims.incrementAndGet() % PURGE_EVERY == 0) purge(c, now);
             return claimed;
         });
+    }
+
+    /** Unexpired nonces (of {@code pubkey}, or of everyone when null), counted up to {@code cap}. */
+    private static int live(Connection c, String sql, String pubkey, long now, int cap) throws SQLException {
+        try (var s = c.prepareStatement(sql)) {
+            int i = 1;
+            if (pubkey != null) s.setString(i++, pubkey);
+            s.setLong(i++, now);
+            s.setInt(i, cap);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     /** Forgets at most {@link #PURGE_BATCH} nonces that expired by {@code now}; how many went. */

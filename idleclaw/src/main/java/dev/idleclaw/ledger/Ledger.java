@@ -52,7 +52,8 @@ public interface Ledger extends AutoCloseable {
 
     /**
      * Remembers a consumer request signature's nonce until {@code expiresAtMillis}; false when this key already
-     * used it (a replay). Survives restarts; expired nonces may be forgotten.
+     * used it (a replay). Survives restarts; expired nonces are forgotten. The live ones are bounded per key and in
+     * all: beyond either bound this throws {@link NonceLimitException}.
      */
     boolean claimRequestNonce(String pubkey, String nonce, long expiresAtMillis);
 

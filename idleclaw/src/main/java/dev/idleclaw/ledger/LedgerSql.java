@@ -34,6 +34,12 @@ final class LedgerSql {
             INSERT INTO request_nonces (pubkey, nonce, expires_at) VALUES (?, ?, ?)
             ON CONFLICT (pubkey, nonce) DO UPDATE SET expires_at = excluded.expires_at
             WHERE request_nonces.expires_at <= ?""";
+    /** Live nonces of one key, counted no further than the cap (the primary key's prefix serves it). */
+    static final String LIVE_NONCES_OF = """
+            SELECT count(*) FROM (SELECT 1 FROM request_nonces WHERE pubkey = ? AND expires_at > ? LIMIT ?) AS live""";
+    /** Live nonces of all keys, counted no further than the cap (the expiry index serves it). */
+    static final String LIVE_NONCES = """
+            SELECT count(*) FROM (SELECT 1 FROM request_nonces WHERE expires_at > ? LIMIT ?) AS live""";
     static final String PURGE_NONCES = """
             DELETE FROM request_nonces WHERE expires_at <= ? AND (pubkey, nonce) IN
                 (SELECT pubkey, nonce FROM request_nonces WHERE expires_at <= ? LIMIT ?)""";

@@ -58,4 +58,16 @@ class ServerCommandTest {
             assertThat(files).isEmpty();
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource(textBlock = """
+            --max-connections-per-ip, 0,  '--max-connections-per-ip must be positive, got 0'
+            --header-timeout,         0,  --header-timeout must be positive
+            --min-body-rate,          -1, '--min-body-rate must be zero (off) or positive, got -1'
+            """)
+    void aBadConnectionLimitIsNamedAndNothingStarts(String option, String value, String message) {
+        var run = CliRun.main("server", "--port", "0", "--data-dir", dir.toString(), option, value);
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("idleclaw server: " + message + System.lineSeparator());
+    }
 }

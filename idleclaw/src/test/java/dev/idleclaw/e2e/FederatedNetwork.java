@@ -120,6 +120,7 @@ final class FederatedNetwork implements AutoCloseable {
         c.defaultRpm = GENEROUS_RPM;
         c.wsRpm = GENEROUS_RPM;
         c.maxChatsPerIp = 64;
+        c.maxConnectionsPerIp = 100_000;
         c.queueTimeout = Duration.ofSeconds(3);
         c.drainTimeout = Duration.ofSeconds(1);
         c.probeInterval = Duration.ZERO;

@@ -53,6 +53,7 @@ class LobstahInteropTest {
             c.localPeers = true;
             c.chatRpm = 6_000;
             c.maxChatsPerIp = 64;
+            c.maxConnectionsPerIp = 100_000;
             c.probeInterval = Duration.ZERO;
             c.drainTimeout = Duration.ofSeconds(1);
         }).build());

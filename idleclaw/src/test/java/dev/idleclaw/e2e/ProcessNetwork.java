@@ -57,7 +57,8 @@ final class ProcessNetwork implements AutoCloseable {
     void startHub() throws Exception {
         var args = new ArrayList<>(List.of("server", "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
                 "--drain-timeout", "2", "--probe-interval", "0", "--rate-limit-chat", UNLIMITED,
-                "--rate-limit-default", UNLIMITED, "--rate-limit-ws", UNLIMITED, "--max-chats-per-ip", CHATS_PER_IP));
+                "--rate-limit-default", UNLIMITED, "--rate-limit-ws", UNLIMITED, "--max-chats-per-ip", CHATS_PER_IP,
+                "--max-connections-per-ip", "100000"));
         if (ledger != null) args.addAll(List.of("--ledger", ledger));
         hub = Proc.start("hub", args.toArray(String[]::new));
         await().atMost(START).pollInterval(Duration.ofMillis(100)).ignoreExceptions()

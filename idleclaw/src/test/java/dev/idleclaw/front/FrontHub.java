@@ -44,6 +44,7 @@ public final class FrontHub implements AutoCloseable {
             c.defaultRpm = 10_000;
             c.maxNodesPerIp = 50;
             c.maxChatsPerIp = 50;
+            c.maxConnectionsPerIp = 100_000;
             c.queueTimeout = Duration.ofSeconds(2);
             c.drainTimeout = Duration.ofMillis(500);
             c.probeInterval = Duration.ZERO;

@@ -25,6 +25,7 @@ final class HubFixture implements AutoCloseable {
             c.defaultRpm = 10_000;
             c.maxNodesPerIp = 50;
             c.maxChatsPerIp = 50;
+            c.maxConnectionsPerIp = 100_000;
             c.queueTimeout = Duration.ofSeconds(2);
             c.drainTimeout = Duration.ofSeconds(2);
         });

@@ -278,6 +278,47 @@ abstract class LedgerContract {
         assertThat(ledger.claimRequestNonce(requester, "live", now + 60_000)).isFalse();
     }
 
+    @Test
+    void aKeyHoldsAtMostItsShareOfLiveNoncesAndExpiredOnesDoNotCount() throws Exception {
+        long now = System.currentTimeMillis();
+        insertNonces(requester, JdbcLedger.MAX_LIVE_NONCES_PER_KEY, now - 1);
+        insertNonces(requester, JdbcLedger.MAX_LIVE_NONCES_PER_KEY - 1, now + 60_000);
+
+        assertThat(ledger.claimRequestNonce(requester, "last", now + 60_000)).as("the last one within the bound").isTrue();
+        assertThatThrownBy(() -> ledger.claimRequestNonce(requester, "one-more", now + 60_000))
+                .isInstanceOf(NonceLimitException.class).hasMessageContaining("retry later");
+        assertThat(ledger.claimRequestNonce(worker.publicKey(), "n1", now + 60_000)).as("another key").isTrue();
+    }
+
+    @Test
+    void theLiveNoncesOfAllKeysAreBounded() throws Exception {
+        long now = System.currentTimeMillis();
+        int keys = JdbcLedger.MAX_LIVE_NONCES / JdbcLedger.MAX_LIVE_NONCES_PER_KEY;
+        for (int k = 0; k < keys; k++) insertNonces("lob1throwaway" + k, JdbcLedger.MAX_LIVE_NONCES_PER_KEY, now + 60_000);
+
+        assertThatThrownBy(() -> ledger.claimRequestNonce(requester, "n1", now + 60_000))
+                .isInstanceOf(NonceLimitException.class);
+        try (var c = inspect(); var s = c.createStatement()) {
+            s.executeUpdate("UPDATE request_nonces SET expires_at = " + (now - 1) + " WHERE pubkey = 'lob1throwaway0'");
+        }
+        assertThat(ledger.claimRequestNonce(requester, "n1", now + 60_000)).as("once some expired").isTrue();
+    }
+
+    /** Inserts {@code n} nonces of {@code pubkey} expiring at {@code expiresAt}, in one transaction. */
+    private void insertNonces(String pubkey, int n, long expiresAt) throws SQLException {
+        try (var c = inspect(); var s = c.prepareStatement("INSERT INTO request_nonces (pubkey, nonce, expires_at) VALUES (?, ?, ?)")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < n; i++) {
+                s.setString(1, pubkey);
+                s.setString(2, "bulk-" + expiresAt + "-" + i);
+                s.setLong(3, expiresAt);
+                s.addBatch();
+            }
+            s.executeBatch();
+            c.commit();
+        }
+    }
+
     private long countNonces() throws SQLException {
         try (var c = inspect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM request_nonces")) {
             rs.next();

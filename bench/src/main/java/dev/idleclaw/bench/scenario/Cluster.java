@@ -62,6 +62,7 @@ final class Cluster implements AutoCloseable {
         var cmd = jvm(SERVER_CPU, settings.hubXmx(), "-jar", settings.productJar().toString(), "server", "--port", "0",
                 "--data-dir", data.toString(), "--rate-limit-chat", UNLIMITED, "--rate-limit-ws", UNLIMITED,
                 "--rate-limit-default", UNLIMITED, "--max-nodes-per-ip", "100000", "--max-chats-per-ip", "100000",
+                "--max-connections-per-ip", "100000",
                 "--queue-size", "100000", "--queue-timeout", "60", "--max-response-chars", "100000000");
         return listening(start("hub", cmd, Map.of("IDLECLAW_LOG_LEVEL", settings.hubLogLevel())));
     }

@@ -21,6 +21,8 @@ final class CallerAuth {
     private static final Logger log = LoggerFactory.getLogger(CallerAuth.class);
     /** HTTP's "Loop Detected": a forwarded request that already crossed this hub, or too many hubs. */
     static final int LOOP_DETECTED = 508;
+    /** The nonce store is full for this key (or in all): the caller should slow down, as for any rate limit. */
+    static final int TOO_MANY_SIGNED = 429;
     private final Ledger ledger;
     private final String ownKey;
     private final Predicate<String> trustedForwarder;
@@ -68,7 +70,7 @@ final class CallerAuth {
         var verdict = RequestSignature.verify(ctx::header, ctx.method().name(), path, host, body, System.currentTimeMillis());
         switch (verdict) {
             case RequestSignature.Verdict.Valid v -> {
-                if (!ledger.claimRequestNonce(v.pubkey(), v.nonce(), v.nonceExpiresAt())) {
+                if (!claim(v.pubkey(), v.nonce(), v.nonceExpiresAt())) {
                     log.info("refused a replayed request signature from {}", v.pubkey());
                     throw new Refused("replayed request signature");
                 }
@@ -98,12 +100,21 @@ final class CallerAuth {
             log.info("refused a forwarded request that would loop (hops {}, via {})", f.hops(), f.via());
             throw new Refused(LOOP_DETECTED, "loop detected");
         }
-        if (!ledger.claimRequestNonce(f.forwarder(), f.nonce(), f.timestamp() + RequestSignature.MAX_SKEW_MILLIS)) {
+        if (!claim(f.forwarder(), f.nonce(), f.timestamp() + RequestSignature.MAX_SKEW_MILLIS)) {
             throw new Refused("replayed forward signature");
         }
         boolean trusted = trustedForwarder.test(f.forwarder());
         String who = trusted ? (f.onBehalfOf().equals("anonymous") ? null : f.onBehalfOf()) : f.forwarder();
         return new Caller(who, who != null && ledger.account(who).available() > 0, f.via());
+    }
+
+    /** Claims a signature's nonce; false for a replay, 429 when the bounded nonce store is full. */
+    private boolean claim(String pubkey, String nonce, long expiresAt) throws Refused {
+        try {
+            return ledger.claimRequestNonce(pubkey, nonce, expiresAt);
+        } catch (dev.idleclaw.ledger.NonceLimitException e) {
+            throw new Refused(TOO_MANY_SIGNED, e.getMessage());
+        }
     }
 
     private Caller credited(String pubkey) {

@@ -64,6 +64,8 @@ public final class HubRoutes {
     private final Doors doors;
     private final byte[] adminDigest;
     private final SignedHost signedHost;
+    /** Broken bodies are the client's doing and can arrive by the thousand: one line a minute at most. */
+    private final QuietLog badBodies = new QuietLog(log, QuietLog.DEFAULT_EVERY);
     private volatile ServerConnector ollamaConnector;
     /** The worker profile's loopback listener, the only one its node may connect on; null for a network hub. */
     private volatile ServerConnector nodeConnector;
@@ -120,33 +122,17 @@ public final class HubRoutes {
                 if (config.nodeListener()) ws.addMapping("/ws/node", (req, res) -> upgradeNode(req, res, nodeEndpoint));
             });
         });
-        if (config.ollamaPort() != HubConfig.NO_OLLAMA_PORT || worker != null) {
-            // With any custom connector Javalin adds none of its own: the main one comes first (app.port() reads it).
-            cfg.jetty.addConnector((server, http) -> {
-                var c = new ServerConnector(server, new HttpConnectionFactory(http));
-                c.setHost(config.host());
-                c.setPort(config.port());
-                return c;
-            });
-        }
+        // Every listener is ours (then Javalin adds none): the main one comes first (app.port() reads it), and each
+        // is guarded by the per-address cap and the slow-request deadlines.
+        var cap = new AddressCap(config.maxConnectionsPerIp(), clientIp);
+        var slow = new SlowRequests(config.headerTimeout(), config.minBodyRate());
+        cfg.jetty.addConnector((server, http) -> guarded(server, http, cap, slow, config.host(), config.port()));
         if (config.ollamaPort() != HubConfig.NO_OLLAMA_PORT) {
-            cfg.jetty.addConnector((server, http) -> {
-                var c = new ServerConnector(server, new HttpConnectionFactory(http));
-                c.setHost(config.host());
-                c.setPort(config.ollamaPort());
-                ollamaConnector = c;
-                return c;
-            });
+            cfg.jetty.addConnector((server, http) -> ollamaConnector = guarded(server, http, cap, slow, config.host(), config.ollamaPort()));
         }
         if (worker != null) {
             // The worker's own node agent connects here: loopback, a free port, never the public listener.
-            cfg.jetty.addConnector((server, http) -> {
-                var c = new ServerConnector(server, new HttpConnectionFactory(http));
-                c.setHost(WORKER_NODE_HOST);
-                c.setPort(0);
-                nodeConnector = c;
-                return c;
-            });
+            cfg.jetty.addConnector((server, http) -> nodeConnector = guarded(server, http, cap, slow, WORKER_NODE_HOST, 0));
         }
         var r = cfg.routes;
         r.before(HubRoutes::refuseOversized);
@@ -195,12 +181,29 @@ public final class HubRoutes {
             default -> e.getMessage();
         }));
         r.exception(Exception.class, (e, ctx) -> {
+            if (BadBody.of(e) instanceof BadBody bad) {
+                badBodies.warn("refused a broken request body on {} {} from {}: {}", ctx.method(), ctx.path(), client(ctx), bad.reason());
+                shape(ctx).write(ctx, bad.status(), bad.reason());
+                return;
+            }
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             shape(ctx).write(ctx, 500, "Internal Server Error");
         });
         // Only when nothing was written: a door's own 404 (e.g. Ollama's unknown model) is already the answer.
         r.error(404, ctx -> { if (ctx.result() == null && !ctx.res().isCommitted()) detail(ctx, 404, "Not Found"); });
         r.error(405, ctx -> { if (ctx.result() == null && !ctx.res().isCommitted()) detail(ctx, 405, "Method Not Allowed"); });
+    }
+
+    /** A listener on {@code host:port} whose sockets count against {@code cap} and whose requests {@code slow} watches. */
+    private static ServerConnector guarded(org.eclipse.jetty.server.Server server, org.eclipse.jetty.server.HttpConfiguration http,
+                                           AddressCap cap, SlowRequests slow, String host, int port) {
+        var c = new ServerConnector(server, new HttpConnectionFactory(http));
+        c.setHost(host);
+        c.setPort(port);
+        c.getSelectorManager().addEventListener(cap);
+        c.addEventListener(slow);
+        server.addBean(slow); // started and stopped with the server, once however many listeners share it
+        return c;
     }
 
     /**
@@ -416,7 +419,7 @@ public final class HubRoutes {
         if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) return new byte[0];
         try {
             return ctx.bodyAsBytes();
-        } catch (RuntimeException unreadable) {
+        } catch (Exception unreadable) { // Javalin rethrows Jetty's IOException for a cut-off body unchecked
             return new byte[0];
         }
     }

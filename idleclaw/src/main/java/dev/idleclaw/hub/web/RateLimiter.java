@@ -33,7 +33,10 @@ public final class RateLimiter {
         if (matches(path, "/api/chat") || matches(path, "/api/generate") || matches(path, "/v1/chat/completions")) return Kind.CHAT;
         if (matches(path, "/ws/node")) return Kind.WS;
         if (matches(path, "/api/models") || matches(path, "/health") || matches(path, "/metrics") || matches(path, "/admin")
-                || matches(path, "/v1/models") || matches(path, "/pubkey") || matches(path, "/capacity")) {
+                || matches(path, "/v1/models") || matches(path, "/pubkey") || matches(path, "/capacity")
+                // lookups that read the catalog or the ledger cost as much as the rest, so they share its budget
+                || matches(path, "/api/tags") || matches(path, "/api/show") || matches(path, "/api/ps")
+                || matches(path, "/ledger") || matches(path, "/balance") || matches(path, "/peers")) {
             return Kind.DEFAULT;
         }
         return null;

@@ -31,7 +31,13 @@ class RateLimiterTest {
             /administrator,   none
             /,                none
             /api,             none
-            /api/tags,        none
+            /api/tags,        DEFAULT
+            /api/show,        DEFAULT
+            /api/ps,          DEFAULT
+            /ledger,          DEFAULT
+            /balance,         DEFAULT
+            /peers,           DEFAULT
+            /ledgerx,         none
             /docs,            none
             """)
     void mapsPathsToBuckets(String path, Kind expected) {
