@@ -237,10 +237,13 @@ public final class HubRoutes {
     /**
      * 413 for a declared {@code Content-Length} over {@link #MAX_BODY_BYTES}, before anything reads the body: Jetty
      * answers {@code Expect: 100-continue} when the body is first read, so a client must not be invited to send what
-     * will be refused. The connection closes, as the unread body is still on it.
+     * will be refused. The connection closes, as the unread body is still on it. Only for such a client: one that sends
+     * its body at once would lose the answer to the reset that closing over its unread body causes, so its oversized
+     * body is refused by the size limit as it is read.
      */
     private static void refuseOversized(Context ctx) {
-        if (ctx.req().getContentLengthLong() <= MAX_BODY_BYTES) return;
+        String expect = ctx.header("Expect");
+        if (expect == null || !expect.equalsIgnoreCase("100-continue") || ctx.req().getContentLengthLong() <= MAX_BODY_BYTES) return;
         ctx.header("Connection", "close");
         throw new HttpResponseException(413, "Content Too Large");
     }
