@@ -332,6 +332,16 @@ public final class HubRoutes {
         return new CallerAuth(hub.ledger(), hub.publicKey(), hub::trustsForwarder, signedHost);
     }
 
+    /** The caller of a lookup, or null after answering why its credentials were refused. */
+    private Caller callerOrRefuse(Context ctx) {
+        try {
+            return callers().resolve(ctx, ctx.bodyAsBytes());
+        } catch (CallerAuth.Refused e) {
+            detail(ctx, e.status, e.getMessage());
+            return null;
+        }
+    }
+
     /**
      * {@code GET /balance}: lobstah-wire.md §8's shape; {@code self} is the signed caller's account (else the hub's),
      * {@code perPeer} every account only for the admin or on a public ledger, else the caller's own.
@@ -341,13 +351,8 @@ public final class HubRoutes {
             json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), hub.publicKey(), new Balances.View.All()));
             return;
         }
-        Caller caller;
-        try {
-            caller = callers().resolve(ctx, ctx.bodyAsBytes());
-        } catch (CallerAuth.Refused e) {
-            detail(ctx, e.status, e.getMessage());
-            return;
-        }
+        Caller caller = callerOrRefuse(ctx);
+        if (caller == null) return;
         String own = ownKey(caller);
         json(ctx, Balances.balance(hub.ledger(), hub.publicKey(), own == null ? hub.publicKey() : own, view(caller)));
     }
@@ -361,13 +366,8 @@ public final class HubRoutes {
             json(ctx, Balances.ledger(hub.ledger(), ctx.queryParam("limit"), new Balances.View.All()));
             return;
         }
-        Caller caller;
-        try {
-            caller = callers().resolve(ctx, ctx.bodyAsBytes());
-        } catch (CallerAuth.Refused e) {
-            detail(ctx, e.status, e.getMessage());
-            return;
-        }
+        Caller caller = callerOrRefuse(ctx);
+        if (caller == null) return;
         json(ctx, Balances.ledger(hub.ledger(), ctx.queryParam("limit"), view(caller)));
     }
 
