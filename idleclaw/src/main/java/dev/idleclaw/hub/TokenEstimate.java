@@ -1,6 +1,5 @@
 package dev.idleclaw.hub;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * An upper estimate of how many tokens a model's tokenizer makes of a text, without the tokenizer: the hub checks a
@@ -42,10 +41,21 @@ public final class TokenEstimate {
                 if (kind == Kind.DIGIT) digits++;
                 i += Character.charCount(c);
             }
-            int bytes = text.substring(start, i).getBytes(StandardCharsets.UTF_8).length;
+            int bytes = utf8Bytes(text, start, i);
             tokens += Math.max(1, (bytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN);
         }
         return tokens;
+    }
+
+    /** UTF-8 length of {@code text[from, to)} without encoding it (this runs for every relayed chunk). */
+    private static int utf8Bytes(String text, int from, int to) {
+        int bytes = 0;
+        for (int i = from; i < to; ) {
+            int cp = text.codePointAt(i);
+            bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            i += Character.charCount(cp);
+        }
+        return bytes;
     }
 
     private static Kind kind(int cp) {
