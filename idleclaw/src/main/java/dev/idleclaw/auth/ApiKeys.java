@@ -48,6 +48,16 @@ public final class ApiKeys {
     }
 
     /**
+     * The key in an {@code x-api-key} header value (Anthropic's clients send theirs there) when it is one of ours;
+     * empty otherwise, as for {@link #fromAuthorization}.
+     */
+    public static Optional<String> fromApiKeyHeader(String value) {
+        if (value == null) return Optional.empty();
+        String key = value.strip();
+        return key.startsWith(PREFIX) ? Optional.of(key) : Optional.empty();
+    }
+
+    /**
      * The token of an {@code Authorization: Bearer <token>} header value, whoever issued it; the scheme is matched
      * case-insensitively (RFC 9110 §11.1), so {@code bearer} and {@code BEARER} count too. Empty for a missing
      * header, another scheme or an empty token.

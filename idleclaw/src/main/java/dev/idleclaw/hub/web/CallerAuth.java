@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the caller of a request (docs/protocol.md "Consumer authentication"): a valid request signature whose
- * nonce is new, or an {@code ick_} API key an operator bound to a key; nothing = anonymous. A signature or API key
+ * nonce is new, or an {@code ick_} API key an operator bound to a key (in
+ * {@code Authorization: Bearer} or, for Anthropic's clients, {@code x-api-key}); nothing = anonymous. A signature or API key
  * that is present but wrong is refused (401), never downgraded to anonymous, so nobody mistakes a failed login
  * for a free answer.
  */
@@ -81,7 +82,8 @@ final class CallerAuth {
                 throw new Refused("invalid request signature: " + i.reason());
             }
             case RequestSignature.Verdict.Absent a -> {
-                Optional<String> key = ApiKeys.fromAuthorization(ctx.header("Authorization"));
+                Optional<String> key = ApiKeys.fromAuthorization(ctx.header("Authorization"))
+                        .or(() -> ApiKeys.fromApiKeyHeader(ctx.header("x-api-key")));
                 if (key.isEmpty()) return Caller.ANONYMOUS;
                 Optional<String> owner = ledger.apiKeyOwner(ApiKeys.sha256(key.get()));
                 if (owner.isEmpty()) throw new Refused("invalid API key");

@@ -1,18 +1,20 @@
 package dev.idleclaw.hub.web;
 
+import dev.idleclaw.front.anthropic.AnthropicFace;
 import dev.idleclaw.front.openai.OpenAiFace;
 import dev.idleclaw.json.Json;
 import io.javalin.http.Context;
 
-/** Each front door's error body: IdleClaw {@code {"detail"}}, Ollama {@code {"error"}}, OpenAI {@code {"error":{…}}}. */
+/** Each front door's error body: IdleClaw {@code {"detail"}}, Ollama {@code {"error"}}, OpenAI {@code {"error":{…}}}, Anthropic {@code {"type":"error","error":{…}}}. */
 enum ErrorShape {
-    IDLECLAW, OLLAMA, OPENAI;
+    IDLECLAW, OLLAMA, OPENAI, ANTHROPIC;
 
     /**
      * The shape a path's clients expect. {@code /api/chat} serves two dialects, so {@code HubRoutes} decides its shape
      * per request; by path alone it is IdleClaw's.
      */
     static ErrorShape of(String path) {
+        if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) return ANTHROPIC;
         if (path.startsWith("/v1/")) return OPENAI;
         if (path.equals("/api/generate") || path.equals("/api/tags") || path.equals("/api/show") || path.equals("/api/ps")
                 || path.equals("/api/version")) {
@@ -32,6 +34,7 @@ enum ErrorShape {
                 err.putObject("error").put("message", message).put("type", OpenAiFace.type(status)).putNull("param").put("code", code);
                 ctx.result(Json.write(err));
             }
+            case ANTHROPIC -> ctx.result(Json.write(AnthropicFace.errorBody(status, message)));
         }
     }
 }

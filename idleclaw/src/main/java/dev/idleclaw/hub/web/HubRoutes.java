@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.ChatDialect;
 import dev.idleclaw.front.ollama.OllamaFace;
+import dev.idleclaw.front.anthropic.AnthropicFace;
 import dev.idleclaw.front.openai.OpenAiFace;
 import dev.idleclaw.front.sse.IdleClawChat;
 import dev.idleclaw.hub.Hub;
@@ -79,7 +80,7 @@ public final class HubRoutes {
     private static final String RESOLVED_CALLER = "idleclaw.resolved-caller";
 
     /** The front doors the routes dispatch to. */
-    public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi) {}
+    public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi, AnthropicFace anthropic) {}
 
     /** A chat handler behind the per-client open-stream cap. */
     private interface ChatHandler {
@@ -174,6 +175,9 @@ public final class HubRoutes {
         r.post("/v1/chat/completions", ctx -> gated(ctx, doors.openAi()::chatCompletions));
         r.get("/v1/models", doors.openAi()::models);
         r.get("/v1/models/<model>", doors.openAi()::model);
+        // Anthropic's face (Claude Code sends ?beta=true, which changes nothing here)
+        r.post("/v1/messages", ctx -> gated(ctx, doors.anthropic()::messages));
+        r.post("/v1/messages/count_tokens", doors.anthropic()::countTokens);
         // Javalin's own 404/405 messages name the endpoint; IdleClaw (Starlette) answers with the bare reason.
         r.exception(HttpResponseException.class, (e, ctx) -> shape(ctx).write(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "Not Found";

@@ -30,10 +30,13 @@ public final class RateLimiter {
     /** Which bucket a path uses, or null for paths without a limit. */
     public static Kind kindOf(String path) {
         // Every chat door shares the chat budget, so the OpenAI and Ollama doors are no way around it.
-        if (matches(path, "/api/chat") || matches(path, "/api/generate") || matches(path, "/v1/chat/completions")) return Kind.CHAT;
+        if (matches(path, "/api/chat") || matches(path, "/api/generate") || matches(path, "/v1/chat/completions")
+                || path.equals("/v1/messages")) {
+            return Kind.CHAT;
+        }
         if (matches(path, "/ws/node")) return Kind.WS;
         if (matches(path, "/api/models") || matches(path, "/health") || matches(path, "/metrics") || matches(path, "/admin")
-                || matches(path, "/v1/models") || matches(path, "/pubkey") || matches(path, "/capacity")
+                || matches(path, "/v1/models") || matches(path, "/v1/messages/count_tokens") || matches(path, "/pubkey") || matches(path, "/capacity")
                 // lookups that read the catalog or the ledger cost as much as the rest, so they share its budget
                 || matches(path, "/api/tags") || matches(path, "/api/show") || matches(path, "/api/ps")
                 || matches(path, "/ledger") || matches(path, "/balance") || matches(path, "/peers")) {
