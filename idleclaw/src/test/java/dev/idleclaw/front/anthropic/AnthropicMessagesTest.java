@@ -201,6 +201,16 @@ class AnthropicMessagesTest {
     }
 
     @Test
+    void theSharedChatRateLimitAnswersInAnthropicsShape() throws Exception {
+        try (var hub = FrontHub.start(c -> c.chatRpm = 1)) {
+            assertThat(hub.post(PATH, "{\"model\":\"nope:1b\"," + ASK + "}").statusCode()).isEqualTo(404);
+            var limited = hub.post(PATH, "{\"model\":\"nope:1b\"," + ASK + "}");
+            assertError(limited, 429, "rate_limit_error", "Too many requests");
+            assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        }
+    }
+
+    @Test
     void countTokensEstimatesTheWholePrompt() throws Exception {
         try (var hub = FrontHub.start()) {
             var res = hub.post(PATH + "/count_tokens", "{\"model\":\"" + M + "\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

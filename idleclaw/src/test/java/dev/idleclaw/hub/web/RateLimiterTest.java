@@ -39,6 +39,9 @@ class RateLimiterTest {
             /peers,           DEFAULT
             /ledgerx,         none
             /docs,            none
+            /v1/messages,     CHAT
+            /v1/messages/count_tokens, DEFAULT
+            /v1/messagesx,    none
             """)
     void mapsPathsToBuckets(String path, Kind expected) {
         assertThat(RateLimiter.kindOf(path)).isEqualTo(expected);
