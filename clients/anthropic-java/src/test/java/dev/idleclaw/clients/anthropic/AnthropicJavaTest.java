@@ -13,6 +13,7 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
 import com.anthropic.errors.AnthropicServiceException;
+import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.NotFoundException;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.ErrorType;
@@ -151,6 +152,15 @@ class AnthropicJavaTest {
                 .isInstanceOfSatisfying(NotFoundException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(404);
                     assertThat(e.errorType()).contains(ErrorType.NOT_FOUND_ERROR);
+                });
+    }
+
+    @Test
+    void thinkingForAModelThatCannotThinkIsAnInvalidRequest() {
+        assertThatThrownBy(() -> client.messages().create(ask("hi").enabledThinking(1024).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.errorType()).contains(ErrorType.INVALID_REQUEST_ERROR);
+                    assertThat(e.getMessage()).contains("does not support thinking");
                 });
     }
 
