@@ -38,6 +38,7 @@ class RateLimiterTest {
             /balance,         DEFAULT
             /peers,           DEFAULT
             /ledgerx,         none
+            /v1/responses,    CHAT
             /docs,            none
             """)
     void mapsPathsToBuckets(String path, Kind expected) {
