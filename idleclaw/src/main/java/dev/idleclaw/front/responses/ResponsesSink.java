@@ -156,7 +156,7 @@ final class ResponsesSink implements ChatSink {
     private static ObjectNode usage(ChatEnd.Metrics m) {
         long in = m == null ? 0 : m.promptEvalCount(), out = m == null ? 0 : m.evalCount();
         ObjectNode u = Json.object().put("input_tokens", in);
-        u.putObject("input_tokens_details").put("cached_tokens", 0);
+        u.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         u.put("output_tokens", out);
         u.putObject("output_tokens_details").put("reasoning_tokens", 0);
         return u.put("total_tokens", in + out);

@@ -41,7 +41,7 @@ class ResponsesTest {
             assertThat(msg.path("id").asText()).startsWith("msg_");
             assertThat(msg.path("type").asText() + msg.path("role").asText() + msg.path("status").asText()).isEqualTo("messageassistantcompleted");
             assertThat(msg.path("content")).isEqualTo(json("[{\"type\":\"output_text\",\"text\":\"Hello there!\",\"annotations\":[],\"logprobs\":[]}]"));
-            assertThat(r.path("usage")).isEqualTo(json("{\"input_tokens\":26,\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":3,"
+            assertThat(r.path("usage")).isEqualTo(json("{\"input_tokens\":26,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":3,"
                     + "\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":29}"));
         }
     }
