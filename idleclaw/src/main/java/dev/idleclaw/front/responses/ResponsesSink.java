@@ -25,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 final class ResponsesSink implements ChatSink {
     /** Where a non-streamed answer carries its receipt (lobstah-wire.md §4). */
     static final String RECEIPT_HEADER = "x-lobstah-receipt";
+    /** The queue position a request had when it had to wait, sent with the answer's headers (as the OpenAI door). */
+    static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServletResponse response;
@@ -59,6 +61,11 @@ final class ResponsesSink implements ChatSink {
             }
             case SHUTTING_DOWN -> OpenAiFace.error(response, 503, "the hub is shutting down, please try again", null);
         }
+    }
+
+    @Override
+    public void queued(int position) {
+        if (!response.isCommitted()) response.setHeader(QUEUE_POSITION_HEADER, Integer.toString(position));
     }
 
     @Override

@@ -149,6 +149,19 @@ class ResponsesTest {
     }
 
     @Test
+    void answersCountUnderTheResponsesDoorAndShareTheChatRateLimit() throws Exception {
+        try (var hub = FrontHub.start(c -> c.chatRpm = 1); var node = WireNode.registered(hub.port(), 2, M)) {
+            node.serving(List.of("Hi"));
+            assertThat(hub.post(PATH, "{\"model\":\"" + M + "\",\"input\":\"hi\"}").statusCode()).isEqualTo(200);
+            var limited = hub.post(PATH, "{\"model\":\"" + M + "\",\"input\":\"hi\"}");
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(json(limited.body()).path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+            assertThat(hub.get("/metrics", "Accept", "text/plain").body())
+                    .contains("idleclaw_requests_total{door=\"responses\",model=\"" + M + "\",outcome=\"done\"} 1.0\n");
+        }
+    }
+
+    @Test
     void badInputIsA400() throws Exception {
         try (var hub = FrontHub.start()) {
             assertThat(json(hub.post(PATH, "{\"input\":\"hi\"}").body()).path("error").path("message").asText())
