@@ -3,6 +3,7 @@ package dev.idleclaw.hub;
 import dev.idleclaw.front.ollama.OllamaFace;
 import dev.idleclaw.front.anthropic.AnthropicFace;
 import dev.idleclaw.front.openai.OpenAiFace;
+import dev.idleclaw.front.responses.ResponsesFace;
 import dev.idleclaw.front.sse.IdleClawChat;
 import dev.idleclaw.announce.UrlSafety;
 import dev.idleclaw.identity.Identity;
@@ -92,7 +93,8 @@ public final class Hub implements AutoCloseable {
                 new HubRoutes.Doors(new IdleClawChat(config, relay), new OllamaFace(relay, catalog), worker == null ? new OpenAiFace(relay, catalog)
                         // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.
                         : new OpenAiFace(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true),
-                        new AnthropicFace(relay, catalog)));
+                        new AnthropicFace(relay, catalog),
+                        new ResponsesFace(relay, catalog)));
         this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
         timers.scheduleAtFixedRate(nodeSocket::pingAll, config.pingInterval().toMillis(), config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(nodeSocket::evictSilent, config.evictionScan().toMillis(), config.evictionScan().toMillis(), TimeUnit.MILLISECONDS);

@@ -6,6 +6,7 @@ import dev.idleclaw.front.ChatDialect;
 import dev.idleclaw.front.ollama.OllamaFace;
 import dev.idleclaw.front.anthropic.AnthropicFace;
 import dev.idleclaw.front.openai.OpenAiFace;
+import dev.idleclaw.front.responses.ResponsesFace;
 import dev.idleclaw.front.sse.IdleClawChat;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.NodeSocket;
@@ -80,7 +81,8 @@ public final class HubRoutes {
     private static final String RESOLVED_CALLER = "idleclaw.resolved-caller";
 
     /** The front doors the routes dispatch to. */
-    public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi, AnthropicFace anthropic) {}
+    public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi, AnthropicFace anthropic,
+                        ResponsesFace responses) {}
 
     /** A chat handler behind the per-client open-stream cap. */
     private interface ChatHandler {
@@ -173,6 +175,7 @@ public final class HubRoutes {
         r.post("/api/generate", ctx -> gated(ctx, doors.ollama()::generate));
         // OpenAI's face
         r.post("/v1/chat/completions", ctx -> gated(ctx, doors.openAi()::chatCompletions));
+        r.post("/v1/responses", ctx -> gated(ctx, doors.responses()::create));
         r.get("/v1/models", doors.openAi()::models);
         r.get("/v1/models/<model>", doors.openAi()::model);
         // Anthropic's face (Claude Code sends ?beta=true, which changes nothing here)

@@ -31,7 +31,7 @@ public final class RateLimiter {
     public static Kind kindOf(String path) {
         // Every chat door shares the chat budget, so the OpenAI and Ollama doors are no way around it.
         if (matches(path, "/api/chat") || matches(path, "/api/generate") || matches(path, "/v1/chat/completions")
-                || path.equals("/v1/messages")) {
+                || path.equals("/v1/messages") || matches(path, "/v1/responses")) {
             return Kind.CHAT;
         }
         if (matches(path, "/ws/node")) return Kind.WS;

@@ -38,6 +38,7 @@ class RateLimiterTest {
             /balance,         DEFAULT
             /peers,           DEFAULT
             /ledgerx,         none
+            /v1/responses,    CHAT
             /docs,            none
             /v1/messages,     CHAT
             /v1/messages/count_tokens, DEFAULT
