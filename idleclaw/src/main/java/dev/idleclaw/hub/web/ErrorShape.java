@@ -15,7 +15,7 @@ enum ErrorShape {
     static ErrorShape of(String path) {
         if (path.startsWith("/v1/")) return OPENAI;
         if (path.equals("/api/generate") || path.equals("/api/tags") || path.equals("/api/show") || path.equals("/api/ps")
-                || path.equals("/api/version")) {
+                || path.equals("/api/version") || path.equals("/api/embed") || path.equals("/api/embeddings")) {
             return OLLAMA;
         }
         return IDLECLAW;

@@ -31,6 +31,7 @@ public final class RateLimiter {
     public static Kind kindOf(String path) {
         // Every chat door shares the chat budget, so the OpenAI and Ollama doors are no way around it.
         if (matches(path, "/api/chat") || matches(path, "/api/generate") || matches(path, "/v1/chat/completions")) return Kind.CHAT;
+        if (matches(path, "/api/embed") || matches(path, "/api/embeddings") || matches(path, "/v1/embeddings")) return Kind.CHAT;
         if (matches(path, "/ws/node")) return Kind.WS;
         if (matches(path, "/api/models") || matches(path, "/health") || matches(path, "/metrics") || matches(path, "/admin")
                 || matches(path, "/v1/models") || matches(path, "/pubkey") || matches(path, "/capacity")
