@@ -71,6 +71,12 @@ class HubEmbeddingsTest {
     }
 
     @Test
+    void showMarksTheEmbeddingModel() throws Exception {
+        var show = Json.parse(post("/api/show", "{\"model\":\"nomic-embed-text\"}").body());
+        assertThat(show.path("capabilities").toString()).isEqualTo("[\"embedding\"]");
+    }
+
+    @Test
     void ollamaEmbedHonoursDimensionsAndAStringInput() throws Exception {
         var body = Json.parse(post("/api/embed", "{\"model\":\"nomic-embed-text\",\"input\":\"short\",\"dimensions\":16}").body());
         assertThat(body.path("embeddings")).hasSize(1);
