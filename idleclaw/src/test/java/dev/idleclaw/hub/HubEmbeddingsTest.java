@@ -146,6 +146,19 @@ class HubEmbeddingsTest {
     }
 
     @Test
+    void aNodeWhoseOllamaIsGoneIsFailedOverBeforeTheAnswer() throws Exception {
+        try (var dead = StandInOllama.start().model(StandInModel.of(EMBED))) {
+            net.addNode(dead);
+            dead.close();
+            for (int i = 0; i < 6; i++) {
+                var response = post("/api/embed", "{\"model\":\"nomic-embed-text\",\"input\":\"y" + i + "\"}");
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertVector(Json.parse(response.body()).path("embeddings").get(0), "y" + i, Embeddings.DIMENSIONS);
+            }
+        }
+    }
+
+    @Test
     void anOriginalNodeNeverReceivesAnEmbedRequest() throws Exception {
         try (var original = TestNode.registered(net.hub.port(), 4, "legacy-embed:latest", EMBED + ":latest")) {
             var only = post("/api/embed", "{\"model\":\"legacy-embed\",\"input\":\"x\"}");
