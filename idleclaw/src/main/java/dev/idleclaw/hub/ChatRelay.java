@@ -283,6 +283,9 @@ public final class ChatRelay {
                 case RelayStream.Disconnected d -> {
                     return new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
                 }
+                case RelayStream.Embedded wrong -> { // an embed_result for a chat: the node's error
+                    return new Result(Outcome.FAILED, ChatSink.Failure.NODE_ERROR);
+                }
                 case RelayStream.Refused r -> {
                     return new Result(Outcome.REFUSED, null, r);
                 }

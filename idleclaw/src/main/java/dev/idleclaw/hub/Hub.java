@@ -47,6 +47,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Javalin app;
     private final ModelCatalog catalog;
+    private final dev.idleclaw.front.embed.EmbedDoor embeddings;
     private final HubMetrics metrics;
     private final HubRoutes routes;
     /** The hub's key pair in its data directory (the same file {@code idleclaw keygen} writes by default). */
@@ -89,6 +90,7 @@ public final class Hub implements AutoCloseable {
         var relay = new ChatRelay(config, scheduler, stats, metrics, new ReceiptDesk(ledger, metrics, identity));
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
+        this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config, scheduler, registry, metrics), catalog);
         this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
                 new HubRoutes.Doors(new IdleClawChat(config, relay), new OllamaFace(relay, catalog), worker == null ? new OpenAiFace(relay, catalog)
                         // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.
@@ -228,6 +230,11 @@ public final class Hub implements AutoCloseable {
 
     public HubMetrics metrics() {
         return metrics;
+    }
+
+    /** The embeddings doors (Ollama's and OpenAI's). */
+    public dev.idleclaw.front.embed.EmbedDoor embeddings() {
+        return embeddings;
     }
 
     public ModelCatalog catalog() {

@@ -115,6 +115,12 @@ public final class NodeLink {
         return false;
     }
 
+    /** Whether this node advertised {@code feature} at registration (original nodes advertise none). */
+    public boolean advertises(String feature) {
+        var r = registration;
+        return r != null && r.serves(feature);
+    }
+
     /** Whether this node's copy of {@code model} can think: node-reported capabilities, else the name rule. */
     public boolean canThink(String model) {
         for (ModelInfo m : models()) {

@@ -89,6 +89,9 @@ public final class NodeSocket {
                 case NodeMessage.InferenceChunk c -> {
                     if (!link.deliver(c.requestId(), new RelayStream.Chunk(c.chunk(), c.receipt()))) metrics.strayMessage();
                 }
+                case NodeMessage.EmbedResult r -> {
+                    if (!link.deliver(r.requestId(), new RelayStream.Embedded(r))) metrics.strayMessage();
+                }
                 case NodeMessage.InferenceError e -> {
                     if (!link.deliver(e.requestId(), new RelayStream.NodeError(e.error()))) metrics.strayMessage();
                 }

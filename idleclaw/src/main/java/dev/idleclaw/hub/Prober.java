@@ -89,6 +89,7 @@ final class Prober {
                 case RelayStream.NodeError err -> { return null; }
                 case RelayStream.Disconnected d -> { return null; }
                 case RelayStream.Refused r -> { return null; }
+                case RelayStream.Embedded wrong -> { return null; }
             }
         }
     }

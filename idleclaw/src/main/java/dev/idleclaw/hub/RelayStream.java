@@ -23,6 +23,8 @@ final class RelayStream {
         }
     }
     record NodeError(String code) implements Event {}
+    /** The one answer to an {@code embed_request}. */
+    record Embedded(dev.idleclaw.wire.NodeMessage.EmbedResult result) implements Event {}
     /**
      * The backend refused the request as the caller's fault with an HTTP status (a peer's 4xx): final, no failover,
      * no penalty. {@code message} is the backend's own error text (untrusted), {@code body} its parsed JSON or null.

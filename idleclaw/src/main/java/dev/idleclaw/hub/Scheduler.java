@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 /**
  * Picks a node for each request: exact model match, a free slot, non-zero reputation; best
@@ -40,7 +41,10 @@ public final class Scheduler {
         }
     }
 
-    private record Waiter(String model, Set<NodeLink> exclude, CompletableFuture<NodeLink> slot) {}
+    private record Waiter(String model, Predicate<NodeLink> eligible, Set<NodeLink> exclude, CompletableFuture<NodeLink> slot) {}
+
+    /** Every node serving the model may take the request (a chat). */
+    private static final Predicate<NodeLink> ANY = l -> true;
 
     private final NodeRegistry registry;
     private final int queueCapacity;
@@ -68,12 +72,21 @@ public final class Scheduler {
      */
     public NodeLink acquire(String model, Set<NodeLink> exclude, long maxWaitNanos, boolean credited, IntConsumer queued)
             throws NoNode, InterruptedException {
+        return acquire(model, ANY, exclude, maxWaitNanos, credited, queued);
+    }
+
+    /**
+     * As {@link #acquire(String, Set, long, boolean, IntConsumer)}, among only the nodes {@code eligible} accepts (e.g.
+     * those that advertise embeddings); {@link Refusal#NO_MODEL} when no such node serves the model.
+     */
+    public NodeLink acquire(String model, Predicate<NodeLink> eligible, Set<NodeLink> exclude, long maxWaitNanos,
+                            boolean credited, IntConsumer queued) throws NoNode, InterruptedException {
         Waiter w;
         int position;
         lock.lock();
         try {
             if (closed) throw new NoNode(Refusal.SHUTTING_DOWN, 5);
-            List<NodeLink> nodes = registry.serving(model);
+            List<NodeLink> nodes = serving(model, eligible);
             if (!anyUsable(nodes, exclude)) throw new NoNode(Refusal.NO_MODEL, 0);
             NodeLink best = pick(nodes, exclude);
             if (best != null) {
@@ -81,7 +94,7 @@ public final class Scheduler {
                 return best;
             }
             if (maxWaitNanos <= 0 || waitingLocked() >= queueCapacity) throw new NoNode(Refusal.BUSY, retryAfter(maxWaitNanos));
-            w = new Waiter(model, Set.copyOf(exclude), new CompletableFuture<>());
+            w = new Waiter(model, eligible, Set.copyOf(exclude), new CompletableFuture<>());
             (credited ? this.credited : waiters).addLast(w);
             position = credited ? this.credited.size() : this.credited.size() + waiters.size();
         } finally {
@@ -175,7 +188,7 @@ public final class Scheduler {
     private void dispatch(ArrayDeque<Waiter> queue) {
         for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
             Waiter w = it.next();
-            List<NodeLink> nodes = registry.serving(w.model);
+            List<NodeLink> nodes = serving(w.model, w.eligible);
             if (!anyUsable(nodes, w.exclude)) {
                 it.remove();
                 w.slot.completeExceptionally(new NoNode(Refusal.NO_MODEL, 0));
@@ -187,6 +200,11 @@ public final class Scheduler {
             it.remove();
             if (!w.slot.complete(best)) best.active--;
         }
+    }
+
+    private List<NodeLink> serving(String model, Predicate<NodeLink> eligible) {
+        List<NodeLink> all = registry.serving(model);
+        return eligible == ANY ? all : all.stream().filter(eligible).toList();
     }
 
     /** Whether a node in {@code nodes} could ever take the request: not excluded, reputation left, still open. */

@@ -30,6 +30,9 @@ final class HubSession {
     /** Lower bound on the tick, so shrunken test timings do not spin. */
     private static final Duration MIN_TICK = Duration.ofMillis(10);
 
+    /** The optional request types this node serves: embeddings through Ollama's {@code /api/embed}. */
+    static final java.util.List<String> FEATURES = java.util.List.of(NodeMessage.Register.EMBED);
+
     private final String nodeId;
     private final NodeTimings timings;
     private final RequestSlots slots;
@@ -39,6 +42,7 @@ final class HubSession {
     private final CompletableFuture<HubMessage.AuthChallenge> challenge = new CompletableFuture<>();
     private final Identity identity;
     private final Map<String, InferenceJob> jobs = new ConcurrentHashMap<>();
+    private final Map<String, EmbedJob> embeds = new ConcurrentHashMap<>();
     private volatile HubLink link;
 
     HubSession(String nodeId, NodeTimings timings, RequestSlots slots, RequestRules rules, OllamaClient ollama, Identity identity) {
@@ -84,12 +88,15 @@ final class HubSession {
         if (firstReply.complete(m)) return;
         switch (m) {
             case HubMessage.InferenceRequest r -> accept(r);
+            case HubMessage.EmbedRequest r -> embed(r);
             case HubMessage.CancelRequest c -> {
                 var job = jobs.get(c.requestId());
                 if (job != null) {
                     log.debug("request {} cancelled by the hub", c.requestId());
                     job.cancel();
                 }
+                var embedding = embeds.get(c.requestId());
+                if (embedding != null) embedding.cancel();
             }
             case HubMessage.Registered _ -> log.debug("ignoring a repeated registered message");
             case HubMessage.AuthChallenge _ -> log.debug("ignoring a late auth_challenge");
@@ -133,6 +140,33 @@ final class HubSession {
         });
     }
 
+    /** Refuses (draining, unknown model, no free slot) or starts the embedding on its own virtual thread. */
+    private void embed(HubMessage.EmbedRequest r) {
+        String id = r.requestId();
+        if (jobs.containsKey(id) || embeds.containsKey(id)) {
+            log.warn("ignoring a second request with id {}", id);
+            return;
+        }
+        if (!rules.registered(r.model())) {
+            refuse(id, InferenceJob.INVALID_REQUEST, "model is not one this node registered");
+            return;
+        }
+        if (slots.closed() || !slots.tryAcquire()) {
+            refuse(id, InferenceJob.OLLAMA_UNAVAILABLE, slots.closed() ? "the node is shutting down" : "all slots are busy");
+            return;
+        }
+        var job = new EmbedJob(r, ollama, link);
+        embeds.put(id, job);
+        Thread.ofVirtual().name("embed-" + id).start(() -> {
+            try {
+                job.run();
+            } finally {
+                embeds.remove(id, job);
+                slots.release();
+            }
+        });
+    }
+
     /** Answers {@code inference_error} off the WebSocket's thread; {@code why} is for the log (never content). */
     private void refuse(String id, String code, String why) {
         log.info("request {} refused ({}): {}", id, code, why);
@@ -154,7 +188,7 @@ final class HubSession {
                     identity.sign(NodeMessage.NodeAuth.message(c.challenge(), c.hubKey(), nodeId, now)));
         }
         link.send(WireCodec.encode(new NodeMessage.Register(nodeId, inventory.models(), maxConcurrent,
-                inventory.ollamaVersion(), auth)));
+                inventory.ollamaVersion(), auth, FEATURES)));
     }
 
     void sendHeartbeat() {
@@ -196,5 +230,6 @@ final class HubSession {
     /** Cancels every request of this connection. */
     void cancelAll() {
         jobs.values().forEach(InferenceJob::cancel);
+        embeds.values().forEach(EmbedJob::cancel);
     }
 }

@@ -34,6 +34,11 @@ public final class RequestRules {
         this.models = Map.copyOf(models);
     }
 
+    /** Whether {@code model} is one this node registered. */
+    public boolean registered(String model) {
+        return models.containsKey(model);
+    }
+
     public Verdict check(ObjectNode params) {
         ObjectNode out = Json.object();
         for (String key : ALLOWED_KEYS) if (params.has(key)) out.set(key, params.get(key));

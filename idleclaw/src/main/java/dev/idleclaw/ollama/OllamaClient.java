@@ -122,6 +122,16 @@ public final class OllamaClient implements AutoCloseable {
         return new ChatCall(uri("/api/chat"), Json.write(params).getBytes(StandardCharsets.UTF_8), connectTimeout, idleRead);
     }
 
+    /**
+     * {@code POST /api/embed} with {@code body} as given; the answer's JSON object. It may load the model first, so it
+     * may take up to the idle-read timeout; interrupting the calling thread abandons it.
+     */
+    public JsonNode embed(ObjectNode body) throws OllamaException {
+        return send("/api/embed", HttpRequest.newBuilder(uri("/api/embed")).timeout(idleRead)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
+    }
+
     @Override
     public void close() {
         http.shutdownNow();

@@ -27,6 +27,18 @@ public sealed interface HubMessage {
      */
     record AuthChallenge(String challenge, String hubKey) implements HubMessage {}
 
+    /**
+     * Embed {@code input} with {@code model} (Ollama {@code /api/embed}); sent only to a node whose registration
+     * advertises {@link NodeMessage.Register#EMBED}. {@code dimensions}, {@code truncate}, {@code keepAlive} (a
+     * string or number) and {@code options} are null when the consumer did not set them.
+     */
+    record EmbedRequest(String requestId, String model, java.util.List<String> input, Integer dimensions, Boolean truncate,
+                        com.fasterxml.jackson.databind.JsonNode keepAlive, ObjectNode options) implements HubMessage {
+        public EmbedRequest {
+            input = java.util.List.copyOf(input);
+        }
+    }
+
     /** Stop working on {@code requestId}; sent for every request the hub stops consuming. */
     record CancelRequest(String requestId) implements HubMessage {}
 

@@ -6,12 +6,31 @@ import java.util.List;
 /** Messages a node sends to a hub on {@code /ws/node}. */
 public sealed interface NodeMessage {
 
-    /** First message of every connection. {@code maxConcurrent} is already clamped to 1..10. */
-    record Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion, NodeAuth auth)
-            implements NodeMessage {
+    /**
+     * First message of every connection. {@code maxConcurrent} is already clamped to 1..10. {@code features} names the
+     * optional request types the node serves (our extra, e.g. {@link #EMBED}); original nodes send none, never null.
+     */
+    record Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion, NodeAuth auth,
+                    List<String> features) implements NodeMessage {
+        /** The feature of a node that answers {@code embed_request}. */
+        public static final String EMBED = "embed";
+
+        public Register {
+            features = features == null ? List.of() : List.copyOf(features);
+        }
+
+        /** A registration without features. */
+        public Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion, NodeAuth auth) {
+            this(nodeId, models, maxConcurrent, ollamaVersion, auth, List.of());
+        }
+
         /** An anonymous (original IdleClaw) registration. */
         public Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion) {
             this(nodeId, models, maxConcurrent, ollamaVersion, null);
+        }
+
+        public boolean serves(String feature) {
+            return features.contains(feature);
         }
     }
 
@@ -37,6 +56,11 @@ public sealed interface NodeMessage {
             this(requestId, chunk, null);
         }
     }
+
+    /**
+     * The answer to an {@code embed_request}: one vector per input, in input order, and the tokens Ollama counted.
+     */
+    record EmbedResult(String requestId, List<float[]> embeddings, long promptEvalCount) implements NodeMessage {}
 
     /** The request failed on the node: {@code invalid_request}, {@code ollama_unavailable} or {@code ollama_error}. */
     record InferenceError(String requestId, String error) implements NodeMessage {}

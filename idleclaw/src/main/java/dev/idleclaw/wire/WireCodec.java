@@ -28,6 +28,7 @@ public final class WireCodec {
                 JsonNode receipt = o.get("receipt");
                 yield new NodeMessage.InferenceChunk(requestId(o), (ObjectNode) chunk, receipt instanceof ObjectNode r ? r : null);
             }
+            case "embed_result" -> EmbedCodec.result(o, requestId(o));
             case "inference_error" -> new NodeMessage.InferenceError(requestId(o),
                     o.path("error").isTextual() ? o.get("error").textValue() : "unknown");
             default -> new NodeMessage.Unknown(type(o));
@@ -44,6 +45,7 @@ public final class WireCodec {
                 yield new HubMessage.InferenceRequest(requestId(o), (ObjectNode) params, Json.text(o, "requester"));
             }
             case "cancel_request" -> new HubMessage.CancelRequest(requestId(o));
+            case "embed_request" -> EmbedCodec.request(o, requestId(o));
             case "auth_challenge" -> {
                 String challenge = Json.text(o, "challenge"), hub = Json.text(o, "hub_key");
                 if (challenge == null || hub == null) throw new WireException(POLICY, "invalid auth_challenge");
@@ -62,6 +64,7 @@ public final class WireCodec {
                 o.set("ollama_params", r.params());
                 if (r.requester() != null) o.put("requester", r.requester());
             }
+            case HubMessage.EmbedRequest r -> EmbedCodec.write(o, r);
             case HubMessage.AuthChallenge a -> o.put("type", "auth_challenge").put("challenge", a.challenge()).put("hub_key", a.hubKey());
             case HubMessage.CancelRequest c -> o.put("type", "cancel_request").put("request_id", c.requestId());
             case HubMessage.Unknown u -> o.put("type", u.type());
@@ -81,6 +84,10 @@ public final class WireCodec {
                     o.putObject("auth").put("pubkey", r.auth().pubkey()).put("timestamp", r.auth().timestamp())
                             .put("signature", r.auth().signature());
                 }
+                if (!r.features().isEmpty()) {
+                    var features = o.putArray("features");
+                    r.features().forEach(features::add);
+                }
             }
             case NodeMessage.Heartbeat h -> {
                 o.put("type", "heartbeat").put("node_id", h.nodeId());
@@ -92,6 +99,7 @@ public final class WireCodec {
                 o.set("chunk", c.chunk());
                 if (c.receipt() != null) o.set("receipt", c.receipt());
             }
+            case NodeMessage.EmbedResult r -> EmbedCodec.write(o, r);
             case NodeMessage.InferenceError e ->
                     o.put("type", "inference_error").put("request_id", e.requestId()).put("error", e.error());
             case NodeMessage.Unknown u -> o.put("type", u.type());
@@ -130,7 +138,21 @@ public final class WireCodec {
         String version = optionalText(o, "ollama_version", "invalid ollama_version");
         if (version != null && version.length() > WireLimits.MAX_ID_CHARS) throw new WireException(POLICY, "invalid ollama_version");
         return new NodeMessage.Register(id.textValue(), List.copyOf(list), maxConcurrent, version == null ? "unknown" : version,
-                auth(o.get("auth")));
+                auth(o.get("auth")), features(o.get("features")));
+    }
+
+    /** The optional {@code features} list: short labels; unknown ones are kept (and ignored), anything else refused. */
+    private static List<String> features(JsonNode f) throws WireException {
+        if (f == null || f.isNull()) return List.of();
+        if (!f.isArray() || f.size() > WireLimits.MAX_FEATURES) throw new WireException(POLICY, "invalid features");
+        List<String> out = new ArrayList<>(f.size());
+        for (JsonNode v : f) {
+            if (!v.isTextual() || v.textValue().isEmpty() || v.textValue().length() > WireLimits.MAX_ID_CHARS) {
+                throw new WireException(POLICY, "invalid features");
+            }
+            out.add(v.textValue());
+        }
+        return out;
     }
 
     /** The optional {@code auth} object; present but malformed is a policy violation. */
@@ -184,7 +206,7 @@ public final class WireCodec {
         return t.textValue();
     }
 
-    private static String requestId(ObjectNode o) throws WireException {
+    static String requestId(ObjectNode o) throws WireException {
         JsonNode id = o.get("request_id");
         if (id == null || !id.isTextual() || id.textValue().isEmpty()) throw new WireException(POLICY, "invalid request_id");
         return id.textValue();

@@ -18,5 +18,17 @@ public final class WireLimits {
     public static final int MAX_MESSAGES = 50;
     public static final int MAX_MESSAGE_CHARS = 10_000;
 
+    /** Inputs per {@code embed_request}: with 1,024-dimension vectors the answer stays well under a 1 MiB frame. */
+    public static final int MAX_EMBED_INPUTS = 32;
+    /** Characters per embedding input: far beyond any embedding model's context, yet a bounded frame. */
+    public static final int MAX_EMBED_INPUT_CHARS = 20_000;
+    /** Numbers per vector: the largest embedding models have 4,096 dimensions. */
+    public static final int MAX_EMBED_DIMENSIONS = 8_192;
+    /** Largest {@code embed_result} a node sends, the frame limit of both sides' WebSocket libraries. */
+    public static final int MAX_EMBED_RESULT_BYTES = 1 << 20;
+
+    /** Features one node may advertise: a handful of labels. */
+    public static final int MAX_FEATURES = 16;
+
     private WireLimits() {}
 }

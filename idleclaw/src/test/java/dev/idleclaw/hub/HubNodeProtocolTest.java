@@ -107,7 +107,7 @@ class HubNodeProtocolTest {
     @Test
     void closesOnOversizedMessages() throws Exception {
         try (var node = TestNode.registered(hub.port(), 2, "m:1")) {
-            node.send("{\"type\":\"heartbeat\",\"pad\":\"" + "x".repeat(300_000) + "\"}");
+            node.send("{\"type\":\"heartbeat\",\"pad\":\"" + "x".repeat(1_100_000) + "\"}");
             assertThat(node.awaitClose().code()).isEqualTo(1009);
         }
     }

@@ -20,17 +20,19 @@ final class Router {
     /** Gin's {@code /v1/models/:model}: exactly one non-empty path segment after the prefix. */
     private static final String MODEL_ROUTE = "/v1/models/:model";
     private static final String MODEL_PREFIX = "/v1/models/";
-    private static final Map<String, Set<String>> ROUTES = Map.of(
-            "/", Set.of("GET", "HEAD"),
-            "/api/version", Set.of("GET", "HEAD"),
-            "/api/tags", Set.of("GET", "HEAD"),
-            "/api/ps", Set.of("GET"),
-            "/api/show", Set.of("POST"),
-            "/api/chat", Set.of("POST"),
-            "/api/generate", Set.of("POST"),
-            "/v1/chat/completions", Set.of("POST"),
-            "/v1/models", Set.of("GET"),
-            MODEL_ROUTE, Set.of("GET"));
+    private static final Map<String, Set<String>> ROUTES = Map.ofEntries(
+            Map.entry("/", Set.of("GET", "HEAD")),
+            Map.entry("/api/version", Set.of("GET", "HEAD")),
+            Map.entry("/api/tags", Set.of("GET", "HEAD")),
+            Map.entry("/api/ps", Set.of("GET")),
+            Map.entry("/api/show", Set.of("POST")),
+            Map.entry("/api/chat", Set.of("POST")),
+            Map.entry("/api/generate", Set.of("POST")),
+            Map.entry("/api/embed", Set.of("POST")),
+            Map.entry("/api/embeddings", Set.of("POST")),
+            Map.entry("/v1/chat/completions", Set.of("POST")),
+            Map.entry("/v1/models", Set.of("GET")),
+            Map.entry(MODEL_ROUTE, Set.of("GET")));
     /** Gin's default 404/405 replies: {@code text/plain} without a charset. */
     private static final String GIN_TEXT = "text/plain";
 
@@ -84,6 +86,8 @@ final class Router {
             case "/api/show" -> exchange.json(200, ModelRoutes.show(exchange.body(), server::find));
             case "/api/chat" -> inference(exchange, exchange, exchange.body(), true);
             case "/api/generate" -> inference(exchange, exchange, exchange.body(), false);
+            case "/api/embed" -> exchange.json(200, Embeddings.embed(exchange.body(), server::find));
+            case "/api/embeddings" -> exchange.json(200, Embeddings.legacy(exchange.body(), server::find));
             case "/v1/chat/completions" -> openAiChat(exchange);
             case "/v1/models" -> OpenAiChat.encode(exchange, 200, OpenAiModels.list(ModelRoutes.newestFirst(server.models())));
             case MODEL_ROUTE -> openAiModel(exchange);

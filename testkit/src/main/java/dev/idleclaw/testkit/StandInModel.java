@@ -40,11 +40,13 @@ public record StandInModel(String name, long size, String digest, String modifie
 
     /**
      * A model with sane defaults: llama family, 3.2B Q4_K_M, a stable digest (sha256 of the full name), modified now
-     * (local offset), capabilities {@code completion, tools}, plus {@code thinking} when the name contains "qwen3".
+     * (local offset), capabilities {@code completion, tools}, plus {@code thinking} when the name contains "qwen3";
+     * a name containing "embed" (e.g. {@code nomic-embed-text}) is an embedding model: capabilities {@code embedding}.
      */
     public static StandInModel of(String name) {
         var full = normalize(name);
-        var caps = full.contains("qwen3") ? List.of("completion", "tools", "thinking") : List.of("completion", "tools");
+        var caps = full.contains("embed") ? List.of("embedding")
+                : full.contains("qwen3") ? List.of("completion", "tools", "thinking") : List.of("completion", "tools");
         return new StandInModel(full, DEFAULT_SIZE, sha256(full), Wire.localNow(), "llama", "3.2B", "Q4_K_M", caps);
     }
 

@@ -17,7 +17,7 @@ enum ErrorShape {
         if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) return ANTHROPIC;
         if (path.startsWith("/v1/")) return OPENAI;
         if (path.equals("/api/generate") || path.equals("/api/tags") || path.equals("/api/show") || path.equals("/api/ps")
-                || path.equals("/api/version")) {
+                || path.equals("/api/version") || path.equals("/api/embed") || path.equals("/api/embeddings")) {
             return OLLAMA;
         }
         return IDLECLAW;

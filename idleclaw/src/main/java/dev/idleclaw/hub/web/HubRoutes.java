@@ -46,8 +46,8 @@ public final class HubRoutes {
     private static final Logger log = LoggerFactory.getLogger(HubRoutes.class);
     /** Largest request body: 100,000 chars of content can take up to 4 bytes each in UTF-8, plus JSON overhead. */
     static final long MAX_BODY_BYTES = 512 * 1024;
-    /** Largest node message: a chunk is at most 100,000 bytes; registrations with 20 models are far smaller. */
-    static final long MAX_NODE_MESSAGE_BYTES = 256 * 1024;
+    /** Largest node message: an {@code embed_result} may fill a 1 MiB frame; chunks and registrations are far smaller. */
+    static final long MAX_NODE_MESSAGE_BYTES = dev.idleclaw.wire.WireLimits.MAX_EMBED_RESULT_BYTES;
     /** Frames queued to one node before its link counts as stuck; each stream needs only a few. */
     static final int MAX_OUTGOING_FRAMES = 1024;
     /** Retry-After for a client already at its open-stream cap (upstream). */
@@ -173,9 +173,12 @@ public final class HubRoutes {
         r.get("/api/ps", doors.ollama()::ps);
         r.post("/api/show", doors.ollama()::show);
         r.post("/api/generate", ctx -> gated(ctx, doors.ollama()::generate));
+        r.post("/api/embed", ctx -> gated(ctx, hub.embeddings()::embed));
+        r.post("/api/embeddings", ctx -> gated(ctx, hub.embeddings()::embeddings));
         // OpenAI's face
         r.post("/v1/chat/completions", ctx -> gated(ctx, doors.openAi()::chatCompletions));
         r.post("/v1/responses", ctx -> gated(ctx, doors.responses()::create));
+        r.post("/v1/embeddings", ctx -> gated(ctx, hub.embeddings()::openAi));
         r.get("/v1/models", doors.openAi()::models);
         r.get("/v1/models/<model>", doors.openAi()::model);
         // Anthropic's face (Claude Code sends ?beta=true, which changes nothing here)

@@ -34,6 +34,7 @@ public final class RateLimiter {
                 || path.equals("/v1/messages") || matches(path, "/v1/responses")) {
             return Kind.CHAT;
         }
+        if (matches(path, "/api/embed") || matches(path, "/api/embeddings") || matches(path, "/v1/embeddings")) return Kind.CHAT;
         if (matches(path, "/ws/node")) return Kind.WS;
         if (matches(path, "/api/models") || matches(path, "/health") || matches(path, "/metrics") || matches(path, "/admin")
                 || matches(path, "/v1/models") || matches(path, "/v1/messages/count_tokens") || matches(path, "/pubkey") || matches(path, "/capacity")

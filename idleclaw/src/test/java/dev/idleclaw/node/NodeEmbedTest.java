@@ -1,0 +1,89 @@
+package dev.idleclaw.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.Embeddings;
+import dev.idleclaw.testkit.StandInModel;
+import dev.idleclaw.testkit.StandInOllama;
+import dev.idleclaw.wire.HubMessage;
+import dev.idleclaw.wire.WireCodec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The node's side of embeddings: it advertises them, calls Ollama's /api/embed, and relays one result or one error. */
+class NodeEmbedTest {
+    private static final String EMBED = "nomic-embed-text:latest";
+
+    private final StandInOllama ollama = StandInOllama.start().model(StandInModel.of(EMBED)).model(StandInModel.of("llama3.2"));
+    private final FakeHub hub = new FakeHub();
+    private NodeAgent agent;
+
+    @BeforeEach
+    void startNode() {
+        agent = new NodeAgent(new NodeConfig(URI.create(hub.httpUrl()), URI.create(ollama.baseUrl()), 2, NodeTestSupport.FAST));
+        Thread.ofVirtual().start(() -> {
+            try {
+                agent.run();
+            } catch (NodeStartupException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        hub.await("register", NodeTestSupport.SOON);
+    }
+
+    @AfterEach
+    void stopAll() {
+        agent.stop();
+        hub.close();
+        ollama.close();
+    }
+
+    private ObjectNode embed(String id, String model, List<String> input, Integer dimensions) {
+        hub.send(WireCodec.encode(new HubMessage.EmbedRequest(id, model, input, dimensions, null, null, null)));
+        return hub.await(f -> id.equals(Json.text(f.json(), "request_id")), NodeTestSupport.SOON).json();
+    }
+
+    @Test
+    void registrationAdvertisesEmbeddings() {
+        assertThat(hub.frames("register").getFirst().json().path("features").toString()).isEqualTo("[\"embed\"]");
+    }
+
+    @Test
+    void anEmbedRequestIsAnsweredWithOllamasVectorsInOneResult() throws Exception {
+        var result = embed("e1", EMBED, List.of("one", "two"), 4);
+        assertThat(result.path("type").asText()).isEqualTo("embed_result");
+        assertThat(result.path("embeddings")).hasSize(2);
+        float[] expected = Embeddings.vector("two", 4);
+        for (int i = 0; i < 4; i++) assertThat(result.path("embeddings").get(1).get(i).floatValue()).isEqualTo(expected[i]);
+        assertThat(result.path("prompt_eval_count").asLong()).isEqualTo(2);
+        var sent = Json.parse(ollama.awaitRequest("/api/embed", Duration.ofSeconds(5)).body());
+        assertThat(sent.toString()).isEqualTo("{\"model\":\"nomic-embed-text:latest\",\"input\":[\"one\",\"two\"],\"dimensions\":4}");
+    }
+
+    @Test
+    void ollamasRefusalIsTheRequestsFault() {
+        var result = embed("e2", "llama3.2:latest", List.of("x"), null);
+        assertThat(result.path("type").asText()).isEqualTo("inference_error");
+        assertThat(result.path("error").asText()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void aModelTheNodeDidNotRegisterIsRefusedWithoutAskingOllama() {
+        var result = embed("e3", "other:latest", List.of("x"), null);
+        assertThat(result.path("error").asText()).isEqualTo("invalid_request");
+        assertThat(ollama.requests().stream().noneMatch(r -> r.path().equals("/api/embed"))).isTrue();
+    }
+
+    @Test
+    void anOllamaThatIsGoneIsReportedUnavailable() {
+        ollama.close();
+        var result = embed("e4", EMBED, List.of("x"), null);
+        assertThat(result.path("error").asText()).isEqualTo("ollama_unavailable");
+    }
+}
