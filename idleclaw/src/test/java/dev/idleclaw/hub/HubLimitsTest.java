@@ -137,20 +137,25 @@ class HubLimitsTest {
         }
     }
 
+    /** A node that sends one chunk per request, then holds it until {@code release}. */
+    private static void holding(TestNode node, CountDownLatch release) {
+        node.onRequest(req -> {
+            String id = req.path("request_id").asText();
+            node.chunk(id, "held");
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            node.done(id);
+        });
+    }
+
     @Test
     void aChatOverTheOpenStreamCapIsRefusedInItsDialect() throws Exception {
         try (var hub = HubFixture.start(c -> c.maxChatsPerIp = 1); var node = TestNode.registered(hub.port(), 4, "m:1")) {
             var release = new CountDownLatch(1);
-            node.onRequest(req -> {
-                String id = req.path("request_id").asText();
-                node.chunk(id, "held");
-                try {
-                    release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                node.done(id);
-            });
+            holding(node, release);
             var first = async(() -> hub.chat(ask("m:1", "one")));
             node.nextOfType("inference_request");
             var second = hub.chat("{\"model\":\"m:1\",\"messages\":[{\"role\":\"user\",\"content\":\"two\"}],\"stream\":true}");
@@ -165,16 +170,7 @@ class HubLimitsTest {
     void concurrentChatsPerClientAreCapped() throws Exception {
         try (var hub = HubFixture.start(c -> c.maxChatsPerIp = 1); var node = TestNode.registered(hub.port(), 4, "m:1")) {
             var release = new CountDownLatch(1);
-            node.onRequest(req -> {
-                String id = req.path("request_id").asText();
-                node.chunk(id, "held");
-                try {
-                    release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                node.done(id);
-            });
+            holding(node, release);
             var first = async(() -> hub.chat(ask("m:1", "one")));
             node.nextOfType("inference_request");
             var second = hub.chat(ask("m:1", "two"));
