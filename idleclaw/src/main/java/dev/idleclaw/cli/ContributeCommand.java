@@ -4,6 +4,7 @@ import dev.idleclaw.node.NodeAgent;
 import dev.idleclaw.identity.IdentityFile;
 import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.node.NodeConfig;
+import dev.idleclaw.wire.NodeLimits;
 import dev.idleclaw.node.NodeStartupException;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -50,6 +51,21 @@ public final class ContributeCommand implements Callable<Integer> {
             description = "Requests served at once, 1..10 (env: IDLECLAW_MAX_CONCURRENT, default: 2).")
     int maxConcurrent;
 
+    @Option(names = "--max-messages", defaultValue = "${env:IDLECLAW_NODE_MAX_MESSAGES:-" + DEFAULT_MESSAGES + "}",
+            description = "Messages per request this node accepts; can only be lowered "
+                    + "(env: IDLECLAW_NODE_MAX_MESSAGES, default: " + DEFAULT_MESSAGES + ").")
+    int maxMessages;
+
+    @Option(names = "--max-message-chars", defaultValue = "${env:IDLECLAW_NODE_MAX_MESSAGE_CHARS:-" + DEFAULT_MESSAGE_CHARS + "}",
+            description = "Characters per message this node accepts; can only be lowered "
+                    + "(env: IDLECLAW_NODE_MAX_MESSAGE_CHARS, default: " + DEFAULT_MESSAGE_CHARS + ").")
+    int maxMessageChars;
+
+    @Option(names = "--max-request-bytes", defaultValue = "${env:IDLECLAW_NODE_MAX_REQUEST_BYTES:-" + DEFAULT_REQUEST_BYTES + "}",
+            description = "Bytes of one request message this node reads, at least 65536; can only be lowered "
+                    + "(env: IDLECLAW_NODE_MAX_REQUEST_BYTES, default: " + DEFAULT_REQUEST_BYTES + ").")
+    int maxRequestBytes;
+
     @CommandLine.Mixin
     IdentityOption identity = new IdentityOption();
 
@@ -58,6 +74,9 @@ public final class ContributeCommand implements Callable<Integer> {
 
     @Option(names = "--anonymous", description = "Do not prove a key to the hub: serve without earning credit.")
     boolean anonymous;
+    /** The node's default limits, as option defaults (annotations need constants). */
+    static final String DEFAULT_MESSAGES = "1000", DEFAULT_MESSAGE_CHARS = "4000000", DEFAULT_REQUEST_BYTES = "16777216";
+
     /** Where {@code $IDLECLAW_SERVER} is read from (tests pass their own). */
     private final Function<String, String> env;
 
@@ -75,7 +94,8 @@ public final class ContributeCommand implements Callable<Integer> {
         NodeConfig config;
         var hub = ServerSetting.of(server, env);
         try {
-            config = NodeConfig.of(hub.value(), ollama, maxConcurrent).withTls(tls.context());
+            config = NodeConfig.of(hub.value(), ollama, maxConcurrent).withTls(tls.context())
+                    .withLimits(new NodeLimits(maxMessages, maxMessageChars, maxRequestBytes));
             if (!anonymous) {
                 // A contributor earns credit with its key: create one on first use, as `idleclaw keygen` would.
                 var loaded = IdentityFile.loadOrCreate(identity.path(), false);

@@ -78,6 +78,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "Bytes per second a request body must average once it has taken --header-timeout; 0 = off "
                     + "(env: IDLECLAW_MIN_BODY_RATE, default: 1024).")
     long minBodyRate;
+    @Option(names = "--max-body-bytes", defaultValue = "${env:IDLECLAW_MAX_BODY_BYTES:-8388608}",
+            description = "Largest request body in bytes, at least 524288 (env: IDLECLAW_MAX_BODY_BYTES, default: 8388608 = 8 MiB).")
+    long maxBodyBytes;
+    @Option(names = "--max-messages", defaultValue = "${env:IDLECLAW_MAX_MESSAGES:-500}",
+            description = "Messages per request on the Ollama, OpenAI and Anthropic doors, at least 50; the IdleClaw "
+                    + "door keeps 50 (env: IDLECLAW_MAX_MESSAGES, default: 500).")
+    int maxMessages;
     @Option(names = "--queue-size", defaultValue = "${env:IDLECLAW_QUEUE_SIZE:-256}",
             description = "Chats that may wait for a busy network (env: IDLECLAW_QUEUE_SIZE, default: 256).")
     int queueSize;
@@ -155,6 +162,8 @@ final class ServerCommand implements Callable<Integer> {
                 b.maxConnectionsPerIp = maxConnectionsPerIp;
                 b.headerTimeout = Duration.ofSeconds(headerTimeout);
                 b.minBodyRate = minBodyRate;
+                b.maxBodyBytes = maxBodyBytes;
+                b.maxMessages = maxMessages;
                 b.queueCapacity = queueSize;
                 b.queueTimeout = Duration.ofSeconds(queueTimeout);
                 b.chunkTimeout = Duration.ofSeconds(chunkTimeout);

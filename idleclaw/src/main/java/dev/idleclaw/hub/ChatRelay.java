@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.MessageLimits;
+import dev.idleclaw.wire.NodeLimits;
+import dev.idleclaw.wire.RequestSize;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,13 +107,27 @@ public final class ChatRelay {
         long startNanos = System.nanoTime();
         long answerDeadline = startNanos + config.responseTimeout().toNanos();
         Set<NodeLink> tried = new HashSet<>();
+        ObjectNode sized = job.params().apply(null);
+        RequestSize size = RequestSize.of(sized);
+        String invalid = size.messages() > config.maxMessages()
+                ? "too many messages: " + size.messages() + " (this hub accepts at most " + config.maxMessages()
+                  + " per request; its operator sets --max-messages)"
+                : MessageLimits.violation(sized.get("messages"), NodeLimits.AGENT);
+        Predicate<NodeLink> accepts = l -> l.refusal(job.model(), size) == null;
         NodeLink link;
         try {
-            link = scheduler.acquire(job.model(), tried, config.queueTimeout().toNanos(), job.credited(), sink::queued);
+            if (invalid != null) throw new TooLarge(invalid);
+            link = scheduler.acquire(job.model(), accepts, tried, config.queueTimeout().toNanos(), job.credited(), sink::queued);
         } catch (Scheduler.NoNode e) {
-            String label = e.refusal == Scheduler.Refusal.NO_MODEL ? HubMetrics.UNKNOWN_MODEL : job.model();
+            String tooLarge = e.refusal == Scheduler.Refusal.NO_MODEL ? noneAccepts(job.model(), size) : null;
+            String label = e.refusal == Scheduler.Refusal.NO_MODEL && tooLarge == null ? HubMetrics.UNKNOWN_MODEL : job.model();
             metrics.finished(job.door(), label, HubMetrics.Outcome.REJECTED, 0, 0);
-            sink.reject(e);
+            if (tooLarge != null) sink.refused(400, tooLarge, null);
+            else sink.reject(e);
+            return;
+        } catch (TooLarge e) {
+            metrics.finished(job.door(), job.model(), HubMetrics.Outcome.REJECTED, 0, 0);
+            sink.refused(400, e.getMessage(), null);
             return;
         }
         metrics.queueWait(System.nanoTime() - startNanos);
@@ -122,13 +139,6 @@ public final class ChatRelay {
             for (int attempt = 1; ; attempt++) {
                 tried.add(link);
                 ObjectNode params = job.params().apply(link);
-                String invalid = MessageLimits.violation(params.get("messages"));
-                if (invalid != null) {
-                    // Every node refuses this as invalid_request: the consumer's fault, so no node is asked or blamed.
-                    scheduler.release(link, false);
-                    result = new Result(Outcome.REFUSED, null, new RelayStream.Refused(400, invalid, null));
-                    break;
-                }
                 RelayStream stream = new RelayStream(UUID.randomUUID().toString(), link, config.relayBufferChunks(), scheduler);
                 link.track(stream);
                 sink.servedBy(link.label());
@@ -149,7 +159,7 @@ public final class ChatRelay {
                 if (!result.nodeFault() || sink.hasOutput() || attempt >= MAX_ATTEMPTS || left <= 0) break;
                 log.info("{} failed before output ({}); trying another backend (attempt {})", link, result.failure, attempt + 1);
                 try {
-                    link = scheduler.acquire(job.model(), tried, Math.min(left, config.queueTimeout().toNanos()));
+                    link = scheduler.acquire(job.model(), accepts, tried, Math.min(left, config.queueTimeout().toNanos()), false, p -> {});
                 } catch (Scheduler.NoNode e) {
                     break;
                 }
@@ -160,6 +170,32 @@ public final class ChatRelay {
             long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
             metrics.finished(job.door(), job.model(), outcome(result), ttft, progress.chunks);
         }
+    }
+
+    /** A request no node could take whatever its limits: the consumer's to fix. */
+    private static final class TooLarge extends Exception {
+        TooLarge(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /**
+     * Why no node serving {@code model} takes a request of {@code size}, in the words of the most accepting one (the
+     * largest limits, then the largest context window), or null when no node serves the model or one would take it
+     * (the model's nodes are then out of reach for another reason).
+     */
+    private String noneAccepts(String model, RequestSize size) {
+        NodeLink best = null;
+        for (NodeLink l : scheduler.serving(model)) {
+            if (best == null || l.limits().covers(best.limits()) && context(l, model) >= context(best, model)) best = l;
+        }
+        String why = best == null ? null : best.refusal(model, size);
+        return why == null ? null : "no node serving " + model + " accepts this request: " + why;
+    }
+
+    private static long context(NodeLink l, String model) {
+        Integer c = l.contextLength(model);
+        return c == null ? Long.MAX_VALUE : c;
     }
 
     /** What the hub knows of a finished attempt, to check the node's receipt against. */

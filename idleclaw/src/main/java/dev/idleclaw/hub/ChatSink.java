@@ -60,7 +60,8 @@ public interface ChatSink {
 
     /**
      * The backend refused the request as the consumer's own fault before any output (a peer's 4xx, such as a Lobstah
-     * worker's {@code 402 insufficient_credit}): pass {@code status} and the backend's error on in this dialect.
+     * worker's {@code 402 insufficient_credit}), or no node takes a request of its size: pass {@code status} and the
+     * error on in this dialect.
      * {@code message} is the backend's text (untrusted, capped); {@code body} its JSON answer, or null.
      */
     void refused(int status, String message, JsonNode body) throws IOException;

@@ -23,7 +23,7 @@ public record HubConfig(
         Path peersFile, boolean localPeers, boolean nodeListener, Worker worker,
         dev.idleclaw.announce.Announcer.Settings announce, List<java.net.URI> syncFrom, Duration syncInterval,
         Duration peerCapacityTtl, Duration peerCooldown, boolean tracker, boolean publicLedger,
-        int maxConnectionsPerIp, Duration headerTimeout, long minBodyRate) {
+        int maxConnectionsPerIp, Duration headerTimeout, long minBodyRate, long maxBodyBytes, int maxMessages) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -45,6 +45,16 @@ public record HubConfig(
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     /** Bytes per second a body must average: 8 kbit/s is below any real link, and a 512 KB body still gets 8 minutes. */
     public static final long DEFAULT_MIN_BODY_RATE = 1_024;
+    /**
+     * Largest request body: an agent's turn (a 25k-character system prompt, a dozen tool schemas, a long history) is
+     * 100–300 KiB, and images in base64 add a few MiB; bigger is not a chat.
+     */
+    public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+    /**
+     * Messages per request on the Ollama, OpenAI, Responses and Anthropic doors: an agent adds two per tool step, and
+     * a long session runs to a few hundred before it compacts (the IdleClaw door keeps the original's 50).
+     */
+    public static final int DEFAULT_MAX_MESSAGES = 500;
     /** Waiting chats when every node is busy: enough for bursts, small enough to answer 503 fast under overload. */
     public static final int DEFAULT_QUEUE_CAPACITY = 256;
     /** How long a chat waits for a free node before 503; shorter than common client read timeouts. */
@@ -133,6 +143,8 @@ public record HubConfig(
         require(headerTimeout != null && headerTimeout.isPositive(), "--header-timeout must be positive");
         require(minBodyRate >= 0, "--min-body-rate must be zero (off) or positive, got " + minBodyRate);
         require(queueCapacity >= 0, "--queue-size must be zero or more, got " + queueCapacity);
+        require(maxBodyBytes >= MIN_BODY_BYTES, "--max-body-bytes must be at least " + MIN_BODY_BYTES + ", got " + maxBodyBytes);
+        require(maxMessages >= MIN_MESSAGES, "--max-messages must be at least " + MIN_MESSAGES + ", got " + maxMessages);
         require(maxResponseChars > 0, "--max-response-chars must be positive, got " + maxResponseChars);
         require(relayBufferChunks > 0, "relay buffer must be positive");
         for (var d : List.of(queueTimeout, registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout,
@@ -161,6 +173,11 @@ public record HubConfig(
             }
         }
     }
+
+    /** The IdleClaw door's own limit: its 100,000 characters of content must always fit in a body. */
+    static final long MIN_BODY_BYTES = 512 * 1024;
+    /** The IdleClaw door's own message limit: the other doors never accept less. */
+    static final int MIN_MESSAGES = 50;
 
     /** A hub with every default, keeping its files in {@code dataDir}. */
     public static Builder builder(Path dataDir) {
@@ -232,6 +249,8 @@ public record HubConfig(
         public Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         /** Bytes per second; 0 = no minimum. */
         public long minBodyRate = DEFAULT_MIN_BODY_RATE;
+        public long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        public int maxMessages = DEFAULT_MAX_MESSAGES;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -249,7 +268,7 @@ public record HubConfig(
                     keepAliveInterval, drainTimeout, statsSaveInterval, probeInterval, maxResponseChars, relayBufferChunks,
                     contentDenyPatterns, ledger, bootstrapAllowance, peersFile, localPeers, nodeListener, worker,
                     announce, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, publicLedger,
-                    maxConnectionsPerIp, headerTimeout, minBodyRate);
+                    maxConnectionsPerIp, headerTimeout, minBodyRate, maxBodyBytes, maxMessages);
         }
     }
 }

@@ -26,9 +26,12 @@ public final class ModelCatalog {
     /** Bound on remembered first-seen times, so a stream of fake model names cannot grow memory without limit. */
     private static final int MAX_REMEMBERED = 10_000;
 
-    /** One model. {@code details} is null when no node reported them; {@code capabilities} never null. */
+    /**
+     * One model. {@code details} is null when no node reported them; {@code capabilities} never null;
+     * {@code contextLength} is the largest context window a serving node reported, null when none did.
+     */
     public record Entry(String name, long size, String digest, OffsetDateTime modifiedAt, ObjectNode details,
-                        List<String> capabilities, int nodes) {}
+                        List<String> capabilities, int nodes, Integer contextLength) {}
 
     private final NodeRegistry registry;
     private final Scheduler scheduler;
@@ -75,7 +78,8 @@ public final class ModelCatalog {
                 .findFirst().orElseGet(() -> seen(name));
         List<String> caps = infos.stream().map(ModelInfo::capabilities).filter(c -> c != null).findFirst()
                 .orElseGet(() -> nameCapabilities(name));
-        return new Entry(name, first.size(), digest, modified, described.details(), caps, infos.size());
+        Integer context = infos.stream().map(ModelInfo::contextLength).filter(c -> c != null).max(Integer::compare).orElse(null);
+        return new Entry(name, first.size(), digest, modified, described.details(), caps, infos.size(), context);
     }
 
     private OffsetDateTime seen(String name) {

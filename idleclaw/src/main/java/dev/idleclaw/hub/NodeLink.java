@@ -2,9 +2,10 @@ package dev.idleclaw.hub;
 
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.ModelInfo;
+import dev.idleclaw.wire.NodeLimits;
 import dev.idleclaw.wire.NodeMessage;
+import dev.idleclaw.wire.RequestSize;
 import dev.idleclaw.wire.WireCodec;
-import dev.idleclaw.wire.WireLimits;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -115,6 +116,32 @@ public final class NodeLink {
         return false;
     }
 
+    /** What this node accepts per request: what it advertised, an original node's limits if nothing. */
+    public NodeLimits limits() {
+        var r = registration;
+        return r == null ? NodeLimits.ORIGINAL : r.limits();
+    }
+
+    /** The context window this node reported for {@code model}, or null when it did not say. */
+    public Integer contextLength(String model) {
+        for (ModelInfo m : models()) if (m.name().equals(model)) return m.contextLength();
+        return null;
+    }
+
+    /**
+     * Why this node would not take a request of {@code size} for {@code model} (a limit it advertised, or a prompt
+     * beyond the model's context window), or null when it would.
+     */
+    public String refusal(String model, RequestSize size) {
+        String over = limits().refusal(size);
+        if (over != null) return over;
+        Integer context = contextLength(model);
+        if (context != null && size.typicalTokens() > context) {
+            return "a prompt of about " + size.typicalTokens() + " tokens (the model's context window is " + context + " tokens)";
+        }
+        return null;
+    }
+
     /** Whether this node advertised {@code feature} at registration (original nodes advertise none). */
     public boolean advertises(String feature) {
         var r = registration;
@@ -186,8 +213,9 @@ public final class NodeLink {
         if (closed) return false;
         if (peer != null) return peer.send(this, m);
         String text = WireCodec.encode(m);
-        if (text.length() * 3L >= WireLimits.MAX_HUB_MESSAGE_BYTES && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= WireLimits.MAX_HUB_MESSAGE_BYTES) {
-            log.warn("not sending a {}-char message to node {}: over the 1 MiB frame limit", text.length(), nodeId());
+        int max = limits().maxRequestBytes();
+        if (text.length() * 3L >= max && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= max) {
+            log.warn("not sending a {}-char message to node {}: over its {}-byte frame limit", text.length(), nodeId(), max);
             return false;
         }
         try {

@@ -5,6 +5,7 @@ import dev.idleclaw.peer.Capacity;
 import dev.idleclaw.peer.Peer;
 import dev.idleclaw.peer.PeerDirectory;
 import dev.idleclaw.wire.ModelInfo;
+import dev.idleclaw.wire.NodeLimits;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireException;
 import java.net.URI;
@@ -65,11 +66,17 @@ final class PeerBackends {
         for (String key : List.copyOf(links.keySet())) if (!seen.contains(key)) drop(key, "left the peers file");
     }
 
+    /**
+     * A peer checks requests against its own nodes and answers a clear 4xx that reaches the consumer (as
+     * {@code RelayStream.Refused}), so the hub holds it only to the agent-sized limits its own nodes have.
+     */
+    private static final NodeLimits PEER_LIMITS = NodeLimits.AGENT;
+
     private void add(Peer p, Capacity c) {
         var link = new NodeLink(new PeerTransport(p, directory, hub, http), URI.create(p.url()).getHost());
         var register = new NodeMessage.Register("peer-" + p.pubkey().substring(4, 20),
                 c.models().stream().map(m -> ModelInfo.of(m, 0)).toList(),
-                Math.clamp(c.concurrency(), 1, MAX_PEER_CONCURRENCY), "peer");
+                Math.clamp(c.concurrency(), 1, MAX_PEER_CONCURRENCY), "peer", null, List.of(), PEER_LIMITS);
         try {
             registry.register(link, register);
             links.put(p.pubkey(), link);

@@ -202,6 +202,11 @@ public final class Scheduler {
         }
     }
 
+    /** Every open link that serves {@code model}, whatever its load or reputation. */
+    List<NodeLink> serving(String model) {
+        return registry.serving(model);
+    }
+
     private List<NodeLink> serving(String model, Predicate<NodeLink> eligible) {
         List<NodeLink> all = registry.serving(model);
         return eligible == ANY ? all : all.stream().filter(eligible).toList();

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection to a hub, on the JDK client. Inbound text parts are joined until {@code last} and
- * handed to the consumer whole; a message of 1 MiB or more drops the link. Outbound frames go through one lock,
+ * handed to the consumer whole; a message larger than the node advertised ({@code maxInboundBytes}) drops the link. Outbound frames go through one lock,
  * because the JDK WebSocket forbids overlapping sends, and every send is bounded by the send timeout: a link
  * that cannot take a frame in that time is aborted. {@link #closed()} completes on the peer's close frame, an
  * error or an abort, whichever comes first.
@@ -46,8 +46,11 @@ final class HubLink implements WebSocket.Listener {
     private volatile long lastInboundNanos = System.nanoTime();
     private volatile WebSocket ws;
 
-    private HubLink(Duration sendTimeout, Consumer<String> inbound) {
+    private final int maxInboundBytes;
+
+    private HubLink(Duration sendTimeout, int maxInboundBytes, Consumer<String> inbound) {
         this.sendTimeout = sendTimeout;
+        this.maxInboundBytes = maxInboundBytes;
         this.inbound = inbound;
     }
 
@@ -56,7 +59,13 @@ final class HubLink implements WebSocket.Listener {
      * {@link ConnectFailure} saying what happened and whether retrying can help.
      */
     static HubLink open(HttpClient http, URI url, Duration timeout, boolean authenticate, Consumer<String> inbound) throws ConnectFailure {
-        var link = new HubLink(timeout, inbound);
+        return open(http, url, timeout, WireLimits.MAX_HUB_MESSAGE_BYTES - 1, authenticate, inbound);
+    }
+
+    /** As {@link #open(HttpClient, URI, Duration, boolean, Consumer)}, reading hub messages of up to {@code maxInboundBytes}. */
+    static HubLink open(HttpClient http, URI url, Duration timeout, int maxInboundBytes, boolean authenticate,
+                        Consumer<String> inbound) throws ConnectFailure {
+        var link = new HubLink(timeout, maxInboundBytes, inbound);
         try {
             var builder = http.newWebSocketBuilder().connectTimeout(timeout);
             if (authenticate) builder.header(AUTH_HEADER, AUTH_SCHEME);
@@ -130,8 +139,8 @@ final class HubLink implements WebSocket.Listener {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         lastInboundNanos = System.nanoTime();
         partBytes += utf8Length(data);
-        if (partBytes >= WireLimits.MAX_HUB_MESSAGE_BYTES) {
-            abort("the hub sent a message of 1 MiB or more");
+        if (partBytes > maxInboundBytes) {
+            abort("the hub sent a message over " + maxInboundBytes + " bytes, the size this node advertised");
             return null;
         }
         parts.append(data);

@@ -5,6 +5,7 @@ import dev.idleclaw.identity.Identity;
 import dev.idleclaw.ollama.OllamaClient;
 import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.wire.HubMessage;
+import dev.idleclaw.wire.NodeLimits;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireCodec;
 import dev.idleclaw.wire.WireException;
@@ -180,7 +181,7 @@ final class HubSession {
     }
 
     /** Registers, proving {@link #identity}'s key for {@code c} when both are present, else anonymously. */
-    void register(Inventory inventory, int maxConcurrent, HubMessage.AuthChallenge c) {
+    void register(Inventory inventory, int maxConcurrent, NodeLimits limits, HubMessage.AuthChallenge c) {
         NodeMessage.NodeAuth auth = null;
         if (identity != null && c != null) {
             long now = System.currentTimeMillis();
@@ -188,7 +189,7 @@ final class HubSession {
                     identity.sign(NodeMessage.NodeAuth.message(c.challenge(), c.hubKey(), nodeId, now)));
         }
         link.send(WireCodec.encode(new NodeMessage.Register(nodeId, inventory.models(), maxConcurrent,
-                inventory.ollamaVersion(), auth, FEATURES)));
+                inventory.ollamaVersion(), auth, FEATURES, limits)));
     }
 
     void sendHeartbeat() {

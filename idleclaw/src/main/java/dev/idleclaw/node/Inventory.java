@@ -23,6 +23,13 @@ public record Inventory(List<ModelInfo> models, String ollamaVersion) {
         models = List.copyOf(models);
     }
 
+    /** Model name → its trained context window from {@code /api/show}, for the models that report one. */
+    public Map<String, Integer> contextLengths() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (ModelInfo m : models) if (m.contextLength() != null) out.put(m.name(), m.contextLength());
+        return out;
+    }
+
     /** Model name → capabilities from {@code /api/show} (empty when unknown), in registration order. */
     public Map<String, List<String>> capabilities() {
         Map<String, List<String>> caps = new LinkedHashMap<>();
@@ -68,13 +75,16 @@ public record Inventory(List<ModelInfo> models, String ollamaVersion) {
         List<ModelInfo> models = new ArrayList<>();
         for (OllamaModel m : usable) {
             List<String> caps = m.capabilities();
+            Integer context = null;
             try {
-                caps = ollama.show(m.name());
+                var shown = ollama.describe(m.name());
+                caps = shown.capabilities();
+                context = shown.contextLength();
             } catch (OllamaException e) {
                 log.debug("no capabilities for {}: {}", m.name(), e.getMessage());
             }
             models.add(new ModelInfo(m.name(), m.size(), m.digest(), m.modifiedAt(), m.details(),
-                    caps.isEmpty() ? null : caps));
+                    caps.isEmpty() ? null : caps, context));
         }
         return new Inventory(models, version);
     }

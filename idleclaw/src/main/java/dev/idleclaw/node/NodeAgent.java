@@ -143,11 +143,12 @@ public final class NodeAgent {
 
     private void connectAndServe(HttpClient http) throws ConnectFailure, InterruptedException {
         var s = new HubSession(UUID.randomUUID().toString(), config.timings(), slots,
-                new RequestRules(inventory.capabilities()), ollama, config.identity());
-        var link = HubLink.open(http, config.hubUrl(), config.timings().send(), config.identity() != null, s::onText);
+                new RequestRules(inventory.capabilities(), inventory.contextLengths(), config.limits()), ollama, config.identity());
+        var link = HubLink.open(http, config.hubUrl(), config.timings().send(), config.limits().maxRequestBytes(),
+                config.identity() != null, s::onText);
         s.attach(link);
         log.debug("connected to {}", config.hubUrl());
-        s.register(inventory, config.maxConcurrent(), config.identity() == null ? null : awaitChallenge(s, link));
+        s.register(inventory, config.maxConcurrent(), config.limits(), config.identity() == null ? null : awaitChallenge(s, link));
         if (!awaitRegistered(s, link)) return;
         session = s;
         permanentFailures.registered();

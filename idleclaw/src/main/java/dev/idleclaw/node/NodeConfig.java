@@ -1,6 +1,7 @@
 package dev.idleclaw.node;
 
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.wire.NodeLimits;
 import dev.idleclaw.wire.WireLimits;
 import java.net.URI;
 
@@ -10,9 +11,11 @@ import java.net.URI;
  * variable) to fix. {@code hubUrl} is always the final {@code ws(s)://…/ws/node} URL (see {@link NodeUrls}).
  * {@code identity} is the key the node proves to the hub and signs receipts with; null = anonymous (earns nothing).
  * {@code tls} is the TLS context for a {@code wss://} hub; null = the JDK's default (its trusted CAs).
+ * {@code limits} is what the node accepts per request and advertises; null = {@link NodeLimits#AGENT}, and a
+ * contributor may only lower them.
  */
 public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings, Identity identity,
-                         javax.net.ssl.SSLContext tls) {
+                         javax.net.ssl.SSLContext tls, NodeLimits limits) {
 
     /** Upstream default: two parallel generations fit on most single-GPU machines. */
     public static final int DEFAULT_MAX_CONCURRENT = WireLimits.DEFAULT_MAX_CONCURRENT;
@@ -33,6 +36,18 @@ public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimin
                     + MAX_CONCURRENT + ", got " + maxConcurrent);
         }
         if (timings == null) timings = NodeTimings.DEFAULTS;
+        if (limits == null) limits = NodeLimits.AGENT;
+        if (!NodeLimits.AGENT.covers(limits)) {
+            throw new IllegalArgumentException("--max-messages, --max-message-chars and --max-request-bytes can only lower "
+                    + "the node's limits (at most " + NodeLimits.AGENT.maxMessages() + ", " + NodeLimits.AGENT.maxMessageChars()
+                    + " and " + NodeLimits.AGENT.maxRequestBytes() + ")");
+        }
+    }
+
+    /** A node with the default limits. */
+    public NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimings timings, Identity identity,
+                      javax.net.ssl.SSLContext tls) {
+        this(hubUrl, ollamaUrl, maxConcurrent, timings, identity, tls, null);
     }
 
     /** An anonymous node. */
@@ -46,14 +61,18 @@ public record NodeConfig(URI hubUrl, URI ollamaUrl, int maxConcurrent, NodeTimin
     }
 
     public NodeConfig withTimings(NodeTimings t) {
-        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, t, identity, tls);
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, t, identity, tls, limits);
     }
 
     public NodeConfig withIdentity(Identity id) {
-        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, id, tls);
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, id, tls, limits);
     }
 
     public NodeConfig withTls(javax.net.ssl.SSLContext context) {
-        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, identity, context);
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, identity, context, limits);
+    }
+
+    public NodeConfig withLimits(NodeLimits l) {
+        return new NodeConfig(hubUrl, ollamaUrl, maxConcurrent, timings, identity, tls, l);
     }
 }

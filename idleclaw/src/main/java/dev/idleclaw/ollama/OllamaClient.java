@@ -80,7 +80,22 @@ public final class OllamaClient implements AutoCloseable {
 
     /** The model's capabilities from {@code POST /api/show} ({@code thinking}, {@code tools}, …); empty if not listed. */
     public List<String> show(String model) throws OllamaException {
-        return strings(post("/api/show", Json.object().put("model", model)).get("capabilities"));
+        return describe(model).capabilities();
+    }
+
+    /**
+     * What {@code POST /api/show} says of a model: its capabilities (empty if not listed) and its trained context
+     * window ({@code model_info["<general.architecture>.context_length"]}, null if absent).
+     */
+    public record Shown(List<String> capabilities, Integer contextLength) {}
+
+    public Shown describe(String model) throws OllamaException {
+        JsonNode shown = post("/api/show", Json.object().put("model", model));
+        JsonNode info = shown.path("model_info");
+        String arch = info.path("general.architecture").asText("");
+        JsonNode ctx = info.path(arch + ".context_length");
+        Integer context = !arch.isEmpty() && ctx.canConvertToInt() && ctx.intValue() > 0 ? ctx.intValue() : null;
+        return new Shown(strings(shown.get("capabilities")), context);
     }
 
     /** True when {@code GET /api/tags} answered 200 within the last health TTL (the answer is cached that long). */

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * The node's checks on the messages of an {@code inference_request} (idleclaw-wire.md §5), in one place so that the
- * hub refuses, before sending, exactly what a node would refuse as {@code invalid_request}.
+ * hub sends a request only to a node that would accept it: known roles, and the node's {@link NodeLimits}.
  */
 public final class MessageLimits {
     /** Roles Ollama's chat accepts. */
@@ -13,11 +13,16 @@ public final class MessageLimits {
 
     private MessageLimits() {}
 
-    /** Why a node would refuse {@code messages}, naming the limit, or null when it would accept them. */
+    /** Why an original node would refuse {@code messages}, naming the limit, or null when it would accept them. */
     public static String violation(JsonNode messages) {
+        return violation(messages, NodeLimits.ORIGINAL);
+    }
+
+    /** Why a node with {@code limits} would refuse {@code messages}, naming the limit, or null when it would accept them. */
+    public static String violation(JsonNode messages, NodeLimits limits) {
         if (messages == null || !messages.isArray()) return "messages is not a list";
-        if (messages.size() > WireLimits.MAX_MESSAGES) {
-            return "too many messages: " + messages.size() + " (nodes accept at most " + WireLimits.MAX_MESSAGES + ")";
+        if (messages.size() > limits.maxMessages()) {
+            return "too many messages: " + messages.size() + " (nodes accept at most " + limits.maxMessages() + ")";
         }
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
@@ -30,9 +35,9 @@ public final class MessageLimits {
             if (content != null && content.isTextual()) {
                 String text = content.textValue();
                 int chars = text.codePointCount(0, text.length());
-                if (chars > WireLimits.MAX_MESSAGE_CHARS) {
+                if (chars > limits.maxMessageChars()) {
                     return "message " + i + " is " + chars + " characters long (nodes accept at most "
-                           + WireLimits.MAX_MESSAGE_CHARS + " per message)";
+                           + limits.maxMessageChars() + " per message)";
                 }
             }
         }

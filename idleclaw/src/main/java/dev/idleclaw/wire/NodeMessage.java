@@ -9,14 +9,22 @@ public sealed interface NodeMessage {
     /**
      * First message of every connection. {@code maxConcurrent} is already clamped to 1..10. {@code features} names the
      * optional request types the node serves (our extra, e.g. {@link #EMBED}); original nodes send none, never null.
+     * {@code limits} is what the node accepts per request (our extra); an original node's are {@link NodeLimits#ORIGINAL}.
      */
     record Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion, NodeAuth auth,
-                    List<String> features) implements NodeMessage {
+                    List<String> features, NodeLimits limits) implements NodeMessage {
         /** The feature of a node that answers {@code embed_request}. */
         public static final String EMBED = "embed";
 
         public Register {
             features = features == null ? List.of() : List.copyOf(features);
+            limits = limits == null ? NodeLimits.ORIGINAL : limits;
+        }
+
+        /** A registration with features and an original node's limits. */
+        public Register(String nodeId, List<ModelInfo> models, int maxConcurrent, String ollamaVersion, NodeAuth auth,
+                        List<String> features) {
+            this(nodeId, models, maxConcurrent, ollamaVersion, auth, features, null);
         }
 
         /** A registration without features. */

@@ -88,6 +88,11 @@ public final class WireCodec {
                     var features = o.putArray("features");
                     r.features().forEach(features::add);
                 }
+                if (!r.limits().equals(NodeLimits.ORIGINAL)) {
+                    o.putObject("limits").put("max_messages", r.limits().maxMessages())
+                            .put("max_message_chars", r.limits().maxMessageChars())
+                            .put("max_request_bytes", r.limits().maxRequestBytes());
+                }
             }
             case NodeMessage.Heartbeat h -> {
                 o.put("type", "heartbeat").put("node_id", h.nodeId());
@@ -116,6 +121,7 @@ public final class WireCodec {
             var caps = m.putArray("capabilities");
             mi.capabilities().forEach(caps::add);
         }
+        if (mi.contextLength() != null) m.put("context_length", mi.contextLength());
         return m;
     }
 
@@ -138,7 +144,30 @@ public final class WireCodec {
         String version = optionalText(o, "ollama_version", "invalid ollama_version");
         if (version != null && version.length() > WireLimits.MAX_ID_CHARS) throw new WireException(POLICY, "invalid ollama_version");
         return new NodeMessage.Register(id.textValue(), List.copyOf(list), maxConcurrent, version == null ? "unknown" : version,
-                auth(o.get("auth")), features(o.get("features")));
+                auth(o.get("auth")), features(o.get("features")), limits(o.get("limits")));
+    }
+
+    /**
+     * The optional {@code limits} object; absent means an original node's. A node may advertise less than the
+     * original's limits, never more than a frame it could not read: a malformed or out-of-range object is refused.
+     */
+    private static NodeLimits limits(JsonNode l) throws WireException {
+        if (l == null || l.isNull()) return null;
+        if (!(l instanceof ObjectNode o)) throw new WireException(POLICY, "invalid limits");
+        try {
+            return new NodeLimits(positive(o, "max_messages", NodeLimits.ORIGINAL.maxMessages()),
+                    positive(o, "max_message_chars", NodeLimits.ORIGINAL.maxMessageChars()),
+                    positive(o, "max_request_bytes", NodeLimits.ORIGINAL.maxRequestBytes()));
+        } catch (IllegalArgumentException e) {
+            throw new WireException(POLICY, "invalid limits");
+        }
+    }
+
+    private static int positive(ObjectNode o, String field, int absent) throws WireException {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) return absent;
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) throw new WireException(POLICY, "invalid limits");
+        return v.intValue();
     }
 
     /** The optional {@code features} list: short labels; unknown ones are kept (and ignored), anything else refused. */
@@ -186,7 +215,13 @@ public final class WireCodec {
             for (JsonNode c : arr) if (c.isTextual() && c.textValue().length() <= WireLimits.MAX_ID_CHARS) caps.add(c.textValue());
             caps = List.copyOf(caps);
         }
-        return new ModelInfo(name.textValue(), bytes, digest, modified, details, caps);
+        Integer context = null;
+        JsonNode cl = m.get("context_length");
+        if (cl != null && !cl.isNull()) {
+            if (!cl.isIntegralNumber() || !cl.canConvertToInt() || cl.intValue() < 1) throw new WireException(POLICY, "invalid context_length");
+            context = cl.intValue();
+        }
+        return new ModelInfo(name.textValue(), bytes, digest, modified, details, caps, context);
     }
 
     private static ObjectNode object(String text) throws WireException {

@@ -14,7 +14,7 @@ public final class WireLimits {
     public static final int MAX_CHUNK_BYTES = 100_000;
     /** Python websockets' default frame limit: every hub→node message must stay below it. */
     public static final int MAX_HUB_MESSAGE_BYTES = 1 << 20;
-    /** Node-side request rules: at most this many messages, each at most this many chars. */
+    /** An original node's request rules: at most this many messages, each at most this many chars ({@link NodeLimits#ORIGINAL}). */
     public static final int MAX_MESSAGES = 50;
     public static final int MAX_MESSAGE_CHARS = 10_000;
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A request a node would refuse as invalid is the consumer's fault (issue 11 #1): the hub refuses it with a 400 in the
- * door's dialect before any node sees it, a node's own {@code invalid_request} costs it nothing and is not failed over,
+ * door's dialect before any node sees it (here: longer than original nodes, the only ones serving, accept), a node's own {@code invalid_request} costs it nothing and is not failed over,
  * and the listings drop models no node would serve.
  */
 class ConsumerFaultTest {
@@ -48,8 +48,8 @@ class ConsumerFaultTest {
             for (int i = 0; i < 10; i++) {
                 var generated = post(hub, "/api/generate", generate(TOO_LONG));
                 assertThat(generated.statusCode()).isEqualTo(400);
-                assertThat(json(generated).path("error").asText())
-                        .isEqualTo("prompt is 10001 characters long (nodes accept at most 10000 per message)");
+                assertThat(json(generated).path("error").asText()).isEqualTo("no node serving llama3.2:3b accepts this request: "
+                        + "a message of 10001 characters (nodes accept at most 10000 per message)");
                 var chat = post(hub, "/api/chat", chat(TOO_LONG));
                 assertThat(chat.statusCode()).isEqualTo(400);
                 assertThat(json(chat).path("error").asText()).contains("10000");
@@ -61,10 +61,10 @@ class ConsumerFaultTest {
             var system = post(hub, "/api/generate", Json.object().put("model", MODEL).put("prompt", "hi").put("system", TOO_LONG)
                     .put("stream", false));
             assertThat(system.statusCode()).isEqualTo(400);
-            assertThat(json(system).path("error").asText()).startsWith("system is 10001 characters long");
+            assertThat(json(system).path("error").asText()).contains("a message of 10001 characters");
             var infill = post(hub, "/api/generate", generate("a".repeat(5_000)).put("suffix", "b".repeat(5_000)));
             assertThat(infill.statusCode()).isEqualTo(400);
-            assertThat(json(infill).path("error").asText()).startsWith("prompt with suffix is ");
+            assertThat(json(infill).path("error").asText()).startsWith("no node serving llama3.2:3b accepts this request: a message of ");
 
             assertThat(node.received).noneMatch(m -> "inference_request".equals(m.path("type").asText()));
             assertThat(hub.hub.scheduler().reputation(l)).isEqualTo(Scheduler.INITIAL_REPUTATION);

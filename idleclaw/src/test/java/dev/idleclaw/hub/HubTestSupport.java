@@ -62,11 +62,17 @@ final class HubTestSupport {
 
     /** Connects a node and registers it with raw model objects (for capabilities or exact sizes). */
     static TestNode registerRaw(int port, String nodeId, int maxConcurrent, ObjectNode... models) throws Exception {
+        return registerWithLimits(port, nodeId, maxConcurrent, null, models);
+    }
+
+    /** As {@link #registerRaw(int, String, int, ObjectNode...)}, advertising {@code limits} (null: none, as original nodes). */
+    static TestNode registerWithLimits(int port, String nodeId, int maxConcurrent, ObjectNode limits, ObjectNode... models) throws Exception {
         TestNode n = TestNode.connect(port);
         ObjectNode reg = Json.object().put("type", "register").put("node_id", nodeId);
         var arr = reg.putArray("models");
         for (ObjectNode m : models) arr.add(m);
         reg.put("max_concurrent", maxConcurrent).put("ollama_version", "0.12.6");
+        if (limits != null) reg.set("limits", limits);
         n.send(reg);
         JsonNode reply = n.next();
         assertThat(reply.path("type").asText()).isEqualTo("registered");

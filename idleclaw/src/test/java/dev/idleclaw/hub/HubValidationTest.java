@@ -17,12 +17,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HubValidationTest {
     /** HubRoutes.MAX_BODY_BYTES: the hub's request size limit. */
     private static final long CHUNKED_LIMIT_BYTES = 512 * 1024;
+    private static final String TOO_LARGE = "Content Too Large: this hub accepts request bodies of at most 524288 bytes "
+            + "(its operator sets --max-body-bytes)";
     static HubFixture hub;
     static TestNode node;
 
     @BeforeAll
     static void start() throws Exception {
-        hub = HubFixture.start(c -> c.contentDenyPatterns = List.of("forbidden\\s+words"));
+        hub = HubFixture.start(c -> {
+            c.contentDenyPatterns = List.of("forbidden\\s+words");
+            c.maxBodyBytes = CHUNKED_LIMIT_BYTES; // the smallest --max-body-bytes allowed, to keep these bodies small
+        });
         node = TestNode.registered(hub.port(), 4, "m:1").serving(List.of("ok"));
     }
 
@@ -201,7 +206,7 @@ class HubValidationTest {
         String body = "{\"model\":\"m:1\",\"messages\":" + many(1, "x".repeat(600 * 1024)) + "}";
         var res = hub.chat(body);
         assertThat(res.statusCode()).isEqualTo(413);
-        assertThat(res.body()).isEqualTo("{\"detail\":\"Content Too Large\"}");
+        assertThat(res.body()).isEqualTo("{\"detail\":\"" + TOO_LARGE + "\"}");
         assertHealthy(hub, 1);
         assertThat(hub.chat(ask("m:1", "still fine")).statusCode()).isEqualTo(200);
     }
@@ -226,7 +231,7 @@ class HubValidationTest {
             out.write("4\r\n\"}]}\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
             String answer = readResponse(socket.getInputStream());
-            assertThat(answer).startsWith("HTTP/1.1 413 ").endsWith("\r\n\r\n{\"detail\":\"Content Too Large\"}");
+            assertThat(answer).startsWith("HTTP/1.1 413 ").endsWith("\r\n\r\n{\"detail\":\"" + TOO_LARGE + "\"}");
         }
         assertHealthy(hub, 1);
         assertThat(hub.chat(ask("m:1", "still fine")).statusCode()).isEqualTo(200);

@@ -91,9 +91,10 @@ class NodeAgentLifecycleTest extends NodeTestSupport {
     }
 
     @Test
-    void aHubMessageOfOneMebibyteOrMoreDropsTheConnection() {
-        startAgent();
-        hub.send("{\"type\":\"cancel_request\",\"request_id\":\"" + "x".repeat(1 << 20) + "\"}");
+    void aHubMessageOverTheRequestBytesTheNodeAdvertisedDropsTheConnection() {
+        startAgent(config(2, FAST).withLimits(new dev.idleclaw.wire.NodeLimits(50, 10_000, 512 * 1024)));
+        assertThat(hub.await("register", SOON).json().at("/limits/max_request_bytes").asInt()).isEqualTo(512 * 1024);
+        hub.send("{\"type\":\"cancel_request\",\"request_id\":\"" + "x".repeat(512 * 1024) + "\"}");
         var again = hub.await(f -> "register".equals(f.type()) && f.connection() == 1, SOON);
         assertThat(again).isNotNull();
     }

@@ -44,7 +44,8 @@ class NodeAgentRelayTest extends NodeTestSupport {
 
     @Test
     void everyValidationRuleAnswersInvalidRequestWithoutCallingOllama() {
-        startAgent();
+        // A contributor's lowered limits (the original's) are what this node enforces.
+        startAgent(config(2, FAST).withLimits(new dev.idleclaw.wire.NodeLimits(50, 10_000, 1 << 20)));
         var tooMany = chat(QWEN, "x");
         for (int i = 0; i < 50; i++) tooMany.withArray("messages").addObject().put("role", "user").put("content", "x");
         var invalid = List.of(

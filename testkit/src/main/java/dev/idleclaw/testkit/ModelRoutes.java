@@ -16,8 +16,6 @@ final class ModelRoutes {
     private static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
     /** Context length /api/ps reports for a loaded model (Ollama's default num_ctx). */
     private static final int LOADED_CONTEXT = 4096;
-    /** Context length /api/show reports as the model's trained maximum (llama3.2's). */
-    private static final int TRAINED_CONTEXT = 131_072;
     /** Embedding width /api/show reports (llama3.2 3B's). */
     private static final int EMBEDDING_LENGTH = 3072;
     /** GGUF file type of Q4_K_M. */
@@ -74,7 +72,7 @@ final class ModelRoutes {
         info.put("general.file_type", FILE_TYPE_Q4_K_M);
         info.put("general.parameter_count", parameterCount(m.parameterSize()));
         info.put("general.quantization_version", 2);
-        info.put(m.family() + ".context_length", TRAINED_CONTEXT);
+        info.put(m.family() + ".context_length", m.contextLength());
         info.put(m.family() + ".embedding_length", EMBEDDING_LENGTH);
         root.set("model_info", Wire.MAPPER.valueToTree(info));
         var caps = root.putArray("capabilities");

@@ -20,12 +20,15 @@ import java.util.Objects;
  * @param parameterSize e.g. {@code 3.2B}
  * @param quantization  e.g. {@code Q4_K_M}
  * @param capabilities  e.g. {@code completion}, {@code tools}, {@code thinking}
+ * @param contextLength the trained context window {@code /api/show} reports ({@code <family>.context_length})
  */
 public record StandInModel(String name, long size, String digest, String modifiedAt, String family,
-                           String parameterSize, String quantization, List<String> capabilities) {
+                           String parameterSize, String quantization, List<String> capabilities, int contextLength) {
 
     /** Size of llama3.2:3b Q4_K_M, the example in the Ollama docs. */
     public static final long DEFAULT_SIZE = 2_019_393_189L;
+    /** llama3.2's trained context window. */
+    public static final int DEFAULT_CONTEXT_LENGTH = 131_072;
 
     public StandInModel {
         name = normalize(Objects.requireNonNull(name, "name"));
@@ -47,17 +50,23 @@ public record StandInModel(String name, long size, String digest, String modifie
         var full = normalize(name);
         var caps = full.contains("embed") ? List.of("embedding")
                 : full.contains("qwen3") ? List.of("completion", "tools", "thinking") : List.of("completion", "tools");
-        return new StandInModel(full, DEFAULT_SIZE, sha256(full), Wire.localNow(), "llama", "3.2B", "Q4_K_M", caps);
+        return new StandInModel(full, DEFAULT_SIZE, sha256(full), Wire.localNow(), "llama", "3.2B", "Q4_K_M", caps,
+                DEFAULT_CONTEXT_LENGTH);
     }
 
     /** This model with exactly the given capabilities. */
     public StandInModel withCapabilities(String... caps) {
-        return new StandInModel(name, size, digest, modifiedAt, family, parameterSize, quantization, List.of(caps));
+        return new StandInModel(name, size, digest, modifiedAt, family, parameterSize, quantization, List.of(caps), contextLength);
     }
 
     /** This model with another modification time (RFC 3339 with offset); {@code /api/tags} lists newest first. */
     public StandInModel withModifiedAt(String rfc3339) {
-        return new StandInModel(name, size, digest, rfc3339, family, parameterSize, quantization, capabilities);
+        return new StandInModel(name, size, digest, rfc3339, family, parameterSize, quantization, capabilities, contextLength);
+    }
+
+    /** This model with another trained context window. */
+    public StandInModel withContextLength(int tokens) {
+        return new StandInModel(name, size, digest, modifiedAt, family, parameterSize, quantization, capabilities, tokens);
     }
 
     /** Whether the model has the capability, e.g. {@code "thinking"}. */

@@ -9,7 +9,6 @@ import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.ToolCall;
 import dev.idleclaw.front.FaceError;
 import dev.idleclaw.json.Json;
-import dev.idleclaw.wire.WireLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,15 +38,6 @@ final class AnthropicRequests {
         if (!system.isEmpty()) messages.add(ChatMessage.of("system", system));
         Map<String, String> toolNames = new HashMap<>();
         for (int i = 0; i < msgs.size(); i++) message(msgs.get(i), i, toolNames, messages);
-        if (messages.size() > WireLimits.MAX_MESSAGES) {
-            throw new FaceError(400, "too many messages: " + messages.size() + " (nodes accept at most " + WireLimits.MAX_MESSAGES + ")");
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            String c = messages.get(i).content();
-            if (c != null && c.length() > WireLimits.MAX_MESSAGE_CHARS) {
-                throw new FaceError(400, "message " + i + " is longer than " + WireLimits.MAX_MESSAGE_CHARS + " characters");
-            }
-        }
         ArrayNode tools = tools(body.get("tools"), body.get("tool_choice"));
         return new Call(new ChatRequest(model.textValue(), List.copyOf(messages), think(body.get("thinking")), tools, null,
                 options(body), null), body.path("stream").asBoolean(false));

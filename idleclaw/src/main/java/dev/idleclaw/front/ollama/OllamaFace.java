@@ -83,6 +83,8 @@ public final class OllamaFace {
         ObjectNode info = out.putObject("model_info");
         String family = details(e).path("family").asText("");
         if (!family.isEmpty()) info.put("general.architecture", family);
+        // Agents (OpenClaw) size num_ctx from it; the largest window a serving node reported.
+        if (!family.isEmpty() && e.contextLength() != null) info.put(family + ".context_length", e.contextLength());
         var caps = out.putArray("capabilities");
         e.capabilities().forEach(caps::add);
         out.put("modified_at", rfc3339(e.modifiedAt()));

@@ -7,7 +7,6 @@ import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.chat.ToolCall;
 import dev.idleclaw.front.FaceError;
 import dev.idleclaw.json.Json;
-import dev.idleclaw.wire.WireLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,21 +51,17 @@ final class OllamaRequests {
         }
         List<ChatMessage> messages = new ArrayList<>();
         if (prompt != null && !prompt.isEmpty()) {
-            if (system != null && !system.isEmpty()) messages.add(ChatMessage.of("system", fits("system", system)));
+            if (system != null && !system.isEmpty()) messages.add(ChatMessage.of("system", system));
             boolean infill = suffix != null && !suffix.isEmpty();
             String content = !infill ? prompt
                     : "Fill in the text that belongs between the prefix and the suffix. Reply with the missing middle only.\n"
                       + "Prefix:\n" + prompt + "\nSuffix:\n" + suffix;
-            fits(infill ? "prompt with suffix" : "prompt", content);
             messages.add(new ChatMessage("user", content, null, strings(body.get("images")), null, null, null));
         }
         return call(body, model, messages);
     }
 
     private static Call call(JsonNode body, String model, List<ChatMessage> messages) throws FaceError {
-        if (messages.size() > WireLimits.MAX_MESSAGES) {
-            throw new FaceError(400, "too many messages: " + messages.size() + " (nodes accept at most " + WireLimits.MAX_MESSAGES + ")");
-        }
         JsonNode think = think(body.get("think"));
         JsonNode keepAlive = body.get("keep_alive");
         boolean stream = !body.has("stream") || body.get("stream").isNull() || body.get("stream").asBoolean(true);
@@ -80,16 +75,6 @@ final class OllamaRequests {
         boolean unload = keepAlive != null && (keepAlive.isNumber() && keepAlive.asDouble() == 0
                 || keepAlive.isTextual() && ZERO_DURATION.matcher(keepAlive.textValue()).matches());
         return new Call(request, stream, messages.isEmpty(), messages.isEmpty() && unload);
-    }
-
-    /** {@code text} when it fits in one node message, else Ollama's 400 naming {@code field} and the limit. */
-    private static String fits(String field, String text) throws FaceError {
-        int chars = text.codePointCount(0, text.length());
-        if (chars > WireLimits.MAX_MESSAGE_CHARS) {
-            throw new FaceError(400, field + " is " + chars + " characters long (nodes accept at most "
-                    + WireLimits.MAX_MESSAGE_CHARS + " per message)");
-        }
-        return text;
     }
 
     private static String model(JsonNode body, boolean generate) throws FaceError {
@@ -108,9 +93,6 @@ final class OllamaRequests {
         role = role == null ? "" : role.toLowerCase(Locale.ROOT);
         if (!ROLES.contains(role)) throw new FaceError(400, "invalid role '" + role + "' in message " + i);
         String content = text(m, "content");
-        if (content != null && content.length() > WireLimits.MAX_MESSAGE_CHARS) {
-            throw new FaceError(400, "message " + i + " is longer than " + WireLimits.MAX_MESSAGE_CHARS + " characters");
-        }
         List<ToolCall> calls = OllamaJson.toolCalls(m.get("tool_calls"));
         return new ChatMessage(role, content == null ? "" : content, text(m, "thinking"), strings(m.get("images")),
                 calls.isEmpty() ? null : calls, text(m, "tool_name"), text(m, "tool_call_id"));

@@ -8,7 +8,6 @@ import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.ToolCall;
 import dev.idleclaw.front.FaceError;
 import dev.idleclaw.json.Json;
-import dev.idleclaw.wire.WireLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,9 +27,6 @@ final class OpenAiRequests {
         JsonNode msgs = body.get("messages");
         if (msgs == null || !msgs.isArray()) throw new FaceError(400, "'messages' is a required property and must be an array");
         if (msgs.isEmpty()) throw new FaceError(400, "[] is too short - 'messages'");
-        if (msgs.size() > WireLimits.MAX_MESSAGES) {
-            throw new FaceError(400, "too many messages: " + msgs.size() + " (nodes accept at most " + WireLimits.MAX_MESSAGES + ")");
-        }
         if (body.path("n").asInt(1) > 1) throw new FaceError(400, "n > 1 is not supported");
         List<ChatMessage> messages = new ArrayList<>(msgs.size());
         Map<String, String> toolNames = new HashMap<>();
@@ -47,9 +43,6 @@ final class OpenAiRequests {
         String role = m.path("role").asText("");
         List<String> images = new ArrayList<>();
         String content = content(m.get("content"), images, i);
-        if (content.length() > WireLimits.MAX_MESSAGE_CHARS) {
-            throw new FaceError(400, "messages[" + i + "] is longer than " + WireLimits.MAX_MESSAGE_CHARS + " characters");
-        }
         return switch (role) {
             case "system", "developer" -> ChatMessage.of("system", content);
             case "user" -> new ChatMessage("user", content, null, images.isEmpty() ? null : List.copyOf(images), null, null, null);

@@ -10,7 +10,6 @@ import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.ToolCall;
 import dev.idleclaw.front.FaceError;
 import dev.idleclaw.json.Json;
-import dev.idleclaw.wire.WireLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,14 +49,6 @@ final class ResponsesRequests {
         else if (input.isArray()) items(input, messages);
         else throw new FaceError(400, "'input' must be a string or an array of items");
         if (messages.isEmpty()) throw new FaceError(400, "'input' has no message a model can read");
-        if (messages.size() > WireLimits.MAX_MESSAGES) {
-            throw new FaceError(400, "too many messages: " + messages.size() + " (nodes accept at most " + WireLimits.MAX_MESSAGES + ")");
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            if (messages.get(i).content().length() > WireLimits.MAX_MESSAGE_CHARS) {
-                throw new FaceError(400, "message " + i + " is longer than " + WireLimits.MAX_MESSAGE_CHARS + " characters");
-            }
-        }
         ArrayNode tools = tools(body.get("tools"));
         boolean noTools = tools.isEmpty() || "none".equals(body.path("tool_choice").asText(""));
         var request = new ChatRequest(model.textValue(), List.copyOf(messages), think(body.path("reasoning").get("effort")),

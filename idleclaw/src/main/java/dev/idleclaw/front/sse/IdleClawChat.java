@@ -58,7 +58,7 @@ public final class IdleClawChat {
             }
         }
         var job = new ChatRelay.Job("idleclaw", req.model(), link -> {
-            boolean think = req.think() && link.canThink(req.model());
+            boolean think = req.think() && (link == null || link.canThink(req.model()));
             var canonical = new ChatRequest(req.model(), SystemPrompt.compose(req.messages(), think),
                     com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);
             return OllamaJson.params(canonical, KEEP_LOADED);

@@ -44,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HubRoutes {
     private static final Logger log = LoggerFactory.getLogger(HubRoutes.class);
-    /** Largest request body: 100,000 chars of content can take up to 4 bytes each in UTF-8, plus JSON overhead. */
-    static final long MAX_BODY_BYTES = 512 * 1024;
     /** Largest node message: an {@code embed_result} may fill a 1 MiB frame; chunks and registrations are far smaller. */
     static final long MAX_NODE_MESSAGE_BYTES = dev.idleclaw.wire.WireLimits.MAX_EMBED_RESULT_BYTES;
     /** Frames queued to one node before its link counts as stuck; each stream needs only a few. */
@@ -109,7 +107,7 @@ public final class HubRoutes {
         cfg.startup.showJavalinBanner = false;
         cfg.concurrency.useVirtualThreads = true;
         cfg.http.compressionStrategy = CompressionStrategy.NONE;
-        cfg.http.maxRequestSize = MAX_BODY_BYTES;
+        cfg.http.maxRequestSize = config.maxBodyBytes();
         cfg.http.prefer405over404 = true; // a known path with the wrong method is 405, as in IdleClaw (Starlette)
         // Jetty's per-connection header cache matches values case-insensitively by default, so after one good
         // "Authorization: Bearer <token>" a case-variant of the token would pass on the same connection.
@@ -138,7 +136,7 @@ public final class HubRoutes {
             cfg.jetty.addConnector((server, http) -> nodeConnector = guarded(server, http, cap, slow, WORKER_NODE_HOST, 0));
         }
         var r = cfg.routes;
-        r.before(HubRoutes::refuseOversized);
+        r.before(this::refuseOversized);
         r.before(this::corsAndLimits);
         r.get("/health", ctx -> json(ctx, hub.info().health()));
         r.get("/api/models", ctx -> json(ctx, hub.info().models()));
@@ -188,12 +186,13 @@ public final class HubRoutes {
         r.exception(HttpResponseException.class, (e, ctx) -> shape(ctx).write(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 413 -> tooLarge();
             default -> e.getMessage();
         }));
         r.exception(Exception.class, (e, ctx) -> {
             if (BadBody.of(e) instanceof BadBody bad) {
                 badBodies.warn("refused a broken request body on {} {} from {}: {}", ctx.method(), ctx.path(), client(ctx), bad.reason());
-                shape(ctx).write(ctx, bad.status(), bad.reason());
+                shape(ctx).write(ctx, bad.status(), bad.status() == 413 ? tooLarge() : bad.reason());
                 return;
             }
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
@@ -245,17 +244,23 @@ public final class HubRoutes {
     }
 
     /**
-     * 413 for a declared {@code Content-Length} over {@link #MAX_BODY_BYTES}, before anything reads the body: Jetty
+     * 413 for a declared {@code Content-Length} over {@code --max-body-bytes}, before anything reads the body: Jetty
      * answers {@code Expect: 100-continue} when the body is first read, so a client must not be invited to send what
      * will be refused. The connection closes, as the unread body is still on it. Only for such a client: one that sends
      * its body at once would lose the answer to the reset that closing over its unread body causes, so its oversized
      * body is refused by the size limit as it is read.
      */
-    private static void refuseOversized(Context ctx) {
+    private void refuseOversized(Context ctx) {
         String expect = ctx.header("Expect");
-        if (expect == null || !expect.equalsIgnoreCase("100-continue") || ctx.req().getContentLengthLong() <= MAX_BODY_BYTES) return;
+        if (expect == null || !expect.equalsIgnoreCase("100-continue") || ctx.req().getContentLengthLong() <= config.maxBodyBytes()) return;
         ctx.header("Connection", "close");
-        throw new HttpResponseException(413, "Content Too Large");
+        throw new HttpResponseException(413, tooLarge());
+    }
+
+    /** The 413 text: names the limit and the option that sets it. */
+    private String tooLarge() {
+        return "Content Too Large: this hub accepts request bodies of at most " + config.maxBodyBytes()
+               + " bytes (its operator sets --max-body-bytes)";
     }
 
     private String client(Context ctx) {
@@ -428,8 +433,8 @@ public final class HubRoutes {
     }
 
     /** The body, or none when it cannot be read (too large, cut off): the error about that is answered elsewhere. */
-    private static byte[] readableBody(Context ctx) {
-        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) return new byte[0];
+    private byte[] readableBody(Context ctx) {
+        if (ctx.req().getContentLengthLong() > config.maxBodyBytes()) return new byte[0];
         try {
             return ctx.bodyAsBytes();
         } catch (Exception unreadable) { // Javalin rethrows Jetty's IOException for a cut-off body unchecked
