@@ -39,6 +39,19 @@ public record Caller(String pubkey, boolean credited, boolean verified, List<Str
         return new Caller(pubkey, false, false, List.of());
     }
 
+    /**
+     * Whether the caller is another router or hub (a signed forward, or a Lobstah router naming itself in a bare
+     * header): it checks that its receipt is signed by the hub it called, so the hub vouches for its node's.
+     */
+    public boolean fromAnotherHub() {
+        return fromAnotherHub(via, pubkey, verified);
+    }
+
+    /** {@link #fromAnotherHub()} for a request known by its parts. */
+    public static boolean fromAnotherHub(List<String> via, String pubkey, boolean verified) {
+        return !via.isEmpty() || (pubkey != null && !verified);
+    }
+
     /** The caller the routes resolved for this request (anonymous if none). */
     public static Caller of(Context ctx) {
         Caller c = ctx.attribute(ATTRIBUTE);

@@ -68,7 +68,7 @@ public final class ChatRelay {
          * header): it checks that its receipt is signed by the hub it called, so this hub vouches for the node's.
          */
         boolean fromAnotherHub() {
-            return !via.isEmpty() || (requester != null && !requesterVerified);
+            return dev.idleclaw.front.Caller.fromAnotherHub(via, requester, requesterVerified);
         }
 
         /** A request on behalf of {@code caller}. */

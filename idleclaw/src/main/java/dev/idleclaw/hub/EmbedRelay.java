@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one embedding request: a node that serves the model and advertised {@link NodeMessage.Register#EMBED} (so an
  * original IdleClaw node never receives an {@code embed_request}), one answer within the chunk timeout, and failover
- * to another such node when a node fails before answering. No receipts yet: the ledger is not charged.
+ * to another such node when a node fails before answering. An authenticated node's receipt (input tokens only) is
+ * checked and recorded by the {@link ReceiptDesk} as a chat's, crediting the node and debiting a proved consumer.
  */
 public final class EmbedRelay {
     private static final Logger log = LoggerFactory.getLogger(EmbedRelay.class);
@@ -26,12 +27,14 @@ public final class EmbedRelay {
     private final Scheduler scheduler;
     private final NodeRegistry registry;
     private final HubMetrics metrics;
+    private final ReceiptDesk receipts;
 
-    public EmbedRelay(HubConfig config, Scheduler scheduler, NodeRegistry registry, HubMetrics metrics) {
+    public EmbedRelay(HubConfig config, Scheduler scheduler, NodeRegistry registry, HubMetrics metrics, ReceiptDesk receipts) {
         this.config = config;
         this.scheduler = scheduler;
         this.registry = registry;
         this.metrics = metrics;
+        this.receipts = receipts;
     }
 
     /** What the consumer asked for; {@code dimensions}, {@code truncate}, {@code keepAlive}, {@code options} may be null. */
@@ -40,8 +43,11 @@ public final class EmbedRelay {
 
     /** How a request ended, for the door to answer in its own shape. */
     public sealed interface Outcome {
-        /** One vector per input, in order, and the tokens the node's Ollama counted. */
-        record Embedded(List<float[]> embeddings, long promptTokens) implements Outcome {}
+        /**
+         * One vector per input, in order, the tokens the node's Ollama counted, and the accepted receipt (base64) for
+         * the consumer, null when there is none (an anonymous node, or a receipt the hub refused).
+         */
+        record Embedded(List<float[]> embeddings, long promptTokens, String receipt) implements Outcome {}
         /** No node serves the model at all. */
         record UnknownModel() implements Outcome {}
         /** Nodes serve the model, but none of them serves embeddings (original IdleClaw nodes, peers). */
@@ -100,6 +106,25 @@ public final class EmbedRelay {
         }
     }
 
+    /** The node's receipt for {@code result} once accepted (base64; vouched for when another hub called), else null. */
+    private String receipt(Job job, RelayStream stream, NodeMessage.EmbedResult result) {
+        if (result.receipt() == null) return null;
+        Caller caller = job.caller();
+        var expected = ReceiptDesk.Expected.embedding(stream.link().pubkey(), caller.pubkey(), caller.verified(),
+                stream.requestId(), job.model(), result.promptEvalCount(), inputTokens(job.input()));
+        var accepted = receipts.accept(result.receipt(), expected);
+        // Another hub's request gets this hub's own receipt: it called this hub, not the node.
+        if (accepted != null && caller.fromAnotherHub()) accepted = receipts.vouch(accepted);
+        return accepted == null ? null : accepted.toBase64();
+    }
+
+    /** The most input tokens a receipt may claim for {@code input}: each text's estimate and its special tokens. */
+    static long inputTokens(List<String> input) {
+        long tokens = 0;
+        for (String text : input) tokens += TokenEstimate.of(text) + ReceiptDesk.EMBED_TOKENS_PER_INPUT;
+        return tokens;
+    }
+
     /** Why no embedding node was found: the model is unknown, or its nodes do not serve embeddings. */
     private Outcome refusal(Job job) {
         return registry.serving(job.model()).isEmpty() ? new Outcome.UnknownModel() : new Outcome.NoEmbeddingNode();
@@ -113,13 +138,18 @@ public final class EmbedRelay {
         boolean nodeFault = true;
         try {
             var request = new HubMessage.EmbedRequest(stream.requestId(), job.model(), job.input(), job.dimensions(),
-                    job.truncate(), job.keepAlive(), job.options());
+                    job.truncate(), job.keepAlive(), job.options(), job.caller().pubkey());
             if (!link.send(request)) return new Attempt(new Outcome.Failed("node link closed"), true, "link closed");
             long wait = Math.min(config.chunkTimeout().toNanos(), deadline - System.nanoTime());
             Attempt a = switch (stream.poll(wait)) {
                 case null -> new Attempt(new Outcome.Failed("the node did not answer in time"), true, "timeout");
-                case RelayStream.Embedded e when e.result().embeddings().size() == job.input().size() ->
-                        new Attempt(new Outcome.Embedded(e.result().embeddings(), e.result().promptEvalCount()), false, null);
+                case RelayStream.Embedded e when e.result().embeddings().size() == job.input().size() -> {
+                    // The node's work is over: free its slot before the receipt's signature check and ledger commit.
+                    stream.close(false);
+                    var result = e.result();
+                    yield new Attempt(new Outcome.Embedded(result.embeddings(), result.promptEvalCount(),
+                            receipt(job, stream, result)), false, null);
+                }
                 case RelayStream.Embedded e -> new Attempt(new Outcome.Failed("the node answered the wrong number of vectors"), true, "bad answer");
                 case RelayStream.NodeError e when e.code().equals("invalid_request") -> new Attempt(new Outcome.Invalid(), false, null);
                 case RelayStream.NodeError e -> new Attempt(new Outcome.Failed("the node failed: " + e.code()), true, e.code());

@@ -87,10 +87,11 @@ public final class Hub implements AutoCloseable {
         this.nodeSocket = new NodeSocket(config, registry, timers, stats, identity);
         this.info = new HubInfo(registry, scheduler, stats);
         this.metrics = new HubMetrics(registry, scheduler, stats);
-        var relay = new ChatRelay(config, scheduler, stats, metrics, new ReceiptDesk(ledger, metrics, identity));
+        var receipts = new ReceiptDesk(ledger, metrics, identity);
+        var relay = new ChatRelay(config, scheduler, stats, metrics, receipts);
         var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
-        this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config, scheduler, registry, metrics), catalog);
+        this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config, scheduler, registry, metrics, receipts), catalog);
         this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
                 new HubRoutes.Doors(new IdleClawChat(config, relay), new OllamaFace(relay, catalog), worker == null ? new OpenAiFace(relay, catalog)
                         // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.

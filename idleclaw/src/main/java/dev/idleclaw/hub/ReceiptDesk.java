@@ -13,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks the receipt a node signed for a request the hub relayed, and records it in the ledger. A receipt counts
- * only if it is well-formed, its signature verifies, it names the key authenticated on the serving connection, the
- * request's consumer, job id and model, it is fresh, its token counts match what the hub relayed, and its nonce is
- * new (the ledger's unique key, so replays stay refused across restarts). Rejections are logged with the reason and
- * counted; the consumer's answer never depends on them.
+ * Checks the receipt a node signed for a request the hub relayed (a chat or an embedding), and records it in the
+ * ledger. A receipt counts only if it is well-formed, its signature verifies, it names the key authenticated on the
+ * serving connection, the request's consumer, job id and model, it is fresh, its token counts match what the hub
+ * relayed, and its nonce is new (the ledger's unique key, so replays stay refused across restarts). Rejections are
+ * logged with the reason and counted; the consumer's answer never depends on them.
  */
 public final class ReceiptDesk {
     private static final Logger log = LoggerFactory.getLogger(ReceiptDesk.class);
@@ -33,6 +33,8 @@ public final class ReceiptDesk {
     static final long TEMPLATE_TOKENS_PER_MESSAGE = 8;
     /** Prompt tokens one image may add (vision encoders emit a few hundred to a few thousand). */
     static final long TOKENS_PER_IMAGE = 4096;
+    /** Tokens an embedding model adds to each input: BERT's {@code [CLS]}/{@code [SEP]}, a BOS/EOS pair. No template. */
+    static final long EMBED_TOKENS_PER_INPUT = 4;
 
     private final Ledger ledger;
     private final HubMetrics metrics;
@@ -67,14 +69,33 @@ public final class ReceiptDesk {
      * {@code relayedTokens}: the relayed output's {@link TokenEstimate}, at least one per chunk; {@code promptTokens}:
      * the estimate of the text sent, template tokens per message included; {@code requesterVerified}: only a proved
      * requester is debited; {@code forwarder}: this hub's key when the request went to a peer, which may name this
-     * hub as requester).
+     * hub as requester; {@code templateTokens}: what the model's template may add to the prompt beyond that).
      */
     public record Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
-                           long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder) {
-        /** A request whose requester (if any) proved its key, served by a node. */
+                           long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder,
+                           long templateTokens) {
+        /** A chat: the prompt may also hold the chat template's fixed text ({@link #PROMPT_TEMPLATE_TOKENS}). */
+        public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
+                        long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder) {
+            this(workerKey, requester, jobId, model, end, relayedTokens, promptTokens, images, requesterVerified, forwarder,
+                    PROMPT_TEMPLATE_TOKENS);
+        }
+
+        /** A chat whose requester (if any) proved its key, served by a node. */
         public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
                         long relayedTokens, long promptTokens, int images) {
             this(workerKey, requester, jobId, model, end, relayedTokens, promptTokens, images, requester != null, null);
+        }
+
+        /**
+         * An embedding served by a node: the receipt must claim exactly the {@code promptEvalCount} the node's answer
+         * reported as input and no output, and at most {@code inputEstimate} (the inputs' estimate with
+         * {@link #EMBED_TOKENS_PER_INPUT} each: an embedding has no template).
+         */
+        public static Expected embedding(String workerKey, String requester, boolean requesterVerified, String jobId,
+                                         String model, long promptEvalCount, long inputEstimate) {
+            var counted = new ChatEnd(null, new ChatEnd.Metrics(0, 0, promptEvalCount, 0, 0, 0));
+            return new Expected(workerKey, requester, jobId, model, counted, 0, inputEstimate, 0, requesterVerified, null, 0);
         }
     }
 
@@ -85,7 +106,7 @@ public final class ReceiptDesk {
 
     /** The most prompt tokens a receipt may claim for what the hub sent. */
     static long maxPromptTokens(Expected x) {
-        return x.promptTokens() + PROMPT_TEMPLATE_TOKENS + TOKENS_PER_IMAGE * x.images();
+        return x.promptTokens() + x.templateTokens() + TOKENS_PER_IMAGE * x.images();
     }
 
     /** The accepted, recorded receipt, or null (rejected: logged and counted). */

@@ -2,9 +2,13 @@ package dev.idleclaw.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.ollama.OllamaClient;
 import dev.idleclaw.ollama.OllamaException;
+import dev.idleclaw.receipt.Receipt;
+import dev.idleclaw.receipt.SignedReceipt;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireCodec;
@@ -16,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code embed_request}: Ollama's {@code POST /api/embed} with the request's (already bounded) fields, answered
- * with one {@code embed_result} or one {@code inference_error}. {@link #cancel()} interrupts the call and suppresses
- * the answer. Logs ids, counts and timings only, never the input.
+ * with one {@code embed_result} (with a signed receipt when the node has a key) or one {@code inference_error}.
+ * {@link #cancel()} interrupts the call and suppresses the answer. Logs ids, counts and timings only, never the input.
  */
 final class EmbedJob {
     private static final Logger log = LoggerFactory.getLogger(EmbedJob.class);
@@ -25,13 +29,17 @@ final class EmbedJob {
     private final HubMessage.EmbedRequest request;
     private final OllamaClient ollama;
     private final HubLink link;
+    private final Identity identity;
+    private final long startedAtMillis = System.currentTimeMillis();
     private volatile boolean cancelled;
     private volatile Thread runner;
 
-    EmbedJob(HubMessage.EmbedRequest request, OllamaClient ollama, HubLink link) {
+    /** {@code identity}: the node's key, which signs the receipt; null for an anonymous node (no receipt). */
+    EmbedJob(HubMessage.EmbedRequest request, OllamaClient ollama, HubLink link, Identity identity) {
         this.request = request;
         this.ollama = ollama;
         this.link = link;
+        this.identity = identity;
     }
 
     /** Stops the request; nothing more is sent for it. Idempotent. */
@@ -60,7 +68,8 @@ final class EmbedJob {
                 return;
             }
             long tokens = Math.max(0, answer.path("prompt_eval_count").asLong(0));
-            String frame = WireCodec.encode(new NodeMessage.EmbedResult(request.requestId(), vectors, tokens));
+            ObjectNode receipt = identity == null ? null : receipt(tokens).toJson();
+            String frame = WireCodec.encode(new NodeMessage.EmbedResult(request.requestId(), vectors, tokens, receipt));
             if (HubLink.utf8Length(frame) > WireLimits.MAX_EMBED_RESULT_BYTES) {
                 log.info("embed request {}: the answer is over {} bytes; refused as too large", request.requestId(),
                         WireLimits.MAX_EMBED_RESULT_BYTES);
@@ -84,6 +93,17 @@ final class EmbedJob {
                 error(InferenceJob.OLLAMA_ERROR);
             }
         }
+    }
+
+    /**
+     * The signed receipt for this request, as a chat's (lobstah-wire.md §4): {@code jobId} = the hub's request id, the
+     * model as the hub asked for it, Ollama's {@code prompt_eval_count} as input tokens and no output tokens.
+     */
+    private SignedReceipt receipt(long inputTokens) {
+        String requester = request.requester() == null ? Receipt.ANONYMOUS : request.requester();
+        var r = new Receipt(Receipt.VERSION, request.requestId(), Nonces.next(), requester, identity.publicKey(),
+                request.model(), inputTokens, 0, startedAtMillis, System.currentTimeMillis());
+        return SignedReceipt.sign(r, identity);
     }
 
     /** Ollama's {@code /api/embed} body for {@code r}: only the fields the hub sent. */

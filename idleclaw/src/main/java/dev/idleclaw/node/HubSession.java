@@ -156,7 +156,7 @@ final class HubSession {
             refuse(id, InferenceJob.OLLAMA_UNAVAILABLE, slots.closed() ? "the node is shutting down" : "all slots are busy");
             return;
         }
-        var job = new EmbedJob(r, ollama, link);
+        var job = new EmbedJob(r, ollama, link, identity);
         embeds.put(id, job);
         Thread.ofVirtual().name("embed-" + id).start(() -> {
             try {

@@ -4,10 +4,14 @@ import static dev.idleclaw.wire.WireException.POLICY;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code embed_request} / {@code embed_result} frames (docs/protocol.md "Embeddings"), strict on decode. */
+/**
+ * The {@code embed_request} / {@code embed_result} frames (docs/protocol.md "Embeddings"), strict on decode; the
+ * optional {@code requester} and {@code receipt} are read as {@code inference_request}'s and {@code inference_chunk}'s.
+ */
 final class EmbedCodec {
     private EmbedCodec() {}
 
@@ -19,6 +23,7 @@ final class EmbedCodec {
         if (r.truncate() != null) o.put("truncate", r.truncate());
         if (r.keepAlive() != null) o.set("keep_alive", r.keepAlive());
         if (r.options() != null) o.set("options", r.options());
+        if (r.requester() != null) o.put("requester", r.requester());
     }
 
     static void write(ObjectNode o, NodeMessage.EmbedResult r) {
@@ -29,6 +34,7 @@ final class EmbedCodec {
             for (float x : v) vector.add(x);
         }
         o.put("prompt_eval_count", r.promptEvalCount());
+        if (r.receipt() != null) o.set("receipt", r.receipt());
     }
 
     static HubMessage.EmbedRequest request(ObjectNode o, String requestId) throws WireException {
@@ -65,7 +71,7 @@ final class EmbedCodec {
         if (options != null && !options.isNull() && !options.isObject()) throw new WireException(POLICY, "invalid embed_request options");
         return new HubMessage.EmbedRequest(requestId, model.textValue(), texts, dimensions,
                 t == null || t.isNull() ? null : t.booleanValue(), keepAlive == null || keepAlive.isNull() ? null : keepAlive,
-                options instanceof ObjectNode opts ? opts : null);
+                options instanceof ObjectNode opts ? opts : null, Json.text(o, "requester"));
     }
 
     static NodeMessage.EmbedResult result(ObjectNode o, String requestId) throws WireException {
@@ -86,6 +92,7 @@ final class EmbedCodec {
         }
         JsonNode count = o.get("prompt_eval_count");
         long tokens = count != null && count.isIntegralNumber() && count.canConvertToLong() ? Math.max(0, count.longValue()) : 0;
-        return new NodeMessage.EmbedResult(requestId, List.copyOf(vectors), tokens);
+        // The receipt is checked by the hub's receipt desk, which refuses anything but a well-formed signed receipt.
+        return new NodeMessage.EmbedResult(requestId, List.copyOf(vectors), tokens, o.get("receipt") instanceof ObjectNode r ? r : null);
     }
 }

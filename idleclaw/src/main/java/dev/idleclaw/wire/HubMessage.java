@@ -30,12 +30,19 @@ public sealed interface HubMessage {
     /**
      * Embed {@code input} with {@code model} (Ollama {@code /api/embed}); sent only to a node whose registration
      * advertises {@link NodeMessage.Register#EMBED}. {@code dimensions}, {@code truncate}, {@code keepAlive} (a
-     * string or number) and {@code options} are null when the consumer did not set them.
+     * string or number) and {@code options} are null when the consumer did not set them; {@code requester} is the
+     * consumer's key for the receipt, null when anonymous (as in {@link InferenceRequest}).
      */
     record EmbedRequest(String requestId, String model, java.util.List<String> input, Integer dimensions, Boolean truncate,
-                        com.fasterxml.jackson.databind.JsonNode keepAlive, ObjectNode options) implements HubMessage {
+                        com.fasterxml.jackson.databind.JsonNode keepAlive, ObjectNode options, String requester) implements HubMessage {
         public EmbedRequest {
             input = java.util.List.copyOf(input);
+        }
+
+        /** A request whose consumer is anonymous. */
+        public EmbedRequest(String requestId, String model, java.util.List<String> input, Integer dimensions, Boolean truncate,
+                            com.fasterxml.jackson.databind.JsonNode keepAlive, ObjectNode options) {
+            this(requestId, model, input, dimensions, truncate, keepAlive, options, null);
         }
     }
 

@@ -66,9 +66,15 @@ public sealed interface NodeMessage {
     }
 
     /**
-     * The answer to an {@code embed_request}: one vector per input, in input order, and the tokens Ollama counted.
+     * The answer to an {@code embed_request}: one vector per input, in input order, the tokens Ollama counted, and an
+     * authenticated node's signed receipt (null otherwise).
      */
-    record EmbedResult(String requestId, List<float[]> embeddings, long promptEvalCount) implements NodeMessage {}
+    record EmbedResult(String requestId, List<float[]> embeddings, long promptEvalCount, ObjectNode receipt) implements NodeMessage {
+        /** A result without a receipt (an anonymous node's). */
+        public EmbedResult(String requestId, List<float[]> embeddings, long promptEvalCount) {
+            this(requestId, embeddings, promptEvalCount, null);
+        }
+    }
 
     /** The request failed on the node: {@code invalid_request}, {@code ollama_unavailable} or {@code ollama_error}. */
     record InferenceError(String requestId, String error) implements NodeMessage {}

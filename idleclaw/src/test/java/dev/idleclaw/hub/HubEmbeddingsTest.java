@@ -76,6 +76,32 @@ class HubEmbeddingsTest {
         assertThat(show.path("capabilities").toString()).isEqualTo("[\"embedding\"]");
     }
 
+    private JsonNode get(String path) throws Exception {
+        var response = http.send(HttpRequest.newBuilder(URI.create(net.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.parse(response.body());
+    }
+
+    private static JsonNode named(JsonNode list, String field, String name) {
+        for (JsonNode m : list) if (m.path(field).asText().equals(name)) return m;
+        throw new AssertionError(name + " is not in " + list);
+    }
+
+    @Test
+    void tagsCarryEachModelsCapabilitiesAsTheNodeReportedThem() throws Exception {
+        var models = get("/api/tags").path("models");
+        assertThat(named(models, "name", EMBED + ":latest").path("capabilities").toString()).isEqualTo("[\"embedding\"]");
+        assertThat(named(models, "name", "llama3.2:latest").path("capabilities").toString()).isEqualTo("[\"completion\",\"tools\"]");
+    }
+
+    @Test
+    void openAiModelsMarkOnlyTheEmbeddingModel() throws Exception {
+        var data = get("/v1/models").path("data");
+        assertThat(named(data, "id", EMBED + ":latest").path("type").asText()).isEqualTo("embeddings");
+        assertThat(named(data, "id", "llama3.2:latest").has("type")).isFalse();
+        assertThat(get("/v1/models/" + EMBED + ":latest").path("type").asText()).isEqualTo("embeddings");
+    }
+
     @Test
     void ollamaEmbedHonoursDimensionsAndAStringInput() throws Exception {
         var body = Json.parse(post("/api/embed", "{\"model\":\"nomic-embed-text\",\"input\":\"short\",\"dimensions\":16}").body());

@@ -3,7 +3,10 @@ package dev.idleclaw.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.receipt.Receipt;
+import dev.idleclaw.receipt.SignedReceipt;
 import dev.idleclaw.testkit.Embeddings;
 import dev.idleclaw.testkit.StandInModel;
 import dev.idleclaw.testkit.StandInOllama;
@@ -12,6 +15,7 @@ import dev.idleclaw.wire.WireCodec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,8 +66,45 @@ class NodeEmbedTest {
         float[] expected = Embeddings.vector("two", 4);
         for (int i = 0; i < 4; i++) assertThat(result.path("embeddings").get(1).get(i).floatValue()).isEqualTo(expected[i]);
         assertThat(result.path("prompt_eval_count").asLong()).isEqualTo(2);
+        assertThat(result.has("receipt")).as("an anonymous node signs nothing").isFalse();
         var sent = Json.parse(ollama.awaitRequest("/api/embed", Duration.ofSeconds(5)).body());
         assertThat(sent.toString()).isEqualTo("{\"model\":\"nomic-embed-text:latest\",\"input\":[\"one\",\"two\"],\"dimensions\":4}");
+    }
+
+    @Test
+    void aNodeWithAKeySignsAReceiptForTheInputTokensAlone() throws Exception {
+        agent.stop();
+        Identity key = Identity.generate();
+        String consumer = Identity.generate().publicKey();
+        agent = new NodeAgent(new NodeConfig(URI.create(hub.httpUrl()), URI.create(ollama.baseUrl()), 2, NodeTestSupport.FAST)
+                .withIdentity(key));
+        var signer = agent;
+        Thread.ofVirtual().start(() -> {
+            try {
+                signer.run();
+            } catch (NodeStartupException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Awaitility.await().atMost(NodeTestSupport.SOON).until(() -> hub.frames("register").size() == 2);
+
+        long before = System.currentTimeMillis();
+        hub.send(WireCodec.encode(new HubMessage.EmbedRequest("e5", EMBED, List.of("alpha", "beta gamma"), null, null, null, null, consumer)));
+        var result = hub.await(f -> "e5".equals(Json.text(f.json(), "request_id")), NodeTestSupport.SOON).json();
+        SignedReceipt signed = SignedReceipt.fromJson(result.get("receipt"));
+        Receipt r = signed.receipt();
+        assertThat(signed.signatureValid()).isTrue();
+        assertThat(r.workerPubkey()).isEqualTo(key.publicKey());
+        assertThat(r.requesterPubkey()).isEqualTo(consumer);
+        assertThat(r.jobId()).isEqualTo("e5");
+        assertThat(r.model()).isEqualTo(EMBED);
+        assertThat(r.inputTokens()).isEqualTo(result.path("prompt_eval_count").asLong()).isEqualTo(5);
+        assertThat(r.outputTokens()).isZero();
+        assertThat(r.startedAt()).isBetween(before - 5_000, r.completedAt());
+
+        hub.send(WireCodec.encode(new HubMessage.EmbedRequest("e6", EMBED, List.of("x"), null, null, null, null)));
+        var anonymous = hub.await(f -> "e6".equals(Json.text(f.json(), "request_id")), NodeTestSupport.SOON).json();
+        assertThat(SignedReceipt.fromJson(anonymous.get("receipt")).receipt().requesterPubkey()).isEqualTo(Receipt.ANONYMOUS);
     }
 
     @Test

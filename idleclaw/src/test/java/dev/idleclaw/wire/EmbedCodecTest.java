@@ -29,6 +29,23 @@ class EmbedCodecTest {
     }
 
     @Test
+    void theRequesterAndTheReceiptTravelAsOptionalFields() throws Exception {
+        var named = new HubMessage.EmbedRequest("r3", "m", List.of("a"), null, null, null, null, "lob1consumer");
+        assertThat(WireCodec.encode(named)).endsWith(",\"requester\":\"lob1consumer\"}");
+        assertThat(WireCodec.decodeHub(WireCodec.encode(named))).isEqualTo(named);
+
+        var receipt = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse("{\"receipt\":{\"jobId\":\"r1\"},\"signature\":\"ab\"}");
+        var text = WireCodec.encode(new NodeMessage.EmbedResult("r1", List.of(new float[] {1f}), 2, receipt));
+        assertThat(text).endsWith(",\"prompt_eval_count\":2,\"receipt\":" + Json.write(receipt) + "}");
+        assertThat(((NodeMessage.EmbedResult) WireCodec.decodeNode(text)).receipt()).isEqualTo(receipt);
+        // Anything but an object is no receipt (the receipt desk never sees it), and the answer itself still counts.
+        var odd = (NodeMessage.EmbedResult) WireCodec.decodeNode(
+                "{\"type\":\"embed_result\",\"request_id\":\"r\",\"embeddings\":[[1]],\"receipt\":\"x\"}");
+        assertThat(odd.receipt()).isNull();
+        assertThat(odd.embeddings()).hasSize(1);
+    }
+
+    @Test
     void malformedEmbedFramesArePolicyViolations() {
         for (String bad : List.of(
                 "{\"type\":\"embed_request\",\"request_id\":\"r\",\"model\":\"m\",\"input\":[]}",

@@ -19,9 +19,12 @@ import java.util.List;
 
 /**
  * The embeddings doors: Ollama's {@code POST /api/embed} and legacy {@code POST /api/embeddings}, and OpenAI's
- * {@code POST /v1/embeddings} (float or base64: little-endian float32). Each answers errors in its own dialect.
+ * {@code POST /v1/embeddings} (float or base64: little-endian float32). Each answers errors in its own dialect, and
+ * an accepted receipt in the {@code x-lobstah-receipt} header, as the chat doors do for non-streamed answers.
  */
 public final class EmbedDoor {
+    /** Where a non-streamed answer carries its receipt, as on the chat doors (Lobstah's header). */
+    static final String RECEIPT_HEADER = "x-lobstah-receipt";
     private final EmbedRelay relay;
     private final ModelCatalog catalog;
 
@@ -143,7 +146,10 @@ public final class EmbedDoor {
         var job = new EmbedRelay.Job(door, catalog.resolve(p.model()), p.input(), p.dimensions(), p.truncate(), p.keepAlive(),
                 p.options(), Caller.of(ctx));
         var outcome = relay.run(job);
-        if (outcome instanceof EmbedRelay.Outcome.Embedded e) return e;
+        if (outcome instanceof EmbedRelay.Outcome.Embedded e) {
+            if (e.receipt() != null) ctx.header(RECEIPT_HEADER, e.receipt());
+            return e;
+        }
         String model = p.model();
         int status;
         String message, code = null;

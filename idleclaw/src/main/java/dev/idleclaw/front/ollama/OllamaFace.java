@@ -44,8 +44,12 @@ public final class OllamaFace {
         ObjectNode out = Json.object();
         var models = out.putArray("models");
         for (ModelCatalog.Entry e : catalog.models()) {
-            models.addObject().put("name", e.name()).put("model", e.name()).put("modified_at", rfc3339(e.modifiedAt()))
-                    .put("size", e.size()).put("digest", e.digest()).set("details", details(e));
+            var entry = models.addObject().put("name", e.name()).put("model", e.name()).put("modified_at", rfc3339(e.modifiedAt()))
+                    .put("size", e.size()).put("digest", e.digest());
+            entry.set("details", details(e));
+            // Newer Ollama lists each model's capabilities here too ("embedding" for an embedding model).
+            var caps = entry.putArray("capabilities");
+            e.capabilities().forEach(caps::add);
         }
         json(ctx, 200, out);
     }

@@ -18,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 public final class OpenAiFace {
     /** Our {@code owned_by} for every model. */
     static final String OWNER = "idleclaw";
+    /** The Ollama capability of a model that embeds. */
+    private static final String EMBEDDING = "embedding";
+    /** How {@code /v1/models} marks an embedding model: LM Studio's model {@code type}. */
+    static final String EMBEDDINGS_TYPE = "embeddings";
 
     private final ChatRelay relay;
     private final ModelCatalog catalog;
@@ -70,8 +74,14 @@ public final class OpenAiFace {
         write(ctx.res(), 200, model(id, entry.get(), owner));
     }
 
+    /**
+     * One model in OpenAI's shape; an embedding model also says {@code "type":"embeddings"} (LM Studio's marker), which
+     * OpenAI clients ignore and a chat model does not carry (its entry stays exactly Ollama's).
+     */
     private static ObjectNode model(String id, ModelCatalog.Entry e, String owner) {
-        return Json.object().put("id", id).put("object", "model").put("created", e.modifiedAt().toEpochSecond()).put("owned_by", owner);
+        var model = Json.object().put("id", id).put("object", "model").put("created", e.modifiedAt().toEpochSecond()).put("owned_by", owner);
+        if (e.capabilities().contains(EMBEDDING)) model.put("type", EMBEDDINGS_TYPE);
+        return model;
     }
 
     /** Writes OpenAI's error object; {@code code} may be null. */

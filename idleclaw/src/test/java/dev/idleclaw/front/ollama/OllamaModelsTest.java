@@ -67,7 +67,7 @@ class OllamaModelsTest {
             JsonNode models = json(res.body()).path("models");
             assertThat(models.findValuesAsText("name")).containsExactly("tinyllama:latest", "qwen3:8b", "llama3.2:latest");
             for (JsonNode m : models) {
-                assertThat(fields(m)).containsExactly("name", "model", "modified_at", "size", "digest", "details");
+                assertThat(fields(m)).containsExactly("name", "model", "modified_at", "size", "digest", "details", "capabilities");
                 assertThat(m.path("model")).isEqualTo(m.path("name"));
                 assertThat(m.path("digest").asText()).matches("[0-9a-f]{64}");
                 assertThat(m.path("modified_at").asText())
@@ -75,7 +75,7 @@ class OllamaModelsTest {
             }
             assertThat(models.get(2).toString()).isEqualTo("{\"name\":\"llama3.2:latest\",\"model\":\"llama3.2:latest\","
                     + "\"modified_at\":\"2025-05-04T17:37:44.706015396-07:00\",\"size\":2019393189,\"digest\":\"" + LLAMA_DIGEST
-                    + "\",\"details\":" + LLAMA_DETAILS + "}");
+                    + "\",\"details\":" + LLAMA_DETAILS + ",\"capabilities\":[\"completion\",\"tools\"]}");
             // RFC 3339 needs the seconds even when they are zero (Go clients reject "10:00Z").
             assertThat(models.get(1).path("modified_at").asText()).isEqualTo("2025-09-01T10:00:00Z");
             JsonNode tiny = models.get(0);
