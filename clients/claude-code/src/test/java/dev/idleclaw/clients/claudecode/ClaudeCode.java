@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +41,25 @@ record ClaudeCode(Path executable) {
         return new ClaudeCode(NpmTools.bin(PACKAGE, "claude"));
     }
 
-    /** Runs {@code claude -p prompt --model model} in a fresh directory under {@code work}, stdin closed. */
+    /**
+     * Runs {@code claude -p prompt --model model}, stdin closed, with its state in a fresh directory under
+     * {@code work}. The working directory is an empty one outside any git repository (removed afterwards): inside
+     * the source tree Claude Code would add the repository's branch, status and recent commits to the prompt.
+     */
     Turn turn(String baseUrl, String model, String prompt, Path work) throws IOException, InterruptedException {
+        Path project = Files.createTempDirectory("idleclaw-claude-code-");
+        try {
+            return turn(baseUrl, model, prompt, work, project);
+        } finally {
+            try (var files = Files.walk(project)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private Turn turn(String baseUrl, String model, String prompt, Path work, Path project) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Files.createDirectories(work), "claude-code-");
-        Path home = Files.createDirectories(dir.resolve("home")), project = Files.createDirectories(dir.resolve("project"));
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path home = Files.createDirectories(dir.resolve("home")), tmp = Files.createDirectories(dir.resolve("tmp"));
         var pb = new ProcessBuilder(executable.toString(), "-p", prompt, "--model", model)
                 .directory(project.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
