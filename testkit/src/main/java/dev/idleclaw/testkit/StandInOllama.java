@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -42,6 +44,7 @@ public final class StandInOllama implements AutoCloseable {
 
     private final Map<String, StandInModel> models = new LinkedHashMap<>();
     private final Map<String, Behaviour> modelBehaviours = new ConcurrentHashMap<>();
+    private final Map<String, Queue<Behaviour>> nextBehaviours = new ConcurrentHashMap<>();
     private final RequestLog log = new RequestLog();
     private final AtomicInteger streams = new AtomicInteger();
     private volatile Behaviour defaultBehaviour = Behaviour.defaults();
@@ -114,6 +117,16 @@ public final class StandInOllama implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Behaviour of the next inference request for one model only (several calls queue up, in order); the requests
+     * after it get the model's usual behaviour again. For a failure that a client's retry must not meet.
+     */
+    public StandInOllama behaviourOnce(String model, Behaviour behaviour) {
+        nextBehaviours.computeIfAbsent(StandInModel.normalize(model), m -> new ConcurrentLinkedQueue<>())
+                .add(Objects.requireNonNull(behaviour));
+        return this;
+    }
+
     /** Every request since start (or {@link #clear()}), in arrival order. */
     public List<RecordedRequest> requests() { return log.snapshot(); }
 
@@ -127,8 +140,11 @@ public final class StandInOllama implements AutoCloseable {
     /** Chat and generate replies in progress (streamed or not), e.g. 0 again once a client cancelled. */
     public int openStreams() { return streams.get(); }
 
-    /** Forgets recorded requests. */
-    public void clear() { log.clear(); }
+    /** Forgets recorded requests and queued {@link #behaviourOnce} behaviours not used yet. */
+    public void clear() {
+        log.clear();
+        nextBehaviours.clear();
+    }
 
     /** Stops the server; hanging replies end with a closed connection. */
     @Override
@@ -166,7 +182,12 @@ public final class StandInOllama implements AutoCloseable {
         }
     }
 
-    Behaviour behaviourFor(String fullName) { return modelBehaviours.getOrDefault(fullName, defaultBehaviour); }
+    /** The behaviour the next inference request for the model gets: a queued one-off first. */
+    Behaviour behaviourFor(String fullName) {
+        var queued = nextBehaviours.get(fullName);
+        var once = queued == null ? null : queued.poll();
+        return once != null ? once : modelBehaviours.getOrDefault(fullName, defaultBehaviour);
+    }
 
     String currentVersion() { return version; }
 

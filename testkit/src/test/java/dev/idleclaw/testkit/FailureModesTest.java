@@ -29,6 +29,21 @@ class FailureModesTest extends StandInTestBase {
     }
 
     @Test
+    void aOneOffBehaviourFailsOnlyTheNextRequest() {
+        ollama.behaviourOnce("llama3.2", Behaviour.defaults().withErrorAfter(2, Behaviour.RUNNER_ERROR));
+        assertThat(lines(client.post("/api/chat", CHAT).body()).getLast().toString())
+                .isEqualTo("{\"error\":\"" + Behaviour.RUNNER_ERROR + "\"}");
+        assertThat(lines(client.post("/api/chat", CHAT).body()).getLast().path("done").asBoolean()).isTrue();
+    }
+
+    @Test
+    void clearDropsOneOffBehavioursNotUsedYet() {
+        ollama.behaviourOnce("llama3.2:latest", Behaviour.defaults().withErrorAfter(0, "unused"));
+        ollama.clear();
+        assertThat(client.post("/api/chat", CHAT).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void errorBeforeAnyChunkOrWithoutStreamingIsA500() {
         ollama.behaviour(Behaviour.defaults().withErrorAfter(0, "no runner"));
         assertError(client.post("/api/chat", CHAT), 500, "no runner");

@@ -3,6 +3,7 @@ package dev.idleclaw.front.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatMessage;
+import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.Caller;
@@ -32,16 +33,28 @@ public final class AnthropicFace {
 
     public void messages(Context ctx) throws IOException, InterruptedException {
         AnthropicRequests.Call call;
+        ChatRequest request;
         try {
             call = AnthropicRequests.decode(BodyJson.object(ctx.bodyAsBytes()));
-            CapabilityCheck.check(catalog, call.request().withModel(catalog.resolve(call.request().model())));
+            request = relaxThinking(call.request().withModel(catalog.resolve(call.request().model())));
+            CapabilityCheck.check(catalog, request);
         } catch (FaceError e) {
             error(ctx.res(), e.status(), e.getMessage());
             return;
         }
-        var request = call.request().withModel(catalog.resolve(call.request().model()));
         var job = new ChatRelay.Job("anthropic", request.model(), link -> OllamaJson.params(request, null), Caller.of(ctx));
         relay.run(job, new AnthropicSink(ctx.res(), call.request().model(), call.stream()));
+    }
+
+    /**
+     * As Ollama's own Anthropic door: asking a model that cannot think to think drops the request for thinking
+     * instead of refusing it, since Claude Code asks for thinking on every turn whatever the model.
+     */
+    private ChatRequest relaxThinking(ChatRequest r) {
+        if (!r.wantsThinking()) return r;
+        var entry = catalog.find(r.model());
+        if (entry.isEmpty() || entry.get().capabilities().contains("thinking")) return r;
+        return new ChatRequest(r.model(), r.messages(), null, r.tools(), r.format(), r.options(), r.keepAlive());
     }
 
     /** {@code {"input_tokens": N}}: an upper estimate (no tokenizer on the hub) of the messages, system prompt and tools. */

@@ -13,7 +13,6 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
 import com.anthropic.errors.AnthropicServiceException;
-import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.NotFoundException;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.ErrorType;
@@ -156,12 +155,13 @@ class AnthropicJavaTest {
     }
 
     @Test
-    void thinkingForAModelThatCannotThinkIsAnInvalidRequest() {
-        assertThatThrownBy(() -> client.messages().create(ask("hi").enabledThinking(1024).build()))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> {
-                    assertThat(e.errorType()).contains(ErrorType.INVALID_REQUEST_ERROR);
-                    assertThat(e.getMessage()).contains("does not support thinking");
-                });
+    void thinkingForAModelThatCannotThinkIsAnsweredWithoutThinking() {
+        // As Ollama's Anthropic door does (Claude Code asks for thinking whatever the model): dropped, not refused.
+        Message message = client.messages().create(ask("hi").enabledThinking(1024).build()).validate();
+
+        assertThat(message.content()).hasSize(1);
+        assertThat(message.content().getFirst().text().orElseThrow().text()).isEqualTo(TEXT);
+        assertThat(network.nextChat().json().has("think")).isFalse();
     }
 
     @Test
