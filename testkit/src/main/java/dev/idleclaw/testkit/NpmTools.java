@@ -1,5 +1,6 @@
 package dev.idleclaw.testkit;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -48,10 +49,21 @@ public final class NpmTools {
     }
 
     /**
+     * Like {@link #bin(String, String)}, but npm runs with {@code node}'s directory first on {@code PATH}, for packages
+     * whose install scripts refuse an older Node.js (OpenClaw's need Node 24: pass {@link #node24()}).
+     */
+    public static Path bin(String spec, String name, Path node) {
+        return install(spec, node).resolve("node_modules/.bin").resolve(name);
+    }
+
+    /**
      * The prefix {@code spec} is installed under; runs {@code npm install} there unless a previous run finished
      * (marked by a {@code .installed} file, written last).
      */
-    public static synchronized Path install(String spec) {
+    public static Path install(String spec) { return install(spec, null); }
+
+    /** {@link #install(String)} with {@code node}'s directory first on npm's {@code PATH} (null: the machine's own). */
+    public static synchronized Path install(String spec, Path node) {
         Path prefix = cache().resolve(spec.replaceAll("[^A-Za-z0-9._-]", "_"));
         Path done = prefix.resolve(".installed");
         try {
@@ -62,7 +74,9 @@ public final class NpmTools {
                 List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", prefix.toString(),
                         "--cache", cache().resolve("_npm").toString(), "--no-audit", "--no-fund", "--loglevel=error", spec));
                 Path log = prefix.resolve("install.log");
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                var pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+                if (node != null) pb.environment().merge("PATH", node.getParent().toString(), (old, dir) -> dir + File.pathSeparator + old);
+                Process p = pb.start();
                 if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new IllegalStateException("npm install " + spec + " took longer than " + INSTALL_TIMEOUT + "; see " + log);

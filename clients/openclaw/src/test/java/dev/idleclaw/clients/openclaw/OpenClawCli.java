@@ -1,0 +1,97 @@
+package dev.idleclaw.clients.openclaw;
+
+import dev.idleclaw.testkit.NpmTools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The real OpenClaw CLI from npm, run on Node.js 24 with its home, config, state and cache inside one scratch directory
+ * and an environment that holds nothing of the machine's but {@code PATH}: no ambient config, credentials or proxy can
+ * leak in, and nothing is written to the real home. (OpenClaw still writes its day log under {@code /tmp/openclaw} and
+ * empty lock files under {@code /tmp/openclaw-state-locks-UID}: both paths are fixed in its code.)
+ */
+record OpenClawCli(Path node, Path entry, Path dir) {
+    /** Pinned: the version whose requests the hub's Ollama door was checked against. */
+    static final String PACKAGE = "openclaw@2026.9.6";
+    /** A warm turn takes ~20 s (plugin loading, SQLite state set-up); a cold, shared CI box may need several times that. */
+    static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(3);
+    /** OpenClaw's own deadline for the turn, below {@link #PROCESS_TIMEOUT} so that it reports a timeout itself. */
+    static final Duration AGENT_TIMEOUT = Duration.ofMinutes(2);
+
+    /** What one run printed. */
+    record Run(int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        }
+    }
+
+    /**
+     * Installs Node.js 24 and OpenClaw (first use only) and empties {@code dir}, the scratch directory; the last run's
+     * files stay there for inspection until the next run.
+     */
+    static OpenClawCli install(Path dir) throws IOException {
+        Path node = NpmTools.node24();
+        Path entry = NpmTools.bin(PACKAGE, "openclaw", node);
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+        return new OpenClawCli(node, entry, Files.createDirectories(dir));
+    }
+
+    /**
+     * Writes a config whose built-in Ollama provider points at {@code ollamaBaseUrl} (models discovered from its
+     * {@code /api/tags}) and returns its path.
+     */
+    Path configFor(String ollamaBaseUrl) throws IOException {
+        String config = """
+                { models: { providers: { ollama: { baseUrl: "%s", apiKey: "x", api: "ollama", models: [] } } } }
+                """.formatted(ollamaBaseUrl);
+        return Files.writeString(dir.resolve("openclaw.json5"), config);
+    }
+
+    /** {@code openclaw agent exec}: one headless embedded turn (no gateway) that prints only the final answer. */
+    Run agentExec(Path config, String model, String prompt) throws IOException, InterruptedException {
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        List<String> cmd = List.of(node.toString(), entry.toString(), "agent", "exec", "--config", config.toString(),
+                "--model", model, "--cwd", workspace.toString(), "--timeout", String.valueOf(AGENT_TIMEOUT.toSeconds()),
+                prompt);
+        var pb = new ProcessBuilder(cmd).directory(workspace.toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
+        Map<String, String> env = pb.environment();
+        String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+        env.clear();
+        env.put("PATH", node.getParent() + ":" + path); // OpenClaw's helpers may start `node` themselves
+        env.put("HOME", Files.createDirectories(dir.resolve("home")).toString());
+        env.put("OPENCLAW_STATE_DIR", Files.createDirectories(dir.resolve("state")).toString());
+        env.put("OPENCLAW_CONFIG_PATH", config.toString());
+        env.put("XDG_CONFIG_HOME", dir.resolve("home/.config").toString());
+        env.put("XDG_CACHE_HOME", dir.resolve("home/.cache").toString());
+        env.put("XDG_DATA_HOME", dir.resolve("home/.local/share").toString());
+        env.put("XDG_STATE_HOME", dir.resolve("home/.local/state").toString());
+        env.put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
+        env.put("NO_COLOR", "1");
+        Process p = pb.start();
+        p.getOutputStream().close(); // stdin closed: nothing may wait for a terminal
+        if (!p.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("OpenClaw did not finish within " + PROCESS_TIMEOUT + "\n" + read(-1));
+        }
+        return read(p.exitValue());
+    }
+
+    private Run read(int exit) throws IOException {
+        return new Run(exit, Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8));
+    }
+}
