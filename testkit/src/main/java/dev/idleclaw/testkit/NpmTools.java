@@ -66,6 +66,7 @@ public final class NpmTools {
     public static synchronized Path install(String spec, Path node) {
         Path prefix = cache().resolve(spec.replaceAll("[^A-Za-z0-9._-]", "_"));
         Path done = prefix.resolve(".installed");
+        if (Files.exists(done)) return prefix; // installed: no need to wait behind another JVM's install
         try {
             Files.createDirectories(prefix);
             try (var lock = FileChannel.open(cache().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
