@@ -72,8 +72,11 @@ public final class NpmTools {
             try (var lock = FileChannel.open(cache().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  var held = lock.lock()) {
                 if (Files.exists(done)) return prefix;
+                // --include=optional: agent CLIs (Codex) ship their native binary as a platform optional dependency;
+                // an npm config that omits optional dependencies would leave only a launcher that cannot start.
                 List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", prefix.toString(),
-                        "--cache", cache().resolve("_npm").toString(), "--no-audit", "--no-fund", "--loglevel=error", spec));
+                        "--cache", cache().resolve("_npm").toString(), "--include=optional", "--no-audit", "--no-fund",
+                        "--loglevel=error", spec));
                 Path log = prefix.resolve("install.log");
                 var pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
                 if (node != null) pb.environment().merge("PATH", node.getParent().toString(), (old, dir) -> dir + File.pathSeparator + old);
