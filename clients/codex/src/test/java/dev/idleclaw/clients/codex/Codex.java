@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,14 +57,15 @@ final class Codex {
         Files.createDirectories(home.resolve("tmp"));
         Files.writeString(codexHome.resolve("config.toml"), config(baseUrl, model));
         Path out = home.resolve("stdout.txt"), err = home.resolve("stderr.txt"), last = home.resolve("last-message.txt");
-        List<String> cmd = new ArrayList<>(List.of(codex.toString(), "exec", "--skip-git-repo-check", "--color", "never",
-                "--cd", work.toString(), "--output-last-message", last.toString(), prompt));
+        List<String> cmd = List.of(codex.toString(), "exec", "--skip-git-repo-check", "--color", "never",
+                "--cd", work.toString(), "--output-last-message", last.toString(), prompt);
         var pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
         environment(pb.environment(), home, codexHome);
         Process p = pb.start();
         p.getOutputStream().close();
         boolean finished = p.waitFor(TURN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         if (!finished) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // the launcher's native codex process
             p.destroyForcibly().waitFor();
         }
         return new Turn(finished ? p.exitValue() : -1, Files.readString(out), Files.readString(err)
