@@ -75,7 +75,7 @@ public final class ContributeCommand implements Callable<Integer> {
     @Option(names = "--anonymous", description = "Do not prove a key to the hub: serve without earning credit.")
     boolean anonymous;
     /** The node's default limits, as option defaults (annotations need constants). */
-    static final String DEFAULT_MESSAGES = "1000", DEFAULT_MESSAGE_CHARS = "4000000", DEFAULT_REQUEST_BYTES = "16777216";
+    public static final String DEFAULT_MESSAGES = "1000", DEFAULT_MESSAGE_CHARS = "4000000", DEFAULT_REQUEST_BYTES = "16777216";
 
     /** Where {@code $IDLECLAW_SERVER} is read from (tests pass their own). */
     private final Function<String, String> env;

@@ -43,7 +43,7 @@ public record HubConfig(
     public static final int DEFAULT_CONNECTIONS_PER_IP = 64;
     /** A request's headers arrive in one packet from a real client; 10 s covers a slow mobile link many times over. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
-    /** Bytes per second a body must average: 8 kbit/s is below any real link, and a 512 KB body still gets 8 minutes. */
+    /** Bytes per second a body must average: 8 kbit/s is below any real link, and a 256 KiB agent turn still gets 4 minutes. */
     public static final long DEFAULT_MIN_BODY_RATE = 1_024;
     /**
      * Largest request body: an agent's turn (a 25k-character system prompt, a dozen tool schemas, a long history) is

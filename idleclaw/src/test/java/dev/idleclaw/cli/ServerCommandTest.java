@@ -64,6 +64,8 @@ class ServerCommandTest {
             --max-connections-per-ip, 0,  '--max-connections-per-ip must be positive, got 0'
             --header-timeout,         0,  --header-timeout must be positive
             --min-body-rate,          -1, '--min-body-rate must be zero (off) or positive, got -1'
+            --max-body-bytes,         1000, '--max-body-bytes must be at least 524288, got 1000'
+            --max-messages,           10, '--max-messages must be at least 50, got 10'
             """)
     void aBadConnectionLimitIsNamedAndNothingStarts(String option, String value, String message) {
         var run = CliRun.main("server", "--port", "0", "--data-dir", dir.toString(), option, value);

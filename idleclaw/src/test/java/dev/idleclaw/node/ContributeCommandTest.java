@@ -37,6 +37,23 @@ class ContributeCommandTest {
     }
 
     @Test
+    void limitsCanOnlyBeLoweredAndBadOnesExitTwoNamingTheOption() {
+        assertThat(run("--anonymous", "--max-messages", "2000")).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-messages, --max-message-chars and --max-request-bytes can only lower");
+        err.getBuffer().setLength(0);
+        assertThat(run("--anonymous", "--max-request-bytes", "1000")).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-request-bytes (limits.max_request_bytes) must be at least 65536, got 1000");
+    }
+
+    @Test
+    void theLimitOptionsDefaultToTheNodesAgentSizedLimits() {
+        var agent = dev.idleclaw.wire.NodeLimits.AGENT;
+        assertThat(ContributeCommand.DEFAULT_MESSAGES).isEqualTo(Integer.toString(agent.maxMessages()));
+        assertThat(ContributeCommand.DEFAULT_MESSAGE_CHARS).isEqualTo(Integer.toString(agent.maxMessageChars()));
+        assertThat(ContributeCommand.DEFAULT_REQUEST_BYTES).isEqualTo(Integer.toString(agent.maxRequestBytes()));
+    }
+
+    @Test
     void aNonNumericMaxConcurrentExitsTwo() {
         assertThat(run("--max-concurrent", "many")).isEqualTo(2);
         assertThat(err.toString()).contains("--max-concurrent");
@@ -93,6 +110,8 @@ class ContributeCommandTest {
         assertThat(out.toString().replaceAll("\\s+", " "))
                 .contains("(env: IDLECLAW_SERVER, default: http://127.0.0.1:8000)")
                 .contains("(env: OLLAMA_HOST, default: http://localhost:11434)")
-                .contains("(env: IDLECLAW_MAX_CONCURRENT, default: 2)");
+                .contains("(env: IDLECLAW_MAX_CONCURRENT, default: 2)")
+                .contains("(env: IDLECLAW_NODE_MAX_MESSAGES, default: 1000)")
+                .contains("(env: IDLECLAW_NODE_MAX_REQUEST_BYTES, default: 16777216)");
     }
 }

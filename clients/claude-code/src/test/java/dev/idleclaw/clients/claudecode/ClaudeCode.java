@@ -59,22 +59,14 @@ record ClaudeCode(Path executable) {
 
     private Turn turn(String baseUrl, String model, String prompt, Path work, Path project) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Files.createDirectories(work), "claude-code-");
-        Path home = Files.createDirectories(dir.resolve("home")), tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path home = dir.resolve("home");
         var pb = new ProcessBuilder(executable.toString(), "-p", prompt, "--model", model)
                 .directory(project.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(dir.resolve("stdout.txt").toFile())
                 .redirectError(dir.resolve("stderr.txt").toFile());
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        env.put("HOME", home.toString());
+        Map<String, String> env = NpmTools.isolate(pb.environment(), home, null);
         env.put("CLAUDE_CONFIG_DIR", home.resolve(".claude").toString());
-        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-        env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
-        env.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
-        env.put("XDG_STATE_HOME", home.resolve(".local/state").toString());
-        env.put("TMPDIR", tmp.toString());
         env.put("ANTHROPIC_BASE_URL", baseUrl);
         env.put("ANTHROPIC_API_KEY", API_KEY);
         env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");

@@ -98,17 +98,9 @@ final class Codex {
     }
 
     /** Only PATH (for {@code node}) comes from outside; every directory Codex could write to is under {@code home}. */
-    private static void environment(Map<String, String> env, Path home, Path codexHome) {
-        String path = env.get("PATH");
-        env.clear();
-        env.put("PATH", path);
-        env.put("HOME", home.toString());
+    private static void environment(Map<String, String> env, Path home, Path codexHome) throws IOException {
+        NpmTools.isolate(env, home, null);
         env.put("CODEX_HOME", codexHome.toString());
-        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-        env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
-        env.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
-        env.put("XDG_STATE_HOME", home.resolve(".local/state").toString());
-        env.put("TMPDIR", home.resolve("tmp").toString());
         env.put(KEY_ENV, KEY);
     }
 }

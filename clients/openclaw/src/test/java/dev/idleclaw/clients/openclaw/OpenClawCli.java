@@ -68,18 +68,10 @@ record OpenClawCli(Path node, Path entry, Path dir) {
                 prompt);
         var pb = new ProcessBuilder(cmd).directory(workspace.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
-        Map<String, String> env = pb.environment();
-        String path = env.getOrDefault("PATH", "/usr/bin:/bin");
-        env.clear();
-        env.put("PATH", node.getParent() + ":" + path); // OpenClaw's helpers may start `node` themselves
-        env.put("HOME", Files.createDirectories(dir.resolve("home")).toString());
+        // node first on PATH: OpenClaw's helpers may start `node` themselves
+        Map<String, String> env = NpmTools.isolate(pb.environment(), dir.resolve("home"), node.getParent());
         env.put("OPENCLAW_STATE_DIR", Files.createDirectories(dir.resolve("state")).toString());
         env.put("OPENCLAW_CONFIG_PATH", config.toString());
-        env.put("XDG_CONFIG_HOME", dir.resolve("home/.config").toString());
-        env.put("XDG_CACHE_HOME", dir.resolve("home/.cache").toString());
-        env.put("XDG_DATA_HOME", dir.resolve("home/.local/share").toString());
-        env.put("XDG_STATE_HOME", dir.resolve("home/.local/state").toString());
-        env.put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
         env.put("NO_COLOR", "1");
         Process p = pb.start();
         p.getOutputStream().close(); // stdin closed: nothing may wait for a terminal
