@@ -12,12 +12,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.idleclaw.e2e.AgentTurn;
+import dev.idleclaw.e2e.AgentTurnCheck;
 import dev.idleclaw.testkit.Behaviour;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -32,8 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every LangChain4j chat model must get from the hub, whichever face it speaks: text, token usage, finish
- * reasons, tool calls both ways, and {@code ModelNotFoundException} for an unknown model. Subclasses supply the
- * models (built with {@code modelName(MODEL)}) and the face-specific failure behaviour.
+ * reasons, tool calls both ways, agent-sized turns passed whole, and {@code ModelNotFoundException} for an unknown
+ * model. Subclasses supply the models (built with {@code modelName(MODEL)}) and the face-specific failure behaviour.
  */
 abstract class ChatModelContract {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -120,6 +123,35 @@ abstract class ChatModelContract {
 
         assertThat(collected.error()).isInstanceOf(ModelNotFoundException.class);
         assertThat(collected.partials).isEmpty();
+    }
+
+    @Test
+    void anAgentSizedTurnReachesTheNodeWholeAndIsAnswered() {
+        network().ollama.behaviour(AgentTurn.answeringInText());
+        ChatResponse response = chatModel(MODEL).chat(AgentTurns.request(AgentTurn.history()));
+
+        assertThat(response.aiMessage().text()).isEqualTo(TEXT);
+        AgentTurnCheck.assertCarried(network().nextChat().json(), expectedToolName() != null);
+    }
+
+    @Test
+    void anAgentSizedStreamedTurnReachesTheNodeWholeAndCallsOneOfItsTools() throws Exception {
+        network().ollama.behaviour(AgentTurn.answeringWithAToolCall());
+        var response = Collected.stream(streamingModel(MODEL), AgentTurns.request(AgentTurn.history())).response();
+
+        assertThat(response.aiMessage().toolExecutionRequests()).hasSize(1);
+        var call = response.aiMessage().toolExecutionRequests().getFirst();
+        assertThat(call.name()).isEqualTo(AgentTurn.NEXT_TOOL);
+        assertThat(JSON.readTree(call.arguments())).isEqualTo(JSON.readTree(AgentTurn.NEXT_ARGUMENTS));
+        AgentTurnCheck.assertCarried(network().nextChat().json(), expectedToolName() != null);
+    }
+
+    @Test
+    void moreMessagesThanTheHubAcceptsIsAnInvalidRequestNamingTheOperatorsOption() {
+        var tooLong = AgentTurns.request(AgentTurn.chatter(AgentTurn.OVER_THE_HUB_LIMIT));
+        assertThatThrownBy(() -> chatModel(MODEL).chat(tooLong))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("its operator sets --max-messages");
+        assertThat(network().chatCount()).isZero();
     }
 
     private static void assertText(ChatResponse response) {

@@ -1,6 +1,8 @@
 package dev.idleclaw.clients.ollama4j;
 
+import dev.idleclaw.e2e.AgentTurn;
 import dev.idleclaw.e2e.ClientNetwork;
+import dev.idleclaw.hub.HubConfig;
 import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
 import static dev.idleclaw.e2e.ClientNetwork.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Failures as ollama4j reports them: an unknown model, a node's Ollama failing mid-answer, a node stopping. */
+/**
+ * Failures as ollama4j reports them: an unknown model, a node's Ollama failing mid-answer, a node stopping, a request
+ * over the hub's limits.
+ */
 class Ollama4jErrorTest {
     private static ClientNetwork network;
     private static Ollama client;
@@ -90,6 +95,19 @@ class Ollama4jErrorTest {
         var text = parts.stream().map(p -> p.getMessage().getResponse()).collect(Collectors.joining());
         assertThat(text).startsWith("tok0 tok1 ").doesNotContain("tok199");
         assertThat(parts).noneMatch(OllamaChatResponseModel::isDone);
+    }
+
+    @Test
+    void moreMessagesThanTheHubAcceptsIsAnOllamaExceptionNamingTheOperatorsOption() {
+        var request = OllamaChatRequest.builder().withModel(MODEL);
+        for (var m : AgentTurn.chatter(AgentTurn.OVER_THE_HUB_LIMIT)) {
+            if (m instanceof AgentTurn.Message.User u) request.withMessage(OllamaChatMessageRole.USER, u.text());
+            if (m instanceof AgentTurn.Message.Assistant a) request.withMessage(OllamaChatMessageRole.ASSISTANT, a.text());
+        }
+        assertThatThrownBy(() -> client.chat(request.build(), null)).isInstanceOf(OllamaException.class)
+                .hasMessage("too many messages: " + AgentTurn.OVER_THE_HUB_LIMIT + " (this hub accepts at most "
+                            + HubConfig.DEFAULT_MAX_MESSAGES + " per request; its operator sets --max-messages)");
+        assertThat(network.chatCount()).isZero();
     }
 
     /**
