@@ -114,10 +114,10 @@ public final class ChatRelay {
                   + " per request; its operator sets --max-messages)"
                 : MessageLimits.violation(sized.get("messages"), NodeLimits.AGENT);
         Predicate<NodeLink> accepts = l -> l.refusal(job.model(), size) == null;
-        NodeLink link;
+        Lease lease;
         try {
             if (invalid != null) throw new TooLarge(invalid);
-            link = scheduler.acquire(job.model(), accepts, tried, config.queueTimeout().toNanos(), job.credited(), sink::queued);
+            lease = scheduler.acquire(job.model(), accepts, tried, config.queueTimeout().toNanos(), job.credited(), sink::queued);
         } catch (Scheduler.NoNode e) {
             String tooLarge = e.refusal == Scheduler.Refusal.NO_MODEL ? noneAccepts(job.model(), size) : null;
             String label = e.refusal == Scheduler.Refusal.NO_MODEL && tooLarge == null ? HubMetrics.UNKNOWN_MODEL : job.model();
@@ -137,9 +137,10 @@ public final class ChatRelay {
         Result result = null;
         try {
             for (int attempt = 1; ; attempt++) {
+                NodeLink link = lease.link();
                 tried.add(link);
                 ObjectNode params = job.params().apply(link);
-                RelayStream stream = new RelayStream(UUID.randomUUID().toString(), link, config.relayBufferChunks(), scheduler);
+                RelayStream stream = new RelayStream(UUID.randomUUID().toString(), lease, config.relayBufferChunks());
                 link.track(stream);
                 sink.servedBy(link.label());
                 boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), params, job.requester(), job.via()));
@@ -159,12 +160,12 @@ public final class ChatRelay {
                 if (!result.nodeFault() || sink.hasOutput() || attempt >= MAX_ATTEMPTS || left <= 0) break;
                 log.info("{} failed before output ({}); trying another backend (attempt {})", link, result.failure, attempt + 1);
                 try {
-                    link = scheduler.acquire(job.model(), accepts, tried, Math.min(left, config.queueTimeout().toNanos()), false, p -> {});
+                    lease = scheduler.acquire(job.model(), accepts, tried, Math.min(left, config.queueTimeout().toNanos()), false, p -> {});
                 } catch (Scheduler.NoNode e) {
                     break;
                 }
             }
-            finish(sink, started, result, link);
+            finish(sink, started, result, lease.link());
         } finally {
             stats.requestEnded(result == null || result.outcome == Outcome.FAILED);
             long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
@@ -209,11 +210,10 @@ public final class ChatRelay {
                     + TokenEstimate.of(m.path("tool_calls").isMissingNode() ? "" : m.path("tool_calls").toString());
             images += m.path("images").size();
         }
-        boolean peer = s.stream().link().peer() != null;
-        String jobId = peer ? null : s.stream().requestId();
-        return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), jobId,
+        Backend backend = s.stream().link().backend();
+        return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), backend.receiptJobId(s.stream().requestId()),
                 s.params().path("model").asText(""), end, s.progress().tokens, promptTokens, images,
-                s.job().requesterVerified(), peer ? s.stream().link().peer().hubKey() : null);
+                s.job().requesterVerified(), backend.vouchedRequester());
     }
 
     private static HubMetrics.Outcome outcome(Result r) {

@@ -66,20 +66,21 @@ public final class EmbedRelay {
         Set<NodeLink> tried = new HashSet<>();
         Outcome outcome = new Outcome.Failed("no node answered");
         try {
-            NodeLink link = acquire(job, tried, config.queueTimeout().toNanos());
-            if (link == null) {
+            Lease lease = acquire(job, tried, config.queueTimeout().toNanos());
+            if (lease == null) {
                 outcome = refusal(job);
                 return outcome;
             }
             for (int attempt = 1; ; attempt++) {
+                NodeLink link = lease.link();
                 tried.add(link);
-                Attempt a = attempt(job, link, deadline);
+                Attempt a = attempt(job, lease, deadline);
                 outcome = a.outcome;
                 long left = deadline - System.nanoTime();
                 if (!a.nodeFault || attempt >= ChatRelay.MAX_ATTEMPTS || left <= 0) return outcome;
                 log.info("{} failed an embed request ({}); trying another node (attempt {})", link, a.why, attempt + 1);
-                link = acquire(job, tried, Math.min(left, config.queueTimeout().toNanos()));
-                if (link == null) return outcome;
+                lease = acquire(job, tried, Math.min(left, config.queueTimeout().toNanos()));
+                if (lease == null) return outcome;
             }
         } catch (Scheduler.NoNode e) {
             outcome = e.refusal == Scheduler.Refusal.NO_MODEL ? refusal(job) : new Outcome.Busy(e.retryAfterSeconds);
@@ -96,7 +97,7 @@ public final class EmbedRelay {
     }
 
     /** A slot on an embedding node, or null when none is left to try (failover) — {@link Scheduler.NoNode} otherwise. */
-    private NodeLink acquire(Job job, Set<NodeLink> tried, long waitNanos) throws Scheduler.NoNode, InterruptedException {
+    private Lease acquire(Job job, Set<NodeLink> tried, long waitNanos) throws Scheduler.NoNode, InterruptedException {
         try {
             return scheduler.acquire(job.model(), l -> l.advertises(NodeMessage.Register.EMBED), tried, waitNanos,
                     job.caller().credited(), position -> {});
@@ -132,8 +133,9 @@ public final class EmbedRelay {
 
     private record Attempt(Outcome outcome, boolean nodeFault, String why) {}
 
-    private Attempt attempt(Job job, NodeLink link, long deadline) throws InterruptedException {
-        var stream = new RelayStream(UUID.randomUUID().toString(), link, EVENTS, scheduler);
+    private Attempt attempt(Job job, Lease lease, long deadline) throws InterruptedException {
+        NodeLink link = lease.link();
+        var stream = new RelayStream(UUID.randomUUID().toString(), lease, EVENTS);
         link.track(stream);
         boolean nodeFault = true;
         try {

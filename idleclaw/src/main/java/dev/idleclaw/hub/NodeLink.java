@@ -5,14 +5,10 @@ import dev.idleclaw.wire.ModelInfo;
 import dev.idleclaw.wire.NodeLimits;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.RequestSize;
-import dev.idleclaw.wire.WireCodec;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +23,7 @@ public final class NodeLink {
     private static final AtomicLong SERIAL = new AtomicLong();
 
     private final long serial = SERIAL.incrementAndGet();
-    private final Session session;
+    private final Backend backend;
     private final String ip;
     private final Instant connectedAt = Instant.now();
     private final ConcurrentHashMap<String, RelayStream> inflight = new ConcurrentHashMap<>();
@@ -43,26 +39,22 @@ public final class NodeLink {
     int active;
     double reputation = Scheduler.INITIAL_REPUTATION;
 
-    /** Non-null when this "node" is a peer hub or worker reached over HTTP instead of a node WebSocket. */
-    private final PeerTransport peer;
-
+    /** A node agent on its WebSocket {@code session}, connected from {@code ip}. */
     NodeLink(Session session, String ip) {
-        this.session = session;
+        this.backend = new NodeSocketBackend(session);
         this.ip = ip;
-        this.peer = null;
     }
 
     /** A peer as a scheduler backend: its key is authenticated by its signed capacity and receipts. */
     NodeLink(PeerTransport peer, String host) {
-        this.session = null;
+        this.backend = peer;
         this.ip = host;
-        this.peer = peer;
         this.pubkey = peer.pubkey();
     }
 
-    /** The peer behind this link, or null for a node agent. */
-    PeerTransport peer() {
-        return peer;
+    /** How this link reaches its backend. */
+    Backend backend() {
+        return backend;
     }
 
     public String ip() {
@@ -176,10 +168,6 @@ public final class NodeLink {
         return lastSeenNanos;
     }
 
-    Session session() {
-        return session;
-    }
-
     long lastHeartbeatNanos() {
         return lastHeartbeatNanos;
     }
@@ -208,48 +196,20 @@ public final class NodeLink {
         return true;
     }
 
-    /** Queues a message for the node; false when the link is closed or its outgoing queue is full. */
+    /** Queues a message for the node; false when the link is closed or the backend cannot take it. */
     boolean send(HubMessage m) {
-        if (closed) return false;
-        if (peer != null) return peer.send(this, m);
-        String text = WireCodec.encode(m);
-        int max = limits().maxRequestBytes();
-        if (text.length() * 3L >= max && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= max) {
-            log.warn("not sending a {}-char message to node {}: over its {}-byte frame limit", text.length(), nodeId(), max);
-            return false;
-        }
-        try {
-            session.sendText(text, Callback.from(() -> {}, this::sendFailed));
-            return true;
-        } catch (RuntimeException e) {
-            sendFailed(e);
-            return false;
-        }
-    }
-
-    private void sendFailed(Throwable t) {
-        if (closed) return;
-        log.info("node {} link failed while sending ({}); closing it", nodeId(), t.toString());
-        close(1011, "send failed");
+        return !closed && backend.send(this, m);
     }
 
     void ping() {
-        if (!closed && session != null && session.isOpen()) session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        if (!closed) backend.ping();
     }
 
     /** Closes the connection; the close handler then removes the node. Safe to call more than once. */
     void close(int code, String reason) {
         if (closed) return;
         closed = true;
-        if (peer != null) {
-            disconnected();
-            return;
-        }
-        try {
-            session.close(code, reason, Callback.NOOP);
-        } catch (RuntimeException e) {
-            session.disconnect();
-        }
+        backend.close(this, code, reason);
     }
 
     boolean isClosed() {
@@ -262,15 +222,9 @@ public final class NodeLink {
         inflight.values().forEach(s -> s.deliver(new RelayStream.Disconnected()));
     }
 
-    /** IPv4 as {@code a.b.x.x}; IPv6 keeps its first two groups. */
+    /** The address operators see: a node's IP masked ({@code a.b.x.x}), a peer's host. */
     public String maskedIp() {
-        if (peer != null) return ip;
-        if (ip.indexOf(':') < 0) {
-            String[] p = ip.split("\\.");
-            return p.length == 4 ? p[0] + "." + p[1] + ".x.x" : "x.x.x.x";
-        }
-        String[] p = ip.split(":");
-        return (p.length >= 2 ? p[0] + ":" + p[1] : p[0]).toLowerCase(Locale.ROOT) + ":x:x:x:x:x:x";
+        return backend.shownAddress(ip);
     }
 
     @Override

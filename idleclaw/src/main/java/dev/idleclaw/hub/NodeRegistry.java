@@ -54,14 +54,15 @@ public final class NodeRegistry {
             if (!owner) {
                 throw new WireException(WireException.POLICY, "node_id already registered");
             }
-            if (link.pubkey() != null && link.peer() == null) {
+            if (link.pubkey() != null && link.backend().isNodeAgent()) {
                 // A key is one owner, wherever it connects from: the per-address cap applies to it too.
                 long ofKey = registered.stream().filter(l -> l != replaced && sameKey(l, link)).count();
                 if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
                 Double remembered = reputationByKey.get(link.pubkey());
                 if (remembered != null) link.reputation = remembered;
             }
-            long fromIp = link.peer() != null ? 0 : registered.stream().filter(l -> l != replaced && l.peer() == null && l.ip().equals(link.ip())).count();
+            long fromIp = !link.backend().isNodeAgent() ? 0
+                    : registered.stream().filter(l -> l != replaced && l.backend().isNodeAgent() && l.ip().equals(link.ip())).count();
             if (fromIp >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes from this IP");
             link.registered(r);
             byNodeId.put(r.nodeId(), link);

@@ -32,7 +32,8 @@ public final class NodeSocket {
     private final NodeRegistry registry;
     private final ScheduledExecutorService timers;
     private final HubStats metrics;
-    private final ConcurrentHashMap<Session, NodeLink> links = new ConcurrentHashMap<>();
+    /** This socket's own node connections (peers are links too, but not this socket's to watch). */
+    private final java.util.Set<NodeLink> links = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<NodeLink, ScheduledFuture<?>> registrationDeadlines = new ConcurrentHashMap<>();
 
     private final Identity hubIdentity;
@@ -52,13 +53,13 @@ public final class NodeSocket {
 
     /** Every open connection, registered or not. */
     Collection<NodeLink> connections() {
-        return links.values();
+        return links;
     }
 
     /** A connection opened: start its registration deadline, and challenge it if it wants to authenticate. */
     NodeLink opened(Session session, String ip, boolean wantsAuth) {
         NodeLink link = new NodeLink(session, ip);
-        links.put(session, link);
+        links.add(link);
         if (wantsAuth) {
             link.challenge(Nonces.next());
             link.send(new HubMessage.AuthChallenge(link.challenge(), hubIdentity.publicKey()));
@@ -146,7 +147,7 @@ public final class NodeSocket {
     }
 
     void closed(NodeLink link, int code, String reason) {
-        if (links.remove(link.session()) == null) return;
+        if (!links.remove(link)) return;
         var deadline = registrationDeadlines.remove(link);
         if (deadline != null) deadline.cancel(false);
         if (link.registration() != null) log.info("{} disconnected ({} {})", link, code, reason == null ? "" : reason);
@@ -161,7 +162,7 @@ public final class NodeSocket {
     void pingAll() {
         long limit = config.pingInterval().plus(config.pongTimeout()).toNanos();
         long now = System.nanoTime();
-        for (NodeLink l : links.values()) {
+        for (NodeLink l : links) {
             if (now - l.lastSeenNanos() > limit) {
                 log.info("closing {}: no pong within {} ms", l, config.pongTimeout().toMillis());
                 l.close(1011, "ping timeout");
@@ -178,7 +179,7 @@ public final class NodeSocket {
     void evictSilent() {
         long limit = config.heartbeatTimeout().toNanos();
         long now = System.nanoTime();
-        for (NodeLink l : links.values()) {
+        for (NodeLink l : links) {
             if (l.registration() != null && now - l.lastHeartbeatNanos() > limit) {
                 log.info("evicting {}: no heartbeat for {} s", l, config.heartbeatTimeout().toSeconds());
                 l.close(1000, "heartbeat timeout");
@@ -188,6 +189,6 @@ public final class NodeSocket {
 
     /** Shutdown: every node link closed with 1001. */
     void closeAll() {
-        links.values().forEach(l -> l.close(1001, "server shutting down"));
+        links.forEach(l -> l.close(1001, "server shutting down"));
     }
 }

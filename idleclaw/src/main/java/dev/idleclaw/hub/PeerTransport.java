@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * OpenAI SSE comes back as the Ollama chunks a node would send, so {@link ChatRelay} relays, times out, fails over
  * and checks the receipt exactly as for a node. The peer's {@code :lobstah-receipt:} rides on the final chunk.
  */
-final class PeerTransport {
+final class PeerTransport implements Backend {
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
     /** A peer that has not answered the request's headers by then is treated as down (Lobstah: no timeout at all). */
     static final Duration FIRST_BYTE_TIMEOUT = Duration.ofSeconds(30);
@@ -64,12 +64,37 @@ final class PeerTransport {
         return peer;
     }
 
-    /** This hub's key, which the peer may name as requester. */
-    String hubKey() {
+    @Override
+    public void close(NodeLink link, int code, String reason) {
+        link.disconnected(); // no connection to close: requests in flight end as from a vanished node
+    }
+
+    @Override
+    public void ping() {}
+
+    @Override
+    public String shownAddress(String host) {
+        return host;
+    }
+
+    /** A peer names its own job in its receipt; the hub checks the rest. */
+    @Override
+    public String receiptJobId(String requestId) {
+        return null;
+    }
+
+    @Override
+    public String vouchedRequester() {
         return hub.publicKey();
     }
 
-    boolean send(NodeLink link, HubMessage m) {
+    @Override
+    public boolean isNodeAgent() {
+        return false;
+    }
+
+    @Override
+    public boolean send(NodeLink link, HubMessage m) {
         switch (m) {
             case HubMessage.InferenceRequest r -> Thread.ofVirtual().name("peer-" + r.requestId()).start(() -> forward(link, r));
             case HubMessage.CancelRequest c -> {

@@ -54,8 +54,9 @@ final class Prober {
 
     /** Runs one probe on {@code link}; returns whether it passed (false also when the node had no free slot). */
     boolean probe(NodeLink link, Question q) {
-        if (!scheduler.tryAcquire(link)) return false;
-        var stream = new RelayStream("probe-" + UUID.randomUUID(), link, BUFFER, scheduler);
+        Lease lease = scheduler.tryAcquire(link);
+        if (lease == null) return false;
+        var stream = new RelayStream("probe-" + UUID.randomUUID(), lease, BUFFER);
         link.track(stream);
         String answer = null;
         try {

@@ -33,6 +33,7 @@ final class RelayStream {
     record Disconnected() implements Event {}
 
     private final String requestId;
+    private final Lease lease;
     private final NodeLink link;
     private final ArrayBlockingQueue<Event> queue;
     private volatile boolean overflowed;
@@ -40,14 +41,12 @@ final class RelayStream {
     private volatile Thread waiter;
     private volatile long waitUntil;
     private final AtomicBoolean cancelSent = new AtomicBoolean();
-    private final AtomicBoolean slotReleased = new AtomicBoolean();
-    private final Scheduler scheduler;
 
-    /** A request holding one of {@code link}'s slots (taken from {@code scheduler}); {@link #close} gives it back. */
-    RelayStream(String requestId, NodeLink link, int capacity, Scheduler scheduler) {
+    /** A request holding {@code lease}'s slot; {@link #close} gives it back. */
+    RelayStream(String requestId, Lease lease, int capacity) {
         this.requestId = requestId;
-        this.link = link;
-        this.scheduler = scheduler;
+        this.lease = lease;
+        this.link = lease.link();
         this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
@@ -93,7 +92,7 @@ final class RelayStream {
     void close(boolean nodeFault) {
         link.untrack(this);
         cancel();
-        if (slotReleased.compareAndSet(false, true)) scheduler.release(link, nodeFault);
+        lease.release(nodeFault);
     }
 
     boolean overflowed() {

@@ -62,7 +62,7 @@ public final class Scheduler {
     }
 
     /** A slot on a node for {@code model}, waiting up to {@code maxWaitNanos} when all suitable nodes are busy. */
-    public NodeLink acquire(String model, Set<NodeLink> exclude, long maxWaitNanos) throws NoNode, InterruptedException {
+    public Lease acquire(String model, Set<NodeLink> exclude, long maxWaitNanos) throws NoNode, InterruptedException {
         return acquire(model, exclude, maxWaitNanos, false, position -> {});
     }
 
@@ -70,7 +70,7 @@ public final class Scheduler {
      * As {@link #acquire(String, Set, long)}; a {@code credited} caller waits ahead of every anonymous one (FIFO
      * within each class). {@code queued} hears the 1-based queue position if the request has to wait.
      */
-    public NodeLink acquire(String model, Set<NodeLink> exclude, long maxWaitNanos, boolean credited, IntConsumer queued)
+    public Lease acquire(String model, Set<NodeLink> exclude, long maxWaitNanos, boolean credited, IntConsumer queued)
             throws NoNode, InterruptedException {
         return acquire(model, ANY, exclude, maxWaitNanos, credited, queued);
     }
@@ -79,8 +79,13 @@ public final class Scheduler {
      * As {@link #acquire(String, Set, long, boolean, IntConsumer)}, among only the nodes {@code eligible} accepts (e.g.
      * those that advertise embeddings); {@link Refusal#NO_MODEL} when no such node serves the model.
      */
-    public NodeLink acquire(String model, Predicate<NodeLink> eligible, Set<NodeLink> exclude, long maxWaitNanos,
-                            boolean credited, IntConsumer queued) throws NoNode, InterruptedException {
+    public Lease acquire(String model, Predicate<NodeLink> eligible, Set<NodeLink> exclude, long maxWaitNanos,
+                         boolean credited, IntConsumer queued) throws NoNode, InterruptedException {
+        return new Lease(this, slot(model, eligible, exclude, maxWaitNanos, credited, queued));
+    }
+
+    private NodeLink slot(String model, Predicate<NodeLink> eligible, Set<NodeLink> exclude, long maxWaitNanos,
+                          boolean credited, IntConsumer queued) throws NoNode, InterruptedException {
         Waiter w;
         int position;
         lock.lock();
@@ -128,21 +133,21 @@ public final class Scheduler {
         }
     }
 
-    /** Takes a slot on exactly {@code link} if it has one free right now (probes never wait or queue). */
-    boolean tryAcquire(NodeLink link) {
+    /** A slot on exactly {@code link} if it has one free right now, else null (probes never wait or queue). */
+    Lease tryAcquire(NodeLink link) {
         lock.lock();
         try {
             var reg = link.registration();
-            if (closed || reg == null || link.isClosed() || link.active >= reg.maxConcurrent()) return false;
+            if (closed || reg == null || link.isClosed() || link.active >= reg.maxConcurrent()) return null;
             link.active++;
-            return true;
+            return new Lease(this, link);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Gives the slot back; {@code failed} lowers the node's reputation. */
-    public void release(NodeLink link, boolean failed) {
+    /** Gives a slot back ({@link Lease#release}); {@code failed} lowers the node's reputation. */
+    void release(NodeLink link, boolean failed) {
         lock.lock();
         try {
             link.active--;
