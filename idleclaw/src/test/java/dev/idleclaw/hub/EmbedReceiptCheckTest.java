@@ -9,6 +9,7 @@ import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.receipt.SignedReceipt;
+import dev.idleclaw.testkit.StandInNode;
 import dev.idleclaw.wire.NodeMessage;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -33,12 +34,12 @@ class EmbedReceiptCheckTest {
 
     private final Identity key = Identity.generate();
     private HubFixture hub;
-    private TestNode node;
+    private StandInNode node;
 
     @BeforeEach
     void start() throws Exception {
         hub = HubFixture.start();
-        node = TestNode.connectAuthenticating(hub.port());
+        node = HubTestSupport.connectAuthenticating(hub.port());
         JsonNode challenge = node.next();
         long now = System.currentTimeMillis();
         ObjectNode register = Json.object().put("type", "register").put("node_id", "embedder");
