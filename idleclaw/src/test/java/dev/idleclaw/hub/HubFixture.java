@@ -1,6 +1,7 @@
 package dev.idleclaw.hub;
 
 import dev.idleclaw.testkit.StandInNode;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,13 +50,18 @@ public final class HubFixture implements AutoCloseable {
         this.hub = Hub.start(b.build());
     }
 
-    public static HubFixture start() throws Exception {
+    public static HubFixture start() throws IOException {
         return start(c -> {});
     }
 
-    /** A hub with the test defaults, then {@code change} applied to its configuration. */
-    public static HubFixture start(Consumer<HubConfig.Builder> change) throws Exception {
+    /** A hub with the test defaults, then {@code change} applied to its configuration, on a new data directory. */
+    public static HubFixture start(Consumer<HubConfig.Builder> change) throws IOException {
         return new HubFixture(Files.createTempDirectory("idleclaw-hub"), change);
+    }
+
+    /** As {@link #start(Consumer)} on {@code dataDir} (for a hub that keeps its identity, ledger or peers file). */
+    public static HubFixture on(Path dataDir, Consumer<HubConfig.Builder> change) {
+        return new HubFixture(dataDir, change);
     }
 
     /** Closes this hub and starts a new one on the same data directory (a restart). */
