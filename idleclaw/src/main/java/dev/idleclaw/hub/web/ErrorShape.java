@@ -24,17 +24,21 @@ enum ErrorShape {
     }
 
     void write(Context ctx, int status, String message) {
-        ctx.status(status).contentType("application/json");
-        switch (this) {
-            case IDLECLAW -> ctx.result(Json.write(Json.object().put("detail", message)));
-            case OLLAMA -> ctx.result(Json.write(Json.object().put("error", message)));
+        ctx.status(status).contentType("application/json").result(body(status, message));
+    }
+
+    /** The error body this shape's clients parse, for {@code status} and {@code message}. */
+    String body(int status, String message) {
+        return switch (this) {
+            case IDLECLAW -> Json.write(Json.object().put("detail", message));
+            case OLLAMA -> Json.write(Json.object().put("error", message));
             case OPENAI -> {
                 var err = Json.object();
                 String code = status == 429 ? "rate_limit_exceeded" : null;
                 err.putObject("error").put("message", message).put("type", OpenAiFace.type(status)).putNull("param").put("code", code);
-                ctx.result(Json.write(err));
+                yield Json.write(err);
             }
-            case ANTHROPIC -> ctx.result(Json.write(AnthropicFace.errorBody(status, message)));
-        }
+            case ANTHROPIC -> Json.write(AnthropicFace.errorBody(status, message));
+        };
     }
 }
