@@ -2,8 +2,7 @@ package dev.idleclaw.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.testkit.StandInModel;
 import dev.idleclaw.testkit.StandInOllama;
 import java.net.ConnectException;
@@ -135,7 +134,7 @@ class HubAddressTest {
 
     @Test
     void aHubAddressEndingInV1OrApiIsNotAHubAndTheHintDropsTheSuffix() {
-        try (var hub = Hub.start(HubConfig.builder(dir).apply(b -> b.port = 0).build())) {
+        try (var hub = HubFixture.on(dir, b -> {}).hub) {
             String base = "http://127.0.0.1:" + hub.port();
             var c = consume(Map.of(), "--server", base + "/v1");
             assertThat(c.exit()).isEqualTo(1);

@@ -2,8 +2,7 @@ package dev.idleclaw.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.node.NodeAgent;
 import dev.idleclaw.testkit.Behaviour;
 import dev.idleclaw.testkit.RecordedRequest;
@@ -70,10 +69,10 @@ public final class ClientNetwork implements AutoCloseable {
         int port = net.hub.port();
         var dataDir = Files.createTempDirectory("idleclaw-clients");
         net.hub.close();
-        net.hub = Hub.start(HubConfig.builder(dataDir).apply(c -> {
+        net.hub = HubFixture.on(dataDir, c -> {
             c.port = port;
             c.keepAliveInterval = interval;
-        }).build());
+        }).hub;
         await().atMost(Duration.ofSeconds(10)).until(() -> net.hub.registry().registered().size() == 1);
     }
 

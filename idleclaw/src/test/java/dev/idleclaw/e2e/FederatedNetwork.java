@@ -4,6 +4,7 @@ import dev.idleclaw.announce.Announcer;
 import dev.idleclaw.announce.UrlSafety;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.node.NodeAgent;
@@ -92,8 +93,7 @@ final class FederatedNetwork implements AutoCloseable {
             }
             rd = Files.createTempDirectory("fed-router");
             Path peers = rd.resolve("peers.json");
-            started = Hub.start(HubConfig.builder(rd).apply(c -> {
-                c.port = 0;
+            started = HubFixture.on(rd, c -> {
                 c.nodeListener = false;
                 c.peersFile = peers;
                 c.localPeers = true;
@@ -102,7 +102,7 @@ final class FederatedNetwork implements AutoCloseable {
                 c.peerCapacityTtl = CAPACITY_TTL;
                 c.peerCooldown = COOLDOWN;
                 generous(c);
-            }).build());
+            }).hub;
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -128,11 +128,11 @@ final class FederatedNetwork implements AutoCloseable {
 
     /** Starts (or restarts, on the same directory, identity and port) a member's hub and a fresh node agent. */
     void start(Member m) {
-        m.hub = Hub.start(HubConfig.builder(m.dir).apply(c -> {
+        m.hub = HubFixture.on(m.dir, c -> {
             c.port = m.port;
             c.announce = new Announcer.Settings(trackerUri(), m.url(), m.label, null, 300, HEARTBEAT);
             generous(c);
-        }).build());
+        }).hub;
         var agent = new NodeAgent(NodeConfig.of(m.url(), m.ollama.baseUrl(), NODE_SLOTS)
                 .withTimings(NodeTimings.DEFAULTS.withDrain(Duration.ofSeconds(1))).withIdentity(m.nodeKey));
         m.agent = agent;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.idleclaw.auth.ForwardSignature;
 import dev.idleclaw.auth.RequestSignature;
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.node.NodeAgent;
@@ -34,14 +34,13 @@ class FederationTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static Hub hub(Path dir, Path peers, boolean nodeListener) {
-        return Hub.start(HubConfig.builder(dir).apply(c -> {
-            c.port = 0;
+        return HubFixture.on(dir, c -> {
             c.peersFile = peers;
             c.localPeers = true;
             c.nodeListener = nodeListener;
             c.queueTimeout = Duration.ofSeconds(3);
             c.drainTimeout = Duration.ofSeconds(1);
-        }).build());
+        }).hub;
     }
 
     private static void peers(Path file, String pubkey, String url) throws Exception {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.receipt.SignedReceipt;
 import java.net.URI;
@@ -46,8 +46,7 @@ class LobstahInteropTest {
         Path peers = dir.resolve("peers.json");
         Files.writeString(peers, "[\n  {\n    \"pubkey\": \"" + peer.pubkey() + "\",\n    \"url\": \"" + peer.url()
                 + "\",\n    \"label\": \"lobstah\"\n  }\n]\n");
-        router = Hub.start(HubConfig.builder(dir).apply(c -> {
-            c.port = 0;
+        router = HubFixture.on(dir, c -> {
             c.nodeListener = false;
             c.peersFile = peers;
             c.localPeers = true;
@@ -56,7 +55,7 @@ class LobstahInteropTest {
             c.maxConnectionsPerIp = 100_000;
             c.probeInterval = Duration.ZERO;
             c.drainTimeout = Duration.ofSeconds(1);
-        }).build());
+        }).hub;
         await().atMost(Duration.ofSeconds(10)).until(() -> router.catalog().find(MODEL).isPresent());
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.node.NodeAgent;
 import dev.idleclaw.node.NodeConfig;
@@ -47,11 +47,10 @@ class LobstahRouterReceiptTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("hub-for-lobstah");
         ollama = StandInOllama.start().model(StandInModel.of(MODEL));
-        hub = Hub.start(HubConfig.builder(dir).apply(c -> {
-            c.port = 0;
+        hub = HubFixture.on(dir, c -> {
             c.probeInterval = Duration.ZERO;
             c.drainTimeout = Duration.ofSeconds(1);
-        }).build());
+        }).hub;
         agent = new NodeAgent(NodeConfig.of("http://127.0.0.1:" + hub.port(), ollama.baseUrl().toString(), 2)
                 .withTimings(NodeTimings.DEFAULTS.withDrain(Duration.ofSeconds(1))).withIdentity(nodeKey));
         Thread.ofVirtual().start(() -> {

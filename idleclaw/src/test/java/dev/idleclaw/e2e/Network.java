@@ -3,7 +3,7 @@ package dev.idleclaw.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.node.NodeAgent;
 import dev.idleclaw.node.NodeConfig;
 import dev.idleclaw.node.NodeTimings;
@@ -30,11 +30,10 @@ public final class Network implements AutoCloseable {
     }
 
     public void startHub(int port) {
-        hub = Hub.start(HubConfig.builder(dataDir).apply(c -> {
+        hub = HubFixture.on(dataDir, c -> {
             c.port = port;
             c.queueTimeout = Duration.ofSeconds(3);
-            c.drainTimeout = Duration.ofSeconds(2);
-        }).build());
+        }).hub;
     }
 
     /** The hub's base URL, e.g. {@code http://127.0.0.1:PORT}. */

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,8 +60,7 @@ class PeerRoutingTest {
     }
 
     private Hub start(boolean nodeListener, Duration capacityTtl) throws Exception {
-        hub = Hub.start(HubConfig.builder(dir).apply(c -> {
-            c.port = 0;
+        hub = HubFixture.on(dir, c -> {
             c.nodeListener = nodeListener;
             c.peersFile = dir.resolve("peers.json");
             c.localPeers = true;
@@ -73,7 +72,7 @@ class PeerRoutingTest {
             c.heartbeatTimeout = HEARTBEAT_TIMEOUT;
             c.evictionScan = EVICTION_SCAN;
             c.peerCapacityTtl = capacityTtl;
-        }).build());
+        }).hub;
         return hub;
     }
 

@@ -2,6 +2,8 @@ package dev.idleclaw.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +16,7 @@ class DialectHeadersTest {
 
     @Test
     void everyAnswerHasItsOwnRequestIdAndChatAnswersNameTheNode() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 10, "llama3.2:3b").serving(List.of("Hi"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 10, "llama3.2:3b").servingWithMetrics(List.of("Hi"))) {
             List<HttpResponse<String>> chats = List.of(
                     hub.post("/api/chat", "{\"model\":\"llama3.2:3b\"," + MSG + "}"),
                     hub.post("/api/chat", "{\"model\":\"llama3.2:3b\"," + MSG + ",\"stream\":true}"),

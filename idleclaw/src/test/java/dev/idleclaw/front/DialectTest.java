@@ -2,6 +2,8 @@ package dev.idleclaw.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -14,13 +16,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DialectTest {
     static final String SSE = "text/event-stream; charset=utf-8", NDJSON = "application/x-ndjson";
     static final String MSG = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
-    static FrontHub hub;
-    static WireNode node;
+    static HubFixture hub;
+    static StandInNode node;
 
     @BeforeAll
     static void start() throws Exception {
-        hub = FrontHub.start(c -> c.ollamaPort = 0);
-        node = WireNode.registered(hub.port(), 50, "llama3.2:3b").serving(List.of("Hel", "lo"));
+        hub = HubFixture.start(c -> c.ollamaPort = 0);
+        node = StandInNode.registered(hub.port(), 50, "llama3.2:3b").servingWithMetrics(List.of("Hel", "lo"));
     }
 
     @AfterAll
@@ -31,19 +33,19 @@ class DialectTest {
 
     static String type(HttpResponse<String> res) {
         assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
-        return FrontHub.type(res.headers());
+        return Bodies.type(res.headers());
     }
 
     static void assertIdleClaw(HttpResponse<String> res) {
-        assertThat(type(res)).isEqualTo(FrontHub.type(SSE));
+        assertThat(type(res)).isEqualTo(Bodies.type(SSE));
         assertThat(res.body()).startsWith("data: {\"id\":\"chatcmpl-").endsWith("data: [DONE]\r\n\r\n");
     }
 
     static void assertOllama(HttpResponse<String> res) {
         assertThat(type(res)).isEqualTo(NDJSON);
-        List<String> lines = FrontHub.ndjson(res.body());
+        List<String> lines = Bodies.ndjson(res.body());
         assertThat(lines).hasSize(3);
-        assertThat(FrontHub.json(lines.getLast()).path("done").asBoolean()).isTrue();
+        assertThat(Bodies.json(lines.getLast()).path("done").asBoolean()).isTrue();
     }
 
     @Test
@@ -58,8 +60,8 @@ class DialectTest {
     void anOllamaOnlyKeyGetsOllama(String extra) throws Exception {
         var res = hub.post("/api/chat", "{\"model\":\"llama3.2:3b\"," + MSG + "," + extra + "}");
         if (extra.equals("\"stream\":false")) {
-            assertThat(type(res)).isEqualTo(FrontHub.type("application/json; charset=utf-8"));
-            assertThat(FrontHub.json(res.body()).path("message").path("content").asText()).isEqualTo("Hello");
+            assertThat(type(res)).isEqualTo(Bodies.type("application/json; charset=utf-8"));
+            assertThat(Bodies.json(res.body()).path("message").path("content").asText()).isEqualTo("Hello");
         } else {
             assertOllama(res);
         }
@@ -90,10 +92,10 @@ class DialectTest {
 
     @Test
     void aPinnedDialectIgnoresTheRule() throws Exception {
-        try (var ollama = FrontHub.start(c -> c.chatDialect = ChatDialect.Mode.OLLAMA);
-             var idle = FrontHub.start(c -> c.chatDialect = ChatDialect.Mode.IDLECLAW);
-             var n1 = WireNode.registered(ollama.port(), 5, "llama3.2:3b").serving(List.of("Hel", "lo"));
-             var n2 = WireNode.registered(idle.port(), 5, "llama3.2:3b").serving(List.of("Hel", "lo"))) {
+        try (var ollama = HubFixture.start(c -> c.chatDialect = ChatDialect.Mode.OLLAMA);
+             var idle = HubFixture.start(c -> c.chatDialect = ChatDialect.Mode.IDLECLAW);
+             var n1 = StandInNode.registered(ollama.port(), 5, "llama3.2:3b").servingWithMetrics(List.of("Hel", "lo"));
+             var n2 = StandInNode.registered(idle.port(), 5, "llama3.2:3b").servingWithMetrics(List.of("Hel", "lo"))) {
             assertOllama(ollama.post("/api/chat", "{\"model\":\"llama3.2:3b\"," + MSG + "}"));
             assertOllama(ollama.post("/api/chat", "{\"model\":\"llama3.2:3b\"," + MSG + "}", "Accept", "text/event-stream"));
             assertIdleClaw(idle.post("/api/chat", "{\"model\":\"llama3.2:3b\"," + MSG + ",\"stream\":true,\"options\":{}}"));

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.StandInNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,8 +36,8 @@ class AgentLimitsTest {
     private static final int SMALL_CONTEXT = 8_192;
 
     private static HubFixture hub;
-    private static TestNode original;
-    private static TestNode agentNode;
+    private static StandInNode original;
+    private static StandInNode agentNode;
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,8 +79,8 @@ class AgentLimitsTest {
         return hub.http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static long requestsSeenBy(TestNode node) {
-        return node.received.stream().filter(m -> "inference_request".equals(m.path("type").asText())).count();
+    private static long requestsSeenBy(StandInNode node) {
+        return node.received().stream().filter(m -> "inference_request".equals(m.path("type").asText())).count();
     }
 
     @Test
@@ -168,11 +169,11 @@ class AgentLimitsTest {
 
     @Test
     void aNodeAdvertisingLimitsItCannotHonourIsRefusedAtRegistration() throws Exception {
-        var node = TestNode.connect(hub.port());
+        var node = StandInNode.connect(hub.port());
         var reg = Json.object().put("type", "register").put("node_id", UUID.randomUUID().toString());
         reg.putArray("models").add(model(MODEL, 1));
         reg.putObject("limits").put("max_request_bytes", 10);
         node.send(reg);
-        assertThat(node.closed.get(10, java.util.concurrent.TimeUnit.SECONDS).code()).isEqualTo(1008);
+        assertThat(node.closed().get(10, java.util.concurrent.TimeUnit.SECONDS).code()).isEqualTo(1008);
     }
 }

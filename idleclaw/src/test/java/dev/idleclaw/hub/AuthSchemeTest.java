@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.auth.ApiKeys;
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,12 +16,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The {@code Bearer} scheme is case-insensitive (RFC 9110 §11.1) for the admin token and for API keys; tokens are not. */
 class AuthSchemeTest {
     static HubFixture hub;
-    static TestNode node;
+    static StandInNode node;
 
     @BeforeAll
     static void start() throws Exception {
         hub = HubFixture.start(c -> c.adminToken = "s3cret-Token");
-        node = TestNode.registered(hub.port(), 4, "m:1").serving(List.of("ok"));
+        node = StandInNode.registered(hub.port(), 4, "m:1").serving(List.of("ok"));
     }
 
     @AfterAll

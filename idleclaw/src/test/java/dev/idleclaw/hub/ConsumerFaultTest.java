@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.StandInNode;
 import dev.idleclaw.wire.WireLimits;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -43,7 +44,7 @@ class ConsumerFaultTest {
 
     @Test
     void tenOverLongRequestsThroughEveryDoorAre400AndLeaveTheNodeUntouched() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, MODEL).serving(List.of("ok"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, MODEL).serving(List.of("ok"))) {
             NodeLink l = link(hub, node);
             for (int i = 0; i < 10; i++) {
                 var generated = post(hub, "/api/generate", generate(TOO_LONG));
@@ -66,7 +67,7 @@ class ConsumerFaultTest {
             assertThat(infill.statusCode()).isEqualTo(400);
             assertThat(json(infill).path("error").asText()).startsWith("no node serving llama3.2:3b accepts this request: a message of ");
 
-            assertThat(node.received).noneMatch(m -> "inference_request".equals(m.path("type").asText()));
+            assertThat(node.received()).noneMatch(m -> "inference_request".equals(m.path("type").asText()));
             assertThat(hub.hub.scheduler().reputation(l)).isEqualTo(Scheduler.INITIAL_REPUTATION);
             var fine = post(hub, "/api/generate", generate("a".repeat(WireLimits.MAX_MESSAGE_CHARS)));
             assertThat(fine.statusCode()).isEqualTo(200);
@@ -76,10 +77,10 @@ class ConsumerFaultTest {
 
     @Test
     void aNodeRefusingARequestAsInvalidCostsItNothingAndTheConsumerGetsAClearErrorWithoutFailover() throws Exception {
-        try (var hub = HubFixture.start(); var a = TestNode.registered(hub.port(), 2, MODEL);
-             var b = TestNode.registered(hub.port(), 2, MODEL)) {
+        try (var hub = HubFixture.start(); var a = StandInNode.registered(hub.port(), 2, MODEL);
+             var b = StandInNode.registered(hub.port(), 2, MODEL)) {
             AtomicInteger asked = new AtomicInteger();
-            for (TestNode n : List.of(a, b)) {
+            for (StandInNode n : List.of(a, b)) {
                 n.onRequest(req -> {
                     asked.incrementAndGet();
                     n.error(req.path("request_id").asText(), "invalid_request");

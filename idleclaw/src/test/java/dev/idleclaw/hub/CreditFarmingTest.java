@@ -10,6 +10,7 @@ import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.receipt.SignedReceipt;
+import dev.idleclaw.testkit.StandInNode;
 import dev.idleclaw.wire.NodeMessage;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -49,8 +50,8 @@ class CreditFarmingTest {
     }
 
     /** Registers the rogue with its key; it answers {@link #ANSWER} and claims what {@code input}/{@code output} say. */
-    private TestNode rogueNode(ToLongFunction<JsonNode> input, ToLongFunction<JsonNode> output) throws Exception {
-        var node = TestNode.connectAuthenticating(hub.port());
+    private StandInNode rogueNode(ToLongFunction<JsonNode> input, ToLongFunction<JsonNode> output) throws Exception {
+        var node = HubTestSupport.connectAuthenticating(hub.port());
         JsonNode challenge = node.next();
         ObjectNode reg = Json.object().put("type", "register").put("node_id", "rogue");
         reg.putArray("models").addObject().put("name", MODEL).put("size", 5);
@@ -62,7 +63,7 @@ class CreditFarmingTest {
         assertThat(node.next().path("type").asText()).isEqualTo("registered");
         return node.onRequest(req -> {
             String id = req.path("request_id").asText();
-            ANSWER.forEach(t -> node.chunk(id, t));
+            ANSWER.forEach(t -> node.content(id, t));
             long in = input.applyAsLong(req), out = output.applyAsLong(req);
             var receipt = SignedReceipt.sign(new Receipt(Receipt.VERSION, id, Nonces.next(),
                     req.path("requester").asText(Receipt.ANONYMOUS), rogue.publicKey(), MODEL, in, out, now, System.currentTimeMillis()), rogue);

@@ -9,7 +9,10 @@ import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.receipt.SignedReceipt;
+import dev.idleclaw.testkit.NodeRegistration;
+import dev.idleclaw.testkit.StandInNode;
 import dev.idleclaw.wire.NodeMessage;
+import dev.idleclaw.wire.WireLimits;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,21 +36,18 @@ class EmbedReceiptCheckTest {
 
     private final Identity key = Identity.generate();
     private HubFixture hub;
-    private TestNode node;
+    private StandInNode node;
 
     @BeforeEach
     void start() throws Exception {
         hub = HubFixture.start();
-        node = TestNode.connectAuthenticating(hub.port());
+        node = HubTestSupport.connectAuthenticating(hub.port());
         JsonNode challenge = node.next();
         long now = System.currentTimeMillis();
-        ObjectNode register = Json.object().put("type", "register").put("node_id", "embedder");
-        register.putArray("models").addObject().put("name", MODEL).put("size", 5);
-        register.putArray("features").add(NodeMessage.Register.EMBED);
         byte[] proof = NodeMessage.NodeAuth.message(challenge.path("challenge").asText(), challenge.path("hub_key").asText(), "embedder", now);
-        register.putObject("auth").put("pubkey", key.publicKey()).put("timestamp", now).put("signature", key.sign(proof));
-        node.send(register);
-        assertThat(node.next().path("type").asText()).isEqualTo("registered");
+        ObjectNode auth = Json.object().put("pubkey", key.publicKey()).put("timestamp", now).put("signature", key.sign(proof));
+        node.register(NodeRegistration.of(WireLimits.DEFAULT_MAX_CONCURRENT, NodeRegistration.model(MODEL, 5)).withNodeId("embedder")
+                .withFeatures(NodeMessage.Register.EMBED).withAuth(auth));
     }
 
     @AfterEach

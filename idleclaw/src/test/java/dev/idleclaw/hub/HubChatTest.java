@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.StandInNode;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class HubChatTest {
 
     @Test
     void streamsContentAsSseChunksEndingWithDone() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "llama3.2:3b").serving(List.of("Hel", "lo"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "llama3.2:3b").serving(List.of("Hel", "lo"))) {
             var res = hub.chat(ask("llama3.2:3b", "hi"));
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.headers().firstValue("content-type")).hasValue("text/event-stream; charset=utf-8");
@@ -33,7 +34,7 @@ class HubChatTest {
 
     @Test
     void sendsSystemMessageLastTwentyTurnsAndCancelsAfterDone() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "llama3.2:3b")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "llama3.2:3b")) {
             var msgs = new StringBuilder();
             for (int i = 0; i < 25; i++) {
                 if (i > 0) msgs.append(',');
@@ -67,11 +68,11 @@ class HubChatTest {
 
     @Test
     void relaysReasoningOnlyForThinkingModelsWhenAsked() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "qwen3:8b", "llama3.2:3b")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "qwen3:8b", "llama3.2:3b")) {
             node.onRequest(req -> {
                 String id = req.path("request_id").asText();
                 node.thinking(id, "Hmm");
-                node.chunk(id, "Four.");
+                node.content(id, "Four.");
                 node.done(id);
             });
             Sse sse = Sse.parse(hub.chat("{\"model\":\"qwen3:8b\",\"think\":true,\"messages\":[{\"role\":\"user\",\"content\":\"2+2\"}]}").body());
@@ -87,10 +88,10 @@ class HubChatTest {
 
     @Test
     void nodeErrorBecomesFixedInBandErrorDelta() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             node.onRequest(req -> {
                 String id = req.path("request_id").asText();
-                node.chunk(id, "partial");
+                node.content(id, "partial");
                 node.error(id, "ollama_error <script>alert(1)</script>");
             });
             Sse sse = Sse.parse(hub.chat(ask("m:1", "hi")).body());
@@ -101,8 +102,8 @@ class HubChatTest {
 
     @Test
     void failsOverToAnotherNodeWhenTheFirstFailsBeforeAnyContent() throws Exception {
-        try (var hub = HubFixture.start(); var bad = TestNode.registered(hub.port(), 2, "m:1");
-             var good = TestNode.registered(hub.port(), 1, "m:1").serving(List.of("ok"))) {
+        try (var hub = HubFixture.start(); var bad = StandInNode.registered(hub.port(), 2, "m:1");
+             var good = StandInNode.registered(hub.port(), 1, "m:1").serving(List.of("ok"))) {
             bad.onRequest(req -> bad.error(req.path("request_id").asText(), "ollama_unavailable"));
             for (int i = 0; i < 3; i++) {
                 Sse sse = Sse.parse(hub.chat(ask("m:1", "hi")).body());
@@ -113,13 +114,13 @@ class HubChatTest {
 
     @Test
     void nodeDisconnectMidStreamEndsWithErrorAndDone() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             node.onRequest(req -> {
-                node.chunk(req.path("request_id").asText(), "part");
+                node.content(req.path("request_id").asText(), "part");
                 node.kill();
             });
             Sse sse = Sse.parse(hub.chat(ask("m:1", "hi")).body());
-            assertThat(sse.content()).isEqualTo("part\n\n[Error: Node " + node.nodeId + " disconnected]");
+            assertThat(sse.content()).isEqualTo("part\n\n[Error: Node " + node.nodeId() + " disconnected]");
             assertThat(sse.endsWithDone()).isTrue();
         }
     }
@@ -129,7 +130,7 @@ class HubChatTest {
         try (var hub = HubFixture.start(c -> {
             c.chunkTimeout = Duration.ofMillis(1200);
             c.keepAliveInterval = Duration.ofMillis(300);
-        }); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        }); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             Sse sse = Sse.parse(hub.chat(ask("m:1", "hi")).body());
             assertThat(sse.comments()).isNotEmpty().allMatch(c -> c.matches("ping - \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00"));
             assertThat(sse.content()).isEqualTo("\n\n[Error: request timed out]");

@@ -2,6 +2,7 @@ package dev.idleclaw.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -47,12 +48,12 @@ class HubConnectionLimitsTest {
     @Test
     void nodeSocketsCountTowardTheCap() throws Exception {
         try (var hub = HubFixture.start(c -> c.maxConnectionsPerIp = 2)) {
-            var nodes = List.of(TestNode.registered(hub.port(), 1, "m:1"), TestNode.registered(hub.port(), 1, "m:2"));
+            var nodes = List.of(StandInNode.registered(hub.port(), 1, "m:1"), StandInNode.registered(hub.port(), 1, "m:2"));
             try {
                 assertThat(healthStatus(null, hub.port())).as("a third socket from the nodes' address").isNull();
                 assertThat(healthStatus(OTHER_ADDRESS, hub.port())).startsWith("HTTP/1.1 200");
             } finally {
-                nodes.forEach(TestNode::close);
+                nodes.forEach(StandInNode::close);
             }
             awaitHealth(null, hub.port());
         }

@@ -8,6 +8,7 @@ import dev.idleclaw.e2e.Network;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.testkit.Embeddings;
 import dev.idleclaw.testkit.StandInModel;
+import dev.idleclaw.testkit.StandInNode;
 import dev.idleclaw.testkit.StandInOllama;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -186,7 +187,7 @@ class HubEmbeddingsTest {
 
     @Test
     void anOriginalNodeNeverReceivesAnEmbedRequest() throws Exception {
-        try (var original = TestNode.registered(net.hub.port(), 4, "legacy-embed:latest", EMBED + ":latest")) {
+        try (var original = StandInNode.registered(net.hub.port(), 4, "legacy-embed:latest", EMBED + ":latest")) {
             var only = post("/api/embed", "{\"model\":\"legacy-embed\",\"input\":\"x\"}");
             assertThat(only.statusCode()).isEqualTo(501);
             assertThat(Json.parse(only.body()).path("error").asText()).contains("no node serves embeddings for model 'legacy-embed'");

@@ -2,6 +2,7 @@ package dev.idleclaw.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +15,7 @@ class HubH2cTest {
 
     @Test
     void answersGetsAndStreamingPostsFromClientsThatOfferH2c() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "m:1").serving(List.of("a", "b"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("a", "b"))) {
             var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
             var health = http.send(HttpRequest.newBuilder(URI.create(hub.url("/health")))
                     .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());

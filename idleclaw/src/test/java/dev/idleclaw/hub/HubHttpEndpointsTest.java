@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.testkit.StandInNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,7 +30,7 @@ class HubHttpEndpointsTest {
             assertThat(empty.statusCode()).isEqualTo(200);
             assertThat(empty.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
             assertThat(empty.body()).matches("\\{\"status\":\"healthy\",\"uptime_seconds\":\\d+,\"node_count\":0}");
-            try (var a = TestNode.registered(hub.port(), 2, "m:1"); var b = TestNode.registered(hub.port(), 2, "m:2")) {
+            try (var a = StandInNode.registered(hub.port(), 2, "m:1"); var b = StandInNode.registered(hub.port(), 2, "m:2")) {
                 JsonNode h = json(hub.get("/health"));
                 assertThat(h.path("uptime_seconds").isIntegralNumber()).isTrue();
                 assertThat(h.path("node_count").isIntegralNumber()).isTrue();
@@ -83,9 +84,9 @@ class HubHttpEndpointsTest {
     @Test
     void metricsHaveTheIdleClawShapeAndCountersMove() throws Exception {
         try (var hub = HubFixture.start();
-             var a = TestNode.registered(hub.port(), 2, "both:1", "only-a:1").serving(List.of("ok"));
-             var b = TestNode.registered(hub.port(), 2, "both:1");
-             var bad = TestNode.registered(hub.port(), 2, "broken:1")) {
+             var a = StandInNode.registered(hub.port(), 2, "both:1", "only-a:1").serving(List.of("ok"));
+             var b = StandInNode.registered(hub.port(), 2, "both:1");
+             var bad = StandInNode.registered(hub.port(), 2, "broken:1")) {
             b.serving(List.of("ok"));
             bad.onRequest(req -> bad.error(req.path("request_id").asText(), "ollama_error"));
             JsonNode m = json(hub.get("/metrics"));
@@ -115,11 +116,11 @@ class HubHttpEndpointsTest {
 
     @Test
     void metricsCountActiveRequestsWhileAStreamIsOpen() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             var release = new CountDownLatch(1);
             node.onRequest(req -> {
                 String id = req.path("request_id").asText();
-                node.chunk(id, "x");
+                node.content(id, "x");
                 try {
                     release.await(5, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -141,14 +142,14 @@ class HubHttpEndpointsTest {
     void countersSurviveARestartOnTheSameDataDirectory() throws Exception {
         var hub = HubFixture.start();
         try {
-            try (var ok = TestNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"));
-                 var bad = TestNode.registered(hub.port(), 2, "bad:1")) {
+            try (var ok = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"));
+                 var bad = StandInNode.registered(hub.port(), 2, "bad:1")) {
                 bad.onRequest(req -> bad.error(req.path("request_id").asText(), "invalid_request"));
                 hub.chat(ask("m:1", "a"));
                 hub.chat(ask("m:1", "b"));
                 hub.chat(ask("bad:1", "c"));
                 hub = hub.restart(c -> {});
-                assertThat(ok.awaitClose()).isEqualTo(new TestNode.Close(1001, "server shutting down"));
+                assertThat(ok.awaitClose()).isEqualTo(new StandInNode.Close(1001, "server shutting down"));
             }
             JsonNode m = json(hub.get("/metrics"));
             assertThat(m.path("nodes_connected").asInt()).isZero();
@@ -156,7 +157,7 @@ class HubHttpEndpointsTest {
             assertThat(m.path("requests_total").asInt()).isEqualTo(3);
             assertThat(m.path("requests_errors_total").asInt()).isEqualTo(1);
             assertThat(m.path("models_available")).isEmpty();
-            try (var again = TestNode.registered(hub.port(), 2, "m:1")) {
+            try (var again = StandInNode.registered(hub.port(), 2, "m:1")) {
                 assertThat(json(hub.get("/metrics")).path("nodes_registered_total").asInt()).isEqualTo(3);
             }
         } finally {
@@ -166,7 +167,7 @@ class HubHttpEndpointsTest {
 
     @Test
     void adminNodesIsUnauthorizedWithoutAConfiguredToken() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             for (var res : List.of(hub.get("/admin/nodes"), hub.get("/admin/nodes", "Authorization", "Bearer "),
                     hub.get("/admin/nodes", "Authorization", "Bearer anything"))) {
                 assertThat(res.statusCode()).isEqualTo(401);

@@ -8,6 +8,7 @@ import static dev.idleclaw.hub.HubTestSupport.upgradeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +33,7 @@ class HubLimitsTest {
 
     @Test
     void chatBucketAllowsRpmRequestsAndSpendsTokensOnInvalidOnes() throws Exception {
-        try (var hub = HubFixture.start(c -> c.chatRpm = 2); var node = TestNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
+        try (var hub = HubFixture.start(c -> c.chatRpm = 2); var node = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
             assertThat(hub.chat("{\"model\":5}").statusCode()).isEqualTo(422);
             assertThat(hub.chat(ask("m:1", "hi")).statusCode()).isEqualTo(200);
             // floor((1 - tokens) / (2/60)) + 1 with tokens just above 0 is 30 (31 only if no time passed at all).
@@ -62,7 +63,7 @@ class HubLimitsTest {
     @Test
     void nodeUpgradesOverTheWsBudgetGetHttp429() throws Exception {
         try (var hub = HubFixture.start(c -> c.wsRpm = 2);
-             var a = TestNode.registered(hub.port(), 2, "m:1"); var b = TestNode.registered(hub.port(), 2, "m:1")) {
+             var a = StandInNode.registered(hub.port(), 2, "m:1"); var b = StandInNode.registered(hub.port(), 2, "m:1")) {
             Throwable t = catchThrowable(() -> HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + hub.port() + "/ws/node"), new WebSocket.Listener() {}).join());
             assertThat(t).isInstanceOf(CompletionException.class).cause().isInstanceOf(WebSocketHandshakeException.class);
@@ -77,7 +78,7 @@ class HubLimitsTest {
             assertThat(plain.statusCode()).isEqualTo(429);
             assertThat(plain.body()).isEqualTo(TOO_MANY);
             // The registered nodes are unaffected and the HTTP API is still up.
-            assertThat(a.closed).isNotDone();
+            assertThat(a.closed()).isNotDone();
             assertHealthy(hub, 2);
         }
     }
@@ -114,7 +115,7 @@ class HubLimitsTest {
         try (var hub = HubFixture.start(c -> {
             c.trustedProxies = List.of("127.0.0.1");
             c.adminToken = "t";
-        }); var node = TestNode.connect(hub.port(), "198.51.100.7")) {
+        }); var node = StandInNode.connect(hub.port(), "X-Forwarded-For", "198.51.100.7")) {
             node.register("n1", 2, "m:1");
             var res = hub.get("/admin/nodes", "Authorization", "Bearer t");
             assertThat(HubTestSupport.json(res).path("nodes").path(0).path("ip").asText()).isEqualTo("198.51.x.x");
@@ -138,10 +139,10 @@ class HubLimitsTest {
     }
 
     /** A node that sends one chunk per request, then holds it until {@code release}. */
-    private static void holding(TestNode node, CountDownLatch release) {
+    private static void holding(StandInNode node, CountDownLatch release) {
         node.onRequest(req -> {
             String id = req.path("request_id").asText();
-            node.chunk(id, "held");
+            node.content(id, "held");
             try {
                 release.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -153,7 +154,7 @@ class HubLimitsTest {
 
     @Test
     void aChatOverTheOpenStreamCapIsRefusedInItsDialect() throws Exception {
-        try (var hub = HubFixture.start(c -> c.maxChatsPerIp = 1); var node = TestNode.registered(hub.port(), 4, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.maxChatsPerIp = 1); var node = StandInNode.registered(hub.port(), 4, "m:1")) {
             var release = new CountDownLatch(1);
             holding(node, release);
             var first = async(() -> hub.chat(ask("m:1", "one")));
@@ -168,7 +169,7 @@ class HubLimitsTest {
 
     @Test
     void concurrentChatsPerClientAreCapped() throws Exception {
-        try (var hub = HubFixture.start(c -> c.maxChatsPerIp = 1); var node = TestNode.registered(hub.port(), 4, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.maxChatsPerIp = 1); var node = StandInNode.registered(hub.port(), 4, "m:1")) {
             var release = new CountDownLatch(1);
             holding(node, release);
             var first = async(() -> hub.chat(ask("m:1", "one")));
@@ -192,7 +193,7 @@ class HubLimitsTest {
 
     @Test
     void corsPreflightIsAnsweredBeforeTheRateLimiter() throws Exception {
-        try (var hub = HubFixture.start(c -> c.chatRpm = 1); var node = TestNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
+        try (var hub = HubFixture.start(c -> c.chatRpm = 1); var node = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
             for (int i = 0; i < 5; i++) {
                 var ok = preflight(hub, "http://localhost:3000");
                 assertThat(ok.statusCode()).isEqualTo(200);

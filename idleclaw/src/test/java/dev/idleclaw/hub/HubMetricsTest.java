@@ -3,6 +3,7 @@ package dev.idleclaw.hub;
 import static dev.idleclaw.hub.HubTestSupport.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,7 +21,7 @@ class HubMetricsTest {
 
     @Test
     void jsonByDefaultAndPrometheusTextOrOpenMetricsWhenAsked() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "llama3.2:3b").serving(List.of("Hel", "lo"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "llama3.2:3b").serving(List.of("Hel", "lo"))) {
             assertThat(openAi(hub, "llama3.2:3b").statusCode()).isEqualTo(200);
 
             var plain = hub.get("/metrics");
@@ -51,7 +52,7 @@ class HubMetricsTest {
 
     @Test
     void unknownModelNamesNeverBecomeLabelValues() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "llama3.2:3b")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "llama3.2:3b")) {
             for (int i = 0; i < 100; i++) assertThat(openAi(hub, "made-up-" + i + ":latest").statusCode()).isEqualTo(404);
             hub.chat("{\"model\":\"also-made-up\",\"messages\":[],\"stream\":true}");
             hub.chat("{\"model\":\"made-up-ollama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}");

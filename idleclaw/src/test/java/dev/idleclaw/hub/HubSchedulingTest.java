@@ -10,6 +10,7 @@ import static dev.idleclaw.hub.HubTestSupport.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class HubSchedulingTest {
     private static final Duration AWAIT = Duration.ofSeconds(5);
 
     /** A node with max_concurrent 1 that holds requests whose prompt is "hold" until released, and echoes the rest. */
-    private static List<String> echoHolding(TestNode node, CountDownLatch release) {
+    private static List<String> echoHolding(StandInNode node, CountDownLatch release) {
         List<String> served = Collections.synchronizedList(new ArrayList<>());
         node.onRequest(req -> {
             String id = req.path("request_id").asText(), p = prompt(req);
@@ -37,7 +38,7 @@ class HubSchedulingTest {
                     return;
                 }
             }
-            node.chunk(id, p);
+            node.content(id, p);
             node.done(id);
         });
         return served;
@@ -45,7 +46,7 @@ class HubSchedulingTest {
 
     @Test
     void waitingChatsAreServedInArrivalOrderWhenTheBusyNodeFrees() throws Exception {
-        try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofSeconds(8)); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofSeconds(8)); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var release = new CountDownLatch(1);
             List<String> served = echoHolding(node, release);
             var first = async(() -> hub.chat(ask("m:1", "hold")));
@@ -77,7 +78,7 @@ class HubSchedulingTest {
 
     @Test
     void callersWithCreditAreServedBeforeAnonymousOnesThatWaitedLonger() throws Exception {
-        try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofSeconds(8)); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofSeconds(8)); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var release = new CountDownLatch(1);
             List<String> served = echoHolding(node, release);
             var first = async(() -> hub.chat(ask("m:1", "hold")));
@@ -98,7 +99,7 @@ class HubSchedulingTest {
 
     @Test
     void callersWithCreditAreNotHeldToTheAnonymousRateLimit() throws Exception {
-        try (var hub = HubFixture.start(c -> c.chatRpm = 2); var node = TestNode.registered(hub.port(), 4, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.chatRpm = 2); var node = StandInNode.registered(hub.port(), 4, "m:1")) {
             echoHolding(node, new CountDownLatch(0));
             assertThat(hub.chat(ask("m:1", "a")).statusCode()).isEqualTo(200);
             assertThat(hub.chat(ask("m:1", "b")).statusCode()).isEqualTo(200);
@@ -113,7 +114,7 @@ class HubSchedulingTest {
 
     @Test
     void aChatThatWaitsPastTheQueueTimeoutGets503WithRetryAfter() throws Exception {
-        try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofMillis(500)); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofMillis(500)); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var release = new CountDownLatch(1);
             List<String> served = echoHolding(node, release);
             var first = async(() -> hub.chat(ask("m:1", "hold")));
@@ -135,7 +136,7 @@ class HubSchedulingTest {
 
     @Test
     void aZeroSizedQueueRefusesAtOnce() throws Exception {
-        try (var hub = HubFixture.start(c -> c.queueCapacity = 0); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.queueCapacity = 0); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var release = new CountDownLatch(1);
             List<String> served = echoHolding(node, release);
             var first = async(() -> hub.chat(ask("m:1", "hold")));
@@ -153,7 +154,7 @@ class HubSchedulingTest {
 
     @Test
     void idleNodesShareTheLoadAndABusyNodeLosesToAnIdleOne() throws Exception {
-        try (var hub = HubFixture.start(); var a = TestNode.registered(hub.port(), 2, "m:1"); var b = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(); var a = StandInNode.registered(hub.port(), 2, "m:1"); var b = StandInNode.registered(hub.port(), 2, "m:1")) {
             var release = new CountDownLatch(1);
             List<String> onA = echoHolding(a, release), onB = echoHolding(b, release);
             for (int i = 0; i < 24; i++) assertThat(Sse.parse(hub.chat(ask("m:1", "q" + i)).body()).content()).isEqualTo("q" + i);
@@ -178,7 +179,7 @@ class HubSchedulingTest {
 
     @Test
     void aFailingNodeLosesReputationAndAtZeroIsNeitherRoutedToNorListed() throws Exception {
-        try (var hub = HubFixture.start(); var bad = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(); var bad = StandInNode.registered(hub.port(), 2, "m:1")) {
             AtomicInteger badRequests = new AtomicInteger();
             bad.onRequest(req -> {
                 badRequests.incrementAndGet();
@@ -202,7 +203,7 @@ class HubSchedulingTest {
             assertThat(json(hub.get("/health")).path("node_count").asInt()).isZero();
             assertThat(json(hub.get("/metrics")).path("requests_errors_total").asInt()).isEqualTo(10);
 
-            try (var good = TestNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
+            try (var good = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
                 assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[\"m:1\"]");
                 assertThat(json(hub.get("/health")).path("node_count").asInt()).isEqualTo(1);
                 for (int i = 0; i < 5; i++) assertThat(Sse.parse(hub.chat(ask("m:1", "y")).body()).content()).isEqualTo("ok");
@@ -213,9 +214,9 @@ class HubSchedulingTest {
 
     @Test
     void aNodeThatSaysItIsUnavailableIsNotListedUntilItIsAvailableAgain() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[\"m:1\"]");
-            node.send(dev.idleclaw.json.Json.object().put("type", "heartbeat").put("node_id", node.nodeId).put("available", false));
+            node.send(dev.idleclaw.json.Json.object().put("type", "heartbeat").put("node_id", node.nodeId()).put("available", false));
             await().atMost(AWAIT).untilAsserted(() -> {
                 assertThat(json(hub.get("/api/tags")).path("models").toString()).isEqualTo("[]");
                 assertThat(json(hub.get("/health")).path("node_count").asInt()).isZero();
@@ -228,8 +229,8 @@ class HubSchedulingTest {
 
     @Test
     void aNodeThatFailedOnceLosesTiesToAHealthyOne() throws Exception {
-        try (var hub = HubFixture.start(); var bad = TestNode.registered(hub.port(), 2, "m:1");
-             var good = TestNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
+        try (var hub = HubFixture.start(); var bad = StandInNode.registered(hub.port(), 2, "m:1");
+             var good = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
             AtomicInteger badRequests = new AtomicInteger();
             bad.onRequest(req -> {
                 badRequests.incrementAndGet();
@@ -249,7 +250,7 @@ class HubSchedulingTest {
 
     @Test
     void aRequestTriesEveryNodeInTurnBeforeTheFirstTokenAndFailsOnlyWhenNoneIsLeft() throws Exception {
-        try (var hub = HubFixture.start(); var good = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(); var good = StandInNode.registered(hub.port(), 2, "m:1")) {
             AtomicInteger goodRequests = new AtomicInteger();
             good.onRequest(req -> {
                 String id = req.path("request_id").asText();
@@ -257,14 +258,14 @@ class HubSchedulingTest {
                     good.error(id, "ollama_unavailable");
                     return;
                 }
-                good.chunk(id, "ok");
+                good.content(id, "ok");
                 good.done(id);
             });
             // One failure leaves the good node just behind fresh ones, so the failing nodes below are tried first.
             assertThat(Sse.parse(hub.chat(ask("m:1", "x")).body()).content()).isEqualTo("\n\n[Error: the node's model server is unavailable]");
-            try (var bad1 = TestNode.registered(hub.port(), 2, "m:1"); var bad2 = TestNode.registered(hub.port(), 2, "m:1")) {
+            try (var bad1 = StandInNode.registered(hub.port(), 2, "m:1"); var bad2 = StandInNode.registered(hub.port(), 2, "m:1")) {
                 AtomicInteger badRequests = new AtomicInteger();
-                for (TestNode bad : List.of(bad1, bad2)) {
+                for (StandInNode bad : List.of(bad1, bad2)) {
                     bad.onRequest(req -> {
                         badRequests.incrementAndGet();
                         bad.error(req.path("request_id").asText(), "ollama_unavailable");
@@ -288,22 +289,22 @@ class HubSchedulingTest {
             c.responseTimeout = Duration.ofMillis(1200);
             c.maxResponseChars = 20;
             c.queueTimeout = Duration.ofMillis(1500);
-        }); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        }); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             node.onRequest(req -> {
                 String id = req.path("request_id").asText();
                 switch (prompt(req)) {
                     case "error" -> node.error(id, "ollama_error");
                     case "silent" -> {}
-                    case "limit" -> node.chunk(id, "x".repeat(25));
+                    case "limit" -> node.content(id, "x".repeat(25));
                     case "slow", "gone" -> {
-                        for (int i = 0; i < 40 && node.received.stream().noneMatch(m -> id.equals(m.path("request_id").asText())
+                        for (int i = 0; i < 40 && node.received().stream().noneMatch(m -> id.equals(m.path("request_id").asText())
                                 && "cancel_request".equals(m.path("type").asText())); i++) {
-                            node.chunk(id, "t");
+                            node.content(id, "t");
                             sleep(100);
                         }
                     }
                     default -> {
-                        node.chunk(id, "ok");
+                        node.content(id, "ok");
                         node.done(id);
                     }
                 }
@@ -332,15 +333,15 @@ class HubSchedulingTest {
     @Test
     void aNodeDisconnectMidStreamReleasesEverythingAndANewNodeServes() throws Exception {
         // The id ends like "data:text/html" starts: the error text must still carry it whole.
-        try (var hub = HubFixture.start(); var dying = TestNode.connect(hub.port()).register("dying-node-d", 1, "m:1")) {
+        try (var hub = HubFixture.start(); var dying = StandInNode.connect(hub.port()).register("dying-node-d", 1, "m:1")) {
             dying.onRequest(req -> {
-                dying.chunk(req.path("request_id").asText(), "part");
+                dying.content(req.path("request_id").asText(), "part");
                 dying.kill();
             });
             assertThat(Sse.parse(hub.chat(ask("m:1", "x")).body()).content()).isEqualTo("part\n\n[Error: Node dying-node-d disconnected]");
             await().atMost(AWAIT).until(() -> hub.hub.registry().registered().isEmpty());
             assertThat(hub.hub.stats().active()).isZero();
-            try (var fresh = TestNode.registered(hub.port(), 1, "m:1").serving(List.of("fine"))) {
+            try (var fresh = StandInNode.registered(hub.port(), 1, "m:1").serving(List.of("fine"))) {
                 assertThat(Sse.parse(hub.chat(ask("m:1", "x")).body()).content()).isEqualTo("fine");
             }
         }

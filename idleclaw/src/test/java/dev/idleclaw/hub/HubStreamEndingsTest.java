@@ -9,6 +9,7 @@ import static dev.idleclaw.hub.HubTestSupport.watchCancels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class HubStreamEndingsTest {
     @Test
     void contentBeyondTheLimitEndsTheAnswerWithOnlyDoneAndCancelsTheNode() throws Exception {
         try (var hub = HubFixture.start(c -> c.maxResponseChars = 10);
-             var node = TestNode.registered(hub.port(), 2, "m:1").serving(List.of("12345", "67890", "X", "more"))) {
+             var node = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("12345", "67890", "X", "more"))) {
             var res = hub.chat(ask("m:1", "count"));
             Sse sse = Sse.parse(res.body());
             assertThat(sse.content()).isEqualTo("1234567890");
@@ -44,7 +45,7 @@ class HubStreamEndingsTest {
 
     @Test
     void theWholeAnswerTimeoutEndsWithOnlyDoneAndCancels() throws Exception {
-        try (var hub = HubFixture.start(c -> c.responseTimeout = Duration.ofMillis(800)); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.responseTimeout = Duration.ofMillis(800)); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             var cancelled = watchCancels(node);
             var requestId = new java.util.concurrent.CompletableFuture<String>();
             node.onRequest(req -> {
@@ -67,7 +68,7 @@ class HubStreamEndingsTest {
 
     @Test
     void aConsumerThatGoesAwayMidStreamGetsItsRequestCancelled() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var cancelled = watchCancels(node);
             var requestId = new java.util.concurrent.CompletableFuture<String>();
             node.onRequest(req -> {
@@ -91,12 +92,12 @@ class HubStreamEndingsTest {
 
     @Test
     void theOutboundFilterWorksAcrossChunksOnContentAndReasoning() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 2, "qwen3:8b")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "qwen3:8b")) {
             node.onRequest(req -> {
                 String id = req.path("request_id").asText();
                 for (String t : List.of("<scr", "ipt>x ", "so java")) node.thinking(id, t);
                 for (String c : List.of("java", "script:alert", " data:te", "xt/html ok ", "<tool_", "call>{\"name\":",
-                        "\"web_search\"}</tool", "_call>", "<SCRIPT>", "end <scr")) node.chunk(id, c);
+                        "\"web_search\"}</tool", "_call>", "<SCRIPT>", "end <scr")) node.content(id, c);
                 node.done(id);
             });
             Sse sse = Sse.parse(hub.chat("{\"model\":\"qwen3:8b\",\"think\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").body());
@@ -113,7 +114,7 @@ class HubStreamEndingsTest {
         try (var hub = HubFixture.start(c -> {
             c.relayBufferChunks = 4;
             c.maxResponseChars = 100_000_000;
-        }); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        }); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             var cancelled = watchCancels(node);
             var floodId = new java.util.concurrent.CompletableFuture<String>();
             var flooded = new CountDownLatch(1);
@@ -122,10 +123,10 @@ class HubStreamEndingsTest {
                 String id = req.path("request_id").asText();
                 if (prompt(req).equals("flood")) {
                     floodId.complete(id);
-                    for (int i = 0; i < 200 && !cancelled.containsKey(id); i++) node.chunk(id, big);
+                    for (int i = 0; i < 200 && !cancelled.containsKey(id); i++) node.content(id, big);
                     flooded.countDown();
                 } else {
-                    node.chunk(id, "fine");
+                    node.content(id, "fine");
                     node.done(id);
                 }
             });
@@ -150,7 +151,7 @@ class HubStreamEndingsTest {
         try (var hub = HubFixture.start(c -> {
             c.relayBufferChunks = 4;
             c.maxResponseChars = 500_000_000;
-        }); var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        }); var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             var cancelled = watchCancels(node);
             var floodId = new java.util.concurrent.CompletableFuture<String>();
             String big = "z".repeat(60_000);
@@ -161,7 +162,7 @@ class HubStreamEndingsTest {
                     // Paced so the hub keeps up until the socket buffers are full and its write blocks.
                     trickle(node, id, cancelled, big, 2, 2_000);
                 } else {
-                    node.chunk(id, "fine");
+                    node.content(id, "fine");
                     node.done(id);
                 }
             });
@@ -182,7 +183,7 @@ class HubStreamEndingsTest {
         try (var hub = HubFixture.start(c -> {
             c.relayBufferChunks = 64; // overflows only once the hub's socket write has really blocked
             c.maxResponseChars = 500_000_000;
-        }); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        }); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var cancelled = watchCancels(node);
             var floodId = new java.util.concurrent.CompletableFuture<String>();
             String big = "w".repeat(8_000);
@@ -192,7 +193,7 @@ class HubStreamEndingsTest {
                     floodId.complete(id);
                     trickle(node, id, cancelled, big, 1, 20_000);
                 } else {
-                    node.chunk(id, "fine");
+                    node.content(id, "fine");
                     node.done(id);
                 }
             });
@@ -215,20 +216,20 @@ class HubStreamEndingsTest {
     @Test
     void shutdownStopsWaitingAtTheDrainTimeoutAndClosesNodes() throws Exception {
         var hub = HubFixture.start(c -> c.drainTimeout = Duration.ofMillis(500));
-        try (var node = TestNode.registered(hub.port(), 2, "m:1")) {
-            node.onRequest(req -> node.chunk(req.path("request_id").asText(), "never ends"));
+        try (var node = StandInNode.registered(hub.port(), 2, "m:1")) {
+            node.onRequest(req -> node.content(req.path("request_id").asText(), "never ends"));
             var res = hub.chatStream(ask("m:1", "x"));
             var reader = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8));
             assertThat(reader.readLine()).startsWith("data: {");
             long start = System.nanoTime();
             hub.hub.close();
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(450L, 2500L);
-            assertThat(node.awaitClose()).isEqualTo(new TestNode.Close(1001, "server shutting down"));
+            assertThat(node.awaitClose()).isEqualTo(new StandInNode.Close(1001, "server shutting down"));
             // The cut-off answer still ends properly: the disconnect error, then [DONE].
             var rest = new StringBuilder();
             for (String line; (line = reader.readLine()) != null; ) if (!line.isEmpty()) rest.append(line).append("\r\n\r\n");
             Sse sse = Sse.parse(rest.toString());
-            assertThat(sse.content()).isEqualTo("\n\n[Error: Node " + node.nodeId + " disconnected]");
+            assertThat(sse.content()).isEqualTo("\n\n[Error: Node " + node.nodeId() + " disconnected]");
             assertThat(sse.endsWithDone()).isTrue();
         } finally {
             hub.close();
@@ -238,17 +239,17 @@ class HubStreamEndingsTest {
     @Test
     void shutdownLetsAnAnswerInFlightFinishRefusesNewChatsThenClosesNodes() throws Exception {
         var hub = HubFixture.start(c -> c.drainTimeout = Duration.ofSeconds(3));
-        try (var node = TestNode.registered(hub.port(), 2, "m:1")) {
+        try (var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             var release = new CountDownLatch(1);
             node.onRequest(req -> {
                 String id = req.path("request_id").asText();
-                node.chunk(id, "almost ");
+                node.content(id, "almost ");
                 try {
                     release.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     return;
                 }
-                node.chunk(id, "done");
+                node.content(id, "done");
                 node.done(id);
             });
             var inFlight = async(() -> hub.chat(ask("m:1", "x")));
@@ -263,12 +264,12 @@ class HubStreamEndingsTest {
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).isEqualTo("{\"detail\":\"No nodes available with model m:1\"}");
             assertThat(refused.headers().firstValue("retry-after")).hasValue("5");
-            assertThat(node.closed).isNotDone();
+            assertThat(node.closed()).isNotDone();
             release.countDown();
             Sse sse = Sse.parse(inFlight.get(5, TimeUnit.SECONDS).body());
             assertThat(sse.content()).isEqualTo("almost done");
             assertThat(sse.endsWithDone()).isTrue();
-            assertThat(node.awaitClose()).isEqualTo(new TestNode.Close(1001, "server shutting down"));
+            assertThat(node.awaitClose()).isEqualTo(new StandInNode.Close(1001, "server shutting down"));
             assertThat(closing.get(5, TimeUnit.SECONDS)).isLessThan(2900);
         } finally {
             hub.close();

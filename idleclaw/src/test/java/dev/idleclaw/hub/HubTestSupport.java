@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.NodeRegistration;
+import dev.idleclaw.testkit.StandInNode;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -60,38 +62,28 @@ final class HubTestSupport {
         return f;
     }
 
-    /** Connects a node and registers it with raw model objects (for capabilities or exact sizes). */
-    static TestNode registerRaw(int port, String nodeId, int maxConcurrent, ObjectNode... models) throws Exception {
+    /** Connects a node and registers it as {@code nodeId} with raw model objects (for capabilities or exact sizes). */
+    static StandInNode registerRaw(int port, String nodeId, int maxConcurrent, ObjectNode... models) throws Exception {
         return registerWithLimits(port, nodeId, maxConcurrent, null, models);
     }
 
     /** As {@link #registerRaw(int, String, int, ObjectNode...)}, advertising {@code limits} (null: none, as original nodes). */
-    static TestNode registerWithLimits(int port, String nodeId, int maxConcurrent, ObjectNode limits, ObjectNode... models) throws Exception {
-        TestNode n = TestNode.connect(port);
-        ObjectNode reg = Json.object().put("type", "register").put("node_id", nodeId);
-        var arr = reg.putArray("models");
-        for (ObjectNode m : models) arr.add(m);
-        reg.put("max_concurrent", maxConcurrent).put("ollama_version", "0.12.6");
-        if (limits != null) reg.set("limits", limits);
-        n.send(reg);
-        JsonNode reply = n.next();
-        assertThat(reply.path("type").asText()).isEqualTo("registered");
-        n.nodeId = nodeId;
-        return n;
+    static StandInNode registerWithLimits(int port, String nodeId, int maxConcurrent, ObjectNode limits, ObjectNode... models) throws Exception {
+        return StandInNode.registered(port, NodeRegistration.of(maxConcurrent, models).withNodeId(nodeId).withLimits(limits));
+    }
+
+    /** Connects asking to authenticate: the hub's first message is then an {@code auth_challenge}. */
+    static StandInNode connectAuthenticating(int port) throws Exception {
+        return StandInNode.connect(port, NodeSocket.AUTH_HEADER, NodeSocket.AUTH_SCHEME);
     }
 
     static ObjectNode model(String name, long size, String... capabilities) {
-        ObjectNode m = Json.object().put("name", name).put("size", size);
-        if (capabilities.length > 0 && capabilities[0] != null) {
-            var caps = m.putArray("capabilities");
-            for (String c : capabilities) caps.add(c);
-        }
-        return m;
+        return NodeRegistration.model(name, size, capabilities);
     }
 
     /** The hub's link for {@code node}. */
-    static NodeLink link(HubFixture hub, TestNode node) {
-        return hub.hub.registry().registered().stream().filter(l -> l.nodeId().equals(node.nodeId)).findFirst().orElseThrow();
+    static NodeLink link(HubFixture hub, StandInNode node) {
+        return hub.link(node);
     }
 
     static void sleep(long ms) {
@@ -103,9 +95,9 @@ final class HubTestSupport {
     }
 
     /** Sends a chunk every {@code periodMs} until the hub cancels {@code id} (or {@code max} chunks). */
-    static void trickle(TestNode node, String id, Map<String, Boolean> cancelled, String text, long periodMs, int max) {
+    static void trickle(StandInNode node, String id, Map<String, Boolean> cancelled, String text, long periodMs, int max) {
         for (int i = 0; i < max && !cancelled.containsKey(id); i++) {
-            node.chunk(id, text);
+            node.content(id, text);
             try {
                 Thread.sleep(periodMs);
             } catch (InterruptedException e) {
@@ -115,12 +107,12 @@ final class HubTestSupport {
     }
 
     /** Records every cancel the node receives (by request id), draining the node's queue in the background. */
-    static Map<String, Boolean> watchCancels(TestNode node) {
+    static Map<String, Boolean> watchCancels(StandInNode node) {
         Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
         Thread.ofVirtual().start(() -> {
-            while (!node.closed.isDone()) {
+            while (!node.closed().isDone()) {
                 try {
-                    JsonNode m = node.received.poll(50, TimeUnit.MILLISECONDS);
+                    JsonNode m = node.received().poll(50, TimeUnit.MILLISECONDS);
                     if (m != null && "cancel_request".equals(m.path("type").asText())) cancelled.put(m.path("request_id").asText(), true);
                 } catch (InterruptedException e) {
                     return;

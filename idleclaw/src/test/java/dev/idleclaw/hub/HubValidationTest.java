@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +21,7 @@ class HubValidationTest {
     private static final String TOO_LARGE = "Content Too Large: this hub accepts request bodies of at most 524288 bytes "
             + "(its operator sets --max-body-bytes)";
     static HubFixture hub;
-    static TestNode node;
+    static StandInNode node;
 
     @BeforeAll
     static void start() throws Exception {
@@ -28,7 +29,7 @@ class HubValidationTest {
             c.contentDenyPatterns = List.of("forbidden\\s+words");
             c.maxBodyBytes = CHUNKED_LIMIT_BYTES; // the smallest --max-body-bytes allowed, to keep these bodies small
         });
-        node = TestNode.registered(hub.port(), 4, "m:1").serving(List.of("ok"));
+        node = StandInNode.registered(hub.port(), 4, "m:1").serving(List.of("ok"));
     }
 
     @AfterAll
@@ -184,7 +185,7 @@ class HubValidationTest {
 
     @Test
     void codeQuestionsAreAllowedWithTheDefaultPolicy() throws Exception {
-        try (var plain = HubFixture.start(); var n = TestNode.registered(plain.port(), 1, "m:1").serving(List.of("ok"))) {
+        try (var plain = HubFixture.start(); var n = StandInNode.registered(plain.port(), 1, "m:1").serving(List.of("ok"))) {
             for (String q : List.of("eval(input()) is dangerous?", "os.exec( vs subprocess", "forbidden words")) {
                 var res = plain.chat(ask("m:1", q));
                 assertThat(res.statusCode()).as(q).isEqualTo(200);

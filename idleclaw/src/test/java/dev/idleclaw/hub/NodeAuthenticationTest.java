@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.StandInNode;
 import dev.idleclaw.wire.NodeMessage;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,7 @@ class NodeAuthenticationTest {
 
     @Test
     void aNodeThatAsksGetsAChallengeAndRegistersWithItsKey() throws Exception {
-        try (var node = TestNode.connectAuthenticating(hub.port())) {
+        try (var node = HubTestSupport.connectAuthenticating(hub.port())) {
             JsonNode challenge = node.next();
             assertThat(challenge.path("type").asText()).isEqualTo("auth_challenge");
             assertThat(challenge.path("challenge").asText()).matches("[0-9a-f]{32}");
@@ -57,36 +58,36 @@ class NodeAuthenticationTest {
     @Test
     void aCapturedRegistrationIsRefusedOnAnotherConnection() throws Exception {
         ObjectNode captured;
-        try (var first = TestNode.connectAuthenticating(hub.port())) {
+        try (var first = HubTestSupport.connectAuthenticating(hub.port())) {
             captured = signedRegister("n1", first.next(), key, System.currentTimeMillis());
             first.send(captured);
             assertThat(first.next().path("type").asText()).isEqualTo("registered");
         }
-        try (var replay = TestNode.connectAuthenticating(hub.port())) {
+        try (var replay = HubTestSupport.connectAuthenticating(hub.port())) {
             assertThat(replay.next().path("type").asText()).isEqualTo("auth_challenge");
             replay.send(captured);
-            assertThat(replay.awaitClose()).isEqualTo(new TestNode.Close(1008, "authentication failed"));
+            assertThat(replay.awaitClose()).isEqualTo(new StandInNode.Close(1008, "authentication failed"));
         }
-        try (var noChallenge = TestNode.connect(hub.port())) {
+        try (var noChallenge = StandInNode.connect(hub.port())) {
             noChallenge.send(captured);
-            assertThat(noChallenge.awaitClose()).isEqualTo(new TestNode.Close(1008, "authentication without a challenge"));
+            assertThat(noChallenge.awaitClose()).isEqualTo(new StandInNode.Close(1008, "authentication without a challenge"));
         }
     }
 
     @Test
     void forgedStaleOrMissingProofsAreRefused() throws Exception {
         Identity other = Identity.generate();
-        try (var node = TestNode.connectAuthenticating(hub.port())) {
+        try (var node = HubTestSupport.connectAuthenticating(hub.port())) {
             ObjectNode r = signedRegister("n1", node.next(), other, System.currentTimeMillis());
             ((ObjectNode) r.get("auth")).put("pubkey", key.publicKey()); // claims a key it cannot sign for
             node.send(r);
             assertThat(node.awaitClose().reason()).isEqualTo("authentication failed");
         }
-        try (var node = TestNode.connectAuthenticating(hub.port())) {
+        try (var node = HubTestSupport.connectAuthenticating(hub.port())) {
             node.send(signedRegister("n2", node.next(), key, System.currentTimeMillis() - 301_000));
             assertThat(node.awaitClose().reason()).isEqualTo("authentication failed");
         }
-        try (var node = TestNode.connectAuthenticating(hub.port())) {
+        try (var node = HubTestSupport.connectAuthenticating(hub.port())) {
             node.next();
             node.send(register("n3"));
             assertThat(node.awaitClose().reason()).isEqualTo("authentication required");
@@ -98,8 +99,8 @@ class NodeAuthenticationTest {
     void aKeyKeepsItsReputationAcrossConnectionsAndItsConnectionsAreCapped() throws Exception {
         hub.close();
         hub = HubFixture.start(c -> c.maxNodesPerIp = 2);
-        try (var first = TestNode.connectAuthenticating(hub.port()); var second = TestNode.connectAuthenticating(hub.port());
-             var third = TestNode.connectAuthenticating(hub.port())) {
+        try (var first = HubTestSupport.connectAuthenticating(hub.port()); var second = HubTestSupport.connectAuthenticating(hub.port());
+             var third = HubTestSupport.connectAuthenticating(hub.port())) {
             first.send(signedRegister("a", first.next(), key, System.currentTimeMillis()));
             first.next();
             hub.hub.scheduler().adjustReputation(hub.hub.registry().registered().getFirst(), -0.3);
@@ -112,8 +113,8 @@ class NodeAuthenticationTest {
             third.send(signedRegister("c", third.next(), key, System.currentTimeMillis()));
             assertThat(third.next().path("type").asText()).isEqualTo("registered");
         }
-        try (var fourth = TestNode.connectAuthenticating(hub.port()); var fifth = TestNode.connectAuthenticating(hub.port());
-             var sixth = TestNode.connectAuthenticating(hub.port())) {
+        try (var fourth = HubTestSupport.connectAuthenticating(hub.port()); var fifth = HubTestSupport.connectAuthenticating(hub.port());
+             var sixth = HubTestSupport.connectAuthenticating(hub.port())) {
             Identity other = Identity.generate();
             fourth.send(signedRegister("d", fourth.next(), other, System.currentTimeMillis()));
             fourth.next();
@@ -126,40 +127,40 @@ class NodeAuthenticationTest {
 
     @Test
     void anAuthenticatedNodesIdIsTakenByNobodyButItsKey() throws Exception {
-        try (var owner = TestNode.connectAuthenticating(hub.port())) {
+        try (var owner = HubTestSupport.connectAuthenticating(hub.port())) {
             owner.send(signedRegister("n1", owner.next(), key, System.currentTimeMillis()));
             assertThat(owner.next().path("type").asText()).isEqualTo("registered");
-            try (var anonymous = TestNode.connect(hub.port())) { // the same address, no key
+            try (var anonymous = StandInNode.connect(hub.port())) { // the same address, no key
                 anonymous.send(register("n1"));
-                assertThat(anonymous.awaitClose()).isEqualTo(new TestNode.Close(1008, "node_id already registered"));
+                assertThat(anonymous.awaitClose()).isEqualTo(new StandInNode.Close(1008, "node_id already registered"));
             }
-            try (var otherKey = TestNode.connectAuthenticating(hub.port())) {
+            try (var otherKey = HubTestSupport.connectAuthenticating(hub.port())) {
                 otherKey.send(signedRegister("n1", otherKey.next(), Identity.generate(), System.currentTimeMillis()));
-                assertThat(otherKey.awaitClose()).isEqualTo(new TestNode.Close(1008, "node_id already registered"));
+                assertThat(otherKey.awaitClose()).isEqualTo(new StandInNode.Close(1008, "node_id already registered"));
             }
             assertThat(hub.hub.registry().registered()).singleElement().satisfies(l -> assertThat(l.pubkey()).isEqualTo(key.publicKey()));
-            try (var sameKey = TestNode.connectAuthenticating(hub.port())) {
+            try (var sameKey = HubTestSupport.connectAuthenticating(hub.port())) {
                 sameKey.send(signedRegister("n1", sameKey.next(), key, System.currentTimeMillis()));
                 assertThat(sameKey.next().path("type").asText()).isEqualTo("registered");
-                assertThat(owner.awaitClose()).isEqualTo(new TestNode.Close(1000, "re-registered"));
+                assertThat(owner.awaitClose()).isEqualTo(new StandInNode.Close(1000, "re-registered"));
             }
         }
     }
 
     @Test
     void anAnonymousNodesIdIsTakenOverFromItsOwnAddressOnly() throws Exception {
-        try (var first = TestNode.connect(hub.port()); var again = TestNode.connect(hub.port())) {
+        try (var first = StandInNode.connect(hub.port()); var again = StandInNode.connect(hub.port())) {
             first.send(register("legacy"));
             assertThat(first.next().path("type").asText()).isEqualTo("registered");
             again.send(register("legacy"));
             assertThat(again.next().path("type").asText()).isEqualTo("registered");
-            assertThat(first.awaitClose()).isEqualTo(new TestNode.Close(1000, "re-registered"));
+            assertThat(first.awaitClose()).isEqualTo(new StandInNode.Close(1000, "re-registered"));
         }
     }
 
     @Test
     void anonymousNodesStillRegisterAndAreMarkedAnonymous() throws Exception {
-        try (var node = TestNode.connect(hub.port())) {
+        try (var node = StandInNode.connect(hub.port())) {
             node.send(register("legacy"));
             assertThat(node.next().path("type").asText()).isEqualTo("registered");
             assertThat(hub.hub.info().adminNodes().path("nodes").get(0).path("anonymous").asBoolean()).isTrue();

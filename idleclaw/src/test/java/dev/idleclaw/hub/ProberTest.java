@@ -3,6 +3,7 @@ package dev.idleclaw.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,7 @@ class ProberTest {
 
     @Test
     void aCorrectAnswerRaisesReputationAndAWrongOneLowersItMore() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 1, "m:1", "m:2")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 1, "m:1", "m:2")) {
             var prober = new Prober(hub.hub.registry(), hub.hub.scheduler());
             NodeLink link = hub.hub.registry().registered().getFirst();
 
@@ -37,7 +38,7 @@ class ProberTest {
 
     @Test
     void aNodeAtZeroReputationIsNotRoutedToButAPassedProbeBringsItBack() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var prober = new Prober(hub.hub.registry(), hub.hub.scheduler());
             NodeLink link = hub.hub.registry().registered().getFirst();
             node.serving(List.of("no idea"));
@@ -56,7 +57,7 @@ class ProberTest {
 
     @Test
     void skipsNodesWithoutAFreeSlot() throws Exception {
-        try (var hub = HubFixture.start(); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var answering = Thread.ofVirtual().start(() -> {
                 try {
                     hub.chat(HubFixture.ask("m:1", "hi"));

@@ -6,6 +6,7 @@ import static dev.idleclaw.hub.HubTestSupport.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +27,7 @@ class QueuedNodeLossTest {
     private static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(20);
 
     /** Holds a request whose prompt starts with "hold" until {@code release}; echoes the rest. */
-    private static List<String> holding(TestNode node, CountDownLatch release) {
+    private static List<String> holding(StandInNode node, CountDownLatch release) {
         List<String> served = Collections.synchronizedList(new ArrayList<>());
         node.onRequest(req -> {
             String id = req.path("request_id").asText(), p = prompt(req);
@@ -36,7 +37,7 @@ class QueuedNodeLossTest {
             } catch (InterruptedException e) {
                 return;
             }
-            node.chunk(id, p);
+            node.content(id, p);
             node.done(id);
         });
         return served;
@@ -44,7 +45,7 @@ class QueuedNodeLossTest {
 
     @Test
     void aWaiterWhoseOnlyNodeDiesIsAnsweredAtOnce() throws Exception {
-        try (var hub = HubFixture.start(c -> c.queueTimeout = QUEUE_TIMEOUT); var node = TestNode.registered(hub.port(), 1, "m:1")) {
+        try (var hub = HubFixture.start(c -> c.queueTimeout = QUEUE_TIMEOUT); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             List<String> served = holding(node, new CountDownLatch(1));
             var held = async(() -> hub.chat(ask("m:1", "hold")));
             await().atMost(AWAIT).until(() -> served.contains("hold"));
@@ -65,8 +66,8 @@ class QueuedNodeLossTest {
     @Test
     void aWaiterKeepsWaitingWhileAnotherNodeServesItsModel() throws Exception {
         try (var hub = HubFixture.start(c -> c.queueTimeout = QUEUE_TIMEOUT);
-             var dying = TestNode.registered(hub.port(), 1, "m:1");
-             var other = TestNode.registered(hub.port(), 1, "m:1")) {
+             var dying = StandInNode.registered(hub.port(), 1, "m:1");
+             var other = StandInNode.registered(hub.port(), 1, "m:1")) {
             List<String> servedByDying = holding(dying, new CountDownLatch(1));
             var releaseOther = new CountDownLatch(1);
             List<String> servedByOther = holding(other, releaseOther);

@@ -3,6 +3,7 @@ package dev.idleclaw.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.json.Json;
+import dev.idleclaw.testkit.StandInNode;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
@@ -26,12 +27,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(30)
 class StrictRequestTest {
     static HubFixture hub;
-    static TestNode node;
+    static StandInNode node;
 
     @BeforeAll
     static void start() throws Exception {
         hub = HubFixture.start();
-        node = TestNode.registered(hub.port(), 4, "m:1").serving(List.of("ok"));
+        node = StandInNode.registered(hub.port(), 4, "m:1").serving(List.of("ok"));
     }
 
     @AfterAll

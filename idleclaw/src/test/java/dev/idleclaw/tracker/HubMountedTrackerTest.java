@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.announce.Announcement;
 import dev.idleclaw.announce.SignedAnnouncement;
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
 import java.net.URI;
@@ -21,11 +20,10 @@ class HubMountedTrackerTest {
 
     @Test
     void aHubWithTrackerOnAcceptsAnnouncementsUnderTrackerAndKeepsItsOwnPeersRoute() throws Exception {
-        var hub = Hub.start(HubConfig.builder(Files.createTempDirectory("hub-tracker")).apply(c -> {
-            c.port = 0;
+        var hub = HubFixture.on(Files.createTempDirectory("hub-tracker"), c -> {
             c.tracker = true;
             c.localPeers = true;
-        }).build());
+        }).hub;
         try {
             var http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + hub.port();

@@ -18,7 +18,7 @@ enum ErrorShape {
         ctx.status(status).contentType("application/json").result(body(status, message));
     }
 
-    /** The body alone, for callers that write it themselves. */
+    /** The error body this shape's clients parse, for {@code status} and {@code message}. */
     String body(int status, String message) {
         return switch (this) {
             case IDLECLAW -> Json.write(Json.object().put("detail", message));

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.auth.ApiKeys;
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.testkit.NodeRegistration;
+import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +21,10 @@ class AnthropicMessagesTest {
     static final String PATH = "/v1/messages";
     static final String ASK = "\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
 
-    static WireNode node(FrontHub hub) throws Exception {
-        ObjectNode m = WireNode.model(M, 1000);
+    static StandInNode node(HubFixture hub) throws Exception {
+        ObjectNode m = NodeRegistration.model(M, 1000);
         m.putArray("capabilities").add("completion").add("tools").add("thinking");
-        return WireNode.registered(hub.port(), 2, m);
+        return StandInNode.registered(hub.port(), 2, m);
     }
 
     /** The events of an Anthropic SSE body as {@code name data} pairs, checking each names its own type. */
@@ -38,7 +40,7 @@ class AnthropicMessagesTest {
             assertThat(lines[0]).startsWith("event: ");
             assertThat(lines[1]).startsWith("data: ");
             String name = lines[0].substring(7), data = lines[1].substring(6);
-            assertThat(FrontHub.json(data).path("type").asText()).isEqualTo(name);
+            assertThat(Bodies.json(data).path("type").asText()).isEqualTo(name);
             out.add(new String[] {name, data});
         }
         return out;
@@ -46,8 +48,8 @@ class AnthropicMessagesTest {
 
     @Test
     void aNonStreamedAnswerIsOneMessageWithThinkingAndTextBlocksAndUsage() throws Exception {
-        try (var hub = FrontHub.start(); var node = node(hub)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = node(hub)) {
+            node.onRequestId(id -> {
                 node.thinking(id, "Let me see");
                 node.content(id, "Hello");
                 node.content(id, " there!");
@@ -56,8 +58,8 @@ class AnthropicMessagesTest {
             var res = hub.post(PATH + "?beta=true", "{\"model\":\"" + M + "\"," + ASK + ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
                     + "\"metadata\":{\"user_id\":\"u\"},\"context_management\":{},\"output_config\":{}}", "x-api-key", "sk-ant-anything");
             assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
-            assertThat(FrontHub.type(res.headers())).isEqualTo("application/json");
-            JsonNode msg = FrontHub.json(res.body());
+            assertThat(Bodies.type(res.headers())).isEqualTo("application/json");
+            JsonNode msg = Bodies.json(res.body());
             assertThat(msg.path("id").asText()).matches("msg_[A-Za-z0-9_-]{24}");
             assertThat(res.body().replace(msg.path("id").asText(), "ID")).isEqualTo("{\"id\":\"ID\",\"type\":\"message\",\"role\":\"assistant\","
                     + "\"model\":\"" + M + "\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"Let me see\",\"signature\":\"\"},"
@@ -71,8 +73,8 @@ class AnthropicMessagesTest {
 
     @Test
     void aStreamSendsAnthropicsEventsInOrder() throws Exception {
-        try (var hub = FrontHub.start(); var node = node(hub)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = node(hub)) {
+            node.onRequestId(id -> {
                 node.thinking(id, "Hmm");
                 node.content(id, "Hel");
                 node.content(id, "lo");
@@ -80,12 +82,12 @@ class AnthropicMessagesTest {
             });
             var res = hub.post(PATH, "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":true}");
             assertThat(res.statusCode()).isEqualTo(200);
-            assertThat(FrontHub.type(res.headers())).isEqualTo("text/event-stream");
+            assertThat(Bodies.type(res.headers())).isEqualTo("text/event-stream");
             var events = events(res.body());
             assertThat(events.stream().map(e -> e[0])).containsExactly("message_start", "ping", "content_block_start", "content_block_delta",
                     "content_block_stop", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
                     "message_delta", "message_stop");
-            assertThat(FrontHub.json(events.get(0)[1]).path("message").path("content")).isEmpty();
+            assertThat(Bodies.json(events.get(0)[1]).path("message").path("content")).isEmpty();
             assertThat(events.get(2)[1]).isEqualTo("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
                     + "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}");
             assertThat(events.get(3)[1]).isEqualTo("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Hmm\"}}");
@@ -98,8 +100,8 @@ class AnthropicMessagesTest {
 
     @Test
     void toolUseAndToolResultBlocksRoundTripThroughOllamasToolShape() throws Exception {
-        try (var hub = FrontHub.start(); var node = node(hub)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = node(hub)) {
+            node.onRequestId(id -> {
                 node.toolCalls(id, "[{\"id\":\"call_2\",\"function\":{\"index\":0,\"name\":\"get_weather\",\"arguments\":{\"city\":\"Oslo\"}}}]");
                 node.doneWithMetrics(id, "stop");
             });
@@ -113,7 +115,7 @@ class AnthropicMessagesTest {
                     + "{\"type\":\"text\",\"text\":\"And Oslo?\"},{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0K\"}}]}]}";
             var res = hub.post(PATH, body);
             assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
-            JsonNode msg = FrontHub.json(res.body());
+            JsonNode msg = Bodies.json(res.body());
             assertThat(msg.path("stop_reason").asText()).isEqualTo("tool_use");
             assertThat(msg.path("content").toString()).isEqualTo("[{\"type\":\"tool_use\",\"id\":\"call_2\",\"name\":\"get_weather\",\"input\":{\"city\":\"Oslo\"}}]");
             JsonNode params = node.nextOfType("inference_request").path("ollama_params");
@@ -130,8 +132,8 @@ class AnthropicMessagesTest {
 
     @Test
     void aStreamedToolUseIsABlockWithOneInputJsonDelta() throws Exception {
-        try (var hub = FrontHub.start(); var node = node(hub)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = node(hub)) {
+            node.onRequestId(id -> {
                 node.content(id, "Let me check.");
                 node.toolCalls(id, "[{\"function\":{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Oslo\"}}}]");
                 node.doneWithMetrics(id, "stop");
@@ -140,18 +142,18 @@ class AnthropicMessagesTest {
             var events = events(res.body());
             assertThat(events.stream().map(e -> e[0])).containsExactly("message_start", "ping", "content_block_start", "content_block_delta",
                     "content_block_stop", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
-            JsonNode start = FrontHub.json(events.get(5)[1]).path("content_block");
+            JsonNode start = Bodies.json(events.get(5)[1]).path("content_block");
             assertThat(start.path("id").asText()).startsWith("toolu_");
             assertThat(start.path("name").asText()).isEqualTo("get_weather");
             assertThat(start.path("input").toString()).isEqualTo("{}");
             assertThat(events.get(6)[1]).isEqualTo("{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}");
-            assertThat(FrontHub.json(events.get(8)[1]).path("delta").path("stop_reason").asText()).isEqualTo("tool_use");
+            assertThat(Bodies.json(events.get(8)[1]).path("delta").path("stop_reason").asText()).isEqualTo("tool_use");
         }
     }
 
     @Test
     void anUnknownModelIsA404InAnthropicsShape() throws Exception {
-        try (var hub = FrontHub.start(); var node = node(hub)) {
+        try (var hub = HubFixture.start(); var node = node(hub)) {
             var res = hub.post(PATH, "{\"model\":\"nope:1b\"," + ASK + ",\"stream\":true}");
             assertError(res, 404, "not_found_error", "model: nope:1b not found");
         }
@@ -159,7 +161,7 @@ class AnthropicMessagesTest {
 
     @Test
     void badRequestsAreInvalidRequestErrors() throws Exception {
-        try (var hub = FrontHub.start()) {
+        try (var hub = HubFixture.start()) {
             assertError(hub.post(PATH, "{\"model\":\"" + M + "\"}"), 400, "invalid_request_error", "messages: Field required (an array)");
             assertError(hub.post(PATH, "{\"model\":\"" + M + "\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":"
                     + "{\"type\":\"url\",\"url\":\"http://x/y.png\"}}]}]}"), 400, "invalid_request_error", "messages.0.content: only base64 image sources are supported");
@@ -169,8 +171,8 @@ class AnthropicMessagesTest {
 
     @Test
     void aFailureMidStreamIsAnErrorEventWithoutMessageStop() throws Exception {
-        try (var hub = FrontHub.start(); var node = node(hub)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = node(hub)) {
+            node.onRequestId(id -> {
                 node.content(id, "Hel");
                 node.error(id, "ollama_error");
             });
@@ -182,16 +184,16 @@ class AnthropicMessagesTest {
 
     @Test
     void aFailureBeforeAnyOutputIsARealStatus() throws Exception {
-        try (var hub = FrontHub.start(); var node = node(hub)) {
-            node.onRequest(id -> node.error(id, "ollama_error"));
+        try (var hub = HubFixture.start(); var node = node(hub)) {
+            node.onRequestId(id -> node.error(id, "ollama_error"));
             assertError(hub.post(PATH, "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":true}"), 502, "api_error", "the model failed while answering");
         }
     }
 
     @Test
     void anIckKeyInXApiKeyIsCheckedLikeABearerKey() throws Exception {
-        try (var hub = FrontHub.start(); var node = node(hub)) {
-            node.serving(List.of("ok"));
+        try (var hub = HubFixture.start(); var node = node(hub)) {
+            node.servingWithMetrics(List.of("ok"));
             String key = ApiKeys.generate();
             hub.hub.ledger().addApiKey(ApiKeys.sha256(key), Identity.generate().publicKey(), "test");
             assertThat(hub.post(PATH, "{\"model\":\"" + M + "\"," + ASK + "}", "x-api-key", key).statusCode()).isEqualTo(200);
@@ -202,7 +204,7 @@ class AnthropicMessagesTest {
 
     @Test
     void theSharedChatRateLimitAnswersInAnthropicsShape() throws Exception {
-        try (var hub = FrontHub.start(c -> c.chatRpm = 1)) {
+        try (var hub = HubFixture.start(c -> c.chatRpm = 1)) {
             assertThat(hub.post(PATH, "{\"model\":\"nope:1b\"," + ASK + "}").statusCode()).isEqualTo(404);
             var limited = hub.post(PATH, "{\"model\":\"nope:1b\"," + ASK + "}");
             assertError(limited, 429, "rate_limit_error", "Too many requests");
@@ -212,20 +214,20 @@ class AnthropicMessagesTest {
 
     @Test
     void countTokensEstimatesTheWholePrompt() throws Exception {
-        try (var hub = FrontHub.start()) {
+        try (var hub = HubFixture.start()) {
             var res = hub.post(PATH + "/count_tokens", "{\"model\":\"" + M + "\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertThat(res.statusCode()).isEqualTo(200);
-            long n = FrontHub.json(res.body()).path("input_tokens").asLong();
+            long n = Bodies.json(res.body()).path("input_tokens").asLong();
             assertThat(n).isBetween(3L, 20L);
             var withTools = hub.post(PATH + "/count_tokens", "{\"model\":\"" + M + "\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                     + "\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}}]}");
-            assertThat(FrontHub.json(withTools.body()).path("input_tokens").asLong()).isGreaterThan(n);
+            assertThat(Bodies.json(withTools.body()).path("input_tokens").asLong()).isGreaterThan(n);
         }
     }
 
     static void assertError(HttpResponse<String> res, int status, String type, String message) {
         assertThat(res.statusCode()).as(res.body()).isEqualTo(status);
-        assertThat(FrontHub.type(res.headers())).startsWith("application/json");
+        assertThat(Bodies.type(res.headers())).startsWith("application/json");
         assertThat(res.body()).isEqualTo("{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}");
     }
 }

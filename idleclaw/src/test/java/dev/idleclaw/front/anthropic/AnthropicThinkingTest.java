@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.NodeRegistration;
+import dev.idleclaw.testkit.StandInNode;
 import org.junit.jupiter.api.Test;
 
 /** {@code thinking} on the Anthropic door: passed on to models that can think, dropped (not refused) for others, as Ollama does. */
@@ -14,16 +16,16 @@ class AnthropicThinkingTest {
     /** Claude Code's {@code thinking} and {@code output_config} on every turn, whatever the model. */
     static final String CLAUDE_CODE_THINKING = "\"thinking\":{\"type\":\"adaptive\",\"display\":\"omitted\"},\"output_config\":{\"effort\":\"high\"}";
 
-    static WireNode plainNode(FrontHub hub) throws Exception {
-        ObjectNode m = WireNode.model(PLAIN, 1000);
+    static StandInNode plainNode(HubFixture hub) throws Exception {
+        ObjectNode m = NodeRegistration.model(PLAIN, 1000);
         m.putArray("capabilities").add("completion").add("tools");
-        return WireNode.registered(hub.port(), 2, m);
+        return StandInNode.registered(hub.port(), 2, m);
     }
 
     @Test
     void askingAModelThatCannotThinkToThinkIsAnsweredWithoutThinking() throws Exception {
-        try (var hub = FrontHub.start(); var node = plainNode(hub)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = plainNode(hub)) {
+            node.onRequestId(id -> {
                 node.content(id, "Hello");
                 node.doneWithMetrics(id, "stop");
             });
@@ -31,7 +33,7 @@ class AnthropicThinkingTest {
                     + CLAUDE_CODE_THINKING + "}", "x-api-key", "sk-ant-anything");
 
             assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
-            assertThat(FrontHub.json(res.body()).path("content").toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"Hello\"}]");
+            assertThat(Bodies.json(res.body()).path("content").toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"Hello\"}]");
             JsonNode params = node.nextOfType("inference_request").path("ollama_params");
             assertThat(params.has("think")).as(params.toString()).isFalse();
         }
@@ -39,8 +41,8 @@ class AnthropicThinkingTest {
 
     @Test
     void aModelThatCanThinkStillGetsThink() throws Exception {
-        try (var hub = FrontHub.start(); var node = AnthropicMessagesTest.node(hub)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = AnthropicMessagesTest.node(hub)) {
+            node.onRequestId(id -> {
                 node.content(id, "Hello");
                 node.doneWithMetrics(id, "stop");
             });

@@ -2,8 +2,9 @@ package dev.idleclaw.front.ollama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,20 +14,20 @@ class DefaultTagTest {
 
     @Test
     void anUntaggedModelIsServedByTheLatestTagAndEchoedAsRequested() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, "llama3.2:latest").serving(List.of("ok"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "llama3.2:latest").servingWithMetrics(List.of("ok"))) {
             var res = hub.post("/api/chat", "{\"model\":\"llama3.2\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertThat(res.statusCode()).isEqualTo(200);
-            assertThat(FrontHub.json(res.body()).path("model").asText()).isEqualTo("llama3.2");
+            assertThat(Bodies.json(res.body()).path("model").asText()).isEqualTo("llama3.2");
             assertThat(node.nextOfType("inference_request").path("ollama_params").path("model").asText()).isEqualTo("llama3.2:latest");
             var openai = hub.post("/v1/chat/completions", "{\"model\":\"llama3.2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertThat(openai.statusCode()).isEqualTo(200);
-            assertThat(FrontHub.json(openai.body()).path("model").asText()).isEqualTo("llama3.2");
+            assertThat(Bodies.json(openai.body()).path("model").asText()).isEqualTo("llama3.2");
         }
     }
 
     @Test
     void aTaggedNameIsNeverRewritten() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, "llama3.2:latest")) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "llama3.2:latest")) {
             var res = hub.post("/api/chat", "{\"model\":\"llama3.2:3b\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertThat(res.statusCode()).isEqualTo(404);
             assertThat(res.body()).isEqualTo("{\"error\":\"model 'llama3.2:3b' not found\"}");

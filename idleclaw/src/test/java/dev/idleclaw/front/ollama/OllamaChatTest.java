@@ -1,14 +1,15 @@
 package dev.idleclaw.front.ollama;
 
-import static dev.idleclaw.front.FrontHub.fields;
-import static dev.idleclaw.front.FrontHub.json;
-import static dev.idleclaw.front.FrontHub.stamped;
-import static dev.idleclaw.front.FrontHub.type;
+import static dev.idleclaw.front.Bodies.fields;
+import static dev.idleclaw.front.Bodies.json;
+import static dev.idleclaw.front.Bodies.stamped;
+import static dev.idleclaw.front.Bodies.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +23,11 @@ class OllamaChatTest {
 
     @Test
     void streamsOneCompactObjectPerLineEndingWithDoneAndAllMetrics() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M).serving(List.of("Hel", "lo"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M).servingWithMetrics(List.of("Hel", "lo"))) {
             var res = hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":true}");
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
-            assertThat(FrontHub.ndjson(res.body()).stream().map(FrontHub::stamped)).containsExactly(
+            assertThat(Bodies.ndjson(res.body()).stream().map(Bodies::stamped)).containsExactly(
                     HEAD + "\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}",
                     HEAD + "\"message\":{\"role\":\"assistant\",\"content\":\"lo\"},\"done\":false}",
                     HEAD + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\"," + METRICS);
@@ -35,14 +36,14 @@ class OllamaChatTest {
 
     @Test
     void aLegacyNodeWithoutMetricsStillGetsSixMetricsAndStreamDefaultsToTrue() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.content(id, "Hi");
                 node.done(id);
             });
             var res = hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"keep_alive\":\"5m\"}");
             assertThat(res.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
-            List<String> lines = FrontHub.ndjson(res.body());
+            List<String> lines = Bodies.ndjson(res.body());
             assertThat(lines).hasSize(2);
             JsonNode last = json(lines.get(1));
             assertThat(fields(last)).containsExactly("model", "created_at", "message", "done", "done_reason", "total_duration",
@@ -57,8 +58,8 @@ class OllamaChatTest {
 
     @Test
     void withoutStreamingContentThinkingAndToolCallsAreCollectedIntoOneObject() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, "qwen3:8b")) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "qwen3:8b")) {
+            node.onRequestId(id -> {
                 node.thinking(id, "Hmm");
                 node.thinking(id, "ing");
                 node.content(id, "Hel");
@@ -79,15 +80,15 @@ class OllamaChatTest {
 
     @Test
     void toolCallsKeepOnlyIdAndFunctionWithIdsAndIndexesFilledIn() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.toolCalls(id, "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Tokyo\"}}},"
                         + "{\"function\":{\"name\":\"get_time\",\"arguments\":\"{\\\"tz\\\":\\\"JST\\\"}\"}}]");
                 node.doneWithMetrics(id, "stop");
             });
             var res = hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"tools\":[{\"type\":\"function\",\"function\":"
                     + "{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}");
-            List<String> lines = FrontHub.ndjson(res.body());
+            List<String> lines = Bodies.ndjson(res.body());
             assertThat(lines).hasSize(2);
             JsonNode msg = json(lines.get(0)).path("message");
             assertThat(fields(msg)).containsExactly("role", "content", "tool_calls");
@@ -110,8 +111,8 @@ class OllamaChatTest {
 
     @Test
     void theNodeGetsTheRequestAsSentWithoutAnIdleClawSystemPrompt() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, "qwen3:8b")) {
-            node.onRequest(node::done);
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "qwen3:8b")) {
+            node.onRequestId(node::done);
             String messages = "[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                     + "{\"role\":\"user\",\"content\":\"weather in Toronto?\",\"images\":[\"aGVsbG8=\"]},"
                     + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Toronto\"}}}]},"
@@ -143,7 +144,7 @@ class OllamaChatTest {
 
     @Test
     void emptyMessagesLoadAndKeepAliveZeroUnloadsWithoutReachingANode() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
             var load = hub.post("/api/chat", "{\"model\":\"" + M + "\",\"messages\":[],\"stream\":true}");
             assertThat(load.statusCode()).isEqualTo(200);
             assertThat(type(load.headers())).isEqualTo(type("application/json; charset=utf-8"));

@@ -1,12 +1,13 @@
 package dev.idleclaw.front.ollama;
 
-import static dev.idleclaw.front.FrontHub.json;
-import static dev.idleclaw.front.FrontHub.stamped;
-import static dev.idleclaw.front.FrontHub.type;
+import static dev.idleclaw.front.Bodies.json;
+import static dev.idleclaw.front.Bodies.stamped;
+import static dev.idleclaw.front.Bodies.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,7 @@ class OllamaErrorsTest {
 
     @Test
     void badInputIsRefusedWithOllamasStatusesAndTexts() throws Exception {
-        try (var hub = FrontHub.start(c -> c.ollamaPort = 0); var node = WireNode.registered(hub.port(), 2, M)) {
+        try (var hub = HubFixture.start(c -> c.ollamaPort = 0); var node = StandInNode.registered(hub.port(), 2, M)) {
             int port = hub.hub.ollamaPort();
             assertError(hub.send(port, "POST", "/api/chat", ""), 400, "{\"error\":\"missing request body\"}");
             assertError(hub.send(port, "POST", "/api/generate", ""), 400, "{\"error\":\"missing request body\"}");
@@ -47,7 +48,7 @@ class OllamaErrorsTest {
 
     @Test
     void toolsOrThinkingForAModelWithoutThatCapabilityAre400() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, "tinyllama:latest", M)) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "tinyllama:latest", M)) {
             String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}]";
             assertError(hub.post("/api/chat", "{\"model\":\"tinyllama:latest\"," + ASK + tools + "}"), 400,
                     "{\"error\":\"registry.ollama.ai/library/tinyllama:latest does not support tools\"}");
@@ -59,7 +60,7 @@ class OllamaErrorsTest {
 
     @Test
     void allNodesBusyPastTheQueueTimeoutIs503WithOllamasBusyText() throws Exception {
-        try (var hub = FrontHub.start(c -> c.queueTimeout = Duration.ofMillis(300)); var node = WireNode.registered(hub.port(), 1, M)) {
+        try (var hub = HubFixture.start(c -> c.queueTimeout = Duration.ofMillis(300)); var node = StandInNode.registered(hub.port(), 1, M)) {
             var first = CompletableFuture.supplyAsync(() -> {
                 try {
                     return hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":false}");
@@ -79,43 +80,43 @@ class OllamaErrorsTest {
 
     @Test
     void aNodeFailureAfterTheFirstLineIsOneErrorLineAndNoDone() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.content(id, "Hel");
                 node.error(id, "ollama_error");
             });
             var res = hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":true}");
             assertThat(res.statusCode()).isEqualTo(200);
-            List<String> lines = FrontHub.ndjson(res.body());
+            List<String> lines = Bodies.ndjson(res.body());
             assertThat(lines).hasSize(2);
             assertThat(stamped(lines.get(0))).isEqualTo("{\"model\":\"" + M + "\",\"created_at\":\"T\",\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}");
             assertThat(lines.get(1)).isEqualTo("{\"error\":\"the model failed while answering\"}");
 
-            node.onRequest(id -> {
+            node.onRequestId(id -> {
                 node.content(id, "Hel");
                 node.kill();
             });
             var cut = hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":true}");
-            List<String> cutLines = FrontHub.ndjson(cut.body());
+            List<String> cutLines = Bodies.ndjson(cut.body());
             assertThat(cutLines).hasSize(2);
-            assertThat(FrontHub.fields(json(cutLines.get(1)))).containsExactly("error");
+            assertThat(Bodies.fields(json(cutLines.get(1)))).containsExactly("error");
             assertThat(cut.body()).doesNotContain("\"done\":true");
         }
     }
 
     @Test
     void aNodeFailureBeforeAnyLineFailsOverOrGetsARealStatus() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> node.error(id, "ollama_error"));
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> node.error(id, "ollama_error"));
             assertError(hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":true}"), 502,
                     "{\"error\":\"the model failed while answering\"}");
             assertError(hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":false}"), 502,
                     "{\"error\":\"the model failed while answering\"}");
         }
-        try (var hub = FrontHub.start(); var a = WireNode.registered(hub.port(), 2, M); var b = WireNode.registered(hub.port(), 2, M)) {
+        try (var hub = HubFixture.start(); var a = StandInNode.registered(hub.port(), 2, M); var b = StandInNode.registered(hub.port(), 2, M)) {
             var failed = new AtomicBoolean();
-            for (WireNode n : List.of(a, b)) {
-                n.onRequest(id -> {
+            for (StandInNode n : List.of(a, b)) {
+                n.onRequestId(id -> {
                     if (failed.compareAndSet(false, true)) {
                         n.error(id, "ollama_error");
                     } else {
@@ -126,7 +127,7 @@ class OllamaErrorsTest {
             }
             var res = hub.post("/api/chat", "{\"model\":\"" + M + "\"," + ASK + ",\"stream\":true}");
             assertThat(res.statusCode()).isEqualTo(200);
-            List<String> lines = FrontHub.ndjson(res.body());
+            List<String> lines = Bodies.ndjson(res.body());
             assertThat(lines).hasSize(2);
             assertThat(json(lines.get(1)).path("done").asBoolean()).isTrue();
         }
@@ -134,7 +135,7 @@ class OllamaErrorsTest {
 
     @Test
     void generateMapsPromptAndSystemAndAnswersWithResponse() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M).serving(List.of("Hel", "lo"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M).servingWithMetrics(List.of("Hel", "lo"))) {
             String head = "{\"model\":\"" + M + "\",\"created_at\":\"T\",";
             var single = hub.post("/api/generate", "{\"model\":\"" + M + "\",\"prompt\":\"Why?\",\"system\":\"Be brief.\",\"stream\":false}");
             assertThat(single.statusCode()).isEqualTo(200);
@@ -147,7 +148,7 @@ class OllamaErrorsTest {
 
             var streamed = hub.post("/api/generate", "{\"model\":\"" + M + "\",\"prompt\":\"Why?\"}");
             assertThat(streamed.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
-            List<String> lines = FrontHub.ndjson(streamed.body());
+            List<String> lines = Bodies.ndjson(streamed.body());
             assertThat(lines).hasSize(3);
             assertThat(stamped(lines.get(0))).isEqualTo(head + "\"response\":\"Hel\",\"done\":false}");
             assertThat(stamped(lines.get(1))).isEqualTo(head + "\"response\":\"lo\",\"done\":false}");

@@ -1,14 +1,16 @@
 package dev.idleclaw.front.ollama;
 
-import static dev.idleclaw.front.FrontHub.fields;
-import static dev.idleclaw.front.FrontHub.json;
-import static dev.idleclaw.front.FrontHub.type;
+import static dev.idleclaw.front.Bodies.fields;
+import static dev.idleclaw.front.Bodies.json;
+import static dev.idleclaw.front.Bodies.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.NodeRegistration;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,7 @@ class OllamaModelsTest {
             + "\"parameter_size\":\"\",\"quantization_level\":\"\"}";
 
     static ObjectNode llama() {
-        ObjectNode m = WireNode.model("llama3.2:latest", 2019393189L).put("digest", LLAMA_DIGEST)
+        ObjectNode m = NodeRegistration.model("llama3.2:latest", 2019393189L).put("digest", LLAMA_DIGEST)
                 .put("modified_at", "2025-05-04T17:37:44.706015396-07:00");
         m.set("details", json(LLAMA_DETAILS));
         m.putArray("capabilities").add("completion").add("tools");
@@ -31,12 +33,12 @@ class OllamaModelsTest {
 
     @Test
     void rootAndVersionAnswerLikeOllama() throws Exception {
-        try (var hub = FrontHub.start()) {
+        try (var hub = HubFixture.start()) {
             var root = hub.get("/");
             assertThat(root.statusCode()).isEqualTo(200);
             assertThat(type(root.headers())).isEqualTo(type("text/plain; charset=utf-8"));
             assertThat(root.body()).isEqualTo("Ollama is running");
-            var head = FrontHub.raw(hub.port(), "HEAD", "/");
+            var head = Bodies.raw(hub.port(), "HEAD", "/");
             assertThat(head.status()).isEqualTo(200);
             assertThat(head.header("Content-Type").replace(" ", "")).isEqualTo("text/plain;charset=utf-8");
             assertThat(head.body()).isEmpty();
@@ -45,7 +47,7 @@ class OllamaModelsTest {
             assertThat(version.statusCode()).isEqualTo(200);
             assertThat(type(version.headers())).isEqualTo(type(JSON));
             assertThat(version.body()).matches("\\{\"version\":\"\\d+\\.\\d+\\.\\d+[^\"]*\"}");
-            var headVersion = FrontHub.raw(hub.port(), "HEAD", "/api/version");
+            var headVersion = Bodies.raw(hub.port(), "HEAD", "/api/version");
             assertThat(headVersion.status()).isEqualTo(200);
             assertThat(headVersion.body()).isEmpty();
             assertThat(hub.get("/api/ps").body()).isEqualTo("{\"models\":[]}");
@@ -55,11 +57,11 @@ class OllamaModelsTest {
 
     @Test
     void tagsListHealthyModelsNewestFirstWithReportedOrPlaceholderMetadata() throws Exception {
-        try (var hub = FrontHub.start();
-             var described = WireNode.registered(hub.port(), 2, llama(),
-                     WireNode.model("qwen3:8b", 5L).put("modified_at", "2025-09-01T10:00:00Z"));
-             var plain = WireNode.registered(hub.port(), 2, "tinyllama:latest");
-             var shunned = WireNode.registered(hub.port(), 2, "ghost:1b")) {
+        try (var hub = HubFixture.start();
+             var described = StandInNode.registered(hub.port(), 2, llama(),
+                     NodeRegistration.model("qwen3:8b", 5L).put("modified_at", "2025-09-01T10:00:00Z"));
+             var plain = StandInNode.registered(hub.port(), 2, "tinyllama:latest");
+             var shunned = StandInNode.registered(hub.port(), 2, "ghost:1b")) {
             hub.zeroReputation(shunned);
             var res = hub.get("/api/tags");
             assertThat(res.statusCode()).isEqualTo(200);
@@ -91,7 +93,7 @@ class OllamaModelsTest {
 
     @Test
     void showDescribesKnownModelsAndRefusesUnknownOnes() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, llama())) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, llama())) {
             for (String body : List.of("{\"model\":\"llama3.2:latest\"}", "{\"name\":\"llama3.2:latest\"}", "{\"model\":\"llama3.2\"}")) {
                 var res = hub.post("/api/show", body);
                 assertThat(res.statusCode()).as(body).isEqualTo(200);

@@ -3,7 +3,8 @@ package dev.idleclaw.front.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.front.FrontHub;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.util.regex.Pattern;
 
@@ -31,12 +32,12 @@ final class Completions {
     /** Asserts OpenAI's error object with all four keys, exactly. */
     static void assertError(HttpResponse<String> res, int status, String message, String type, String code) {
         assertThat(res.statusCode()).as(res.body()).isEqualTo(status);
-        assertThat(FrontHub.type(res.headers())).isEqualTo("application/json");
+        assertThat(Bodies.type(res.headers())).isEqualTo("application/json");
         assertThat(res.body()).isEqualTo("{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":"
                 + (code == null ? "null" : "\"" + code + "\"") + "}}");
     }
 
-    static JsonNode params(dev.idleclaw.front.WireNode node) throws InterruptedException {
+    static JsonNode params(StandInNode node) throws InterruptedException {
         return node.nextOfType("inference_request").path("ollama_params");
     }
 }

@@ -5,8 +5,10 @@ import static dev.idleclaw.front.openai.Completions.PATH;
 import static dev.idleclaw.front.openai.Completions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.NodeRegistration;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +18,14 @@ class OpenAiModelsTest {
 
     @Test
     void modelsListTheNetworkAndOneModelIsFoundByItsFullId() throws Exception {
-        try (var hub = FrontHub.start()) {
+        try (var hub = HubFixture.start()) {
             var empty = hub.get("/v1/models");
             assertThat(empty.statusCode()).isEqualTo(200);
-            assertThat(FrontHub.type(empty.headers())).isEqualTo("application/json");
+            assertThat(Bodies.type(empty.headers())).isEqualTo("application/json");
             assertThat(empty.body()).isEqualTo("{\"object\":\"list\",\"data\":[]}");
-            try (var node = WireNode.registered(hub.port(), 2,
-                    WireNode.model("llama3.2:latest", 1).put("modified_at", "2025-05-04T17:37:44.706015396-07:00"),
-                    WireNode.model(HF, 2).put("modified_at", "2025-01-01T00:00:00Z"))) {
+            try (var node = StandInNode.registered(hub.port(), 2,
+                    NodeRegistration.model("llama3.2:latest", 1).put("modified_at", "2025-05-04T17:37:44.706015396-07:00"),
+                    NodeRegistration.model(HF, 2).put("modified_at", "2025-01-01T00:00:00Z"))) {
                 for (String auth : List.of("", "Bearer anything")) {
                     var res = auth.isEmpty() ? hub.get("/v1/models") : hub.get("/v1/models", "Authorization", auth);
                     assertThat(res.body()).isEqualTo("{\"object\":\"list\",\"data\":["
@@ -41,7 +43,7 @@ class OpenAiModelsTest {
 
     @Test
     void anyBearerOrNoneIsAcceptedForChat() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, "llama3.2:3b").serving(List.of("Hi"))) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, "llama3.2:3b").servingWithMetrics(List.of("Hi"))) {
             String body = "{\"model\":\"llama3.2:3b\"," + ASK + "}";
             assertThat(hub.post(PATH, body).statusCode()).isEqualTo(200);
             assertThat(hub.post(PATH, body, "Authorization", "Bearer anything").statusCode()).isEqualTo(200);
@@ -52,12 +54,12 @@ class OpenAiModelsTest {
 
     @Test
     void theChatRateLimitAnswers429InOpenAisShape() throws Exception {
-        try (var hub = FrontHub.start(c -> c.chatRpm = 1); var node = WireNode.registered(hub.port(), 2, "llama3.2:3b").serving(List.of("Hi"))) {
+        try (var hub = HubFixture.start(c -> c.chatRpm = 1); var node = StandInNode.registered(hub.port(), 2, "llama3.2:3b").servingWithMetrics(List.of("Hi"))) {
             String body = "{\"model\":\"llama3.2:3b\"," + ASK + "}";
             assertThat(hub.post(PATH, body).statusCode()).isEqualTo(200);
             var limited = hub.post(PATH, body);
-            assertError(limited, 429, FrontHub.json(limited.body()).path("error").path("message").asText(), "api_error", "rate_limit_exceeded");
-            assertThat(FrontHub.json(limited.body()).path("error").path("message").asText()).isNotBlank();
+            assertError(limited, 429, Bodies.json(limited.body()).path("error").path("message").asText(), "api_error", "rate_limit_exceeded");
+            assertThat(Bodies.json(limited.body()).path("error").path("message").asText()).isNotBlank();
             assertThat(limited.headers().firstValue("Retry-After")).isPresent();
         }
     }

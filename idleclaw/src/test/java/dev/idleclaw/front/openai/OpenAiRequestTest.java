@@ -1,15 +1,16 @@
 package dev.idleclaw.front.openai;
 
-import static dev.idleclaw.front.FrontHub.fields;
-import static dev.idleclaw.front.FrontHub.json;
+import static dev.idleclaw.front.Bodies.fields;
+import static dev.idleclaw.front.Bodies.json;
 import static dev.idleclaw.front.openai.Completions.ASK;
 import static dev.idleclaw.front.openai.Completions.PATH;
 import static dev.idleclaw.front.openai.Completions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ class OpenAiRequestTest {
 
     @Test
     void samplingLimitsFormatReasoningRolesAndImagesAreTranslated() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, Q)) {
-            node.onRequest(node::done);
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, Q)) {
+            node.onRequestId(node::done);
             var res = hub.post(PATH, "{\"model\":\"" + Q + "\",\"messages\":[{\"role\":\"developer\",\"content\":\"Be brief.\"},"
                     + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"What is \"},{\"type\":\"text\",\"text\":\"this?\"},"
                     + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\",\"detail\":\"low\"}}]}],"
@@ -59,8 +60,8 @@ class OpenAiRequestTest {
         cases.put("\"reasoning_effort\":\"xhigh\"", "\"max\"");
         cases.put("\"reasoning_effort\":\"ultra\"", "\"max\"");
         cases.put("\"reasoning\":{\"effort\":\"high\"}", "\"high\"");
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, Q)) {
-            node.onRequest(node::done);
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, Q)) {
+            node.onRequestId(node::done);
             for (var c : cases.entrySet()) {
                 var res = hub.post(PATH, "{\"model\":\"" + Q + "\"," + ASK + "," + c.getKey() + "}");
                 assertThat(res.statusCode()).as(c.getKey() + " " + res.body()).isEqualTo(200);
@@ -71,7 +72,7 @@ class OpenAiRequestTest {
 
     @Test
     void refusalsUseOpenAisErrorShapeWithAllFourKeys() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, Q)) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, Q)) {
             assertError(hub.post(PATH, "{\"model\":\"" + Q + "\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
                             + "\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}]}"), 400,
                     "image URLs are not currently supported, please use base64 encoded data instead", "invalid_request_error", null);

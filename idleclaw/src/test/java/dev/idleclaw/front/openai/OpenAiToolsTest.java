@@ -1,7 +1,7 @@
 package dev.idleclaw.front.openai;
 
-import static dev.idleclaw.front.FrontHub.fields;
-import static dev.idleclaw.front.FrontHub.json;
+import static dev.idleclaw.front.Bodies.fields;
+import static dev.idleclaw.front.Bodies.json;
 import static dev.idleclaw.front.openai.Completions.ASK;
 import static dev.idleclaw.front.openai.Completions.PATH;
 import static dev.idleclaw.front.openai.Completions.masked;
@@ -9,8 +9,9 @@ import static dev.idleclaw.front.openai.Completions.nowSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +24,8 @@ class OpenAiToolsTest {
 
     @Test
     void requestToolsReachTheNodeAndToolCallsComeBackWithStringArguments() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.toolCalls(id, TOKYO);
                 node.doneWithMetrics(id, "stop");
             });
@@ -47,14 +48,14 @@ class OpenAiToolsTest {
 
     @Test
     void streamedToolCallsArriveWholeWithIndexIdTypeThenFinishToolCalls() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.toolCalls(id, TOKYO);
                 node.doneWithMetrics(id, "stop");
             });
             long before = nowSeconds();
             var res = hub.post(PATH, "{\"model\":\"" + M + "\"," + ASK + ",\"tools\":" + TOOLS + ",\"stream\":true}");
-            List<String> events = FrontHub.sse(res.body());
+            List<String> events = Bodies.sse(res.body());
             String head = "{\"id\":\"ID\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"" + M
                     + "\",\"system_fingerprint\":\"fp_idleclaw\",\"choices\":[{\"index\":0,\"delta\":";
             assertThat(events).hasSize(3);
@@ -64,11 +65,11 @@ class OpenAiToolsTest {
             assertThat(masked(events.get(1), before)).isEqualTo(head + "{},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}]}");
             assertThat(events.get(2)).isEqualTo("[DONE]");
 
-            node.onRequest(id -> {
+            node.onRequestId(id -> {
                 node.toolCalls(id, "[{\"function\":{\"name\":\"a\",\"arguments\":{}}},{\"function\":{\"name\":\"b\",\"arguments\":{\"x\":1}}}]");
                 node.done(id);
             });
-            JsonNode calls = json(FrontHub.sse(hub.post(PATH, "{\"model\":\"" + M + "\"," + ASK + ",\"tools\":" + TOOLS + ",\"stream\":true}").body()).get(0))
+            JsonNode calls = json(Bodies.sse(hub.post(PATH, "{\"model\":\"" + M + "\"," + ASK + ",\"tools\":" + TOOLS + ",\"stream\":true}").body()).get(0))
                     .path("choices").get(0).path("delta").path("tool_calls");
             assertThat(calls).hasSize(2);
             for (int i = 0; i < 2; i++) {
@@ -83,8 +84,8 @@ class OpenAiToolsTest {
 
     @Test
     void toolResultsBecomeOllamaToolMessagesNamedByTheEarlierCall() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(node::done);
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(node::done);
             String messages = "[{\"role\":\"user\",\"content\":\"weather in Toronto?\"},"
                     + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
                     + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Toronto\\\"}\"}}]},"
@@ -100,7 +101,7 @@ class OpenAiToolsTest {
 
     @Test
     void invalidToolCallArgumentsAre400() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
             String messages = "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\","
                     + "\"function\":{\"name\":\"f\",\"arguments\":\"{not json\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"c\",\"content\":\"x\"}]";
             Completions.assertError(hub.post(PATH, "{\"model\":\"" + M + "\",\"messages\":" + messages + "}"), 400,

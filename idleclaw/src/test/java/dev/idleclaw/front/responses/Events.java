@@ -1,7 +1,7 @@
 package dev.idleclaw.front.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.front.FrontHub;
+import dev.idleclaw.front.Bodies;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +22,7 @@ final class Events {
             if (lines.length != 2 || !lines[0].startsWith("event: ") || !lines[1].startsWith("data: ")) {
                 throw new AssertionError("unexpected SSE event: " + event);
             }
-            JsonNode data = FrontHub.json(lines[1].substring(6));
+            JsonNode data = Bodies.json(lines[1].substring(6));
             if (!data.path("type").asText().equals(lines[0].substring(7))) throw new AssertionError("event name is not its type: " + event);
             if (data.path("sequence_number").asInt(-1) != out.size()) throw new AssertionError("sequence_number out of order: " + event);
             out.add(data);

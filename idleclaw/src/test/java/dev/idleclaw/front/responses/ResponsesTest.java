@@ -1,12 +1,13 @@
 package dev.idleclaw.front.responses;
 
-import static dev.idleclaw.front.FrontHub.json;
+import static dev.idleclaw.front.Bodies.json;
 import static dev.idleclaw.front.responses.Events.PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +17,8 @@ class ResponsesTest {
 
     @Test
     void aStringInputWithInstructionsIsOneResponseObjectWithAMessageItemAndUsage() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.content(id, "Hello");
                 node.content(id, " there!");
                 node.doneWithMetrics(id, "stop");
@@ -25,7 +26,7 @@ class ResponsesTest {
             var res = hub.post(PATH, "{\"model\":\"" + M + "\",\"input\":\"hi\",\"instructions\":\"Be brief.\",\"store\":false,"
                     + "\"include\":[\"reasoning.encrypted_content\"],\"max_output_tokens\":64,\"temperature\":0.2,\"top_p\":0.9}");
             assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
-            assertThat(FrontHub.type(res.headers())).isEqualTo("application/json");
+            assertThat(Bodies.type(res.headers())).isEqualTo("application/json");
             JsonNode params = node.nextOfType("inference_request").path("ollama_params");
             assertThat(params.path("messages")).isEqualTo(json("[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"hi\"}]"));
             assertThat(params.path("options")).isEqualTo(json("{\"num_predict\":64,\"temperature\":0.2,\"top_p\":0.9}"));
@@ -48,8 +49,8 @@ class ResponsesTest {
 
     @Test
     void aStreamSendsTheTypedEventsInOrderWithReasoningThenTextThenCompletedWithUsage() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.thinking(id, "Hmm");
                 node.content(id, "Hel");
                 node.content(id, "lo");
@@ -58,7 +59,7 @@ class ResponsesTest {
             var res = hub.post(PATH, "{\"model\":\"" + M + "\",\"stream\":true,\"input\":[{\"role\":\"developer\",\"content\":\"Rules\"},"
                     + "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]}");
             assertThat(res.statusCode()).isEqualTo(200);
-            assertThat(FrontHub.type(res.headers())).isEqualTo("text/event-stream");
+            assertThat(Bodies.type(res.headers())).isEqualTo("text/event-stream");
             assertThat(node.nextOfType("inference_request").path("ollama_params").path("messages"))
                     .isEqualTo(json("[{\"role\":\"system\",\"content\":\"Rules\"},{\"role\":\"user\",\"content\":\"hi\"}]"));
             List<JsonNode> events = Events.of(res.body());
@@ -82,8 +83,8 @@ class ResponsesTest {
 
     @Test
     void aTokenBudgetRunningOutEndsTheStreamWithResponseIncomplete() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.content(id, "Hel");
                 node.doneWithMetrics(id, "length");
             });
@@ -95,8 +96,8 @@ class ResponsesTest {
 
     @Test
     void aFailureAfterTheFirstEventIsOneResponseFailedEventAndTheEnd() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.content(id, "Hel");
                 node.error(id, "ollama_error");
             });
@@ -113,8 +114,8 @@ class ResponsesTest {
 
     @Test
     void aFailureBeforeAnyEventIsARealStatusInOpenAisShape() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> node.error(id, "ollama_error"));
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> node.error(id, "ollama_error"));
             for (String stream : List.of("true", "false")) {
                 var res = hub.post(PATH, "{\"model\":\"" + M + "\",\"stream\":" + stream + ",\"input\":\"hi\"}");
                 assertThat(res.statusCode()).isEqualTo(502);
@@ -126,7 +127,7 @@ class ResponsesTest {
 
     @Test
     void anUnknownModelIsA404InOpenAisShape() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
             var res = hub.post(PATH, "{\"model\":\"nope:1b\",\"input\":\"hi\"}");
             assertThat(res.statusCode()).isEqualTo(404);
             assertThat(res.body()).isEqualTo("{\"error\":{\"message\":\"model 'nope:1b' not found\",\"type\":\"not_found_error\","
@@ -136,7 +137,7 @@ class ResponsesTest {
 
     @Test
     void previousResponseIdAndStoreTrueAreRefusedBecauseTheEndpointIsStateless() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
             for (String extra : List.of("\"previous_response_id\":\"resp_1\"", "\"store\":true")) {
                 var res = hub.post(PATH, "{\"model\":\"" + M + "\",\"input\":\"hi\"," + extra + "}");
                 assertThat(res.statusCode()).isEqualTo(400);
@@ -150,8 +151,8 @@ class ResponsesTest {
 
     @Test
     void answersCountUnderTheResponsesDoorAndShareTheChatRateLimit() throws Exception {
-        try (var hub = FrontHub.start(c -> c.chatRpm = 1); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.serving(List.of("Hi"));
+        try (var hub = HubFixture.start(c -> c.chatRpm = 1); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.servingWithMetrics(List.of("Hi"));
             assertThat(hub.post(PATH, "{\"model\":\"" + M + "\",\"input\":\"hi\"}").statusCode()).isEqualTo(200);
             var limited = hub.post(PATH, "{\"model\":\"" + M + "\",\"input\":\"hi\"}");
             assertThat(limited.statusCode()).isEqualTo(429);
@@ -163,7 +164,7 @@ class ResponsesTest {
 
     @Test
     void badInputIsA400() throws Exception {
-        try (var hub = FrontHub.start()) {
+        try (var hub = HubFixture.start()) {
             assertThat(json(hub.post(PATH, "{\"input\":\"hi\"}").body()).path("error").path("message").asText())
                     .isEqualTo("you must provide a model parameter");
             assertThat(json(hub.post(PATH, "{\"model\":\"" + M + "\"}").body()).path("error").path("message").asText())

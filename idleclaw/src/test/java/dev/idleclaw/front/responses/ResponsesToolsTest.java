@@ -1,12 +1,13 @@
 package dev.idleclaw.front.responses;
 
-import static dev.idleclaw.front.FrontHub.json;
+import static dev.idleclaw.front.Bodies.json;
 import static dev.idleclaw.front.responses.Events.PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.front.FrontHub;
-import dev.idleclaw.front.WireNode;
+import dev.idleclaw.front.Bodies;
+import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +23,8 @@ class ResponsesToolsTest {
 
     @Test
     void functionToolsReachTheNodeOtherToolTypesAreLeftOutAndCallsComeBackAsFunctionCallItems() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.toolCalls(id, TOKYO);
                 node.doneWithMetrics(id, "stop");
             });
@@ -43,8 +44,8 @@ class ResponsesToolsTest {
 
     @Test
     void aStreamedCallIsItsItemEventsWithArgumentsDeltaAndDone() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.onRequest(id -> {
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.onRequestId(id -> {
                 node.toolCalls(id, TOKYO);
                 node.doneWithMetrics(id, "stop");
             });
@@ -63,8 +64,8 @@ class ResponsesToolsTest {
 
     @Test
     void functionCallAndOutputItemsBecomeTheAssistantsToolCallsAndANamedToolMessage() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.serving(List.of("Sunny."));
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.servingWithMetrics(List.of("Sunny."));
             var res = hub.post(PATH, "{\"model\":\"" + M + "\",\"tools\":" + TOOLS + ",\"input\":["
                     + "{\"role\":\"user\",\"content\":\"weather?\"},"
                     + "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[],\"encrypted_content\":\"xyz\"},"
@@ -86,8 +87,8 @@ class ResponsesToolsTest {
 
     @Test
     void toolChoiceNoneSendsNoToolsAndJsonSchemaBecomesTheFormat() throws Exception {
-        try (var hub = FrontHub.start(); var node = WireNode.registered(hub.port(), 2, M)) {
-            node.serving(List.of("{}"));
+        try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 2, M)) {
+            node.servingWithMetrics(List.of("{}"));
             String schema = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}";
             var res = hub.post(PATH, "{\"model\":\"" + M + "\",\"input\":\"hi\",\"tools\":" + TOOLS + ",\"tool_choice\":\"none\","
                     + "\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"a\",\"strict\":true,\"schema\":" + schema + "}}}");

@@ -8,7 +8,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.idleclaw.e2e.Cli;
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.identity.IdentityFile;
 import dev.idleclaw.json.Json;
@@ -65,11 +65,10 @@ class BehindNginxTest {
         tls = SelfSigned.create(dir);
         ollama = StandInOllama.start().model(StandInModel.of(MODEL)).behaviour(Behaviour.defaults().withDelayPerToken(TOKEN_GAP));
         Path data = Files.createDirectories(dir.resolve("hub"));
-        hub = Hub.start(HubConfig.builder(data).apply(c -> {
-            c.port = 0;
+        hub = HubFixture.on(data, c -> {
             c.trustedProxies = List.of(Nginx.UPSTREAM_SOURCE);
             c.adminToken = ADMIN;
-        }).build());
+        }).hub;
         nginx = Nginx.start(binary, Path.of(System.getProperty("idleclaw.deploy", "../../deploy")), dir.resolve("nginx"), hub.port(), tls);
         var timings = NodeTimings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withDrain(Duration.ofSeconds(2));
         var config = NodeConfig.of(nginx.url("wss") + "/ws/node", ollama.baseUrl(), 2).withTimings(timings)

@@ -7,7 +7,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.node.NodeAgent;
 import dev.idleclaw.node.NodeConfig;
@@ -31,8 +31,7 @@ class OpenAiJavaRouterTest {
     private static final String MODEL = "llama3.2:3b";
 
     private static Hub hub(Path dir, Path peers, boolean nodes) {
-        return Hub.start(HubConfig.builder(dir).apply(c -> {
-            c.port = 0;
+        return HubFixture.on(dir, c -> {
             c.peersFile = peers;
             c.localPeers = true;
             c.nodeListener = nodes;
@@ -42,7 +41,7 @@ class OpenAiJavaRouterTest {
             c.peerCooldown = Duration.ofSeconds(2);
             c.chatRpm = 10_000;
             c.maxChatsPerIp = 100;
-        }).build());
+        }).hub;
     }
 
     private static NodeAgent node(Hub hub, StandInOllama ollama) {

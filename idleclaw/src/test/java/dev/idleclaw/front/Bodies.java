@@ -1,90 +1,17 @@
 package dev.idleclaw.front;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
-import dev.idleclaw.hub.NodeLink;
-import dev.idleclaw.hub.Scheduler;
 import dev.idleclaw.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
-/**
- * A hub on ephemeral loopback ports for the front-door tests, driven only through public APIs (HTTP, and the hub's
- * public accessors), with generous limits and short timings unless a test changes them.
- */
-public final class FrontHub implements AutoCloseable {
-    public final Hub hub;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    private FrontHub(Hub hub) {
-        this.hub = hub;
-    }
-
-    public static FrontHub start() throws Exception {
-        return start(c -> {});
-    }
-
-    public static FrontHub start(Consumer<HubConfig.Builder> change) throws Exception {
-        var b = HubConfig.builder(Files.createTempDirectory("idleclaw-front")).apply(c -> {
-            c.port = 0;
-            c.chatRpm = 10_000;
-            c.wsRpm = 10_000;
-            c.defaultRpm = 10_000;
-            c.maxNodesPerIp = 50;
-            c.maxChatsPerIp = 50;
-            c.maxConnectionsPerIp = 100_000;
-            c.queueTimeout = Duration.ofSeconds(2);
-            c.drainTimeout = Duration.ofMillis(500);
-            c.probeInterval = Duration.ZERO;
-        });
-        change.accept(b);
-        return new FrontHub(Hub.start(b.build()));
-    }
-
-    public int port() {
-        return hub.port();
-    }
-
-    public HttpResponse<String> get(String path, String... headers) throws Exception {
-        return send(port(), "GET", path, null, headers);
-    }
-
-    public HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-        return send(port(), "POST", path, body, headers);
-    }
-
-    /** Any method to any of the hub's listeners; {@code body} null sends none. */
-    public HttpResponse<String> send(int port, String method, String path, String body, String... headers) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (headers.length > 0) b.headers(headers);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Sets a node's reputation to zero, as repeated failures would (the catalog must then hide its models). */
-    public void zeroReputation(WireNode node) throws Exception {
-        NodeLink link = hub.registry().registered().stream().filter(l -> l.nodeId().equals(node.nodeId)).findFirst().orElseThrow();
-        var adjust = Scheduler.class.getDeclaredMethod("adjustReputation", NodeLink.class, double.class);
-        adjust.setAccessible(true);
-        adjust.invoke(hub.scheduler(), link, -1.0);
-    }
-
-    @Override
-    public void close() {
-        hub.close();
-    }
+/** Reading what the doors answer, checking the framing on the way: JSON, NDJSON, SSE, media types, raw HTTP. */
+public final class Bodies {
+    private Bodies() {}
 
     /** A raw HTTP/1.1 answer: status, header lines and every byte after the blank line up to EOF. */
     public record Raw(int status, List<String> headers, String body) {
