@@ -1,6 +1,7 @@
 package dev.idleclaw.hub;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.MessageLimits;
@@ -260,9 +261,22 @@ public final class ChatRelay {
         scheduler.adjustReputation(link, -Scheduler.FAILURE_PENALTY);
     }
 
+    /** What became of one non-final chunk. */
+    private enum Relayed { SKIPPED, WRITTEN, CUT }
+
+    /** Passes one non-final chunk to the sink: unasked output dropped, progress counted, the sink's limit obeyed. */
+    private Relayed relay(Served served, ChatSink sink, ChatChunk piece, long now) throws IOException {
+        var chunk = served.unasked().keep(piece, kind -> unasked(served, kind));
+        if (chunk.isEmpty()) return Relayed.SKIPPED;
+        Progress progress = served.progress();
+        if (progress.chunks++ == 0) progress.firstChunkNanos = now;
+        progress.tokens += Math.max(1, TokenEstimate.of(chunk.content()) + TokenEstimate.of(chunk.thinking())
+                + (chunk.toolCalls().isEmpty() ? 0 : TokenEstimate.of(chunk.toolCalls().toString())));
+        return sink.chunk(chunk) ? Relayed.WRITTEN : Relayed.CUT;
+    }
+
     private Result pump(Served served, ChatSink sink, long answerDeadline) throws IOException, InterruptedException {
         RelayStream stream = served.stream();
-        Progress progress = served.progress();
         long chunkTimeout = config.chunkTimeout().toNanos();
         long keepAlive = config.keepAliveInterval().toNanos();
         long now = System.nanoTime();
@@ -301,13 +315,19 @@ public final class ChatRelay {
                         sink.end(end);
                         return new Result(Outcome.DONE, null);
                     }
-                    var chunk = served.unasked().keep(OllamaJson.chunk(c.chunk()), kind -> unasked(served, kind));
-                    if (chunk.isEmpty()) continue;
-                    if (progress.chunks++ == 0) progress.firstChunkNanos = now;
-                    progress.tokens += Math.max(1, TokenEstimate.of(chunk.content()) + TokenEstimate.of(chunk.thinking())
-                            + (chunk.toolCalls().isEmpty() ? 0 : TokenEstimate.of(chunk.toolCalls().toString())));
-                    if (!sink.chunk(chunk)) return new Result(Outcome.CUT_LIMIT, null);
-                    lastWrite = now;
+                    switch (relay(served, sink, OllamaJson.chunk(c.chunk()), now)) {
+                        case CUT -> { return new Result(Outcome.CUT_LIMIT, null); }
+                        case WRITTEN -> lastWrite = now;
+                        case SKIPPED -> {}
+                    }
+                }
+                case RelayStream.Piece p -> {
+                    lastChunk = now;
+                    switch (relay(served, sink, p.chunk(), now)) {
+                        case CUT -> { return new Result(Outcome.CUT_LIMIT, null); }
+                        case WRITTEN -> lastWrite = now;
+                        case SKIPPED -> {}
+                    }
                 }
                 case RelayStream.NodeError e -> {
                     return new Result(Outcome.FAILED, switch (e.code()) {

@@ -157,6 +157,7 @@ public final class EmbedRelay {
                 case RelayStream.NodeError e -> new Attempt(new Outcome.Failed("the node failed: " + e.code()), true, e.code());
                 case RelayStream.Disconnected d -> new Attempt(new Outcome.Failed("the node disconnected"), true, "disconnected");
                 case RelayStream.Chunk c -> new Attempt(new Outcome.Failed("the node sent a chat chunk"), true, "chat chunk");
+                case RelayStream.Piece c -> new Attempt(new Outcome.Failed("the node sent a chat chunk"), true, "chat chunk");
                 case RelayStream.Refused r -> new Attempt(new Outcome.Invalid(), false, null);
             };
             nodeFault = a.nodeFault;

@@ -1,8 +1,10 @@
 package dev.idleclaw.hub;
 
+import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.identity.Signatures;
+import dev.idleclaw.wire.ChunkScan;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireCodec;
@@ -73,6 +75,12 @@ public final class NodeSocket {
     void message(NodeLink link, String text) {
         if (link.isClosed()) return;
         try {
+            var piece = link.registration() == null ? null : ChunkScan.piece(text);
+            if (piece != null) {
+                var chunk = new ChatChunk(piece.content(), piece.thinking(), java.util.List.of());
+                if (!link.deliver(piece.requestId(), new RelayStream.Piece(chunk))) metrics.strayMessage();
+                return;
+            }
             NodeMessage m = WireCodec.decodeNode(text);
             if (link.registration() == null) {
                 if (!(m instanceof NodeMessage.Register r)) throw new WireException(WireException.POLICY, "expected register message");

@@ -87,6 +87,10 @@ final class Prober {
                     if (OllamaJson.isDone(c.chunk()) || text.length() > MAX_ANSWER_CHARS) return text.toString();
                     text.append(OllamaJson.chunk(c.chunk()).content());
                 }
+                case RelayStream.Piece piece -> {
+                    if (text.length() > MAX_ANSWER_CHARS) return text.toString();
+                    text.append(piece.chunk().content());
+                }
                 case RelayStream.NodeError err -> { return null; }
                 case RelayStream.Disconnected d -> { return null; }
                 case RelayStream.Refused r -> { return null; }

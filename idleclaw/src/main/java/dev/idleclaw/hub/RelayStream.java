@@ -22,6 +22,8 @@ final class RelayStream {
             this(chunk, null);
         }
     }
+    /** A chunk that is not the last, already decoded (the frame was {@link dev.idleclaw.wire.ChunkScan scanned}). */
+    record Piece(dev.idleclaw.chat.ChatChunk chunk) implements Event {}
     record NodeError(String code) implements Event {}
     /** The one answer to an {@code embed_request}. */
     record Embedded(dev.idleclaw.wire.NodeMessage.EmbedResult result) implements Event {}

@@ -29,6 +29,8 @@ final class OllamaSink implements ChatSink {
     private final HttpServletResponse response;
     private final String model;
     private final boolean stream, generate;
+    /** The start of every streamed line, up to the timestamp. */
+    private final String linePrefix;
     private String receipt;
     /** The queue position a request had when it had to wait, sent with the answer's headers. */
     static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
@@ -44,6 +46,7 @@ final class OllamaSink implements ChatSink {
         this.model = model;
         this.stream = stream;
         this.generate = generate;
+        this.linePrefix = "{\"model\":" + Json.quote(model) + ",\"created_at\":";
     }
 
     @Override
@@ -76,8 +79,23 @@ final class OllamaSink implements ChatSink {
             calls.addAll(normalised);
             return true;
         }
-        line(body(c.content(), c.thinking(), normalised, false));
+        if (normalised.isEmpty()) textLine(c.content(), c.thinking());
+        else line(body(c.content(), c.thinking(), normalised, false));
         return true;
+    }
+
+    /**
+     * A streamed line without tool calls, written straight as text: the same bytes {@link #body} gives (same keys,
+     * same order, the same string escaping as {@link Json#write}), without a tree per token.
+     */
+    private void textLine(String text, String thought) throws IOException {
+        var sb = new StringBuilder(linePrefix.length() + text.length() + thought.length() + 96).append(linePrefix)
+                .append(Json.quote(Rfc3339.utc(Instant.now())));
+        sb.append(generate ? ",\"response\":" : ",\"message\":{\"role\":\"assistant\",\"content\":").append(Json.quote(text));
+        if (!thought.isEmpty()) sb.append(",\"thinking\":").append(Json.quote(thought));
+        sb.append(generate ? ",\"done\":false}\n" : "},\"done\":false}\n");
+        commit(200, "application/x-ndjson");
+        response.getOutputStream().write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

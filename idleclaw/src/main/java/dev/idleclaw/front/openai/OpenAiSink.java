@@ -34,6 +34,8 @@ final class OpenAiSink implements ChatSink {
     private final String model, id = CompletionIds.next();
     private final boolean stream, includeUsage;
     private final long created = System.currentTimeMillis() / 1000;
+    /** Every streamed event up to its delta's first key: {@link #envelope} and the choice, as text. */
+    private final String eventPrefix;
     private final StringBuilder content = new StringBuilder(), reasoning = new StringBuilder();
     private final ArrayNode toolCalls = Json.array();
     private String node;
@@ -44,6 +46,8 @@ final class OpenAiSink implements ChatSink {
         this.model = model;
         this.stream = stream;
         this.includeUsage = includeUsage;
+        this.eventPrefix = "data: {\"id\":" + Json.quote(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
+                + ",\"model\":" + Json.quote(model) + ",\"system_fingerprint\":\"fp_idleclaw\",\"choices\":[{\"index\":0,\"delta\":{";
     }
 
     @Override
@@ -79,8 +83,8 @@ final class OpenAiSink implements ChatSink {
             reasoning.append(c.thinking());
             return true;
         }
-        if (!c.thinking().isEmpty()) event(delta().put("reasoning", c.thinking()), null);
-        if (!c.content().isEmpty()) event(delta().put("content", c.content()), null);
+        if (!c.thinking().isEmpty()) textEvent("reasoning", c.thinking());
+        if (!c.content().isEmpty()) textEvent("content", c.content());
         if (!calls.isEmpty()) {
             ObjectNode d = delta();
             if (!d.has("content")) d.putNull("content");
@@ -189,6 +193,21 @@ final class OpenAiSink implements ChatSink {
     private ObjectNode envelope() {
         return Json.object().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model)
                 .put("system_fingerprint", "fp_idleclaw");
+    }
+
+    /**
+     * A {@code reasoning} or {@code content} delta written straight as text: the same bytes {@link #event} gives for
+     * {@code delta().put(field, text)} (same keys, same order, the same string escaping as {@link Json#write}).
+     */
+    private void textEvent(String field, String text) throws IOException {
+        var sb = new StringBuilder(eventPrefix.length() + text.length() + 96).append(eventPrefix);
+        if (!roleSent) {
+            sb.append("\"role\":\"assistant\",");
+            roleSent = true;
+        }
+        sb.append('"').append(field).append("\":").append(Json.quote(text)).append("},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        commit(200, "text/event-stream");
+        write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void event(ObjectNode delta, String finish) throws IOException {
