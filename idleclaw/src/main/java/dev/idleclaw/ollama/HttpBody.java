@@ -1,0 +1,121 @@
+package dev.idleclaw.ollama;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A response body decoded from its HTTP/1.1 framing. {@link #ended()} says whether the framing's end was read, i.e.
+ * whether the connection is positioned at the next response and could carry another exchange.
+ */
+abstract class HttpBody extends InputStream {
+    /** Ollama's headers and chunk-size lines are a few hundred bytes; more than this is not Ollama. */
+    static final int MAX_LINE_BYTES = 64 << 10;
+
+    /** True once the body's last byte and its framing (a chunked body's terminator) have been read. */
+    abstract boolean ended();
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    /** One CRLF- (or LF-) terminated line, without the terminator. */
+    static String line(InputStream in) throws IOException {
+        var b = new ByteArrayOutputStream(64);
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) throw new IOException("connection closed inside the HTTP headers");
+            if (c != '\r') b.write(c);
+            if (b.size() > MAX_LINE_BYTES) throw new IOException("HTTP header line too long");
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A {@code Transfer-Encoding: chunked} body. */
+    static final class Chunked extends HttpBody {
+        private final InputStream in;
+        private long left;
+        private boolean done;
+
+        Chunked(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        boolean ended() {
+            return done;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) return -1;
+            if (left == 0) {
+                String size = line(in);
+                int semi = size.indexOf(';');
+                try {
+                    left = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad chunk size: " + size);
+                }
+                if (left == 0) {
+                    while (!line(in).isEmpty()) {
+                        // trailer fields: Ollama sends none, and none of them matter here
+                    }
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) throw new IOException("connection closed inside a chunk");
+            left -= n;
+            if (left == 0) line(in); // the CRLF after the chunk data
+            return n;
+        }
+    }
+
+    /** A body of known {@code Content-Length}. */
+    static final class Bounded extends HttpBody {
+        private final InputStream in;
+        private long left;
+
+        Bounded(InputStream in, long length) {
+            this.in = in;
+            this.left = length;
+        }
+
+        @Override
+        boolean ended() {
+            return left == 0;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) return -1;
+            left -= n;
+            return n;
+        }
+    }
+
+    /** A body without framing: it ends when the server closes the connection, which therefore cannot be reused. */
+    static final class UntilClose extends HttpBody {
+        private final InputStream in;
+
+        UntilClose(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        boolean ended() {
+            return false;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
+        }
+    }
+}
