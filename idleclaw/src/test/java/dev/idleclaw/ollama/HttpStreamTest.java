@@ -63,16 +63,18 @@ class HttpStreamTest {
     }
 
     @Test
-    void sendsAPostWithLengthAndDecodesAChunkedBodyWithExtensions() throws Exception {
+    void sendsAKeepAlivePostWithLengthAndDecodesAChunkedBodyWithExtensionsToItsEnd() throws Exception {
         var uri = answering("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "6;ext=1\r\n{\"a\":1\r\n3\r\n}\n\n\r\n0\r\n\r\n", false);
         try (var x = new HttpStream(uri, pool)) {
             x.open("{\"m\":\"é\"}".getBytes(StandardCharsets.UTF_8), "application/x-ndjson", SECOND, SECOND);
             assertThat(x.status()).isEqualTo(200);
             assertThat(body(x)).isEqualTo("{\"a\":1}\n\n");
+            x.release();
+            assertThat(pool.idleCount()).isEqualTo(1);
         }
         String request = received.get(1, TimeUnit.SECONDS);
-        assertThat(request).startsWith("POST /api/chat HTTP/1.1\r\n").contains("Content-Length: 10\r\n")
+        assertThat(request).startsWith("POST /api/chat HTTP/1.1\r\n").contains("Content-Length: 10\r\n").doesNotContain("Connection:")
                 .contains("Host: 127.0.0.1:" + server.getLocalPort()).endsWith("{\"m\":\"é\"}");
     }
 
@@ -87,11 +89,24 @@ class HttpStreamTest {
     }
 
     @Test
-    void aBodyWithoutLengthEndsWhenTheConnectionCloses() throws Exception {
+    void aBodyCutShortOfItsContentLengthIsNotKept() throws Exception {
+        var uri = answering("HTTP/1.1 404 Not Found\r\nContent-Length: 50\r\n\r\nshort", false);
+        try (var x = new HttpStream(uri, pool)) {
+            x.open(new byte[0], "*/*", SECOND, SECOND);
+            assertThat(body(x)).isEqualTo("short");
+            x.release();
+            assertThat(pool.idleCount()).isZero();
+        }
+    }
+
+    @Test
+    void aBodyWithoutLengthEndsWhenTheConnectionClosesAndTheConnectionIsNotKept() throws Exception {
         var uri = answering("HTTP/1.0 200 OK\n\nline\n", false);
         try (var x = new HttpStream(uri, pool)) {
             x.open(new byte[0], "*/*", SECOND, SECOND);
             assertThat(body(x)).isEqualTo("line\n");
+            x.release();
+            assertThat(pool.idleCount()).isZero();
         }
     }
 
