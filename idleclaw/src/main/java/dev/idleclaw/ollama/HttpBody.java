@@ -33,10 +33,14 @@ abstract class HttpBody extends InputStream {
         return b.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** A {@code Transfer-Encoding: chunked} body. */
+    /**
+     * A {@code Transfer-Encoding: chunked} body. A chunk's data is handed out as soon as it arrives: the CRLF after it
+     * is read before the next chunk's size, since some servers (Jetty) send that CRLF only with the next chunk.
+     */
     static final class Chunked extends HttpBody {
         private final InputStream in;
         private long left;
+        private boolean crlfOwed;
         private boolean done;
 
         Chunked(InputStream in) {
@@ -51,7 +55,9 @@ abstract class HttpBody extends InputStream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (done) return -1;
+            if (len == 0) return 0;
             if (left == 0) {
+                if (crlfOwed && !line(in).isEmpty()) throw new IOException("chunk data longer than its size");
                 String size = line(in);
                 int semi = size.indexOf(';');
                 try {
@@ -59,6 +65,7 @@ abstract class HttpBody extends InputStream {
                 } catch (NumberFormatException e) {
                     throw new IOException("bad chunk size: " + size);
                 }
+                crlfOwed = true;
                 if (left == 0) {
                     while (!line(in).isEmpty()) {
                         // trailer fields: Ollama sends none, and none of them matter here
@@ -70,7 +77,6 @@ abstract class HttpBody extends InputStream {
             int n = in.read(b, off, (int) Math.min(len, left));
             if (n < 0) throw new IOException("connection closed inside a chunk");
             left -= n;
-            if (left == 0) line(in); // the CRLF after the chunk data
             return n;
         }
     }

@@ -118,6 +118,16 @@ class HttpStreamTest {
     }
 
     @Test
+    void aChunksDataIsHandedOutBeforeTheCrlfThatEndsItArrives() throws Exception {
+        // Jetty sends the CRLF after a chunk's data only with the next chunk: the line must not wait for it
+        var uri = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n", true);
+        try (var x = new HttpStream(uri, pool)) {
+            x.open(new byte[0], "*/*", SECOND, SECOND);
+            assertThat(new String(x.body().readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+        }
+    }
+
+    @Test
     void refusesABadChunkSize() throws Exception {
         var uri = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false);
         try (var x = new HttpStream(uri, pool)) {
