@@ -4,14 +4,46 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * A response body decoded from its HTTP/1.1 framing. {@link #ended()} says whether the framing's end was read, i.e.
  * whether the connection is positioned at the next response and could carry another exchange.
  */
 abstract class HttpBody extends InputStream {
-    /** Ollama's headers and chunk-size lines are a few hundred bytes; more than this is not Ollama. */
+    /** Ollama's headers and chunk-size lines are a few hundred bytes; more than this (per line or in all) is not Ollama. */
     static final int MAX_LINE_BYTES = 64 << 10;
+
+    /** An answer's status, whether its connection may carry another exchange, and its body. */
+    record Response(int status, boolean keepAlive, HttpBody body) {}
+
+    /**
+     * Reads the status line and headers from {@code in}. Only an HTTP/1.1 answer with a framed body (chunked or
+     * {@code Content-Length}) and without {@code Connection: close} leaves its connection reusable.
+     */
+    static Response response(InputStream in) throws IOException {
+        String statusLine = line(in);
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) throw new IOException("not an HTTP/1.x answer: " + statusLine);
+        int status = Integer.parseInt(parts[1]);
+        boolean chunked = false;
+        boolean close = !parts[0].equals("HTTP/1.1");
+        long length = -1;
+        int headerBytes = statusLine.length();
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            headerBytes += h.length();
+            if (headerBytes > MAX_LINE_BYTES) throw new IOException("response headers over " + MAX_LINE_BYTES + " bytes");
+            int colon = h.indexOf(':');
+            if (colon < 0) continue;
+            String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = h.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+            if (name.equals("transfer-encoding") && value.contains("chunked")) chunked = true;
+            if (name.equals("content-length")) length = Long.parseLong(value);
+            if (name.equals("connection") && value.contains("close")) close = true;
+        }
+        HttpBody body = chunked ? new Chunked(in) : length >= 0 ? new Bounded(in, length) : new UntilClose(in);
+        return new Response(status, !close && !(body instanceof UntilClose), body);
+    }
 
     /** True once the body's last byte and its framing (a chunked body's terminator) have been read. */
     abstract boolean ended();

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -134,7 +133,7 @@ final class HttpStream implements AutoCloseable {
                 c.out().write(head);
                 c.out().write(body);
                 c.out().flush();
-                in.mark(1);
+                in.mark(1); // peek at the answer's first byte: failing before it means the server had closed the connection
                 if (in.read() < 0) throw new IOException("connection closed before the HTTP answer");
                 in.reset();
             } catch (SocketTimeoutException e) {
@@ -143,27 +142,10 @@ final class HttpStream implements AutoCloseable {
                 if (reused && !aborted) throw new Stale(e);
                 throw e;
             }
-            String statusLine = HttpBody.line(in);
-            String[] parts = statusLine.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) throw new IOException("not an HTTP/1.x answer: " + statusLine);
-            status = Integer.parseInt(parts[1]);
-            boolean chunked = false;
-            boolean close = !parts[0].equals("HTTP/1.1");
-            long length = -1;
-            int headerBytes = statusLine.length();
-            for (String h = HttpBody.line(in); !h.isEmpty(); h = HttpBody.line(in)) {
-                headerBytes += h.length();
-                if (headerBytes > HttpBody.MAX_LINE_BYTES) throw new IOException("response headers over " + HttpBody.MAX_LINE_BYTES + " bytes");
-                int colon = h.indexOf(':');
-                if (colon < 0) continue;
-                String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                String value = h.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-                if (name.equals("transfer-encoding") && value.contains("chunked")) chunked = true;
-                if (name.equals("content-length")) length = Long.parseLong(value);
-                if (name.equals("connection") && value.contains("close")) close = true;
-            }
-            this.body = chunked ? new HttpBody.Chunked(in) : length >= 0 ? new HttpBody.Bounded(in, length) : new HttpBody.UntilClose(in);
-            this.keepAlive = !close;
+            var answer = HttpBody.response(in);
+            this.status = answer.status();
+            this.body = answer.body();
+            this.keepAlive = answer.keepAlive();
         } catch (NumberFormatException e) {
             drop();
             throw new IOException("malformed HTTP answer: " + e.getMessage(), e);
