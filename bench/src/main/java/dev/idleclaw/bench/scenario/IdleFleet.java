@@ -67,6 +67,9 @@ final class IdleFleet {
         t.row("registrations/s: overall / first 10 s / last 10 s", String.format("%.0f / %.0f / %.0f",
                 storm.overallRate(), storm.earlyRate(), storm.lateRate()));
         t.row("hub cpu % during the storm", stormUse.cpuPercent());
+        // CPU time rather than wall time: on a shared machine the hub's core is not always its own.
+        double cpuMsPerRegistration = stormUse.cpuSeconds() * 1000 / Math.max(1, atStorm);
+        t.row("hub cpu ms per registration (storm, JIT warm-up included)", cpuMsPerRegistration);
         t.row("registered at the hub after idling", atEnd);
         t.row("fleet: connect failures / closed", status == null ? "-" : status.failed() + " / " + status.closed());
         t.row("hub idle cpu % of one core", hubUse.cpuPercent());
@@ -90,6 +93,7 @@ final class IdleFleet {
         j.put("storm_first_10s_per_second", Figures.round(storm.earlyRate()));
         j.put("storm_last_10s_per_second", Figures.round(storm.lateRate()));
         j.put("hub_storm_cpu_percent", Figures.round(stormUse.cpuPercent()));
+        j.put("hub_storm_cpu_ms_per_registration", Figures.round(cpuMsPerRegistration));
         j.put("idle_seconds", idle);
         j.put("hub_idle_cpu_percent", Figures.round(hubUse.cpuPercent()));
         j.put("hub_rss_mb", Figures.round(hubUse.rssMb()));
