@@ -28,7 +28,7 @@ class NodeRegistryIndexesTest {
         var random = new Random(13);
         var directory = new Directory();
         List<NodeLink> reference = new ArrayList<>();
-        for (int step = 0; step < 5_000; step++) {
+        for (int step = 0; step < 3_000; step++) {
             if (reference.isEmpty() || random.nextInt(5) < 3) {
                 NodeLink l = link(random, step);
                 directory.add(l);
