@@ -57,12 +57,12 @@ final class AnthropicSink implements ChatSink {
     public void reject(Scheduler.NoNode why) throws IOException {
         committed = true;
         switch (why.refusal) {
-            case NO_MODEL -> AnthropicFace.error(response, 404, "model: " + model + " not found");
+            case NO_MODEL -> AnthropicDoor.error(response, 404, "model: " + model + " not found");
             case BUSY -> {
                 response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
-                AnthropicFace.error(response, AnthropicFace.OVERLOADED, "all nodes serving '" + model + "' are busy, please try again");
+                AnthropicDoor.error(response, AnthropicDoor.OVERLOADED, "all nodes serving '" + model + "' are busy, please try again");
             }
-            case SHUTTING_DOWN -> AnthropicFace.error(response, 503, "the hub is shutting down, please try again");
+            case SHUTTING_DOWN -> AnthropicDoor.error(response, 503, "the hub is shutting down, please try again");
         }
     }
 
@@ -166,17 +166,17 @@ final class AnthropicSink implements ChatSink {
         String text = FailureText.of(why, node);
         if (!committed) {
             committed = true;
-            AnthropicFace.error(response, FailureText.status(why), text);
+            AnthropicDoor.error(response, FailureText.status(why), text);
             return;
         }
-        write("event: error\ndata: " + Json.write(AnthropicFace.errorBody(FailureText.status(why), text)) + "\n\n");
+        write("event: error\ndata: " + Json.write(AnthropicDoor.errorBody(FailureText.status(why), text)) + "\n\n");
     }
 
     /** A peer's refusal before any output, passed on in Anthropic's shape with the peer's status and text. */
     @Override
     public void refused(int status, String message, JsonNode body) throws IOException {
         committed = true;
-        AnthropicFace.error(response, status, message == null ? FailureText.refused(status) : message);
+        AnthropicDoor.error(response, status, message == null ? FailureText.refused(status) : message);
     }
 
     @Override

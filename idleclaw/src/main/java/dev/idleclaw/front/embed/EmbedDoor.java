@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.Caller;
-import dev.idleclaw.front.FaceError;
-import dev.idleclaw.front.openai.OpenAiFace;
+import dev.idleclaw.front.DoorError;
+import dev.idleclaw.front.openai.OpenAiDoor;
 import dev.idleclaw.hub.EmbedRelay;
 import dev.idleclaw.hub.ModelCatalog;
 import dev.idleclaw.json.Json;
@@ -41,7 +41,7 @@ public final class EmbedDoor {
             JsonNode body = BodyJson.object(ctx.bodyAsBytes());
             String model = EmbedRequests.model(body);
             p = EmbedRequests.ollama(body, model, EmbedRequests.input(body, "input", true));
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             ollamaError(ctx, e.status(), e.getMessage());
             return;
         }
@@ -71,14 +71,14 @@ public final class EmbedDoor {
             JsonNode body = BodyJson.object(ctx.bodyAsBytes());
             String model = EmbedRequests.model(body);
             JsonNode prompt = body.get("prompt");
-            if (prompt != null && !prompt.isNull() && !prompt.isTextual()) throw new FaceError(400, "prompt must be a string");
+            if (prompt != null && !prompt.isNull() && !prompt.isTextual()) throw new DoorError(400, "prompt must be a string");
             String text = prompt == null || prompt.isNull() ? "" : prompt.textValue();
             if (text.length() > dev.idleclaw.wire.WireLimits.MAX_EMBED_INPUT_CHARS) {
-                throw new FaceError(400, "prompt is " + text.length() + " characters long (at most "
+                throw new DoorError(400, "prompt is " + text.length() + " characters long (at most "
                         + dev.idleclaw.wire.WireLimits.MAX_EMBED_INPUT_CHARS + ")");
             }
             p = EmbedRequests.ollama(body, model, text.isEmpty() ? List.of() : List.of(text));
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             ollamaError(ctx, e.status(), e.getMessage());
             return;
         }
@@ -105,13 +105,13 @@ public final class EmbedDoor {
             JsonNode body = BodyJson.object(ctx.bodyAsBytes());
             String model = EmbedRequests.model(body);
             List<String> input = EmbedRequests.input(body, "input", false);
-            if (input.isEmpty()) throw new FaceError(400, "input must not be empty");
+            if (input.isEmpty()) throw new DoorError(400, "input must not be empty");
             String format = body.path("encoding_format").asText("float");
-            if (!format.equals("float") && !format.equals("base64")) throw new FaceError(400, "encoding_format must be float or base64");
+            if (!format.equals("float") && !format.equals("base64")) throw new DoorError(400, "encoding_format must be float or base64");
             base64 = format.equals("base64");
             p = new EmbedRequests.Parsed(model, input, EmbedRequests.dimensions(body), null, null, null);
-        } catch (FaceError e) {
-            OpenAiFace.error(ctx.res(), e.status(), e.getMessage(), null);
+        } catch (DoorError e) {
+            OpenAiDoor.error(ctx.res(), e.status(), e.getMessage(), null);
             return;
         }
         var done = run(ctx, "openai", p, false);
@@ -183,7 +183,7 @@ public final class EmbedDoor {
             ollamaError(ctx, status, message);
         } else {
             try {
-                OpenAiFace.error(ctx.res(), status, message, code);
+                OpenAiDoor.error(ctx.res(), status, message, code);
             } catch (IOException gone) {
                 // the client left; nothing to answer
             }

@@ -60,13 +60,13 @@ final class OpenAiSink implements ChatSink {
         switch (why.refusal) {
             case NO_MODEL -> {
                 response.setHeader("x-should-retry", "false");
-                OpenAiFace.error(response, 404, "model '" + model + "' not found", "model_not_found");
+                OpenAiDoor.error(response, 404, "model '" + model + "' not found", "model_not_found");
             }
             case BUSY -> {
                 response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
-                OpenAiFace.error(response, 503, "all nodes serving '" + model + "' are busy, please try again", null);
+                OpenAiDoor.error(response, 503, "all nodes serving '" + model + "' are busy, please try again", null);
             }
-            case SHUTTING_DOWN -> OpenAiFace.error(response, 503, "the hub is shutting down, please try again", null);
+            case SHUTTING_DOWN -> OpenAiDoor.error(response, 503, "the hub is shutting down, please try again", null);
         }
     }
 
@@ -156,7 +156,7 @@ final class OpenAiSink implements ChatSink {
     public void fail(Failure why, String nodeId) throws IOException {
         String text = FailureText.of(why, node);
         if (!committed) {
-            OpenAiFace.error(response, FailureText.status(why), text, null);
+            OpenAiDoor.error(response, FailureText.status(why), text, null);
             committed = true;
             return;
         }
@@ -170,9 +170,9 @@ final class OpenAiSink implements ChatSink {
     public void refused(int status, String message, JsonNode body) throws IOException {
         committed = true;
         if (body instanceof ObjectNode o && o.path("error").isObject() && o.path("error").path("message").isTextual()) {
-            OpenAiFace.write(response, status, o);
+            OpenAiDoor.write(response, status, o);
         } else {
-            OpenAiFace.error(response, status, message == null ? FailureText.refused(status) : message, null);
+            OpenAiDoor.error(response, status, message == null ? FailureText.refused(status) : message, null);
         }
     }
 

@@ -7,7 +7,7 @@ import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.chat.ToolCall;
 import dev.idleclaw.front.FailureText;
-import dev.idleclaw.front.openai.OpenAiFace;
+import dev.idleclaw.front.openai.OpenAiDoor;
 import dev.idleclaw.hub.ChatSink;
 import dev.idleclaw.hub.Scheduler;
 import dev.idleclaw.json.Json;
@@ -54,12 +54,12 @@ final class ResponsesSink implements ChatSink {
     @Override
     public void reject(Scheduler.NoNode why) throws IOException {
         switch (why.refusal) {
-            case NO_MODEL -> OpenAiFace.error(response, 404, "model '" + model + "' not found", "model_not_found");
+            case NO_MODEL -> OpenAiDoor.error(response, 404, "model '" + model + "' not found", "model_not_found");
             case BUSY -> {
                 response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
-                OpenAiFace.error(response, 503, "all nodes serving '" + model + "' are busy, please try again", null);
+                OpenAiDoor.error(response, 503, "all nodes serving '" + model + "' are busy, please try again", null);
             }
-            case SHUTTING_DOWN -> OpenAiFace.error(response, 503, "the hub is shutting down, please try again", null);
+            case SHUTTING_DOWN -> OpenAiDoor.error(response, 503, "the hub is shutting down, please try again", null);
         }
     }
 
@@ -117,7 +117,7 @@ final class ResponsesSink implements ChatSink {
     public void fail(Failure why, String nodeId) throws IOException {
         String text = FailureText.of(why, node);
         if (!committed) {
-            OpenAiFace.error(response, FailureText.status(why), text, null);
+            OpenAiDoor.error(response, FailureText.status(why), text, null);
             committed = true;
             return;
         }
@@ -131,7 +131,7 @@ final class ResponsesSink implements ChatSink {
         committed = true;
         JsonNode peer = body == null ? null : body.path("error").path("message");
         String text = peer != null && peer.isTextual() ? peer.textValue() : message != null ? message : FailureText.refused(status);
-        OpenAiFace.error(response, status, text, body == null ? null : body.path("error").path("code").asText(null));
+        OpenAiDoor.error(response, status, text, body == null ? null : body.path("error").path("code").asText(null));
     }
 
     @Override

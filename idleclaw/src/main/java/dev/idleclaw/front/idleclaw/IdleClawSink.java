@@ -1,4 +1,4 @@
-package dev.idleclaw.front.sse;
+package dev.idleclaw.front.idleclaw;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.chat.ChatChunk;
@@ -23,7 +23,7 @@ import java.util.UUID;
  * {@code : ping} comments and a final {@code data: [DONE]}. Content and reasoning pass through the stream filter;
  * content beyond the answer limit ends the answer.
  */
-final class SseSink implements ChatSink {
+final class IdleClawSink implements ChatSink {
     private static final byte[] DONE = "data: [DONE]\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private String receipt;
     /** The queue position a request had when it had to wait, sent with the answer's headers. */
@@ -42,7 +42,7 @@ final class SseSink implements ChatSink {
     private boolean output;
     private String node;
 
-    SseSink(HttpServletResponse response, String model, boolean think, int maxContentChars) {
+    IdleClawSink(HttpServletResponse response, String model, boolean think, int maxContentChars) {
         this.response = response;
         this.model = model;
         this.think = think;
@@ -66,7 +66,7 @@ final class SseSink implements ChatSink {
     public void reject(Scheduler.NoNode why) throws IOException {
         response.setStatus(503);
         if (why.retryAfterSeconds > 0) response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
-        IdleClawChat.detail(response, "No nodes available with model " + model);
+        IdleClawDoor.detail(response, "No nodes available with model " + model);
     }
 
     @Override
