@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.Caller;
 import dev.idleclaw.front.DoorError;
+import dev.idleclaw.front.Headers;
 import dev.idleclaw.front.openai.OpenAiDoor;
 import dev.idleclaw.hub.EmbedRelay;
 import dev.idleclaw.hub.ModelCatalog;
@@ -23,8 +24,6 @@ import java.util.List;
  * an accepted receipt in the {@code x-lobstah-receipt} header, as the chat doors do for non-streamed answers.
  */
 public final class EmbedDoor {
-    /** Where a non-streamed answer carries its receipt, as on the chat doors (Lobstah's header). */
-    static final String RECEIPT_HEADER = "x-lobstah-receipt";
     private final EmbedRelay relay;
     private final ModelCatalog catalog;
 
@@ -147,7 +146,7 @@ public final class EmbedDoor {
                 p.options(), Caller.of(ctx));
         var outcome = relay.run(job);
         if (outcome instanceof EmbedRelay.Outcome.Embedded e) {
-            if (e.receipt() != null) ctx.header(RECEIPT_HEADER, e.receipt());
+            if (e.receipt() != null) ctx.header(Headers.RECEIPT, e.receipt());
             return e;
         }
         String model = p.model();
@@ -166,7 +165,7 @@ public final class EmbedDoor {
             case EmbedRelay.Outcome.Busy b -> {
                 status = 503;
                 message = "all nodes serving embeddings for '" + model + "' are busy, please try again";
-                ctx.header("Retry-After", Long.toString(b.retryAfterSeconds()));
+                ctx.header(Headers.RETRY_AFTER, Long.toString(b.retryAfterSeconds()));
             }
             case EmbedRelay.Outcome.Invalid i -> {
                 status = 400;
