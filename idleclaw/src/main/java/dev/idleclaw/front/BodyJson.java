@@ -21,21 +21,21 @@ public final class BodyJson {
     private BodyJson() {}
 
     /** The body as a JSON object; 400 {@code missing request body} when empty, 400 with a decoder message otherwise. */
-    public static JsonNode object(byte[] body) throws FaceError {
-        if (body.length == 0) throw new FaceError(400, "missing request body");
+    public static JsonNode object(byte[] body) throws DoorError {
+        if (body.length == 0) throw new DoorError(400, "missing request body");
         JsonNode n;
         try {
             n = Json.parse(body);
         } catch (JsonEOFException e) {
-            throw new FaceError(400, "unexpected EOF");
+            throw new DoorError(400, "unexpected EOF");
         } catch (Exception e) {
             String after = afterValue(body);
-            if (after != null) throw new FaceError(400, "invalid character '" + after + "' after top-level value");
+            if (after != null) throw new DoorError(400, "invalid character '" + after + "' after top-level value");
             Matcher m = UNEXPECTED.matcher(String.valueOf(e.getMessage()));
-            throw new FaceError(400, m.find() ? "invalid character '" + m.group(1) + "' looking for beginning of value" : "invalid JSON body");
+            throw new DoorError(400, m.find() ? "invalid character '" + m.group(1) + "' looking for beginning of value" : "invalid JSON body");
         }
-        if (n == null || n.isMissingNode()) throw new FaceError(400, "missing request body");
-        if (!n.isObject()) throw new FaceError(400, "json: cannot unmarshal " + n.getNodeType().name().toLowerCase() + " into Go value of type api.ChatRequest");
+        if (n == null || n.isMissingNode()) throw new DoorError(400, "missing request body");
+        if (!n.isObject()) throw new DoorError(400, "json: cannot unmarshal " + n.getNodeType().name().toLowerCase() + " into Go value of type api.ChatRequest");
         return n;
     }
 

@@ -10,15 +10,15 @@ import dev.idleclaw.hub.ModelCatalog;
 public final class CapabilityCheck {
     private CapabilityCheck() {}
 
-    public static void check(ModelCatalog catalog, ChatRequest request) throws FaceError {
+    public static void check(ModelCatalog catalog, ChatRequest request) throws DoorError {
         var entry = catalog.find(request.model());
         if (entry.isEmpty()) return;
         var caps = entry.get().capabilities();
         if (request.tools() != null && !caps.contains("tools")) {
-            throw new FaceError(400, fullName(request.model()) + " does not support tools");
+            throw new DoorError(400, fullName(request.model()) + " does not support tools");
         }
         if (request.wantsThinking() && !caps.contains("thinking")) {
-            throw new FaceError(400, "\"" + request.model() + "\" does not support thinking");
+            throw new DoorError(400, "\"" + request.model() + "\" does not support thinking");
         }
     }
 

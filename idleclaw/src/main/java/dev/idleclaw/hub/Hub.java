@@ -1,10 +1,10 @@
 package dev.idleclaw.hub;
 
-import dev.idleclaw.front.ollama.OllamaFace;
-import dev.idleclaw.front.anthropic.AnthropicFace;
-import dev.idleclaw.front.openai.OpenAiFace;
-import dev.idleclaw.front.responses.ResponsesFace;
-import dev.idleclaw.front.sse.IdleClawChat;
+import dev.idleclaw.front.ollama.OllamaDoor;
+import dev.idleclaw.front.anthropic.AnthropicDoor;
+import dev.idleclaw.front.openai.OpenAiDoor;
+import dev.idleclaw.front.responses.ResponsesDoor;
+import dev.idleclaw.front.idleclaw.IdleClawDoor;
 import dev.idleclaw.announce.UrlSafety;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.peer.PeerDirectory;
@@ -93,11 +93,11 @@ public final class Hub implements AutoCloseable {
         this.catalog = new ModelCatalog(registry, scheduler);
         this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config, scheduler, registry, metrics, receipts), catalog);
         this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
-                new HubRoutes.Doors(new IdleClawChat(config, relay), new OllamaFace(relay, catalog), worker == null ? new OpenAiFace(relay, catalog)
+                new HubRoutes.Doors(new IdleClawDoor(config, relay), new OllamaDoor(relay, catalog), worker == null ? new OpenAiDoor(relay, catalog)
                         // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.
-                        : new OpenAiFace(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true),
-                        new AnthropicFace(relay, catalog),
-                        new ResponsesFace(relay, catalog)));
+                        : new OpenAiDoor(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true),
+                        new AnthropicDoor(relay, catalog),
+                        new ResponsesDoor(relay, catalog)));
         this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
         timers.scheduleAtFixedRate(nodeSocket::pingAll, config.pingInterval().toMillis(), config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(nodeSocket::evictSilent, config.evictionScan().toMillis(), config.evictionScan().toMillis(), TimeUnit.MILLISECONDS);

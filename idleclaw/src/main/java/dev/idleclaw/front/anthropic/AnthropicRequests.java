@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatMessage;
 import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.ToolCall;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,12 +27,12 @@ final class AnthropicRequests {
 
     private AnthropicRequests() {}
 
-    static Call decode(JsonNode body) throws FaceError {
+    static Call decode(JsonNode body) throws DoorError {
         JsonNode model = body.get("model");
-        if (model == null || !model.isTextual() || model.textValue().isBlank()) throw new FaceError(400, "model: Field required");
+        if (model == null || !model.isTextual() || model.textValue().isBlank()) throw new DoorError(400, "model: Field required");
         JsonNode msgs = body.get("messages");
-        if (msgs == null || !msgs.isArray()) throw new FaceError(400, "messages: Field required (an array)");
-        if (msgs.isEmpty()) throw new FaceError(400, "messages: at least one message is required");
+        if (msgs == null || !msgs.isArray()) throw new DoorError(400, "messages: Field required (an array)");
+        if (msgs.isEmpty()) throw new DoorError(400, "messages: at least one message is required");
         List<ChatMessage> messages = new ArrayList<>(msgs.size() + 1);
         String system = text(body.get("system"), "system");
         if (!system.isEmpty()) messages.add(ChatMessage.of("system", system));
@@ -43,8 +43,8 @@ final class AnthropicRequests {
                 options(body), null), body.path("stream").asBoolean(false));
     }
 
-    private static void message(JsonNode m, int i, Map<String, String> toolNames, List<ChatMessage> out) throws FaceError {
-        if (!m.isObject()) throw new FaceError(400, "messages." + i + ": must be an object");
+    private static void message(JsonNode m, int i, Map<String, String> toolNames, List<ChatMessage> out) throws DoorError {
+        if (!m.isObject()) throw new DoorError(400, "messages." + i + ": must be an object");
         String role = m.path("role").asText("");
         String where = "messages." + i + ".content";
         JsonNode c = m.get("content");
@@ -79,7 +79,7 @@ final class AnthropicRequests {
                         case "tool_use" -> {
                             String id = block.path("id").asText(null), name = block.path("name").asText("");
                             JsonNode input = block.get("input");
-                            if (input != null && !input.isObject() && !input.isNull()) throw new FaceError(400, where + ": tool_use input must be an object");
+                            if (input != null && !input.isObject() && !input.isNull()) throw new DoorError(400, where + ": tool_use input must be an object");
                             if (id != null) toolNames.put(id, name);
                             calls.add(new ToolCall(id, calls.size(), name, input == null || input.isNull() ? Json.object() : input));
                         }
@@ -89,22 +89,22 @@ final class AnthropicRequests {
                 out.add(new ChatMessage("assistant", text.toString(), thinking.isEmpty() ? null : thinking.toString(), null,
                         calls.isEmpty() ? null : List.copyOf(calls), null, null));
             }
-            default -> throw new FaceError(400, "messages." + i + ".role: '" + role + "' is not one of user, assistant, system");
+            default -> throw new DoorError(400, "messages." + i + ".role: '" + role + "' is not one of user, assistant, system");
         }
     }
 
     /** A content value as blocks: a string is one text block. */
-    private static List<JsonNode> blocks(JsonNode c, String where) throws FaceError {
+    private static List<JsonNode> blocks(JsonNode c, String where) throws DoorError {
         if (c == null || c.isNull()) return List.of();
         if (c.isTextual()) return List.of(Json.object().put("type", "text").put("text", c.textValue()));
-        if (!c.isArray()) throw new FaceError(400, where + ": must be a string or an array of content blocks");
+        if (!c.isArray()) throw new DoorError(400, where + ": must be a string or an array of content blocks");
         List<JsonNode> out = new ArrayList<>(c.size());
         c.forEach(out::add);
         return out;
     }
 
     /** The text of a string or of the text blocks in an array ({@code system}, {@code tool_result} content). */
-    static String text(JsonNode c, String where) throws FaceError {
+    static String text(JsonNode c, String where) throws DoorError {
         var sb = new StringBuilder();
         for (JsonNode b : blocks(c, where)) {
             if (!b.path("type").asText("").equals("text")) continue;
@@ -114,16 +114,16 @@ final class AnthropicRequests {
         return sb.toString();
     }
 
-    private static String image(JsonNode block, String where) throws FaceError {
+    private static String image(JsonNode block, String where) throws DoorError {
         JsonNode src = block.path("source");
         if (!src.path("type").asText("").equals("base64") || !src.path("data").isTextual()) {
-            throw new FaceError(400, where + ": only base64 image sources are supported");
+            throw new DoorError(400, where + ": only base64 image sources are supported");
         }
         return src.get("data").textValue();
     }
 
     /** Client tools in Ollama's function shape; none for {@code tool_choice: none}, only the named one for {@code tool}. */
-    static ArrayNode tools(JsonNode tools, JsonNode choice) throws FaceError {
+    static ArrayNode tools(JsonNode tools, JsonNode choice) throws DoorError {
         if (tools == null || !tools.isArray() || tools.isEmpty()) return null;
         String kind = choice == null ? "auto" : choice.path("type").asText("auto");
         if (kind.equals("none")) return null;
@@ -137,7 +137,7 @@ final class AnthropicRequests {
             if (t.path("description").isTextual()) f.put("description", t.get("description").textValue());
             f.set("parameters", t.path("input_schema").isObject() ? t.get("input_schema") : Json.object().put("type", "object"));
         }
-        if (only != null && out.isEmpty()) throw new FaceError(400, "tool_choice: tool '" + only + "' is not among the tools");
+        if (only != null && out.isEmpty()) throw new DoorError(400, "tool_choice: tool '" + only + "' is not among the tools");
         return out.isEmpty() ? null : out;
     }
 
@@ -150,11 +150,11 @@ final class AnthropicRequests {
         };
     }
 
-    private static ObjectNode options(JsonNode body) throws FaceError {
+    private static ObjectNode options(JsonNode body) throws DoorError {
         ObjectNode o = Json.object();
         JsonNode max = body.get("max_tokens");
         if (max != null && !max.isNull()) {
-            if (!max.isIntegralNumber() || !max.canConvertToInt() || max.intValue() < 1) throw new FaceError(400, "max_tokens: must be a positive integer");
+            if (!max.isIntegralNumber() || !max.canConvertToInt() || max.intValue() < 1) throw new DoorError(400, "max_tokens: must be a positive integer");
             o.put("num_predict", max.intValue());
         }
         for (String k : List.of("temperature", "top_p", "top_k")) {

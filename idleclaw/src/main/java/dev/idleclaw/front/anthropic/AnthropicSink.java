@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.chat.ToolCall;
+import dev.idleclaw.front.DoorSink;
 import dev.idleclaw.front.FailureText;
-import dev.idleclaw.hub.ChatSink;
 import dev.idleclaw.hub.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,51 +23,39 @@ import java.util.Base64;
  * {@code message_stop}. Nothing is sent before the first piece of the answer, so a node that fails early is failed
  * over; a failure after that is one {@code event: error} and the end of the stream, without {@code message_stop}.
  */
-final class AnthropicSink implements ChatSink {
-    /** Where a non-streamed answer carries its receipt (lobstah-wire.md §4). */
-    static final String RECEIPT_HEADER = "x-lobstah-receipt";
+final class AnthropicSink extends DoorSink {
     /** 18 random bytes: 144 bits, collision-free at any realistic volume. */
     private static final int ID_BYTES = 18;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final HttpServletResponse response;
-    private final String model, id = id("msg_");
-    private final boolean stream;
+    private final String id = id("msg_");
     private final ArrayNode blocks = Json.array();
     private final StringBuilder buffer = new StringBuilder();
     /** The open text or thinking block ({@code text}/{@code thinking}), or null. */
     private String open;
     private ObjectNode openBlock;
     private int index = -1;
-    private boolean toolUsed, committed;
-    private String node, receipt;
+    private boolean toolUsed;
 
     AnthropicSink(HttpServletResponse response, String model, boolean stream) {
-        this.response = response;
-        this.model = model;
-        this.stream = stream;
-    }
-
-    @Override
-    public void servedBy(String nodeLabel) {
-        node = nodeLabel;
+        super(response, model, stream);
     }
 
     @Override
     public void reject(Scheduler.NoNode why) throws IOException {
-        committed = true;
         switch (why.refusal) {
-            case NO_MODEL -> AnthropicFace.error(response, 404, "model: " + model + " not found");
+            case NO_MODEL -> error(404, "model: " + model + " not found");
             case BUSY -> {
-                response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
-                AnthropicFace.error(response, AnthropicFace.OVERLOADED, "all nodes serving '" + model + "' are busy, please try again");
+                retryAfter(why);
+                error(AnthropicDoor.OVERLOADED, "all nodes serving '" + model + "' are busy, please try again");
             }
-            case SHUTTING_DOWN -> AnthropicFace.error(response, 503, "the hub is shutting down, please try again");
+            case SHUTTING_DOWN -> error(503, "the hub is shutting down, please try again");
         }
     }
 
+    /** This door has never sent the queue position header. */
     @Override
-    public void start() {}
+    public void queued(int position) {}
 
     @Override
     public boolean chunk(ChatChunk c) throws IOException {
@@ -125,12 +113,7 @@ final class AnthropicSink implements ChatSink {
 
     @Override
     public void keepAlive() throws IOException {
-        if (stream && committed) write("event: ping\ndata: {\"type\":\"ping\"}\n\n");
-    }
-
-    @Override
-    public void receipt(String base64) {
-        receipt = base64;
+        if (stream && committed()) write("event: ping\ndata: {\"type\":\"ping\"}\n\n");
     }
 
     @Override
@@ -139,8 +122,8 @@ final class AnthropicSink implements ChatSink {
         String stop = toolUsed ? "tool_use" : "length".equals(end.doneReason()) ? "max_tokens" : "end_turn";
         ObjectNode usage = usage(end.metrics());
         if (!stream) {
-            if (receipt != null) response.setHeader(RECEIPT_HEADER, receipt);
-            commit("application/json");
+            receiptHeader();
+            commit(200, "application/json");
             ObjectNode m = message(blocks).put("stop_reason", stop).putNull("stop_sequence");
             m.set("usage", usage);
             write(Json.write(m));
@@ -152,41 +135,18 @@ final class AnthropicSink implements ChatSink {
         delta.set("usage", usage);
         write("event: message_delta\ndata: " + Json.write(delta) + "\n\n");
         // As on the OpenAI door: the receipt is an SSE comment just before the stream's last event.
-        if (receipt != null) write(":lobstah-receipt:" + receipt + "\n\n");
+        receiptComment("\n");
         write("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     }
 
     @Override
-    public void cut(Cut why) throws IOException {
-        fail(Failure.TIMEOUT, node);
+    protected void error(int status, String text) throws IOException {
+        AnthropicDoor.error(response, status, text);
     }
 
     @Override
-    public void fail(Failure why, String nodeId) throws IOException {
-        String text = FailureText.of(why, node);
-        if (!committed) {
-            committed = true;
-            AnthropicFace.error(response, FailureText.status(why), text);
-            return;
-        }
-        write("event: error\ndata: " + Json.write(AnthropicFace.errorBody(FailureText.status(why), text)) + "\n\n");
-    }
-
-    /** A peer's refusal before any output, passed on in Anthropic's shape with the peer's status and text. */
-    @Override
-    public void refused(int status, String message, JsonNode body) throws IOException {
-        committed = true;
-        AnthropicFace.error(response, status, message == null ? FailureText.refused(status) : message);
-    }
-
-    @Override
-    public boolean hasOutput() {
-        return committed;
-    }
-
-    @Override
-    public void flush() throws IOException {
-        if (committed) response.getOutputStream().flush();
+    protected void failMidAnswer(Failure why, String text) throws IOException {
+        write("event: error\ndata: " + Json.write(AnthropicDoor.errorBody(FailureText.status(why), text)) + "\n\n");
     }
 
     private ObjectNode message(ArrayNode content) {
@@ -200,8 +160,8 @@ final class AnthropicSink implements ChatSink {
      * (usage unknown yet: zeros, the real counts come with {@code message_delta}) and one {@code ping}, as Anthropic does.
      */
     private void event(String name, ObjectNode body) throws IOException {
-        if (!committed) {
-            commit("text/event-stream");
+        if (!committed()) {
+            commit(200, "text/event-stream");
             ObjectNode start = message(Json.array()).putNull("stop_reason").putNull("stop_sequence");
             start.putObject("usage").put("input_tokens", 0).put("output_tokens", 0);
             write("event: message_start\ndata: " + Json.write(Json.object().put("type", "message_start").set("message", start)) + "\n\n");
@@ -214,17 +174,8 @@ final class AnthropicSink implements ChatSink {
         return Json.object().put("input_tokens", m == null ? 0 : m.promptEvalCount()).put("output_tokens", m == null ? 0 : m.evalCount());
     }
 
-    private void commit(String type) {
-        if (committed) return;
-        committed = true;
-        response.setStatus(200);
-        response.setContentType(type);
-        if (stream) response.setHeader("Cache-Control", "no-cache");
-        if (node != null) response.setHeader("X-IdleClaw-Node", node);
-    }
-
     private void write(String text) throws IOException {
-        response.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        write(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String id(String prefix) {

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.Caller;
-import dev.idleclaw.front.FaceError;
-import dev.idleclaw.front.openai.OpenAiFace;
+import dev.idleclaw.front.DoorError;
+import dev.idleclaw.front.Headers;
+import dev.idleclaw.front.openai.OpenAiDoor;
 import dev.idleclaw.hub.EmbedRelay;
 import dev.idleclaw.hub.ModelCatalog;
 import dev.idleclaw.json.Json;
@@ -23,8 +24,6 @@ import java.util.List;
  * an accepted receipt in the {@code x-lobstah-receipt} header, as the chat doors do for non-streamed answers.
  */
 public final class EmbedDoor {
-    /** Where a non-streamed answer carries its receipt, as on the chat doors (Lobstah's header). */
-    static final String RECEIPT_HEADER = "x-lobstah-receipt";
     private final EmbedRelay relay;
     private final ModelCatalog catalog;
 
@@ -41,7 +40,7 @@ public final class EmbedDoor {
             JsonNode body = BodyJson.object(ctx.bodyAsBytes());
             String model = EmbedRequests.model(body);
             p = EmbedRequests.ollama(body, model, EmbedRequests.input(body, "input", true));
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             ollamaError(ctx, e.status(), e.getMessage());
             return;
         }
@@ -71,14 +70,14 @@ public final class EmbedDoor {
             JsonNode body = BodyJson.object(ctx.bodyAsBytes());
             String model = EmbedRequests.model(body);
             JsonNode prompt = body.get("prompt");
-            if (prompt != null && !prompt.isNull() && !prompt.isTextual()) throw new FaceError(400, "prompt must be a string");
+            if (prompt != null && !prompt.isNull() && !prompt.isTextual()) throw new DoorError(400, "prompt must be a string");
             String text = prompt == null || prompt.isNull() ? "" : prompt.textValue();
             if (text.length() > dev.idleclaw.wire.WireLimits.MAX_EMBED_INPUT_CHARS) {
-                throw new FaceError(400, "prompt is " + text.length() + " characters long (at most "
+                throw new DoorError(400, "prompt is " + text.length() + " characters long (at most "
                         + dev.idleclaw.wire.WireLimits.MAX_EMBED_INPUT_CHARS + ")");
             }
             p = EmbedRequests.ollama(body, model, text.isEmpty() ? List.of() : List.of(text));
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             ollamaError(ctx, e.status(), e.getMessage());
             return;
         }
@@ -105,13 +104,13 @@ public final class EmbedDoor {
             JsonNode body = BodyJson.object(ctx.bodyAsBytes());
             String model = EmbedRequests.model(body);
             List<String> input = EmbedRequests.input(body, "input", false);
-            if (input.isEmpty()) throw new FaceError(400, "input must not be empty");
+            if (input.isEmpty()) throw new DoorError(400, "input must not be empty");
             String format = body.path("encoding_format").asText("float");
-            if (!format.equals("float") && !format.equals("base64")) throw new FaceError(400, "encoding_format must be float or base64");
+            if (!format.equals("float") && !format.equals("base64")) throw new DoorError(400, "encoding_format must be float or base64");
             base64 = format.equals("base64");
             p = new EmbedRequests.Parsed(model, input, EmbedRequests.dimensions(body), null, null, null);
-        } catch (FaceError e) {
-            OpenAiFace.error(ctx.res(), e.status(), e.getMessage(), null);
+        } catch (DoorError e) {
+            OpenAiDoor.error(ctx.res(), e.status(), e.getMessage(), null);
             return;
         }
         var done = run(ctx, "openai", p, false);
@@ -147,7 +146,7 @@ public final class EmbedDoor {
                 p.options(), Caller.of(ctx));
         var outcome = relay.run(job);
         if (outcome instanceof EmbedRelay.Outcome.Embedded e) {
-            if (e.receipt() != null) ctx.header(RECEIPT_HEADER, e.receipt());
+            if (e.receipt() != null) ctx.header(Headers.RECEIPT, e.receipt());
             return e;
         }
         String model = p.model();
@@ -166,7 +165,7 @@ public final class EmbedDoor {
             case EmbedRelay.Outcome.Busy b -> {
                 status = 503;
                 message = "all nodes serving embeddings for '" + model + "' are busy, please try again";
-                ctx.header("Retry-After", Long.toString(b.retryAfterSeconds()));
+                ctx.header(Headers.RETRY_AFTER, Long.toString(b.retryAfterSeconds()));
             }
             case EmbedRelay.Outcome.Invalid i -> {
                 status = 400;
@@ -183,7 +182,7 @@ public final class EmbedDoor {
             ollamaError(ctx, status, message);
         } else {
             try {
-                OpenAiFace.error(ctx.res(), status, message, code);
+                OpenAiDoor.error(ctx.res(), status, message, code);
             } catch (IOException gone) {
                 // the client left; nothing to answer
             }

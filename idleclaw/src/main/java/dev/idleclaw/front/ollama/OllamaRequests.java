@@ -5,7 +5,7 @@ import dev.idleclaw.chat.ChatMessage;
 import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.chat.ToolCall;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,26 +28,26 @@ final class OllamaRequests {
 
     private OllamaRequests() {}
 
-    static Call chat(JsonNode body) throws FaceError {
+    static Call chat(JsonNode body) throws DoorError {
         String model = model(body, false);
         bool(body, "stream", "ChatRequest");
         JsonNode msgs = body.get("messages");
         List<ChatMessage> messages = new ArrayList<>();
         if (msgs != null && !msgs.isNull()) {
-            if (!msgs.isArray()) throw new FaceError(400, "json: cannot unmarshal messages: expected an array");
+            if (!msgs.isArray()) throw new DoorError(400, "json: cannot unmarshal messages: expected an array");
             for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), i));
         }
         return call(body, model, messages);
     }
 
-    static Call generate(JsonNode body) throws FaceError {
+    static Call generate(JsonNode body) throws DoorError {
         String model = model(body, true);
         bool(body, "stream", "GenerateRequest");
         String prompt = text(body, "prompt");
         String system = text(body, "system");
         String suffix = text(body, "suffix");
         if (body.path("raw").asBoolean(false) && (system != null || body.hasNonNull("template") || body.hasNonNull("context"))) {
-            throw new FaceError(400, "raw mode does not support template, system, or context");
+            throw new DoorError(400, "raw mode does not support template, system, or context");
         }
         List<ChatMessage> messages = new ArrayList<>();
         if (prompt != null && !prompt.isEmpty()) {
@@ -61,7 +61,7 @@ final class OllamaRequests {
         return call(body, model, messages);
     }
 
-    private static Call call(JsonNode body, String model, List<ChatMessage> messages) throws FaceError {
+    private static Call call(JsonNode body, String model, List<ChatMessage> messages) throws DoorError {
         JsonNode think = think(body.get("think"));
         JsonNode keepAlive = body.get("keep_alive");
         boolean stream = !body.has("stream") || body.get("stream").isNull() || body.get("stream").asBoolean(true);
@@ -77,36 +77,36 @@ final class OllamaRequests {
         return new Call(request, stream, messages.isEmpty(), messages.isEmpty() && unload);
     }
 
-    private static String model(JsonNode body, boolean generate) throws FaceError {
+    private static String model(JsonNode body, boolean generate) throws DoorError {
         JsonNode m = body.get("model");
         if (m == null || m.isNull() || m.isTextual() && m.textValue().isBlank()) {
-            if (generate) throw new FaceError(404, "model '' not found");
-            throw new FaceError(400, "model is required");
+            if (generate) throw new DoorError(404, "model '' not found");
+            throw new DoorError(400, "model is required");
         }
-        if (!m.isTextual()) throw new FaceError(400, "json: cannot unmarshal model: expected a string");
+        if (!m.isTextual()) throw new DoorError(400, "json: cannot unmarshal model: expected a string");
         return m.textValue();
     }
 
-    private static ChatMessage message(JsonNode m, int i) throws FaceError {
-        if (!m.isObject()) throw new FaceError(400, "json: cannot unmarshal messages[" + i + "]: expected an object");
+    private static ChatMessage message(JsonNode m, int i) throws DoorError {
+        if (!m.isObject()) throw new DoorError(400, "json: cannot unmarshal messages[" + i + "]: expected an object");
         String role = text(m, "role");
         role = role == null ? "" : role.toLowerCase(Locale.ROOT);
-        if (!ROLES.contains(role)) throw new FaceError(400, "invalid role '" + role + "' in message " + i);
+        if (!ROLES.contains(role)) throw new DoorError(400, "invalid role '" + role + "' in message " + i);
         String content = text(m, "content");
         List<ToolCall> calls = OllamaJson.toolCalls(m.get("tool_calls"));
         return new ChatMessage(role, content == null ? "" : content, text(m, "thinking"), strings(m.get("images")),
                 calls.isEmpty() ? null : calls, text(m, "tool_name"), text(m, "tool_call_id"));
     }
 
-    private static JsonNode think(JsonNode t) throws FaceError {
+    private static JsonNode think(JsonNode t) throws DoorError {
         if (t == null || t.isNull()) return null;
         if (t.isBoolean()) return t;
         if (t.isTextual() && THINK_LEVELS.contains(t.textValue())) return t;
-        throw new FaceError(400, "invalid think value: " + Json.write(t) + " (use true, false, \"low\", \"medium\", \"high\" or \"max\")");
+        throw new DoorError(400, "invalid think value: " + Json.write(t) + " (use true, false, \"low\", \"medium\", \"high\" or \"max\")");
     }
 
     /** A boolean field of Ollama's request struct: absent, null or a JSON boolean, else Go's decoder error. */
-    private static void bool(JsonNode body, String field, String struct) throws FaceError {
+    private static void bool(JsonNode body, String field, String struct) throws DoorError {
         JsonNode v = body.get(field);
         if (v == null || v.isNull() || v.isBoolean()) return;
         String type = switch (v.getNodeType()) {
@@ -115,22 +115,22 @@ final class OllamaRequests {
             case OBJECT -> "object";
             default -> "array";
         };
-        throw new FaceError(400, "json: cannot unmarshal " + type + " into Go struct field " + struct + "." + field + " of type bool");
+        throw new DoorError(400, "json: cannot unmarshal " + type + " into Go struct field " + struct + "." + field + " of type bool");
     }
 
-    private static String text(JsonNode n, String field) throws FaceError {
+    private static String text(JsonNode n, String field) throws DoorError {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw new FaceError(400, "json: cannot unmarshal " + field + ": expected a string");
+        if (!v.isTextual()) throw new DoorError(400, "json: cannot unmarshal " + field + ": expected a string");
         return v.textValue();
     }
 
-    private static List<String> strings(JsonNode arr) throws FaceError {
+    private static List<String> strings(JsonNode arr) throws DoorError {
         if (arr == null || arr.isNull() || arr.isArray() && arr.isEmpty()) return null;
-        if (!arr.isArray()) throw new FaceError(400, "json: cannot unmarshal images: expected an array");
+        if (!arr.isArray()) throw new DoorError(400, "json: cannot unmarshal images: expected an array");
         List<String> out = new ArrayList<>(arr.size());
         for (JsonNode s : arr) {
-            if (!s.isTextual()) throw new FaceError(400, "json: cannot unmarshal images: expected base64 strings");
+            if (!s.isTextual()) throw new DoorError(400, "json: cannot unmarshal images: expected base64 strings");
             out.add(s.textValue());
         }
         return List.copyOf(out);

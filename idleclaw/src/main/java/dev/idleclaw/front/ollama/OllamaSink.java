@@ -1,13 +1,11 @@
 package dev.idleclaw.front.ollama;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.chat.ToolCall;
-import dev.idleclaw.front.FailureText;
-import dev.idleclaw.hub.ChatSink;
+import dev.idleclaw.front.DoorSink;
 import dev.idleclaw.hub.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,35 +21,21 @@ import java.util.List;
  * first line, so failures before it get a real status; failures after it get one {@code {"error":…}} line and no
  * {@code done:true} (ollama-api.md §12).
  */
-final class OllamaSink implements ChatSink {
+final class OllamaSink extends DoorSink {
     static final String BUSY = "server busy, please try again.  maximum pending requests exceeded";
 
-    private final HttpServletResponse response;
-    private final String model;
-    private final boolean stream, generate;
+    private final boolean generate;
     /** The start of every streamed line, up to the timestamp. */
     private final String linePrefix;
-    private String receipt;
-    /** The queue position a request had when it had to wait, sent with the answer's headers. */
-    static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
     private final long startNanos = System.nanoTime();
     private final StringBuilder content = new StringBuilder(), thinking = new StringBuilder();
     private final List<ToolCall> calls = new ArrayList<>();
-    private String node;
-    private boolean committed;
     private int toolIndex;
 
     OllamaSink(HttpServletResponse response, String model, boolean stream, boolean generate) {
-        this.response = response;
-        this.model = model;
-        this.stream = stream;
+        super(response, model, stream);
         this.generate = generate;
         this.linePrefix = "{\"model\":" + Json.quote(model) + ",\"created_at\":";
-    }
-
-    @Override
-    public void servedBy(String nodeLabel) {
-        node = nodeLabel;
     }
 
     @Override
@@ -59,15 +43,12 @@ final class OllamaSink implements ChatSink {
         switch (why.refusal) {
             case NO_MODEL -> error(404, "model '" + model + "' not found");
             case BUSY -> {
-                response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
+                retryAfter(why);
                 error(503, BUSY);
             }
             case SHUTTING_DOWN -> error(503, "server is shutting down, please try again");
         }
     }
-
-    @Override
-    public void start() {}
 
     @Override
     public boolean chunk(ChatChunk c) throws IOException {
@@ -95,7 +76,7 @@ final class OllamaSink implements ChatSink {
         if (!thought.isEmpty()) sb.append(",\"thinking\":").append(Json.quote(thought));
         sb.append(generate ? ",\"done\":false}\n" : "},\"done\":false}\n");
         commit(200, "application/x-ndjson");
-        response.getOutputStream().write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -104,18 +85,8 @@ final class OllamaSink implements ChatSink {
     }
 
     @Override
-    public void queued(int position) {
-        if (!response.isCommitted()) response.setHeader(QUEUE_POSITION_HEADER, Integer.toString(position));
-    }
-
-    @Override
-    public void receipt(String base64) {
-        receipt = base64;
-    }
-
-    @Override
     public void end(ChatEnd end) throws IOException {
-        if (!stream && receipt != null) response.setHeader("x-lobstah-receipt", receipt);
+        if (!stream) receiptHeader();
         ObjectNode last = stream ? body("", "", List.of(), true) : body(content.toString(), thinking.toString(), calls, true);
         last.put("done_reason", end.doneReason());
         ChatEnd.Metrics m = end.metrics();
@@ -126,33 +97,13 @@ final class OllamaSink implements ChatSink {
                 .put("prompt_eval_duration", m == null ? 0 : m.promptEvalDuration())
                 .put("eval_count", m == null ? 0 : m.evalCount())
                 .put("eval_duration", m == null ? 0 : m.evalDuration());
-        if (receipt != null) last.put("receipt", receipt);
+        if (receipt() != null) last.put("receipt", receipt());
         line(last);
     }
 
     @Override
-    public void cut(Cut why) throws IOException {
-        fail(Failure.TIMEOUT, node);
-    }
-
-    @Override
-    public void fail(Failure why, String nodeId) throws IOException {
-        String text = FailureText.of(why, node);
-        if (!committed) {
-            error(FailureText.status(why), text);
-        } else {
-            line(Json.object().put("error", text));
-        }
-    }
-
-    @Override
-    public void refused(int status, String message, JsonNode body) throws IOException {
-        error(status, message == null ? FailureText.refused(status) : message);
-    }
-
-    @Override
-    public boolean hasOutput() {
-        return committed;
+    protected void failMidAnswer(Failure why, String text) throws IOException {
+        line(Json.object().put("error", text));
     }
 
     private ObjectNode body(String text, String thought, List<ToolCall> toolCalls, boolean done) {
@@ -180,15 +131,12 @@ final class OllamaSink implements ChatSink {
 
     private void line(ObjectNode o) throws IOException {
         commit(200, stream ? "application/x-ndjson" : "application/json; charset=utf-8");
-        response.getOutputStream().write((Json.write(o) + (stream ? "\n" : "")).getBytes(StandardCharsets.UTF_8));
+        write((Json.write(o) + (stream ? "\n" : "")).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Ollama's {@code {"error":…}}, sized, with the serving node's header like any answer. */
     @Override
-    public void flush() throws IOException {
-        if (committed) response.getOutputStream().flush();
-    }
-
-    private void error(int status, String message) throws IOException {
+    protected void error(int status, String message) throws IOException {
         commit(status, "application/json; charset=utf-8");
         byte[] body = Json.write(Json.object().put("error", message)).getBytes(StandardCharsets.UTF_8);
         // A sized body is complete once written: the router's 404 page can no longer be appended to it.
@@ -198,11 +146,7 @@ final class OllamaSink implements ChatSink {
         out.flush();
     }
 
-    private void commit(int status, String type) {
-        if (committed) return;
-        committed = true;
-        response.setStatus(status);
-        response.setContentType(type);
-        if (node != null) response.setHeader("X-IdleClaw-Node", node);
-    }
+    /** Ollama sends no cache header, streamed or not. */
+    @Override
+    protected void streamHeaders() {}
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.idleclaw.chat.ChatMessage;
 import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.ToolCall;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,13 +21,13 @@ final class OpenAiRequests {
 
     private OpenAiRequests() {}
 
-    static Call decode(JsonNode body) throws FaceError {
+    static Call decode(JsonNode body) throws DoorError {
         JsonNode model = body.get("model");
-        if (model == null || !model.isTextual() || model.textValue().isBlank()) throw new FaceError(400, "you must provide a model parameter");
+        if (model == null || !model.isTextual() || model.textValue().isBlank()) throw new DoorError(400, "you must provide a model parameter");
         JsonNode msgs = body.get("messages");
-        if (msgs == null || !msgs.isArray()) throw new FaceError(400, "'messages' is a required property and must be an array");
-        if (msgs.isEmpty()) throw new FaceError(400, "[] is too short - 'messages'");
-        if (body.path("n").asInt(1) > 1) throw new FaceError(400, "n > 1 is not supported");
+        if (msgs == null || !msgs.isArray()) throw new DoorError(400, "'messages' is a required property and must be an array");
+        if (msgs.isEmpty()) throw new DoorError(400, "[] is too short - 'messages'");
+        if (body.path("n").asInt(1) > 1) throw new DoorError(400, "n > 1 is not supported");
         List<ChatMessage> messages = new ArrayList<>(msgs.size());
         Map<String, String> toolNames = new HashMap<>();
         for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), i, toolNames));
@@ -38,8 +38,8 @@ final class OpenAiRequests {
                 options(body), null), stream, usage);
     }
 
-    private static ChatMessage message(JsonNode m, int i, Map<String, String> toolNames) throws FaceError {
-        if (!m.isObject()) throw new FaceError(400, "messages[" + i + "] must be an object");
+    private static ChatMessage message(JsonNode m, int i, Map<String, String> toolNames) throws DoorError {
+        if (!m.isObject()) throw new DoorError(400, "messages[" + i + "] must be an object");
         String role = m.path("role").asText("");
         List<String> images = new ArrayList<>();
         String content = content(m.get("content"), images, i);
@@ -56,15 +56,15 @@ final class OpenAiRequests {
                 String name = m.path("name").isTextual() ? m.get("name").textValue() : toolNames.get(callId);
                 yield new ChatMessage("tool", content, null, null, null, name, callId);
             }
-            default -> throw new FaceError(400, "messages[" + i + "].role '" + role + "' is not one of system, developer, user, assistant, tool");
+            default -> throw new DoorError(400, "messages[" + i + "].role '" + role + "' is not one of system, developer, user, assistant, tool");
         };
     }
 
     /** Text of a string or an array of parts; image parts (data URLs only) go to {@code images}. */
-    private static String content(JsonNode c, List<String> images, int i) throws FaceError {
+    private static String content(JsonNode c, List<String> images, int i) throws DoorError {
         if (c == null || c.isNull()) return "";
         if (c.isTextual()) return c.textValue();
-        if (!c.isArray()) throw new FaceError(400, "messages[" + i + "].content must be a string or an array of parts");
+        if (!c.isArray()) throw new DoorError(400, "messages[" + i + "].content must be a string or an array of parts");
         var text = new StringBuilder();
         for (JsonNode part : c) {
             switch (part.path("type").asText("")) {
@@ -73,7 +73,7 @@ final class OpenAiRequests {
                     String url = part.path("image_url").isTextual() ? part.get("image_url").textValue() : part.path("image_url").path("url").asText("");
                     int comma = url.indexOf(',');
                     if (!url.startsWith("data:") || comma < 0) {
-                        throw new FaceError(400, "image URLs are not currently supported, please use base64 encoded data instead");
+                        throw new DoorError(400, "image URLs are not currently supported, please use base64 encoded data instead");
                     }
                     images.add(url.substring(comma + 1));
                 }
@@ -83,7 +83,7 @@ final class OpenAiRequests {
         return text.toString();
     }
 
-    private static List<ToolCall> toolCalls(JsonNode arr, Map<String, String> toolNames) throws FaceError {
+    private static List<ToolCall> toolCalls(JsonNode arr, Map<String, String> toolNames) throws DoorError {
         if (arr == null || !arr.isArray()) return List.of();
         List<ToolCall> out = new ArrayList<>();
         for (int k = 0; k < arr.size(); k++) {
@@ -94,9 +94,9 @@ final class OpenAiRequests {
             try {
                 parsed = args == null || args.isNull() ? Json.object() : args.isTextual() ? Json.parse(args.textValue().isBlank() ? "{}" : args.textValue()) : args;
             } catch (Exception e) {
-                throw new FaceError(400, "invalid tool call arguments");
+                throw new DoorError(400, "invalid tool call arguments");
             }
-            if (!parsed.isObject()) throw new FaceError(400, "invalid tool call arguments");
+            if (!parsed.isObject()) throw new DoorError(400, "invalid tool call arguments");
             String id = tc.path("id").asText(null);
             if (id != null) toolNames.put(id, name);
             out.add(new ToolCall(id, k, name, parsed));
@@ -125,7 +125,7 @@ final class OpenAiRequests {
         };
     }
 
-    private static ObjectNode options(JsonNode body) throws FaceError {
+    private static ObjectNode options(JsonNode body) throws DoorError {
         ObjectNode o = Json.object();
         Integer max = null;
         for (String k : List.of("max_tokens", "max_completion_tokens")) {

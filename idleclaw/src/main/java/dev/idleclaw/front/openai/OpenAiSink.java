@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.chat.ToolCall;
-import dev.idleclaw.front.FailureText;
+import dev.idleclaw.front.DoorSink;
+import dev.idleclaw.front.Headers;
 import dev.idleclaw.front.ollama.ToolCallIds;
-import dev.idleclaw.hub.ChatSink;
 import dev.idleclaw.hub.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,57 +21,40 @@ import java.nio.charset.StandardCharsets;
  * A failure after the first event is one {@code error} event and the end of the stream, with no finish chunk and no
  * {@code [DONE]}, so every client can tell a cut-off answer from a finished one (openai-api.md §6).
  */
-final class OpenAiSink implements ChatSink {
+final class OpenAiSink extends DoorSink {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    /** Where a non-streamed answer carries its receipt (lobstah-wire.md §4). */
-    public static final String RECEIPT_HEADER = "x-lobstah-receipt";
-    private String receipt;
-    /** The queue position a request had when it had to wait, sent with the answer's headers. */
-    static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final HttpServletResponse response;
-    private final String model, id = CompletionIds.next();
-    private final boolean stream, includeUsage;
+    private final String id = CompletionIds.next();
+    private final boolean includeUsage;
     private final long created = System.currentTimeMillis() / 1000;
     /** Every streamed event up to its delta's first key: {@link #envelope} and the choice, as text. */
     private final String eventPrefix;
     private final StringBuilder content = new StringBuilder(), reasoning = new StringBuilder();
     private final ArrayNode toolCalls = Json.array();
-    private String node;
-    private boolean committed, roleSent;
+    private boolean roleSent;
 
     OpenAiSink(HttpServletResponse response, String model, boolean stream, boolean includeUsage) {
-        this.response = response;
-        this.model = model;
-        this.stream = stream;
+        super(response, model, stream);
         this.includeUsage = includeUsage;
         this.eventPrefix = "data: {\"id\":" + Json.quote(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
                 + ",\"model\":" + Json.quote(model) + ",\"system_fingerprint\":\"fp_idleclaw\",\"choices\":[{\"index\":0,\"delta\":{";
     }
 
     @Override
-    public void servedBy(String nodeLabel) {
-        node = nodeLabel;
-    }
-
-    @Override
     public void reject(Scheduler.NoNode why) throws IOException {
         switch (why.refusal) {
             case NO_MODEL -> {
-                response.setHeader("x-should-retry", "false");
-                OpenAiFace.error(response, 404, "model '" + model + "' not found", "model_not_found");
+                response.setHeader(Headers.SHOULD_RETRY, "false");
+                OpenAiDoor.error(response, 404, "model '" + model + "' not found", "model_not_found");
             }
             case BUSY -> {
-                response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
-                OpenAiFace.error(response, 503, "all nodes serving '" + model + "' are busy, please try again", null);
+                retryAfter(why);
+                error(503, "all nodes serving '" + model + "' are busy, please try again");
             }
-            case SHUTTING_DOWN -> OpenAiFace.error(response, 503, "the hub is shutting down, please try again", null);
+            case SHUTTING_DOWN -> error(503, "the hub is shutting down, please try again");
         }
     }
-
-    @Override
-    public void start() {}
 
     @Override
     public boolean chunk(ChatChunk c) throws IOException {
@@ -96,17 +79,7 @@ final class OpenAiSink implements ChatSink {
 
     @Override
     public void keepAlive() throws IOException {
-        if (stream && committed) write(KEEP_ALIVE);
-    }
-
-    @Override
-    public void queued(int position) {
-        if (!response.isCommitted()) response.setHeader(QUEUE_POSITION_HEADER, Integer.toString(position));
-    }
-
-    @Override
-    public void receipt(String base64) {
-        receipt = base64;
+        if (stream && committed()) write(KEEP_ALIVE);
     }
 
     @Override
@@ -114,7 +87,7 @@ final class OpenAiSink implements ChatSink {
         String finish = !toolCalls.isEmpty() ? "tool_calls" : "length".equals(end.doneReason()) ? "length" : "stop";
         ObjectNode usage = usage(end.metrics());
         if (!stream) {
-            if (receipt != null) response.setHeader(RECEIPT_HEADER, receipt);
+            receiptHeader();
             commit(200, "application/json");
             ObjectNode o = Json.object().put("id", id).put("object", "chat.completion").put("created", created)
                     .put("model", model).put("system_fingerprint", "fp_idleclaw");
@@ -143,23 +116,17 @@ final class OpenAiSink implements ChatSink {
             write(("data: " + Json.write(u) + "\n\n").getBytes(StandardCharsets.UTF_8));
         }
         // Lobstah's placement: an SSE comment right before [DONE], LF-only (lobstah-wire.md §4, §11a).
-        if (receipt != null) write((":lobstah-receipt:" + receipt + "\n\n").getBytes(StandardCharsets.US_ASCII));
+        receiptComment("\n");
         write(DONE);
     }
 
     @Override
-    public void cut(Cut why) throws IOException {
-        fail(Failure.TIMEOUT, node);
+    protected void error(int status, String text) throws IOException {
+        OpenAiDoor.error(response, status, text, null);
     }
 
     @Override
-    public void fail(Failure why, String nodeId) throws IOException {
-        String text = FailureText.of(why, node);
-        if (!committed) {
-            OpenAiFace.error(response, FailureText.status(why), text, null);
-            committed = true;
-            return;
-        }
+    protected void failMidAnswer(Failure why, String text) throws IOException {
         ObjectNode err = Json.object();
         err.putObject("error").put("message", text).put("type", "api_error").putNull("param").putNull("code");
         write(("data: " + Json.write(err) + "\n\n").getBytes(StandardCharsets.UTF_8));
@@ -167,18 +134,12 @@ final class OpenAiSink implements ChatSink {
 
     /** A peer's OpenAI-shaped error object is passed on whole (Lobstah's 402 names the credit left); else its text. */
     @Override
-    public void refused(int status, String message, JsonNode body) throws IOException {
-        committed = true;
+    protected void refuse(int status, String message, JsonNode body) throws IOException {
         if (body instanceof ObjectNode o && o.path("error").isObject() && o.path("error").path("message").isTextual()) {
-            OpenAiFace.write(response, status, o);
+            OpenAiDoor.write(response, status, o);
         } else {
-            OpenAiFace.error(response, status, message == null ? FailureText.refused(status) : message, null);
+            super.refuse(status, message, body);
         }
-    }
-
-    @Override
-    public boolean hasOutput() {
-        return committed;
     }
 
     private ObjectNode delta() {
@@ -231,23 +192,5 @@ final class OpenAiSink implements ChatSink {
     private static ObjectNode usage(ChatEnd.Metrics m) {
         long prompt = m == null ? 0 : m.promptEvalCount(), completion = m == null ? 0 : m.evalCount();
         return Json.object().put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
-    }
-
-    private void commit(int status, String type) {
-        if (committed) return;
-        committed = true;
-        response.setStatus(status);
-        response.setContentType(type);
-        if (stream) response.setHeader("Cache-Control", "no-cache");
-        if (node != null) response.setHeader("X-IdleClaw-Node", node);
-    }
-
-    private void write(byte[] bytes) throws IOException {
-        response.getOutputStream().write(bytes);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        if (committed) response.getOutputStream().flush();
     }
 }

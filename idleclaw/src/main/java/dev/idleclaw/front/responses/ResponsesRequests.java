@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.idleclaw.chat.ChatMessage;
 import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.ToolCall;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,16 +27,16 @@ final class ResponsesRequests {
 
     private ResponsesRequests() {}
 
-    static Call decode(JsonNode body) throws FaceError {
+    static Call decode(JsonNode body) throws DoorError {
         JsonNode model = body.get("model");
-        if (model == null || !model.isTextual() || model.textValue().isBlank()) throw new FaceError(400, "you must provide a model parameter");
+        if (model == null || !model.isTextual() || model.textValue().isBlank()) throw new DoorError(400, "you must provide a model parameter");
         JsonNode previous = body.get("previous_response_id");
         if (previous != null && !previous.isNull()) {
-            throw new FaceError(400, "previous_response_id is not supported: this endpoint is stateless and keeps no responses; "
+            throw new DoorError(400, "previous_response_id is not supported: this endpoint is stateless and keeps no responses; "
                     + "send the whole conversation in 'input'");
         }
         if (body.path("store").asBoolean(false)) {
-            throw new FaceError(400, "store: true is not supported: this endpoint is stateless and keeps no responses; set store to false");
+            throw new DoorError(400, "store: true is not supported: this endpoint is stateless and keeps no responses; set store to false");
         }
         List<ChatMessage> messages = new ArrayList<>();
         JsonNode instructions = body.get("instructions");
@@ -44,11 +44,11 @@ final class ResponsesRequests {
             messages.add(ChatMessage.of("system", instructions.textValue()));
         }
         JsonNode input = body.get("input");
-        if (input == null || input.isNull()) throw new FaceError(400, "'input' is a required property");
+        if (input == null || input.isNull()) throw new DoorError(400, "'input' is a required property");
         if (input.isTextual()) messages.add(ChatMessage.of("user", input.textValue()));
         else if (input.isArray()) items(input, messages);
-        else throw new FaceError(400, "'input' must be a string or an array of items");
-        if (messages.isEmpty()) throw new FaceError(400, "'input' has no message a model can read");
+        else throw new DoorError(400, "'input' must be a string or an array of items");
+        if (messages.isEmpty()) throw new DoorError(400, "'input' has no message a model can read");
         ArrayNode tools = tools(body.get("tools"));
         boolean noTools = tools.isEmpty() || "none".equals(body.path("tool_choice").asText(""));
         var request = new ChatRequest(model.textValue(), List.copyOf(messages), think(body.path("reasoning").get("effort")),
@@ -56,11 +56,11 @@ final class ResponsesRequests {
         return new Call(request, body.path("stream").asBoolean(false), echo(body, tools));
     }
 
-    private static void items(JsonNode input, List<ChatMessage> out) throws FaceError {
+    private static void items(JsonNode input, List<ChatMessage> out) throws DoorError {
         Map<String, String> toolNames = new HashMap<>();
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
-            if (!item.isObject()) throw new FaceError(400, "input[" + i + "] must be an object");
+            if (!item.isObject()) throw new DoorError(400, "input[" + i + "] must be an object");
             String type = item.path("type").asText(item.has("role") ? "message" : "");
             switch (type) {
                 case "message" -> out.add(message(item, i));
@@ -74,7 +74,7 @@ final class ResponsesRequests {
         }
     }
 
-    private static ChatMessage message(JsonNode m, int i) throws FaceError {
+    private static ChatMessage message(JsonNode m, int i) throws DoorError {
         String role = m.path("role").asText("");
         List<String> images = new ArrayList<>();
         String content = text(m.get("content"), images, i);
@@ -82,12 +82,12 @@ final class ResponsesRequests {
             case "system", "developer" -> ChatMessage.of("system", content);
             case "user" -> new ChatMessage("user", content, null, images.isEmpty() ? null : List.copyOf(images), null, null, null);
             case "assistant" -> ChatMessage.of("assistant", content);
-            default -> throw new FaceError(400, "input[" + i + "].role '" + role + "' is not one of user, assistant, system, developer");
+            default -> throw new DoorError(400, "input[" + i + "].role '" + role + "' is not one of user, assistant, system, developer");
         };
     }
 
     /** A model's earlier call joins the assistant message before it (one turn may call several tools). */
-    private static void functionCall(JsonNode item, int i, List<ChatMessage> out, Map<String, String> toolNames) throws FaceError {
+    private static void functionCall(JsonNode item, int i, List<ChatMessage> out, Map<String, String> toolNames) throws DoorError {
         String name = item.path("name").asText("");
         String callId = item.path("call_id").asText(null);
         JsonNode args;
@@ -95,9 +95,9 @@ final class ResponsesRequests {
             JsonNode raw = item.get("arguments");
             args = raw == null || raw.isNull() ? Json.object() : raw.isTextual() ? Json.parse(raw.textValue().isBlank() ? "{}" : raw.textValue()) : raw;
         } catch (Exception e) {
-            throw new FaceError(400, "input[" + i + "].arguments is not a JSON object");
+            throw new DoorError(400, "input[" + i + "].arguments is not a JSON object");
         }
-        if (!args.isObject()) throw new FaceError(400, "input[" + i + "].arguments is not a JSON object");
+        if (!args.isObject()) throw new DoorError(400, "input[" + i + "].arguments is not a JSON object");
         if (callId != null) toolNames.put(callId, name);
         ChatMessage last = out.isEmpty() ? null : out.getLast();
         if (last != null && last.role().equals("assistant")) {
@@ -110,10 +110,10 @@ final class ResponsesRequests {
     }
 
     /** Text of a string or an array of parts; image parts (data URLs only) go to {@code images} when it is not null. */
-    private static String text(JsonNode c, List<String> images, int i) throws FaceError {
+    private static String text(JsonNode c, List<String> images, int i) throws DoorError {
         if (c == null || c.isNull()) return "";
         if (c.isTextual()) return c.textValue();
-        if (!c.isArray()) throw new FaceError(400, "input[" + i + "] content must be a string or an array of parts");
+        if (!c.isArray()) throw new DoorError(400, "input[" + i + "] content must be a string or an array of parts");
         var text = new StringBuilder();
         for (JsonNode part : c) {
             switch (part.path("type").asText("")) {
@@ -122,7 +122,7 @@ final class ResponsesRequests {
                     String url = part.path("image_url").asText("");
                     int comma = url.indexOf(',');
                     if (images == null || !url.startsWith("data:") || comma < 0) {
-                        throw new FaceError(400, "image URLs are not currently supported, please use base64 encoded data instead");
+                        throw new DoorError(400, "image URLs are not currently supported, please use base64 encoded data instead");
                     }
                     images.add(url.substring(comma + 1));
                 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.chat.ToolCall;
+import dev.idleclaw.front.DoorSink;
 import dev.idleclaw.front.FailureText;
-import dev.idleclaw.front.openai.OpenAiFace;
-import dev.idleclaw.hub.ChatSink;
+import dev.idleclaw.front.openai.OpenAiDoor;
 import dev.idleclaw.hub.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,54 +22,31 @@ import java.nio.charset.StandardCharsets;
  * token budget ran out). Nothing is sent before the first piece of the answer, so a node failing before it still
  * fails over. A failure after that is one {@code response.failed} event and the end of the stream.
  */
-final class ResponsesSink implements ChatSink {
-    /** Where a non-streamed answer carries its receipt (lobstah-wire.md §4). */
-    static final String RECEIPT_HEADER = "x-lobstah-receipt";
-    /** The queue position a request had when it had to wait, sent with the answer's headers (as the OpenAI door). */
-    static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
+final class ResponsesSink extends DoorSink {
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final HttpServletResponse response;
-    private final String model, id = ResponseIds.next("resp");
-    private final boolean stream;
+    private final String id = ResponseIds.next("resp");
     private final ObjectNode echo;
     private final long createdAt = System.currentTimeMillis() / 1000;
     private final ResponseOutput output = new ResponseOutput(this::emit);
-    private String node, receipt;
-    private boolean committed;
     private int sequence;
 
     ResponsesSink(HttpServletResponse response, String model, boolean stream, ObjectNode echo) {
-        this.response = response;
-        this.model = model;
-        this.stream = stream;
+        super(response, model, stream);
         this.echo = echo;
-    }
-
-    @Override
-    public void servedBy(String nodeLabel) {
-        node = nodeLabel;
     }
 
     @Override
     public void reject(Scheduler.NoNode why) throws IOException {
         switch (why.refusal) {
-            case NO_MODEL -> OpenAiFace.error(response, 404, "model '" + model + "' not found", "model_not_found");
+            case NO_MODEL -> OpenAiDoor.error(response, 404, "model '" + model + "' not found", "model_not_found");
             case BUSY -> {
-                response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
-                OpenAiFace.error(response, 503, "all nodes serving '" + model + "' are busy, please try again", null);
+                retryAfter(why);
+                error(503, "all nodes serving '" + model + "' are busy, please try again");
             }
-            case SHUTTING_DOWN -> OpenAiFace.error(response, 503, "the hub is shutting down, please try again", null);
+            case SHUTTING_DOWN -> error(503, "the hub is shutting down, please try again");
         }
     }
-
-    @Override
-    public void queued(int position) {
-        if (!response.isCommitted()) response.setHeader(QUEUE_POSITION_HEADER, Integer.toString(position));
-    }
-
-    @Override
-    public void start() {}
 
     @Override
     public boolean chunk(ChatChunk c) throws IOException {
@@ -81,12 +58,7 @@ final class ResponsesSink implements ChatSink {
 
     @Override
     public void keepAlive() throws IOException {
-        if (stream && committed) write(KEEP_ALIVE);
-    }
-
-    @Override
-    public void receipt(String base64) {
-        receipt = base64;
+        if (stream && committed()) write(KEEP_ALIVE);
     }
 
     @Override
@@ -97,46 +69,34 @@ final class ResponsesSink implements ChatSink {
         if (cutShort) body.putObject("incomplete_details").put("reason", "max_output_tokens");
         body.set("usage", usage(end.metrics()));
         if (!stream) {
-            if (receipt != null) response.setHeader(RECEIPT_HEADER, receipt);
-            commit("application/json");
+            receiptHeader();
+            commit(200, "application/json");
             write(Json.write(body).getBytes(StandardCharsets.UTF_8));
             return;
         }
         // Lobstah's placement: an SSE comment right before the final event, LF-only (lobstah-wire.md §4).
         started();
-        if (receipt != null) write((":lobstah-receipt:" + receipt + "\n\n").getBytes(StandardCharsets.US_ASCII));
+        receiptComment("\n");
         emit(cutShort ? "response.incomplete" : "response.completed", Json.object().set("response", body));
     }
 
     @Override
-    public void cut(Cut why) throws IOException {
-        fail(Failure.TIMEOUT, node);
+    protected void error(int status, String text) throws IOException {
+        OpenAiDoor.error(response, status, text, null);
     }
 
     @Override
-    public void fail(Failure why, String nodeId) throws IOException {
-        String text = FailureText.of(why, node);
-        if (!committed) {
-            OpenAiFace.error(response, FailureText.status(why), text, null);
-            committed = true;
-            return;
-        }
+    protected void failMidAnswer(Failure why, String text) throws IOException {
         ObjectNode body = response("failed", output.items());
         body.putObject("error").put("code", "server_error").put("message", text);
         emit("response.failed", Json.object().set("response", body));
     }
 
     @Override
-    public void refused(int status, String message, JsonNode body) throws IOException {
-        committed = true;
+    protected void refuse(int status, String message, JsonNode body) throws IOException {
         JsonNode peer = body == null ? null : body.path("error").path("message");
         String text = peer != null && peer.isTextual() ? peer.textValue() : message != null ? message : FailureText.refused(status);
-        OpenAiFace.error(response, status, text, body == null ? null : body.path("error").path("code").asText(null));
-    }
-
-    @Override
-    public boolean hasOutput() {
-        return committed;
+        OpenAiDoor.error(response, status, text, body == null ? null : body.path("error").path("code").asText(null));
     }
 
     /** The response object with {@code status} and {@code items}; usage and details are the caller's to set. */
@@ -171,8 +131,8 @@ final class ResponsesSink implements ChatSink {
 
     /** Sends {@code response.created} and {@code response.in_progress} once, before the first other event. */
     private void started() throws IOException {
-        if (committed) return;
-        commit("text/event-stream");
+        if (committed()) return;
+        commit(200, "text/event-stream");
         ObjectNode r = response("in_progress", Json.array());
         send("response.created", Json.object().set("response", r));
         send("response.in_progress", Json.object().set("response", r));
@@ -188,23 +148,5 @@ final class ResponsesSink implements ChatSink {
         ObjectNode o = Json.object().put("type", type).put("sequence_number", sequence++);
         o.setAll(fields);
         write(("event: " + type + "\ndata: " + Json.write(o) + "\n\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void commit(String type) {
-        if (committed) return;
-        committed = true;
-        response.setStatus(200);
-        response.setContentType(type);
-        if (stream) response.setHeader("Cache-Control", "no-cache");
-        if (node != null) response.setHeader("X-IdleClaw-Node", node);
-    }
-
-    private void write(byte[] bytes) throws IOException {
-        response.getOutputStream().write(bytes);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        if (committed) response.getOutputStream().flush();
     }
 }

@@ -1,7 +1,7 @@
 package dev.idleclaw.hub.web;
 
-import dev.idleclaw.front.anthropic.AnthropicFace;
-import dev.idleclaw.front.openai.OpenAiFace;
+import dev.idleclaw.front.anthropic.AnthropicDoor;
+import dev.idleclaw.front.openai.OpenAiDoor;
 import dev.idleclaw.json.Json;
 import io.javalin.http.Context;
 
@@ -26,10 +26,10 @@ enum ErrorShape {
             case OPENAI -> {
                 var err = Json.object();
                 String code = status == 429 ? "rate_limit_exceeded" : null;
-                err.putObject("error").put("message", message).put("type", OpenAiFace.type(status)).putNull("param").put("code", code);
+                err.putObject("error").put("message", message).put("type", OpenAiDoor.type(status)).putNull("param").put("code", code);
                 yield Json.write(err);
             }
-            case ANTHROPIC -> Json.write(AnthropicFace.errorBody(status, message));
+            case ANTHROPIC -> Json.write(AnthropicDoor.errorBody(status, message));
         };
     }
 }

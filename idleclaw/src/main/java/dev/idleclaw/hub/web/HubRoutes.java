@@ -1,11 +1,11 @@
 package dev.idleclaw.hub.web;
 
 import dev.idleclaw.announce.UrlSafety;
-import dev.idleclaw.front.anthropic.AnthropicFace;
-import dev.idleclaw.front.ollama.OllamaFace;
-import dev.idleclaw.front.openai.OpenAiFace;
-import dev.idleclaw.front.responses.ResponsesFace;
-import dev.idleclaw.front.sse.IdleClawChat;
+import dev.idleclaw.front.anthropic.AnthropicDoor;
+import dev.idleclaw.front.ollama.OllamaDoor;
+import dev.idleclaw.front.openai.OpenAiDoor;
+import dev.idleclaw.front.responses.ResponsesDoor;
+import dev.idleclaw.front.idleclaw.IdleClawDoor;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
 import dev.idleclaw.hub.web.Admission.Stage;
@@ -43,8 +43,8 @@ public final class HubRoutes {
     private final Admission admission;
 
     /** The front doors the routes dispatch to. */
-    public record Doors(IdleClawChat idleClaw, OllamaFace ollama, OpenAiFace openAi, AnthropicFace anthropic,
-                        ResponsesFace responses) {}
+    public record Doors(IdleClawDoor idleClaw, OllamaDoor ollama, OpenAiDoor openAi, AnthropicDoor anthropic,
+                        ResponsesDoor responses) {}
 
     public HubRoutes(HubConfig config, Hub hub, ClientIp clientIp, RateLimiter limiter, ChatGate chatGate, Doors doors) {
         this.config = config;

@@ -1,5 +1,6 @@
 package dev.idleclaw.hub.web;
 
+import dev.idleclaw.front.Headers;
 import dev.idleclaw.hub.HubConfig;
 import dev.idleclaw.hub.NodeSocket;
 import io.javalin.config.JavalinConfig;
@@ -97,7 +98,7 @@ final class Listeners {
         String client = clientIp.resolve(req.getHttpServletRequest().getRemoteAddr(), req.getHeader("X-Forwarded-For"));
         long wait = limiter.take(RateLimiter.Kind.WS, client);
         if (wait > 0) {
-            res.setHeader("Retry-After", Long.toString(wait));
+            res.setHeader(Headers.RETRY_AFTER, Long.toString(wait));
             res.sendError(429, "Too many requests");
             return null;
         }

@@ -1,12 +1,10 @@
 package dev.idleclaw.hub.web;
 
+import dev.idleclaw.front.Headers;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Short request ids ({@code req_} + 16 hex digits): unique enough to find one request in a hub's logs. */
 final class RequestIds {
-    /** Every answer names its request so operators can match client reports with hub logs. */
-    static final String HEADER = "X-Request-Id";
-
     private RequestIds() {}
 
     static String next() {
@@ -15,7 +13,7 @@ final class RequestIds {
 
     /** {@link Admission}'s naming step: the request's id on its answer, whatever the answer is. */
     static boolean name(Admitting request) {
-        request.ctx().header(HEADER, next());
+        request.ctx().header(Headers.REQUEST_ID, next());
         return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.idleclaw.hub.web;
 
 import dev.idleclaw.front.Caller;
+import dev.idleclaw.front.Headers;
 
 /**
  * {@link Admission}'s rate step: one token from the client's bucket for the path's kind (chat, lookups; none for
@@ -21,7 +22,7 @@ final class RequestRate implements Step {
         if (kind == RateLimiter.Kind.CHAT && request.credentials() instanceof Caller c && c.credited()) return true;
         long wait = limiter.take(kind, request.client());
         if (wait <= 0) return true;
-        request.ctx().header("Retry-After", Long.toString(wait));
+        request.ctx().header(Headers.RETRY_AFTER, Long.toString(wait));
         request.refuse(429, "Too many requests");
         return false;
     }

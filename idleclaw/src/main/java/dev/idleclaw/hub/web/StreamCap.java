@@ -1,5 +1,6 @@
 package dev.idleclaw.hub.web;
 
+import dev.idleclaw.front.Headers;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -25,7 +26,7 @@ final class StreamCap implements Step {
     @Override
     public boolean pass(Admitting request) {
         if (!gate.enter(request.client())) {
-            request.ctx().header("Retry-After", RETRY_AFTER_SECONDS);
+            request.ctx().header(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             request.refuse(429, "Too many concurrent requests");
             return false;
         }

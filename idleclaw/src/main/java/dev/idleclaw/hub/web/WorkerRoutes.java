@@ -2,6 +2,7 @@ package dev.idleclaw.hub.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.front.Caller;
+import dev.idleclaw.front.Headers;
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.NodeLink;
 import dev.idleclaw.identity.PublicKeys;
@@ -19,8 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerRoutes {
     private static final Logger log = LoggerFactory.getLogger(WorkerRoutes.class);
-    /** The header original Lobstah routers name themselves in (unsigned, so taken as a name, never as proof). */
-    static final String REQUESTER_HEADER = "x-lobstah-requester";
     /** The root body of a Lobstah worker. */
     static final String ROOT = "lobstah-worker\n";
 
@@ -75,11 +74,11 @@ final class WorkerRoutes {
      * so it is never debited and never gets credit priority (lobstah-wire.md §12 #1). A malformed value is ignored.
      */
     static Caller named(Context ctx) {
-        String named = ctx.header(REQUESTER_HEADER);
+        String named = ctx.header(Headers.REQUESTER);
         if (named == null) return Caller.ANONYMOUS;
         named = named.strip();
         if (!PublicKeys.valid(named)) {
-            log.debug("ignoring a malformed {} header", REQUESTER_HEADER);
+            log.debug("ignoring a malformed {} header", Headers.REQUESTER);
             return Caller.ANONYMOUS;
         }
         return Caller.named(named);

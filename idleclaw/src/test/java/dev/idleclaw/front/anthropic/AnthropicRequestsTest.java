@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idleclaw.chat.ChatMessage;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,7 +94,7 @@ class AnthropicRequestsTest {
             zero max_tokens   | {"model":"m","messages":[{"role":"user","content":"hi"}],"max_tokens":0}               | max_tokens: must be a positive integer
             """)
     void whatNoNodeCouldAnswerIsA400InAnthropicsWords(String why, String body, String message) {
-        assertThatThrownBy(() -> decode(body)).isInstanceOfSatisfying(FaceError.class, e -> {
+        assertThatThrownBy(() -> decode(body)).isInstanceOfSatisfying(DoorError.class, e -> {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.getMessage()).isEqualTo(message);
         });

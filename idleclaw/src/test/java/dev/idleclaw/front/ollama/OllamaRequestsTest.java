@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idleclaw.chat.ChatMessage;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,7 +114,7 @@ class OllamaRequestsTest {
             think level unknown | {"model":"m","think":"extreme"}                                  | invalid think value: "extreme" (use true, false, "low", "medium", "high" or "max")
             """)
     void aChatNoNodeCouldAnswerIsA400InOllamasWords(String why, String body, String message) {
-        assertThatThrownBy(() -> chat(body)).isInstanceOfSatisfying(FaceError.class, e -> {
+        assertThatThrownBy(() -> chat(body)).isInstanceOfSatisfying(DoorError.class, e -> {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.getMessage()).isEqualTo(message);
         });
@@ -122,12 +122,12 @@ class OllamaRequestsTest {
 
     @Test
     void aGenerateWithoutAModelIsA404AndRawModeRefusesATemplateSystemOrContext() {
-        assertThatThrownBy(() -> generate("{\"prompt\":\"hi\"}")).isInstanceOfSatisfying(FaceError.class, e -> {
+        assertThatThrownBy(() -> generate("{\"prompt\":\"hi\"}")).isInstanceOfSatisfying(DoorError.class, e -> {
             assertThat(e.status()).isEqualTo(404);
             assertThat(e.getMessage()).isEqualTo("model '' not found");
         });
         assertThatThrownBy(() -> generate("{\"model\":\"m\",\"prompt\":\"hi\",\"raw\":true,\"system\":\"s\"}"))
-                .isInstanceOfSatisfying(FaceError.class, e -> {
+                .isInstanceOfSatisfying(DoorError.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).isEqualTo("raw mode does not support template, system, or context");
                 });

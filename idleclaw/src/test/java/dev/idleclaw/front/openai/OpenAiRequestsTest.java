@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.chat.ChatMessage;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,7 +107,7 @@ class OpenAiRequestsTest {
             bad arguments     | {"model":"m","messages":[{"role":"assistant","tool_calls":[{"function":{"name":"f","arguments":"[1]"}}]}]} | invalid tool call arguments
             """)
     void whatNoNodeCouldAnswerIsA400InOpenAisWords(String why, String body, String message) {
-        assertThatThrownBy(() -> decode(body)).isInstanceOfSatisfying(FaceError.class, e -> {
+        assertThatThrownBy(() -> decode(body)).isInstanceOfSatisfying(DoorError.class, e -> {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.getMessage()).isEqualTo(message);
         });

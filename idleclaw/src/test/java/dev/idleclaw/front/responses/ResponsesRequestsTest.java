@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idleclaw.chat.ChatMessage;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,7 +83,7 @@ class ResponsesRequestsTest {
             bad arguments      | {"model":"m","input":[{"type":"function_call","name":"f","arguments":"[1]"}]} | input[0].arguments is not a JSON object
             """)
     void whatNoNodeCouldAnswerIsA400InOpenAisWords(String why, String body, String message) {
-        assertThatThrownBy(() -> decode(body)).isInstanceOfSatisfying(FaceError.class, e -> {
+        assertThatThrownBy(() -> decode(body)).isInstanceOfSatisfying(DoorError.class, e -> {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.getMessage()).isEqualTo(message);
         });

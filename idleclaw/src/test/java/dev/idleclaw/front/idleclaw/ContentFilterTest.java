@@ -1,4 +1,4 @@
-package dev.idleclaw.front.sse;
+package dev.idleclaw.front.idleclaw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

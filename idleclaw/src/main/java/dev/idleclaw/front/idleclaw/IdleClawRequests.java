@@ -1,4 +1,4 @@
-package dev.idleclaw.front.sse;
+package dev.idleclaw.front.idleclaw;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,18 +10,28 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A validated IdleClaw {@code POST /api/chat} body: {@code model} (1..64 chars), {@code messages} (1..50 of
- * {@code user}/{@code assistant} with 1..10,000 chars), {@code think} (bool). Invalid bodies produce FastAPI /
+ * Decodes and validates an IdleClaw {@code POST /api/chat} body: {@code model} (1..64 chars), {@code messages} (1..50
+ * of {@code user}/{@code assistant} with 1..10,000 chars), {@code think} (bool). Invalid bodies produce FastAPI /
  * Pydantic style error entries for the 422 answer (idleclaw-wire.md §3.5).
  */
-record IdleClawRequest(String model, List<ChatMessage> messages, boolean think) {
+final class IdleClawRequests {
     static final int MAX_MODEL_CHARS = 64, MAX_MESSAGES = 50, MAX_CONTENT_CHARS = 10_000;
     /** Upstream cap on the sum of all message contents. */
     static final int MAX_TOTAL_CHARS = 100_000;
     private static final Set<String> TRUE = Set.of("true", "1", "yes", "on", "t", "y"), FALSE = Set.of("false", "0", "no", "off", "f", "n");
 
+    /** A validated request. */
+    record Request(String model, List<ChatMessage> messages, boolean think) {
+        int totalChars() {
+            // Characters as Python counts them (code points), like the per-message limit.
+            return messages.stream().mapToInt(m -> m.content().codePointCount(0, m.content().length())).sum();
+        }
+    }
+
     /** Either a request or the validation errors. */
-    record Parsed(IdleClawRequest request, ArrayNode errors) {}
+    record Parsed(Request request, ArrayNode errors) {}
+
+    private IdleClawRequests() {}
 
     static Parsed parse(byte[] body) {
         ArrayNode errors = Json.array();
@@ -47,12 +57,7 @@ record IdleClawRequest(String model, List<ChatMessage> messages, boolean think) 
         String model = string(errors, root, List.of("body", "model"), MAX_MODEL_CHARS, "model");
         List<ChatMessage> messages = messages(errors, root);
         boolean think = bool(errors, root);
-        return errors.isEmpty() ? new Parsed(new IdleClawRequest(model, messages, think), null) : new Parsed(null, errors);
-    }
-
-    int totalChars() {
-        // Characters as Python counts them (code points), like the per-message limit.
-        return messages.stream().mapToInt(m -> m.content().codePointCount(0, m.content().length())).sum();
+        return errors.isEmpty() ? new Parsed(new Request(model, messages, think), null) : new Parsed(null, errors);
     }
 
     private static List<ChatMessage> messages(ArrayNode errors, JsonNode root) {

@@ -1,4 +1,4 @@
-package dev.idleclaw.front.sse;
+package dev.idleclaw.front.idleclaw;
 
 import java.util.List;
 import java.util.Locale;

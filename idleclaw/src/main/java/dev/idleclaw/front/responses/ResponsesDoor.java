@@ -4,22 +4,22 @@ import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.Caller;
 import dev.idleclaw.front.CapabilityCheck;
-import dev.idleclaw.front.FaceError;
-import dev.idleclaw.front.openai.OpenAiFace;
+import dev.idleclaw.front.DoorError;
+import dev.idleclaw.front.openai.OpenAiDoor;
 import dev.idleclaw.hub.ChatRelay;
 import dev.idleclaw.hub.ModelCatalog;
 import io.javalin.http.Context;
 import java.io.IOException;
 
 /** The hub's OpenAI Responses door, {@code POST /v1/responses}: stateless, as Ollama's; errors in OpenAI's shape. */
-public final class ResponsesFace {
+public final class ResponsesDoor {
     /** The door's label in metrics. */
     static final String DOOR = "responses";
 
     private final ChatRelay relay;
     private final ModelCatalog catalog;
 
-    public ResponsesFace(ChatRelay relay, ModelCatalog catalog) {
+    public ResponsesDoor(ChatRelay relay, ModelCatalog catalog) {
         this.relay = relay;
         this.catalog = catalog;
     }
@@ -29,8 +29,8 @@ public final class ResponsesFace {
         try {
             call = ResponsesRequests.decode(BodyJson.object(ctx.bodyAsBytes()));
             CapabilityCheck.check(catalog, call.request().withModel(catalog.resolve(call.request().model())));
-        } catch (FaceError e) {
-            OpenAiFace.error(ctx.res(), e.status(), e.getMessage(), null);
+        } catch (DoorError e) {
+            OpenAiDoor.error(ctx.res(), e.status(), e.getMessage(), null);
             return;
         }
         var request = call.request().withModel(catalog.resolve(call.request().model()));

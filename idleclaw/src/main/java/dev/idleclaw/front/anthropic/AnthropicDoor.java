@@ -8,7 +8,7 @@ import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.Caller;
 import dev.idleclaw.front.CapabilityCheck;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.hub.ChatRelay;
 import dev.idleclaw.hub.ModelCatalog;
 import dev.idleclaw.hub.TokenEstimate;
@@ -19,14 +19,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** The hub's Anthropic Messages door: {@code POST /v1/messages} and {@code POST /v1/messages/count_tokens} (docs/protocol.md). */
-public final class AnthropicFace {
+public final class AnthropicDoor {
     /** Anthropic's "overloaded" status: every node serving the model is busy. */
     static final int OVERLOADED = 529;
 
     private final ChatRelay relay;
     private final ModelCatalog catalog;
 
-    public AnthropicFace(ChatRelay relay, ModelCatalog catalog) {
+    public AnthropicDoor(ChatRelay relay, ModelCatalog catalog) {
         this.relay = relay;
         this.catalog = catalog;
     }
@@ -38,7 +38,7 @@ public final class AnthropicFace {
             call = AnthropicRequests.decode(BodyJson.object(ctx.bodyAsBytes()));
             request = relaxThinking(call.request().withModel(catalog.resolve(call.request().model())));
             CapabilityCheck.check(catalog, request);
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             error(ctx.res(), e.status(), e.getMessage());
             return;
         }
@@ -62,7 +62,7 @@ public final class AnthropicFace {
         AnthropicRequests.Call call;
         try {
             call = AnthropicRequests.decode(BodyJson.object(ctx.bodyAsBytes()));
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             error(ctx.res(), e.status(), e.getMessage());
             return;
         }

@@ -7,7 +7,7 @@ import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.CapabilityCheck;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.hub.ChatRelay;
 import dev.idleclaw.hub.ModelCatalog;
 import dev.idleclaw.json.Json;
@@ -20,14 +20,14 @@ import java.time.Instant;
  * The hub's Ollama-compatible front door (ollama-api.md §12): {@code /}, {@code /api/version}, {@code /api/tags},
  * {@code /api/ps}, {@code /api/show}, and the Ollama dialect of {@code /api/chat} plus {@code /api/generate}.
  */
-public final class OllamaFace {
+public final class OllamaDoor {
     /** Reported by {@code /api/version}: ours, semver-like so clients that compare versions can. */
     static final String VERSION = versionOf();
 
     private final ChatRelay relay;
     private final ModelCatalog catalog;
 
-    public OllamaFace(ChatRelay relay, ModelCatalog catalog) {
+    public OllamaDoor(ChatRelay relay, ModelCatalog catalog) {
         this.relay = relay;
         this.catalog = catalog;
     }
@@ -65,7 +65,7 @@ public final class OllamaFace {
         JsonNode body;
         try {
             body = BodyJson.object(ctx.bodyAsBytes());
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             json(ctx, e.status(), Json.object().put("error", e.getMessage()));
             return;
         }
@@ -110,7 +110,7 @@ public final class OllamaFace {
             JsonNode body = BodyJson.object(bytes);
             call = generate ? OllamaRequests.generate(body) : OllamaRequests.chat(body);
             CapabilityCheck.check(catalog, served(call.request()));
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             json(ctx, e.status(), Json.object().put("error", e.getMessage()));
             return;
         }
@@ -154,7 +154,7 @@ public final class OllamaFace {
     }
 
     private static String versionOf() {
-        String v = OllamaFace.class.getPackage().getImplementationVersion();
+        String v = OllamaDoor.class.getPackage().getImplementationVersion();
         return v == null ? "0.1.0" : v;
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.CapabilityCheck;
-import dev.idleclaw.front.FaceError;
+import dev.idleclaw.front.DoorError;
 import dev.idleclaw.hub.ChatRelay;
 import dev.idleclaw.hub.ModelCatalog;
 import dev.idleclaw.json.Json;
@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** The hub's OpenAI-compatible front door: {@code /v1/chat/completions}, {@code /v1/models}, {@code /v1/models/{id}}. */
-public final class OpenAiFace {
+public final class OpenAiDoor {
     /** Our {@code owned_by} for every model. */
     static final String OWNER = "idleclaw";
     /** The Ollama capability of a model that embeds. */
@@ -28,7 +28,7 @@ public final class OpenAiFace {
     private final String owner;
     private final boolean alwaysUsage;
 
-    public OpenAiFace(ChatRelay relay, ModelCatalog catalog) {
+    public OpenAiDoor(ChatRelay relay, ModelCatalog catalog) {
         this(relay, catalog, OWNER, false);
     }
 
@@ -36,7 +36,7 @@ public final class OpenAiFace {
      * A door whose models say {@code owned_by: owner} and whose streams end with a usage chunk even when the client
      * did not ask for one ({@code alwaysUsage}: a Lobstah worker, whose routers read it, lobstah-wire.md §11a).
      */
-    public OpenAiFace(ChatRelay relay, ModelCatalog catalog, String owner, boolean alwaysUsage) {
+    public OpenAiDoor(ChatRelay relay, ModelCatalog catalog, String owner, boolean alwaysUsage) {
         this.relay = relay;
         this.catalog = catalog;
         this.owner = owner;
@@ -48,7 +48,7 @@ public final class OpenAiFace {
         try {
             call = OpenAiRequests.decode(BodyJson.object(ctx.bodyAsBytes()));
             CapabilityCheck.check(catalog, call.request().withModel(catalog.resolve(call.request().model())));
-        } catch (FaceError e) {
+        } catch (DoorError e) {
             error(ctx.res(), e.status(), e.getMessage(), null);
             return;
         }

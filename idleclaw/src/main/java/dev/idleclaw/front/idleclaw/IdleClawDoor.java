@@ -1,4 +1,4 @@
-package dev.idleclaw.front.sse;
+package dev.idleclaw.front.idleclaw;
 
 import dev.idleclaw.front.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code POST /api/chat} in IdleClaw's SSE dialect, after rate limiting and the per-client stream cap: schema
  * (422), total payload (422), content policy (400), then the relay streams the answer (idleclaw-wire.md §3.5).
  */
-public final class IdleClawChat {
+public final class IdleClawDoor {
     /** Upstream keeps the node's model loaded for ever. */
     private static final JsonNode KEEP_LOADED = IntNode.valueOf(-1);
 
@@ -28,7 +28,7 @@ public final class IdleClawChat {
     private final ChatRelay relay;
     private final List<Pattern> denied;
 
-    public IdleClawChat(HubConfig config, ChatRelay relay) {
+    public IdleClawDoor(HubConfig config, ChatRelay relay) {
         this.config = config;
         this.relay = relay;
         this.denied = config.contentDenyPatterns().stream().map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).toList();
@@ -37,17 +37,17 @@ public final class IdleClawChat {
     /** Serves one chat whose body is {@code body}. */
     public void handle(Context ctx, byte[] body) throws IOException, InterruptedException {
         HttpServletResponse res = ctx.res();
-        var parsed = IdleClawRequest.parse(body);
+        var parsed = IdleClawRequests.parse(body);
         if (parsed.errors() != null) {
             res.setStatus(422);
             write(res, Json.write(Json.object().set("detail", parsed.errors())));
             return;
         }
-        IdleClawRequest req = parsed.request();
+        IdleClawRequests.Request req = parsed.request();
         int total = req.totalChars();
-        if (total > IdleClawRequest.MAX_TOTAL_CHARS) {
+        if (total > IdleClawRequests.MAX_TOTAL_CHARS) {
             res.setStatus(422);
-            detail(res, "Total payload too large: " + total + " chars (max " + IdleClawRequest.MAX_TOTAL_CHARS + ")");
+            detail(res, "Total payload too large: " + total + " chars (max " + IdleClawRequests.MAX_TOTAL_CHARS + ")");
             return;
         }
         for (ChatMessage m : req.messages()) {
@@ -63,7 +63,7 @@ public final class IdleClawChat {
                     com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);
             return OllamaJson.params(canonical, KEEP_LOADED);
         }, Caller.of(ctx));
-        relay.run(job, new SseSink(res, req.model(), req.think(), config.maxResponseChars()));
+        relay.run(job, new IdleClawSink(res, req.model(), req.think(), config.maxResponseChars()));
     }
 
     /** Writes {@code {"detail": message}} as the response body. */

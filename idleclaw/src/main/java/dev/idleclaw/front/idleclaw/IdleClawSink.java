@@ -1,10 +1,11 @@
-package dev.idleclaw.front.sse;
+package dev.idleclaw.front.idleclaw;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
+import dev.idleclaw.front.DoorSink;
 import dev.idleclaw.front.FailureText;
-import dev.idleclaw.hub.ChatSink;
+import dev.idleclaw.front.Headers;
 import dev.idleclaw.hub.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,16 +24,11 @@ import java.util.UUID;
  * {@code : ping} comments and a final {@code data: [DONE]}. Content and reasoning pass through the stream filter;
  * content beyond the answer limit ends the answer.
  */
-final class SseSink implements ChatSink {
+final class IdleClawSink extends DoorSink {
     private static final byte[] DONE = "data: [DONE]\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private String receipt;
-    /** The queue position a request had when it had to wait, sent with the answer's headers. */
-    static final String QUEUE_POSITION_HEADER = "X-IdleClaw-Queue-Position";
     /** Python's {@code str(datetime)} form, which upstream uses in its ping comments. */
     private static final DateTimeFormatter PING_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
 
-    private final HttpServletResponse response;
-    private final String model;
     private final String prefix;
     private final boolean think;
     private final int maxContentChars;
@@ -40,11 +36,9 @@ final class SseSink implements ChatSink {
     private OutputStream out;
     private int contentChars;
     private boolean output;
-    private String node;
 
-    SseSink(HttpServletResponse response, String model, boolean think, int maxContentChars) {
-        this.response = response;
-        this.model = model;
+    IdleClawSink(HttpServletResponse response, String model, boolean think, int maxContentChars) {
+        super(response, model, true);
         this.think = think;
         this.maxContentChars = maxContentChars;
         String id = "chatcmpl-" + HexFormat.of().formatHex(uuidBytes()).substring(0, 12);
@@ -58,27 +52,31 @@ final class SseSink implements ChatSink {
     }
 
     @Override
-    public void servedBy(String nodeLabel) {
-        node = nodeLabel;
-    }
-
-    @Override
     public void reject(Scheduler.NoNode why) throws IOException {
-        response.setStatus(503);
-        if (why.retryAfterSeconds > 0) response.setHeader("Retry-After", Long.toString(why.retryAfterSeconds));
-        IdleClawChat.detail(response, "No nodes available with model " + model);
+        if (why.retryAfterSeconds > 0) retryAfter(why);
+        error(503, "No nodes available with model " + model);
     }
 
+    /** Before any node answered: a status and {@code {"detail": …}}, as upstream's FastAPI does. */
+    @Override
+    protected void error(int status, String text) throws IOException {
+        response.setStatus(status);
+        IdleClawDoor.detail(response, text);
+    }
+
+    /** IdleClaw's door answers 200 as soon as a node accepted the request, before any piece of the answer. */
     @Override
     public void start() throws IOException {
-        response.setStatus(200);
-        response.setContentType("text/event-stream; charset=utf-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Connection", "keep-alive");
-        response.setHeader("X-Accel-Buffering", "no");
-        if (node != null) response.setHeader("X-IdleClaw-Node", node);
+        commit(200, "text/event-stream; charset=utf-8");
         out = response.getOutputStream();
         response.flushBuffer();
+    }
+
+    @Override
+    protected void streamHeaders() {
+        response.setHeader(Headers.CACHE_CONTROL, "no-store");
+        response.setHeader("Connection", "keep-alive");
+        response.setHeader("X-Accel-Buffering", "no");
     }
 
     @Override
@@ -105,46 +103,44 @@ final class SseSink implements ChatSink {
 
     @Override
     public void keepAlive() throws IOException {
-        write((": ping - " + OffsetDateTime.now(ZoneOffset.UTC).format(PING_TIME) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void queued(int position) {
-        if (!response.isCommitted()) response.setHeader(QUEUE_POSITION_HEADER, Integer.toString(position));
-    }
-
-    @Override
-    public void receipt(String base64) {
-        receipt = base64;
+        send((": ping - " + OffsetDateTime.now(ZoneOffset.UTC).format(PING_TIME) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void end(ChatEnd end) throws IOException {
         flushFilters();
-        if (receipt != null) write((":lobstah-receipt:" + receipt + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        write(DONE);
+        receiptComment("\r\n");
+        send(DONE);
     }
 
     @Override
     public void cut(Cut why) throws IOException {
         flushFilters();
-        write(DONE);
+        send(DONE);
+    }
+
+    /** The stream is open already: the failure is in-band, naming the node the relay names (filtered). */
+    @Override
+    public void fail(Failure why, String node) throws IOException {
+        inBandError(message(why, node));
     }
 
     @Override
-    public void fail(Failure why, String node) throws IOException {
+    protected void failMidAnswer(Failure why, String text) throws IOException {
+        inBandError(text);
+    }
+
+    /** Ends the answer with {@code [Error: text]} as its last content, then {@code [DONE]}. */
+    private void inBandError(String text) throws IOException {
         flushFilters();
-        event("{\"content\":" + Json.quote("\n\n[Error: " + message(why, node) + "]") + "}");
-        write(DONE);
+        event("{\"content\":" + Json.quote("\n\n[Error: " + text + "]") + "}");
+        send(DONE);
     }
 
     /** The stream is open already (IdleClaw's door answers 200 first): the refusal is an in-band error, filtered. */
     @Override
-    public void refused(int status, String message, JsonNode body) throws IOException {
-        flushFilters();
-        String text = FailureText.refused(status) + (message == null ? "" : ": " + filtered(message));
-        event("{\"content\":" + Json.quote("\n\n[Error: " + text + "]") + "}");
-        write(DONE);
+    protected void refuse(int status, String message, JsonNode body) throws IOException {
+        inBandError(FailureText.refused(status) + (message == null ? "" : ": " + filtered(message)));
     }
 
     @Override
@@ -170,15 +166,11 @@ final class SseSink implements ChatSink {
     }
 
     private void event(String delta) throws IOException {
-        write(("data: " + prefix + delta + ",\"index\":0}]}\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        send(("data: " + prefix + delta + ",\"index\":0}]}\r\n\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private void write(byte[] bytes) throws IOException {
+    /** Through the stream {@link #start} opened: nothing of an answer is written before it. */
+    private void send(byte[] bytes) throws IOException {
         out.write(bytes);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        if (out != null) out.flush();
     }
 }

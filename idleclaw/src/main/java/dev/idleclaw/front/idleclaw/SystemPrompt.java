@@ -1,4 +1,4 @@
-package dev.idleclaw.front.sse;
+package dev.idleclaw.front.idleclaw;
 
 import dev.idleclaw.chat.ChatMessage;
 import java.time.LocalDate;
