@@ -123,12 +123,12 @@ public final class ChatRelay {
             String tooLarge = e.refusal == Scheduler.Refusal.NO_MODEL ? noneAccepts(job.model(), size) : null;
             String label = e.refusal == Scheduler.Refusal.NO_MODEL && tooLarge == null ? HubMetrics.UNKNOWN_MODEL : job.model();
             metrics.finished(job.door(), label, HubMetrics.Outcome.REJECTED, 0, 0);
-            if (tooLarge != null) sink.refused(400, tooLarge, null);
+            if (tooLarge != null) refuse(sink, tooLarge);
             else sink.reject(e);
             return;
         } catch (TooLarge e) {
             metrics.finished(job.door(), job.model(), HubMetrics.Outcome.REJECTED, 0, 0);
-            sink.refused(400, e.getMessage(), null);
+            refuse(sink, e.getMessage());
             return;
         }
         metrics.queueWait(System.nanoTime() - startNanos);
@@ -172,6 +172,13 @@ public final class ChatRelay {
             long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
             metrics.finished(job.door(), job.model(), outcome(result), ttft, progress.chunks);
         }
+    }
+
+    /** Refuses the consumer's request before any node was asked, in the order every sink expects (start, refused, flush). */
+    private static void refuse(ChatSink sink, String why) throws IOException {
+        sink.start();
+        sink.refused(400, why, null);
+        sink.flush();
     }
 
     /** A request no node could take whatever its limits: the consumer's to fix. */

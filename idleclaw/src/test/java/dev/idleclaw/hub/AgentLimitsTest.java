@@ -168,6 +168,19 @@ class AgentLimitsTest {
     }
 
     @Test
+    void theIdleClawDoorTellsInBandWhenNoNodeAcceptsARequestWithinItsOwnLimits() throws Exception {
+        // Five messages of 10,000 characters pass the door (100,000 in all) but not small:1b's 8,192-token window.
+        var body = Json.object().put("model", SMALL_MODEL);
+        for (int i = 0; i < 5; i++) body.withArray("messages").addObject().put("role", "user").put("content", "y".repeat(10_000));
+        var req = java.net.http.HttpRequest.newBuilder(URI.create(hub.url("/api/chat"))).header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
+        var res = hub.http.send(req, HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(Sse.parse(res.body()).data()).anySatisfy(d -> assertThat(d)
+                .contains("no node serving small:1b accepts this request: a prompt of about ").contains("(the model's context window is 8192 tokens)"));
+    }
+
+    @Test
     void aNodeAdvertisingLimitsItCannotHonourIsRefusedAtRegistration() throws Exception {
         var node = StandInNode.connect(hub.port());
         var reg = Json.object().put("type", "register").put("node_id", UUID.randomUUID().toString());
