@@ -1,12 +1,11 @@
 package dev.idleclaw.hub;
 
-import dev.idleclaw.wire.ModelInfo;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,15 +14,18 @@ import org.slf4j.LoggerFactory;
  * The in-memory node directory: which connections are registered and which models they serve. All state is
  * keyed by the {@link NodeLink} (the connection); a node id only finds the link to replace on re-registration,
  * and removal happens only if that exact link is still the registered one (idleclaw-wire.md §11 #2, #5).
+ * A registration or removal costs the same however many nodes are registered ({@link Directory}).
  */
 public final class NodeRegistry {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
+    /** Keys whose reputation is remembered; beyond this, new keys start afresh (bounded memory). */
+    static final int MAX_REMEMBERED_KEYS = 100_000;
 
     private final int maxNodesPerIp;
     private final Map<String, NodeLink> byNodeId = new HashMap<>();
+    private final Directory directory = new Directory(); // guarded by this
     private final AtomicLong registeredTotal;
-    private volatile List<NodeLink> registered = List.of();
-    private volatile Map<String, List<NodeLink>> byModel = Map.of();
+    private final ConcurrentHashMap<String, Double> reputationByKey = new ConcurrentHashMap<>();
     private Runnable onChange = () -> {};
 
     public NodeRegistry(int maxNodesPerIp, long registeredTotalSoFar) {
@@ -32,10 +34,6 @@ public final class NodeRegistry {
     }
 
     /** Called (outside the registry lock) after every change, so the scheduler can hand new slots to waiters. */
-    /** Keys whose reputation is remembered; beyond this, new keys start afresh (bounded memory). */
-    static final int MAX_REMEMBERED_KEYS = 100_000;
-    private final java.util.concurrent.ConcurrentHashMap<String, Double> reputationByKey = new java.util.concurrent.ConcurrentHashMap<>();
-
     void onChange(Runnable r) {
         this.onChange = r;
     }
@@ -56,20 +54,18 @@ public final class NodeRegistry {
             }
             if (link.pubkey() != null && link.backend().isNodeAgent()) {
                 // A key is one owner, wherever it connects from: the per-address cap applies to it too.
-                long ofKey = registered.stream().filter(l -> l != replaced && sameKey(l, link)).count();
+                int ofKey = directory.ofKey(link.pubkey()) - (replaced != null && sameKey(replaced, link) ? 1 : 0);
                 if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
                 Double remembered = reputationByKey.get(link.pubkey());
                 if (remembered != null) link.reputation = remembered;
             }
-            long fromIp = !link.backend().isNodeAgent() ? 0
-                    : registered.stream().filter(l -> l != replaced && l.backend().isNodeAgent() && l.ip().equals(link.ip())).count();
+            int fromIp = !link.backend().isNodeAgent() ? 0
+                    : directory.agentsFrom(link.ip()) - (replaced != null && Directory.agentFrom(replaced, link.ip()) ? 1 : 0);
             if (fromIp >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes from this IP");
             link.registered(r);
             byNodeId.put(r.nodeId(), link);
-            var next = new ArrayList<>(registered);
-            next.remove(replaced);
-            next.add(link);
-            publish(next);
+            if (replaced != null) directory.remove(replaced);
+            directory.add(link);
         }
         registeredTotal.incrementAndGet();
         if (replaced != null) replaced.close(1000, "re-registered");
@@ -95,32 +91,34 @@ public final class NodeRegistry {
     /** Forgets {@code link} if it is registered; a replaced link's late cleanup changes nothing. */
     public void remove(NodeLink link) {
         synchronized (this) {
-            if (!registered.contains(link)) return;
+            if (!directory.remove(link)) return;
             byNodeId.remove(link.nodeId(), link);
-            var next = new ArrayList<>(registered);
-            next.remove(link);
-            publish(next);
         }
         log.info("removed {}", link);
         onChange.run();
     }
 
-    private void publish(List<NodeLink> next) {
-        Map<String, List<NodeLink>> index = new HashMap<>();
-        for (NodeLink l : next) for (ModelInfo m : l.models()) index.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(l);
-        index.replaceAll((k, v) -> List.copyOf(v));
-        registered = List.copyOf(next);
-        byModel = Map.copyOf(index);
-    }
-
-    /** Registered links in registration order. */
+    /** Registered links in registration order (an immutable snapshot). */
     public List<NodeLink> registered() {
-        return registered;
+        List<NodeLink> s = directory.registeredSnapshot();
+        if (s != null) return s;
+        synchronized (this) {
+            return directory.registered();
+        }
     }
 
-    /** Links that list {@code model} (exact name), in registration order. */
+    /** How many links are registered, without building a snapshot. */
+    public int count() {
+        return directory.count();
+    }
+
+    /** Links that list {@code model} (exact name), in registration order (an immutable snapshot). */
     public List<NodeLink> serving(String model) {
-        return byModel.getOrDefault(model, List.of());
+        List<NodeLink> s = directory.servingSnapshot(model);
+        if (s != null) return s;
+        synchronized (this) {
+            return directory.serving(model);
+        }
     }
 
     public long registeredTotal() {

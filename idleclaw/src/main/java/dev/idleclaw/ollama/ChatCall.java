@@ -14,7 +14,8 @@ import java.time.Duration;
  * One streamed {@code POST /api/chat}. {@link #stream} runs it on the calling thread; {@link #cancel} may be
  * called from any thread at any time (before, during or after) and closes the response body, which is how
  * Ollama is told to stop generating. The socket's read timeout ends the call when no bytes arrive for the
- * configured idle time (a total timeout would kill long generations).
+ * configured idle time (a total timeout would kill long generations). A call that ends cleanly (done, or an error
+ * status with its whole body) leaves its connection to the next call; any other end closes it.
  */
 public final class ChatCall {
     /** How a call that did not fail ended. */
@@ -26,14 +27,16 @@ public final class ChatCall {
     private static final int MAX_ERROR_BODY_BYTES = 4096;
 
     private final URI uri;
+    private final ConnectionPool pool;
     private final byte[] requestBody;
     private final Duration connectTimeout;
     private final Duration idleRead;
     private volatile boolean cancelled;
     private volatile HttpStream exchange;
 
-    ChatCall(URI uri, byte[] requestBody, Duration connectTimeout, Duration idleRead) {
+    ChatCall(URI uri, ConnectionPool pool, byte[] requestBody, Duration connectTimeout, Duration idleRead) {
         this.uri = uri;
+        this.pool = pool;
         this.requestBody = requestBody;
         this.connectTimeout = connectTimeout;
         this.idleRead = idleRead;
@@ -46,8 +49,9 @@ public final class ChatCall {
      */
     public Outcome stream(LineHandler handler) throws OllamaException {
         if (cancelled) return Outcome.CANCELLED;
-        try (HttpStream x = new HttpStream(uri)) {
-            exchange = x;
+        var x = new HttpStream(uri, pool);
+        exchange = x;
+        try {
             if (cancelled) return Outcome.CANCELLED;
             try {
                 x.open(requestBody, "application/x-ndjson", connectTimeout, idleRead);
@@ -56,13 +60,21 @@ public final class ChatCall {
                 if (e instanceof SocketTimeoutException) throw idleFailure();
                 throw OllamaClient.classify(uri, e);
             }
-            if (x.status() != 200) throw OllamaException.status("/api/chat", x.status(), errorText(x.body()));
-            return readLines(x.body(), handler);
+            if (x.status() != 200) {
+                String error = errorText(x.body());
+                x.release();
+                throw OllamaException.status("/api/chat", x.status(), error);
+            }
+            Outcome outcome = readLines(x.body(), handler);
+            if (outcome == Outcome.DONE) x.release();
+            return outcome;
         } catch (SocketTimeoutException e) {
             throw idleFailure();
         } catch (IOException e) {
             if (cancelled) return Outcome.CANCELLED;
             throw OllamaException.failed("reading the Ollama stream failed: " + e.getMessage(), e);
+        } finally {
+            x.close(); // after release() a no-op; otherwise the exchange did not end cleanly and its socket is not reused
         }
     }
 

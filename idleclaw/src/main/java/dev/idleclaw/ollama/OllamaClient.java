@@ -20,7 +20,7 @@ import java.util.List;
  * Client for a local Ollama's native API (ollama-api.md §10): {@code /api/tags}, {@code /api/version},
  * {@code /api/show} and streamed {@code /api/chat}. HTTP/1.1 only (no h2c upgrade headers), a connect timeout, and
  * an idle-read timeout between NDJSON lines instead of a total timeout. Metadata calls use the JDK client; chats
- * use one plain socket each ({@link HttpStream}), the cheapest path to the first token. Thread-safe.
+ * use plain sockets ({@link HttpStream}) kept alive between chats, the cheapest path to the first token. Thread-safe.
  */
 public final class OllamaClient implements AutoCloseable {
     /** Ollama normally runs on this machine: if it does not accept a connection this fast, it is not running. */
@@ -34,6 +34,7 @@ public final class OllamaClient implements AutoCloseable {
 
     private final URI base;
     private final HttpClient http;
+    private final ConnectionPool chats = new ConnectionPool();
     private final Duration connectTimeout;
     private final Duration idleRead;
     private final Duration healthTtl;
@@ -134,7 +135,7 @@ public final class OllamaClient implements AutoCloseable {
      * {@link ChatCall#stream}. {@link ChatCall#cancel()} from another thread closes the stream (stops generation).
      */
     public ChatCall chat(ObjectNode params) {
-        return new ChatCall(uri("/api/chat"), Json.write(params).getBytes(StandardCharsets.UTF_8), connectTimeout, idleRead);
+        return new ChatCall(uri("/api/chat"), chats, Json.write(params).getBytes(StandardCharsets.UTF_8), connectTimeout, idleRead);
     }
 
     /**
@@ -150,6 +151,7 @@ public final class OllamaClient implements AutoCloseable {
     @Override
     public void close() {
         http.shutdownNow();
+        chats.close();
     }
 
     private JsonNode get(String path) throws OllamaException {

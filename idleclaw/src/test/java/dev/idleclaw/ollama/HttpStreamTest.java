@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class HttpStreamTest {
     private static final Duration SECOND = Duration.ofSeconds(1);
+    private final ConnectionPool pool = new ConnectionPool();
     private ServerSocket server;
     private final CompletableFuture<String> received = new CompletableFuture<>();
 
@@ -34,6 +35,7 @@ class HttpStreamTest {
 
     @AfterEach
     void close() throws IOException {
+        pool.close();
         server.close();
     }
 
@@ -61,23 +63,25 @@ class HttpStreamTest {
     }
 
     @Test
-    void sendsAPostWithLengthAndDecodesAChunkedBodyWithExtensions() throws Exception {
+    void sendsAKeepAlivePostWithLengthAndDecodesAChunkedBodyWithExtensionsToItsEnd() throws Exception {
         var uri = answering("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "6;ext=1\r\n{\"a\":1\r\n3\r\n}\n\n\r\n0\r\n\r\n", false);
-        try (var x = new HttpStream(uri)) {
+        try (var x = new HttpStream(uri, pool)) {
             x.open("{\"m\":\"é\"}".getBytes(StandardCharsets.UTF_8), "application/x-ndjson", SECOND, SECOND);
             assertThat(x.status()).isEqualTo(200);
             assertThat(body(x)).isEqualTo("{\"a\":1}\n\n");
+            x.release();
+            assertThat(pool.idleCount()).isEqualTo(1);
         }
         String request = received.get(1, TimeUnit.SECONDS);
-        assertThat(request).startsWith("POST /api/chat HTTP/1.1\r\n").contains("Content-Length: 10\r\n")
+        assertThat(request).startsWith("POST /api/chat HTTP/1.1\r\n").contains("Content-Length: 10\r\n").doesNotContain("Connection:")
                 .contains("Host: 127.0.0.1:" + server.getLocalPort()).endsWith("{\"m\":\"é\"}");
     }
 
     @Test
     void readsExactlyContentLengthBytes() throws Exception {
         var uri = answering("HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\nhello and more", true);
-        try (var x = new HttpStream(uri)) {
+        try (var x = new HttpStream(uri, pool)) {
             x.open(new byte[0], "*/*", SECOND, SECOND);
             assertThat(x.status()).isEqualTo(404);
             assertThat(body(x)).isEqualTo("hello");
@@ -85,25 +89,48 @@ class HttpStreamTest {
     }
 
     @Test
-    void aBodyWithoutLengthEndsWhenTheConnectionCloses() throws Exception {
+    void aBodyCutShortOfItsContentLengthIsNotKept() throws Exception {
+        var uri = answering("HTTP/1.1 404 Not Found\r\nContent-Length: 50\r\n\r\nshort", false);
+        try (var x = new HttpStream(uri, pool)) {
+            x.open(new byte[0], "*/*", SECOND, SECOND);
+            assertThat(body(x)).isEqualTo("short");
+            x.release();
+            assertThat(pool.idleCount()).isZero();
+        }
+    }
+
+    @Test
+    void aBodyWithoutLengthEndsWhenTheConnectionClosesAndTheConnectionIsNotKept() throws Exception {
         var uri = answering("HTTP/1.0 200 OK\n\nline\n", false);
-        try (var x = new HttpStream(uri)) {
+        try (var x = new HttpStream(uri, pool)) {
             x.open(new byte[0], "*/*", SECOND, SECOND);
             assertThat(body(x)).isEqualTo("line\n");
+            x.release();
+            assertThat(pool.idleCount()).isZero();
         }
     }
 
     @Test
     void refusesAnAnswerThatIsNotHttp() {
         var uri = answering("SSH-2.0-OpenSSH\r\n\r\n", false);
-        assertThatThrownBy(() -> new HttpStream(uri).open(new byte[0], "*/*", SECOND, SECOND))
+        assertThatThrownBy(() -> new HttpStream(uri, pool).open(new byte[0], "*/*", SECOND, SECOND))
                 .isInstanceOf(IOException.class).hasMessageContaining("not an HTTP/1.x answer");
+    }
+
+    @Test
+    void aChunksDataIsHandedOutBeforeTheCrlfThatEndsItArrives() throws Exception {
+        // Jetty sends the CRLF after a chunk's data only with the next chunk: the line must not wait for it
+        var uri = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n", true);
+        try (var x = new HttpStream(uri, pool)) {
+            x.open(new byte[0], "*/*", SECOND, SECOND);
+            assertThat(new String(x.body().readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+        }
     }
 
     @Test
     void refusesABadChunkSize() throws Exception {
         var uri = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false);
-        try (var x = new HttpStream(uri)) {
+        try (var x = new HttpStream(uri, pool)) {
             x.open(new byte[0], "*/*", SECOND, SECOND);
             assertThatThrownBy(() -> body(x)).hasMessageContaining("bad chunk size");
         }
@@ -112,7 +139,7 @@ class HttpStreamTest {
     @Test
     void aConnectionClosedInsideAChunkIsAnError() throws Exception {
         var uri = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort", false);
-        try (var x = new HttpStream(uri)) {
+        try (var x = new HttpStream(uri, pool)) {
             x.open(new byte[0], "*/*", SECOND, SECOND);
             assertThatThrownBy(() -> body(x)).hasMessageContaining("closed inside a chunk");
         }
@@ -121,7 +148,7 @@ class HttpStreamTest {
     @Test
     void silenceLongerThanTheReadTimeoutFails() throws Exception {
         var uri = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", true);
-        try (var x = new HttpStream(uri)) {
+        try (var x = new HttpStream(uri, pool)) {
             x.open(new byte[0], "*/*", SECOND, Duration.ofMillis(200));
             assertThatThrownBy(() -> body(x)).isInstanceOf(SocketTimeoutException.class);
         }
@@ -130,7 +157,7 @@ class HttpStreamTest {
     @Test
     void closingFromAnotherThreadEndsABlockedRead() throws Exception {
         var uri = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", true);
-        var x = new HttpStream(uri);
+        var x = new HttpStream(uri, pool);
         x.open(new byte[0], "*/*", SECOND, Duration.ofSeconds(30));
         InputStream body = x.body();
         var read = CompletableFuture.supplyAsync(() -> {
@@ -150,6 +177,6 @@ class HttpStreamTest {
         int port = server.getLocalPort();
         server.close();
         var uri = URI.create("http://127.0.0.1:" + port + "/api/chat");
-        assertThatThrownBy(() -> new HttpStream(uri).open(new byte[0], "*/*", SECOND, SECOND)).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> new HttpStream(uri, pool).open(new byte[0], "*/*", SECOND, SECOND)).isInstanceOf(ConnectException.class);
     }
 }
