@@ -2,6 +2,7 @@ package dev.idleclaw.cli;
 
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.config.Federation;
 import dev.idleclaw.home.DataDir;
 import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.ledger.LedgerException;
@@ -102,8 +103,8 @@ final class RouterCommand implements Callable<Integer> {
             System.err.println("idleclaw router: cannot listen on " + host + ":" + port + ": " + ServerCommand.rootMessage(e));
             return 1;
         }
-        System.err.println("idleclaw router: peers from " + config.peersFile()
-                + (trackersNote(config)) + "; point clients at http://" + host + ":"
+        System.err.println("idleclaw router: peers from " + config.federation().peersFile()
+                + (trackersNote(config.federation())) + "; point clients at http://" + host + ":"
                 + hub.port() + "/v1 (OpenAI) or http://" + host + ":" + hub.port() + " (Ollama)");
         var stopped = new CountDownLatch(1);
         Signals.onStop("router", () -> {
@@ -114,8 +115,8 @@ final class RouterCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String trackersNote(HubConfig config) {
-        return config.syncFrom().isEmpty() ? "" : " (synced from " + config.syncFrom().stream().map(Object::toString)
-                .collect(java.util.stream.Collectors.joining(", ")) + " every " + config.syncInterval().toSeconds() + " s)";
+    private static String trackersNote(Federation federation) {
+        return federation.syncFrom().isEmpty() ? "" : " (synced from " + federation.syncFrom().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + " every " + federation.syncInterval().toSeconds() + " s)";
     }
 }

@@ -3,6 +3,8 @@ package dev.idleclaw.hub;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.OllamaJson;
+import dev.idleclaw.hub.config.Limits;
+import dev.idleclaw.hub.config.RelaySettings;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.MessageLimits;
 import dev.idleclaw.wire.NodeLimits;
@@ -30,15 +32,18 @@ public final class ChatRelay {
      */
     static final int MAX_ATTEMPTS = 16;
 
-    private final HubConfig config;
+    private final RelaySettings config;
+    /** Messages one request may carry ({@code --max-messages}). */
+    private final int maxMessages;
     private final Scheduler scheduler;
     private final HubStats stats;
     private final HubMetrics metrics;
 
     private final ReceiptDesk receipts;
 
-    public ChatRelay(HubConfig config, Scheduler scheduler, HubStats stats, HubMetrics metrics, ReceiptDesk receipts) {
+    public ChatRelay(RelaySettings config, Limits limits, Scheduler scheduler, HubStats stats, HubMetrics metrics, ReceiptDesk receipts) {
         this.config = config;
+        this.maxMessages = limits.maxMessages();
         this.receipts = receipts;
         this.scheduler = scheduler;
         this.stats = stats;
@@ -110,8 +115,8 @@ public final class ChatRelay {
         Set<NodeLink> tried = new HashSet<>();
         ObjectNode sized = job.params().apply(null);
         RequestSize size = RequestSize.of(sized);
-        String invalid = size.messages() > config.maxMessages()
-                ? "too many messages: " + size.messages() + " (this hub accepts at most " + config.maxMessages()
+        String invalid = size.messages() > maxMessages
+                ? "too many messages: " + size.messages() + " (this hub accepts at most " + maxMessages
                   + " per request; its operator sets --max-messages)"
                 : MessageLimits.violation(sized.get("messages"), NodeLimits.AGENT);
         Predicate<NodeLink> accepts = l -> l.refusal(job.model(), size) == null;

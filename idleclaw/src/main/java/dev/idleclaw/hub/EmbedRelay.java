@@ -3,6 +3,7 @@ package dev.idleclaw.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.front.Caller;
+import dev.idleclaw.hub.config.RelaySettings;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeMessage;
 import java.util.HashSet;
@@ -23,13 +24,13 @@ public final class EmbedRelay {
     /** An embed request has one answer (or one error, or a disconnect) in flight: two events always fit. */
     private static final int EVENTS = 2;
 
-    private final HubConfig config;
+    private final RelaySettings config;
     private final Scheduler scheduler;
     private final NodeRegistry registry;
     private final HubMetrics metrics;
     private final ReceiptDesk receipts;
 
-    public EmbedRelay(HubConfig config, Scheduler scheduler, NodeRegistry registry, HubMetrics metrics, ReceiptDesk receipts) {
+    public EmbedRelay(RelaySettings config, Scheduler scheduler, NodeRegistry registry, HubMetrics metrics, ReceiptDesk receipts) {
         this.config = config;
         this.scheduler = scheduler;
         this.registry = registry;

@@ -77,52 +77,55 @@ public final class Hub implements AutoCloseable {
         this.identity = IdentityFile.loadOrCreate(identityFile, false).identity();
         this.backend = worker == null ? null : new dev.idleclaw.ollama.OllamaClient(worker.ollama(), BACKEND_CONNECT_TIMEOUT,
                 BACKEND_CONNECT_TIMEOUT, dev.idleclaw.ollama.OllamaClient.DEFAULT_HEALTH_TTL);
-        this.ledger = Ledgers.open(config.ledger(), config.bootstrapAllowance());
+        this.ledger = Ledgers.open(config.ledger().location(), config.ledger().bootstrapAllowance());
         this.stats = HubStats.load(config.dataDir());
-        this.registry = new NodeRegistry(config.maxNodesPerIp(), stats.nodesRegisteredAtStart());
+        this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart());
         stats.nodesRegistered(registry::registeredTotal);
-        this.scheduler = new Scheduler(registry, config.queueCapacity());
+        this.scheduler = new Scheduler(registry, config.relay().queueCapacity());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
-        var clientIp = new ClientIp(config.trustedProxies());
-        this.nodeSocket = new NodeSocket(config, registry, timers, stats, identity);
+        var clientIp = new ClientIp(config.listen().trustedProxies());
+        this.nodeSocket = new NodeSocket(config.nodeLinks(), worker != null, registry, timers, stats, identity);
         this.info = new HubInfo(registry, scheduler, stats);
         this.metrics = new HubMetrics(registry, scheduler, stats);
         var receipts = new ReceiptDesk(ledger, metrics, identity);
-        var relay = new ChatRelay(config, scheduler, stats, metrics, receipts);
-        var limiter = new RateLimiter(config.chatRpm(), config.wsRpm(), config.defaultRpm());
+        var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts);
+        var limiter = new RateLimiter(config.limits().chatRpm(), config.limits().wsRpm(), config.limits().defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
-        this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config, scheduler, registry, metrics, receipts), catalog);
-        this.routes = new HubRoutes(config, this, clientIp, limiter, new ChatGate(config.maxChatsPerIp()),
-                new HubRoutes.Doors(new IdleClawDoor(config, relay), new OllamaDoor(relay, catalog), worker == null ? new OpenAiDoor(relay, catalog)
+        this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
+        this.routes = new HubRoutes(config.listen(), config.nodeLinks(), config.ledger(), config.federation(), worker != null, this,
+                clientIp, limiter, new ChatGate(config.limits().maxChatsPerIp()),
+                new HubRoutes.Doors(new IdleClawDoor(config.limits(), config.relay(), relay), new OllamaDoor(relay, catalog), worker == null ? new OpenAiDoor(relay, catalog)
                         // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.
                         : new OpenAiDoor(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true),
                         new AnthropicDoor(relay, catalog),
                         new ResponsesDoor(relay, catalog)));
         this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
-        timers.scheduleAtFixedRate(nodeSocket::pingAll, config.pingInterval().toMillis(), config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
-        timers.scheduleAtFixedRate(nodeSocket::evictSilent, config.evictionScan().toMillis(), config.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
+        var links = config.nodeLinks();
+        timers.scheduleAtFixedRate(nodeSocket::pingAll, links.pingInterval().toMillis(), links.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(nodeSocket::evictSilent, links.evictionScan().toMillis(), links.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(stats::save, config.statsSaveInterval().toMillis(), config.statsSaveInterval().toMillis(), TimeUnit.MILLISECONDS);
-        if (!config.probeInterval().isZero()) {
+        if (!links.probeInterval().isZero()) {
             var prober = new Prober(registry, scheduler);
-            long every = config.probeInterval().toMillis();
+            long every = links.probeInterval().toMillis();
             timers.scheduleAtFixedRate(() -> Thread.ofVirtual().name("probe").start(prober::probeRandomNode), every, every, TimeUnit.MILLISECONDS);
         }
         timers.scheduleAtFixedRate(() -> limiter.sweep(System.nanoTime()), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
-        if (config.peersFile() != null) {
+        var federation = config.federation();
+        if (federation.peersFile() != null) {
             var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
                     .connectTimeout(PeerTransport.CONNECT_TIMEOUT).build();
-            var safety = UrlSafety.of(config.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT);
-            this.peers = new PeerDirectory(config.peersFile(), safety, http, System::currentTimeMillis,
-                    config.peerCapacityTtl(), config.peerCooldown());
+            var safety = UrlSafety.of(federation.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT);
+            this.peers = new PeerDirectory(federation.peersFile(), safety, http, System::currentTimeMillis,
+                    federation.peerCapacityTtl(), federation.peerCooldown());
             this.peerBackends = new PeerBackends(peers, registry, identity, http);
             timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("peers").start(peerBackends::refresh),
                     0, PEER_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
-            if (!config.syncFrom().isEmpty()) {
-                this.follower = new dev.idleclaw.peer.TrackerFollower(config.syncFrom(),
-                        new dev.idleclaw.peer.PeersFile(config.peersFile(), System::currentTimeMillis), safety, http,
+            if (!federation.syncFrom().isEmpty()) {
+                this.follower = new dev.idleclaw.peer.TrackerFollower(federation.syncFrom(),
+                        new dev.idleclaw.peer.PeersFile(federation.peersFile(), System::currentTimeMillis), safety, http,
                         System::currentTimeMillis, identity.publicKey());
                 timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("tracker-sync").start(follower::syncAll),
-                        0, config.syncInterval().toMillis(), TimeUnit.MILLISECONDS);
+                        0, federation.syncInterval().toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 this.follower = null;
             }
@@ -147,7 +150,7 @@ public final class Hub implements AutoCloseable {
     public static Hub start(HubConfig config) {
         Hub hub = new Hub(config);
         try {
-            hub.app.start(config.host(), config.port());
+            hub.app.start(config.listen().host(), config.listen().port());
         } catch (RuntimeException e) {
             hub.timers.shutdownNow();
             hub.ledger.close();
@@ -156,15 +159,15 @@ public final class Hub implements AutoCloseable {
         }
         if (config.role() == HubConfig.Role.WORKER) {
             log.info("worker {} listening on http://{}:{} (its node connects to ws://127.0.0.1:{}/ws/node)", hub.publicKey(),
-                    config.host(), hub.port(), hub.nodePort());
-        } else if (config.nodeListener()) {
-            log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.host(), hub.port(),
-                    config.host(), hub.port());
+                    config.listen().host(), hub.port(), hub.nodePort());
+        } else if (config.listen().nodeListener()) {
+            log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.listen().host(), hub.port(),
+                    config.listen().host(), hub.port());
         } else {
-            log.info("listening on http://{}:{} (no node listener)", config.host(), hub.port());
+            log.info("listening on http://{}:{} (no node listener)", config.listen().host(), hub.port());
         }
-        if (config.announce() != null) {
-            hub.announcer = new dev.idleclaw.announce.Announcer(config.announce(), hub.identity, hub::servedModels);
+        if (config.federation().announce() != null) {
+            hub.announcer = new dev.idleclaw.announce.Announcer(config.federation().announce(), hub.identity, hub::servedModels);
             hub.announcer.start();
             // Re-announce as soon as the models served change (the first announcement usually has none yet), rather
             // than leaving the tracker's list stale until the next heartbeat.
@@ -276,8 +279,8 @@ public final class Hub implements AutoCloseable {
         var a = announcer;
         if (a != null) a.stop();
         scheduler.close();
-        if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.drainTimeout().toSeconds());
-        awaitIdle(System.nanoTime() + config.drainTimeout().toNanos());
+        if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.relay().drainTimeout().toSeconds());
+        awaitIdle(System.nanoTime() + config.relay().drainTimeout().toNanos());
         nodeSocket.closeAll();
         if (peerBackends != null) peerBackends.closeAll();
         // Answers still running end with the "disconnected" error and [DONE] once their node's link closes;

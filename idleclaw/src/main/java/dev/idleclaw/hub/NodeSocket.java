@@ -1,6 +1,7 @@
 package dev.idleclaw.hub;
 
 import dev.idleclaw.chat.ChatChunk;
+import dev.idleclaw.hub.config.NodeLinks;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.identity.Signatures;
@@ -30,7 +31,9 @@ public final class NodeSocket {
     /** Clock skew tolerated on the node's signed timestamp (the challenge already makes it single-use). */
     static final long AUTH_SKEW_MILLIS = 300_000;
 
-    private final HubConfig config;
+    private final NodeLinks config;
+    /** The worker profile: only the hub's own key may register (its own node agent). */
+    private final boolean ownKeyOnly;
     private final NodeRegistry registry;
     private final ScheduledExecutorService timers;
     private final HubStats metrics;
@@ -40,8 +43,9 @@ public final class NodeSocket {
 
     private final Identity hubIdentity;
 
-    NodeSocket(HubConfig config, NodeRegistry registry, ScheduledExecutorService timers, HubStats metrics, Identity hubIdentity) {
+    NodeSocket(NodeLinks config, boolean ownKeyOnly, NodeRegistry registry, ScheduledExecutorService timers, HubStats metrics, Identity hubIdentity) {
         this.config = config;
+        this.ownKeyOnly = ownKeyOnly;
         this.hubIdentity = hubIdentity;
         this.registry = registry;
         this.timers = timers;
@@ -115,7 +119,7 @@ public final class NodeSocket {
         var deadline = registrationDeadlines.remove(link);
         if (deadline != null) deadline.cancel(false);
         String key = authenticate(link, r);
-        if (config.role() == HubConfig.Role.WORKER && !hubIdentity.publicKey().equals(key)) {
+        if (ownKeyOnly && !hubIdentity.publicKey().equals(key)) {
             // A worker's receipts are signed with its own key: only its own node agent may serve through it.
             log.info("worker refused node {} from {}: it does not prove the worker's key", r.nodeId(), link.maskedIp());
             throw new WireException(WireException.POLICY, "this worker serves only its own node");

@@ -2,6 +2,9 @@ package dev.idleclaw.worker;
 
 import dev.idleclaw.announce.Announcer;
 import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.config.LedgerSettings;
+import dev.idleclaw.hub.config.RelaySettings;
+import dev.idleclaw.hub.config.Worker;
 import dev.idleclaw.node.NodeConfig;
 import dev.idleclaw.node.NodeTimings;
 import dev.idleclaw.node.NodeUrls;
@@ -51,20 +54,20 @@ public record WorkerConfig(String host, int port, URI ollama, Path dataDir, Path
         if (maxConcurrent < 1 || maxConcurrent > NodeConfig.MAX_CONCURRENT) {
             throw new IllegalArgumentException("--max-concurrent must be between 1 and " + NodeConfig.MAX_CONCURRENT + ", got " + maxConcurrent);
         }
-        if (tier == null) tier = HubConfig.Worker.DEFAULT_TIER;
+        if (tier == null) tier = Worker.DEFAULT_TIER;
         if (!dev.idleclaw.announce.Announcement.TIERS.contains(tier)) {
             throw new IllegalArgumentException("--tier must be interactive, batch or best-effort, got " + tier);
         }
         if (bootstrapAllowance < 0) throw new IllegalArgumentException("--bootstrap-allowance must not be negative, got " + bootstrapAllowance);
         if (ledger != null && ledger.isBlank()) ledger = null;
         if (nodeTimings == null) nodeTimings = NodeTimings.DEFAULTS;
-        if (drainTimeout == null) drainTimeout = HubConfig.DEFAULT_DRAIN_TIMEOUT;
+        if (drainTimeout == null) drainTimeout = RelaySettings.DEFAULT_DRAIN_TIMEOUT;
     }
 
     /** A worker with every default, keeping its files in {@code dataDir}. */
     public static WorkerConfig of(URI ollama, Path dataDir) {
         return new WorkerConfig(DEFAULT_HOST, DEFAULT_PORT, ollama, dataDir, null, null, NodeConfig.DEFAULT_MAX_CONCURRENT,
-                null, HubConfig.DEFAULT_BOOTSTRAP_ALLOWANCE, null, null, null, null);
+                null, LedgerSettings.DEFAULT_BOOTSTRAP_ALLOWANCE, null, null, null, null);
     }
 
     public WorkerConfig withListen(String h, int p) {
@@ -127,7 +130,7 @@ public record WorkerConfig(String host, int port, URI ollama, Path dataDir, Path
             // One node, our own: known-answer probes would only spend its Ollama's time.
             b.probeInterval = Duration.ZERO;
             b.corsOrigins = java.util.List.of();
-            b.worker = new HubConfig.Worker(tier, ollama, identityPath());
+            b.worker = new Worker(tier, ollama, identityPath());
             if (hub != null) hub.accept(b);
         }).build();
     }

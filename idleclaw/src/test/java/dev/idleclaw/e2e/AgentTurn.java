@@ -2,7 +2,7 @@ package dev.idleclaw.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.config.Limits;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.testkit.Behaviour;
 import java.io.IOException;
@@ -25,7 +25,7 @@ public final class AgentTurn {
     public static final int MESSAGES = 120;
     public static final int HISTORY_MESSAGES = MESSAGES - 1;
     /** Messages one more than a hub accepts by default ({@code --max-messages}). */
-    public static final int OVER_THE_HUB_LIMIT = HubConfig.DEFAULT_MAX_MESSAGES + 1;
+    public static final int OVER_THE_HUB_LIMIT = Limits.DEFAULT_MAX_MESSAGES + 1;
     /** The call the stand-in answers with when {@link #answeringWithAToolCall} is its behaviour. */
     public static final String NEXT_TOOL = "run_tests";
     public static final String NEXT_ARGUMENTS = "{\"module\":\"core\",\"filter\":\"ParserTest\",\"fail_fast\":true}";

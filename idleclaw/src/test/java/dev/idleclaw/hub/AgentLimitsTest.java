@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.hub.web.Listen;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.testkit.StandInNode;
 import java.net.URI;
@@ -152,7 +153,7 @@ class AgentLimitsTest {
     @Test
     void aBodyOverTheHubsLimitIs413NamingTheOptionInTheDoorsShape() throws Exception {
         var body = agentTurn(MODEL, 2);
-        ((ObjectNode) body.withArray("messages").get(1)).put("content", "x".repeat((int) HubConfig.DEFAULT_MAX_BODY_BYTES));
+        ((ObjectNode) body.withArray("messages").get(1)).put("content", "x".repeat((int) Listen.DEFAULT_MAX_BODY_BYTES));
         var res = post("/v1/chat/completions", body);
         assertThat(res.statusCode()).isEqualTo(413);
         assertThat(json(res).at("/error/message").asText()).isEqualTo("Content Too Large: this hub accepts request bodies of at "

@@ -7,7 +7,8 @@ import dev.idleclaw.chat.ChatMessage;
 import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.hub.ChatRelay;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.config.Limits;
+import dev.idleclaw.hub.config.RelaySettings;
 import dev.idleclaw.json.Json;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,14 +25,15 @@ public final class IdleClawDoor {
     /** Upstream keeps the node's model loaded for ever. */
     private static final JsonNode KEEP_LOADED = IntNode.valueOf(-1);
 
-    private final HubConfig config;
+    /** The IdleClaw dialect's cap on one answer's content ({@code --max-response-chars}). */
+    private final int maxResponseChars;
     private final ChatRelay relay;
     private final List<Pattern> denied;
 
-    public IdleClawDoor(HubConfig config, ChatRelay relay) {
-        this.config = config;
+    public IdleClawDoor(Limits limits, RelaySettings relaying, ChatRelay relay) {
+        this.maxResponseChars = relaying.maxResponseChars();
         this.relay = relay;
-        this.denied = config.contentDenyPatterns().stream().map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).toList();
+        this.denied = limits.contentDenyPatterns().stream().map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).toList();
     }
 
     /** Serves one chat whose body is {@code body}. */
@@ -63,7 +65,7 @@ public final class IdleClawDoor {
                     com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);
             return OllamaJson.params(canonical, KEEP_LOADED);
         }, Caller.of(ctx));
-        relay.run(job, new IdleClawSink(res, req.model(), req.think(), config.maxResponseChars()));
+        relay.run(job, new IdleClawSink(res, req.model(), req.think(), maxResponseChars));
     }
 
     /** Writes {@code {"detail": message}} as the response body. */

@@ -7,7 +7,9 @@ import dev.idleclaw.front.openai.OpenAiDoor;
 import dev.idleclaw.front.responses.ResponsesDoor;
 import dev.idleclaw.front.idleclaw.IdleClawDoor;
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.config.Federation;
+import dev.idleclaw.hub.config.LedgerSettings;
+import dev.idleclaw.hub.config.NodeLinks;
 import dev.idleclaw.hub.web.Admission.Stage;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.tracker.Tracker;
@@ -31,7 +33,9 @@ public final class HubRoutes {
     /** Where {@code --tracker} mounts the tracker, so its {@code /peers} does not collide with the hub's own. */
     public static final String TRACKER_PREFIX = "/tracker";
 
-    private final HubConfig config;
+    private final Listen config;
+    private final LedgerSettings ledger;
+    private final Federation federation;
     private final Hub hub;
     private final ClientIp clientIp;
     private final Doors doors;
@@ -46,13 +50,17 @@ public final class HubRoutes {
     public record Doors(IdleClawDoor idleClaw, OllamaDoor ollama, OpenAiDoor openAi, AnthropicDoor anthropic,
                         ResponsesDoor responses) {}
 
-    public HubRoutes(HubConfig config, Hub hub, ClientIp clientIp, RateLimiter limiter, ChatGate chatGate, Doors doors) {
+    /** {@code workerProfile}: the worker profile ({@code idleclaw worker}) rather than a network hub. */
+    public HubRoutes(Listen config, NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, boolean workerProfile, Hub hub,
+                     ClientIp clientIp, RateLimiter limiter, ChatGate chatGate, Doors doors) {
         this.config = config;
+        this.ledger = ledger;
+        this.federation = federation;
         this.hub = hub;
         this.clientIp = clientIp;
         this.doors = doors;
-        this.worker = config.role() == HubConfig.Role.WORKER ? new WorkerRoutes(hub) : null;
-        this.listeners = new Listeners(config, clientIp, limiter);
+        this.worker = workerProfile ? new WorkerRoutes(hub) : null;
+        this.listeners = new Listeners(config, nodeLinks, workerProfile, clientIp, limiter);
         this.dialects = new ChatDialects(config.chatDialect(), config.maxBodyBytes(), listeners::ollamaPort);
         var signedHost = new SignedHost(config.publicUrl(), clientIp);
         this.admission = new Admission(Map.of(
@@ -85,7 +93,7 @@ public final class HubRoutes {
         r.before(admission::everyRequest);
 
         var own = new Mount(r, ErrorShape.IDLECLAW);
-        var lookups = new Lookups(hub, admission, config.publicLedger(), config.adminToken());
+        var lookups = new Lookups(hub, admission, ledger.publicLedger(), ledger.adminToken());
         own.get("/health", ctx -> Lookups.json(ctx, hub.info().health()));
         own.get("/api/models", ctx -> Lookups.json(ctx, hub.info().models()));
         own.get("/metrics", lookups::metrics);
@@ -93,8 +101,8 @@ public final class HubRoutes {
         own.get("/balance", lookups::balance);
         own.get("/peers", lookups::peers);
         own.get("/ledger", lookups::ledger);
-        if (config.tracker()) {
-            var policy = config.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT;
+        if (federation.tracker()) {
+            var policy = federation.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT;
             var tracker = new Tracker(UrlSafety.of(policy), System::currentTimeMillis, Tracker.MAX_ENTRIES);
             new TrackerRoutes(tracker, TrackerConfig.DEFAULT_REQUESTS_PER_MINUTE, clientIp).mount(r, TRACKER_PREFIX);
         }

@@ -1,7 +1,7 @@
 package dev.idleclaw.hub.web;
 
 import dev.idleclaw.front.Headers;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.config.NodeLinks;
 import dev.idleclaw.hub.NodeSocket;
 import io.javalin.config.JavalinConfig;
 import java.util.function.BiFunction;
@@ -26,7 +26,8 @@ final class Listeners {
     /** Where a worker's node listener binds: this machine only. */
     static final String WORKER_NODE_HOST = "127.0.0.1";
 
-    private final HubConfig config;
+    private final Listen config;
+    private final NodeLinks nodeLinks;
     private final ClientIp clientIp;
     private final RateLimiter limiter;
     private final boolean worker;
@@ -34,11 +35,12 @@ final class Listeners {
     /** The worker profile's loopback listener, the only one its node may connect on; null for a network hub. */
     private volatile ServerConnector nodeConnector;
 
-    Listeners(HubConfig config, ClientIp clientIp, RateLimiter limiter) {
+    Listeners(Listen config, NodeLinks nodeLinks, boolean worker, ClientIp clientIp, RateLimiter limiter) {
         this.config = config;
+        this.nodeLinks = nodeLinks;
         this.clientIp = clientIp;
         this.limiter = limiter;
-        this.worker = config.role() == HubConfig.Role.WORKER;
+        this.worker = worker;
     }
 
     /** Adds the listeners and {@code /ws/node}; {@code nodeEndpoint} makes a node's endpoint from its address and auth wish. */
@@ -57,7 +59,7 @@ final class Listeners {
         var cap = new AddressCap(config.maxConnectionsPerIp(), clientIp);
         var slow = new SlowRequests(config.headerTimeout(), config.minBodyRate());
         cfg.jetty.addConnector((server, http) -> guarded(server, http, cap, slow, config.host(), config.port()));
-        if (config.ollamaPort() != HubConfig.NO_OLLAMA_PORT) {
+        if (config.ollamaPort() != Listen.NO_OLLAMA_PORT) {
             cfg.jetty.addConnector((server, http) -> ollamaConnector = guarded(server, http, cap, slow, config.host(), config.ollamaPort()));
         }
         if (worker) {
@@ -82,8 +84,8 @@ final class Listeners {
      * act well before it.
      */
     private java.time.Duration backstopIdleTimeout() {
-        var ours = config.heartbeatTimeout().plus(config.evictionScan());
-        var ping = config.pingInterval().plus(config.pongTimeout());
+        var ours = nodeLinks.heartbeatTimeout().plus(nodeLinks.evictionScan());
+        var ping = nodeLinks.pingInterval().plus(nodeLinks.pongTimeout());
         return (ours.compareTo(ping) > 0 ? ours : ping).multipliedBy(2);
     }
 
@@ -108,12 +110,12 @@ final class Listeners {
     /** The worker profile's loopback node listener port, or -1 for a network hub. */
     int nodePort() {
         var c = nodeConnector;
-        return c == null ? HubConfig.NO_OLLAMA_PORT : c.getLocalPort();
+        return c == null ? Listen.NO_OLLAMA_PORT : c.getLocalPort();
     }
 
     /** The port of the Ollama-only listener, or -1 when there is none. */
     int ollamaPort() {
         var c = ollamaConnector;
-        return c == null ? HubConfig.NO_OLLAMA_PORT : c.getLocalPort();
+        return c == null ? Listen.NO_OLLAMA_PORT : c.getLocalPort();
     }
 }

@@ -2,7 +2,7 @@ package dev.idleclaw.clients.ollama4j;
 
 import dev.idleclaw.e2e.AgentTurn;
 import dev.idleclaw.e2e.ClientNetwork;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.hub.config.Limits;
 import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
 import static dev.idleclaw.e2e.ClientNetwork.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,7 +106,7 @@ class Ollama4jErrorTest {
         }
         assertThatThrownBy(() -> client.chat(request.build(), null)).isInstanceOf(OllamaException.class)
                 .hasMessage("too many messages: " + AgentTurn.OVER_THE_HUB_LIMIT + " (this hub accepts at most "
-                            + HubConfig.DEFAULT_MAX_MESSAGES + " per request; its operator sets --max-messages)");
+                            + Limits.DEFAULT_MAX_MESSAGES + " per request; its operator sets --max-messages)");
         assertThat(network.chatCount()).isZero();
     }
 
