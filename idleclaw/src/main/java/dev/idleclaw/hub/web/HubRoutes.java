@@ -1,5 +1,6 @@
 package dev.idleclaw.hub.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.ChatDialect;
@@ -30,6 +31,7 @@ import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletConta
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -75,6 +77,8 @@ public final class HubRoutes {
     public static final String TRACKER_PREFIX = "/tracker";
     /** Request attribute holding {@link #dialect}'s answer. */
     private static final String DIALECT = "idleclaw.chat-dialect";
+    /** Request attribute holding {@link #tree}'s answer (an {@code Optional}: a body that does not parse is parsed once too). */
+    private static final String BODY_TREE = "idleclaw.body-tree";
     /** Request attribute holding {@link #resolveOnce}'s answer. */
     private static final String RESOLVED_CALLER = "idleclaw.resolved-caller";
 
@@ -412,13 +416,25 @@ public final class HubRoutes {
         ctx.contentType("application/json").result(Json.write(list));
     }
 
-    /** {@code /api/chat}: the dialect rule, or Ollama's always on the Ollama-only listener. */
+    /**
+     * {@code /api/chat}: the dialect rule, or Ollama's always on the Ollama-only listener. The body is parsed once,
+     * here, for both the dialect rule and the door (an agent's request can be megabytes).
+     */
     private void chat(Context ctx) throws Exception {
         byte[] body = ctx.bodyAsBytes();
+        JsonNode tree = tree(ctx);
         switch (dialect(ctx)) {
-            case IDLECLAW -> doors.idleClaw().handle(ctx, body);
-            case OLLAMA -> doors.ollama().chat(ctx, body);
+            case IDLECLAW -> doors.idleClaw().handle(ctx, body, tree);
+            case OLLAMA -> doors.ollama().chat(ctx, body, tree);
         }
+    }
+
+    /** The {@code /api/chat} body parsed as the doors parse it, once per request; null when it does not parse. */
+    private JsonNode tree(Context ctx) {
+        if (ctx.attribute(BODY_TREE) instanceof Optional<?> parsed) return (JsonNode) parsed.orElse(null);
+        JsonNode tree = BodyJson.parsedOrNull(readableBody(ctx));
+        ctx.attribute(BODY_TREE, Optional.ofNullable(tree));
+        return tree;
     }
 
     /** Which dialect answers this {@code /api/chat} request, decided once (its errors too are in that dialect). */
@@ -427,9 +443,15 @@ public final class HubRoutes {
         var connector = ollamaConnector;
         boolean ollamaListener = connector != null && ctx.req().getLocalPort() == connector.getLocalPort();
         ChatDialect d = ollamaListener ? ChatDialect.OLLAMA
-                : ChatDialect.pick(config.chatDialect(), ctx.header("Accept"), BodyJson.quiet(readableBody(ctx)));
+                : ChatDialect.pick(config.chatDialect(), ctx.header("Accept"), dialectBody(ctx));
         ctx.attribute(DIALECT, d);
         return d;
+    }
+
+    /** What the dialect rule reads: the parsed body, else (a body the door will refuse) its leading JSON value, if any. */
+    private JsonNode dialectBody(Context ctx) {
+        JsonNode tree = tree(ctx);
+        return tree != null ? tree : BodyJson.quiet(readableBody(ctx));
     }
 
     /** The body, or none when it cannot be read (too large, cut off): the error about that is answered elsewhere. */
