@@ -12,15 +12,24 @@ import java.util.Map;
 
 /**
  * S6 agent-sized requests: real node agents (as many as 50 consumers need, {@value #SLOTS} slots each) in front of
- * the stand-in (20 tokens at 20 ms), 50 consumers for a fixed time with small requests (one short user message), then
+ * the stand-in ({@value #TOKENS} tokens at {@value #DELAY_MS} ms), 50 consumers for a fixed time with small requests (one short user message), then
  * with agent-sized ones ({@link AgentBody}: 64 KiB, {@value AgentBody#TOOLS} tools, a history of tool steps); then
  * both straight at the stand-in. Figures: the hub's CPU per request for each and their difference (what a large body
- * costs the hub), and the TTFT that hub + node add over the direct run. Target: no failed request.
+ * costs the hub), and the TTFT that hub + node add over the direct run. Target: no failed request. With
+ * {@code --receipts} the node agents prove keys and sign a receipt per answer, which the hub checks (estimating the
+ * prompt's tokens) and records, as for a real contributor.
  */
 final class AgentRequests {
     /** Unmeasured requests before each run: the agent-body paths (parsing, sizing, encoding) must be compiled too. */
     static final int WARMUP_REQUESTS = 1500;
     static final int QUICK_WARMUP_REQUESTS = 20;
+    /** Tokens per answer: agents' turns are mostly tool calls and short texts; the prompt is what is large. */
+    static final int TOKENS = 20;
+    /**
+     * Milliseconds per token: one answer a second per consumer, so 50 requests/s. At 20 ms (125 requests/s) the tools
+     * core (node agents, stand-in and load, ~8 ms of CPU per request together) saturated and its queueing hid the hub.
+     */
+    static final long DELAY_MS = 50;
     /** Slots per node agent: the most a node accepts, so few JVMs share the tools core. */
     static final int SLOTS = WireLimits.MAX_CONCURRENT_CEILING;
 
@@ -39,22 +48,24 @@ final class AgentRequests {
 
     void run() throws Exception {
         int consumers = cmd.levels(new Integer[] {50}, new Integer[] {4}).getFirst();
-        int tokens = cmd.pick(cmd.tokens, 20, 5);
-        long delay = cmd.pick(cmd.delayMs, 20L, 1L);
+        int tokens = cmd.pick(cmd.tokens, TOKENS, 5);
+        long delay = cmd.pick(cmd.delayMs, DELAY_MS, 1L);
         double seconds = cmd.pick(cmd.seconds, 45.0, 2.0);
         int warmup = cmd.quick ? QUICK_WARMUP_REQUESTS : WARMUP_REQUESTS;
         int nodes = (consumers + SLOTS - 1) / SLOTS;
         Door door = cmd.door();
         if (door == Door.IDLECLAW) throw new IllegalArgumentException("S6: --door ollama or openai (the IdleClaw door takes no tools)");
         var variants = List.of(new Variant("small", 0), new Variant("agent", cmd.bodyBytes()));
-        report.title(String.format("S6 agent-sized requests: %d node agent(s) × %d slots + stand-in (%d tokens, %d ms/token), %d consumers,"
+        report.title(String.format("S6 agent-sized requests: %d %s node agent(s) × %d slots + stand-in (%d tokens, %d ms/token), %d consumers,"
                 + " %.0f s per run after %d warm-up requests, door %s; small bodies, then %d-byte agent bodies (%d tools)",
-                nodes, SLOTS, tokens, delay, consumers, seconds, warmup, door.label(), cmd.bodyBytes(), AgentBody.TOOLS));
+                nodes, cmd.receipts ? "receipt-signing" : "anonymous", SLOTS, tokens, delay, consumers, seconds, warmup, door.label(),
+                cmd.bodyBytes(), AgentBody.TOOLS));
+        report.put("receipts", cmd.receipts);
 
         Map<String, Measured> viaHub = new LinkedHashMap<>(), direct = new LinkedHashMap<>();
         URI hub = cluster.startHub();
         var standIn = cluster.startStandIn(cmd.model, tokens, delay, false);
-        List<String> nodeNames = cluster.startNodes(hub, standIn, nodes, SLOTS);
+        List<String> nodeNames = cluster.startNodes(hub, standIn, nodes, SLOTS, cmd.receipts);
         for (Variant v : variants) viaHub.put(v.name(), cluster.load(hub, door, consumers, 0, seconds, cmd.model, warmup, v.bytes()));
         for (String n : nodeNames) cluster.stop(n);
         cluster.stop("hub");

@@ -94,13 +94,17 @@ final class Cluster implements AutoCloseable {
 
     /**
      * {@code count} real node agents in front of {@code ollama}, named {@code node-1} to {@code node-<count>}; waits
-     * until the hub lists them all and returns their names.
+     * until the hub lists them all and returns their names. {@code signing}: each proves its own key (an identity file
+     * in the work directory) and signs a receipt for every answer, which the hub checks and records; else anonymous.
      */
-    List<String> startNodes(URI hub, URI ollama, int count, int slots) throws IOException, InterruptedException {
+    List<String> startNodes(URI hub, URI ollama, int count, int slots, boolean signing) throws IOException, InterruptedException {
         var names = new ArrayList<String>();
         for (int i = 1; i <= count; i++) {
-            names.add(NODE_PREFIX + i);
-            start(NODE_PREFIX + i, nodeCommand(hub, ollama, slots));
+            String name = NODE_PREFIX + i;
+            names.add(name);
+            var cmd = nodeCommand(hub, ollama, slots);
+            if (signing) cmd.set(cmd.indexOf("--anonymous"), "--identity=" + settings.workDir().resolve(name + "-identity.json"));
+            start(name, cmd);
         }
         if (Health.awaitNodes(hub, count, START_TIMEOUT) < 0) {
             throw new IllegalStateException("not all " + count + " node agents registered; see " + settings.workDir().resolve(NODE_PREFIX + "*.log"));

@@ -59,8 +59,8 @@ public final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--direct", description = "Direct baseline server for S2, S4, S5: sim (the fleet's timing and cost, default)"
             + " or standin (the test kit's, which saturates one core near 23,000 tokens/s). S1 always uses the stand-in.")
     String direct;
-    @Option(names = "--receipts", description = "S2 only: the fleet authenticates and signs a receipt for every request; the hub"
-            + " verifies and records each in its ledger, and every level checks receipts accepted = requests answered.")
+    @Option(names = "--receipts", description = "S2 and S6: the fleet (S6: the node agents) authenticates and signs a receipt for every"
+            + " request; the hub verifies and records each in its ledger (S2: every level checks receipts accepted = requests answered).")
     boolean receipts;
     @Option(names = "--body-bytes", description = "S6 only: size of each agent-sized request body in bytes (default: "
             + AgentBody.DEFAULT_BYTES + ").")
@@ -92,8 +92,8 @@ public final class ScenarioCommand implements Callable<Integer> {
             System.err.println("scenario: --body-bytes applies to S6 only");
             return 2;
         }
-        if (receipts && !scenario.equalsIgnoreCase("S2")) {
-            System.err.println("scenario: --receipts applies to S2 only");
+        if (receipts && !List.of("S2", "S6").contains(scenario.toUpperCase())) {
+            System.err.println("scenario: --receipts applies to S2 and S6 only");
             return 2;
         }
         Path product = jar != null ? jar : defaultJar();
