@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * S6 agent-sized requests: real node agents (as many as 50 consumers need, {@value #SLOTS} slots each) in front of
+ * S6 agent-sized requests: real node agents ({@value #SLOTS} slots each, {@value #SLOT_HEADROOM} slots per consumer) in front of
  * the stand-in ({@value #TOKENS} tokens at {@value #DELAY_MS} ms), 50 consumers for a fixed time with small requests (one short user message), then
  * with agent-sized ones ({@link AgentBody}: 64 KiB, {@value AgentBody#TOOLS} tools, a history of tool steps); then
  * both straight at the stand-in. Figures: the hub's CPU per request for each and their difference (what a large body
@@ -32,6 +32,12 @@ final class AgentRequests {
     static final long DELAY_MS = 50;
     /** Slots per node agent: the most a node accepts, so few JVMs share the tools core. */
     static final int SLOTS = WireLimits.MAX_CONCURRENT_CEILING;
+    /**
+     * Node slots per consumer. A node whose slots are all busy when it sends a heartbeat reports {@code available:false},
+     * and the hub then skips it until its next heartbeat (15 s): with exactly one slot per consumer that took about half
+     * the fleet out of rotation and the consumers queued for seconds. With half again as many slots nodes are rarely full.
+     */
+    static final double SLOT_HEADROOM = 1.5;
 
     /** One kind of request: small ({@code bytes} 0) or agent-sized. */
     private record Variant(String name, int bytes) {}
@@ -52,7 +58,7 @@ final class AgentRequests {
         long delay = cmd.pick(cmd.delayMs, DELAY_MS, 1L);
         double seconds = cmd.pick(cmd.seconds, 45.0, 2.0);
         int warmup = cmd.quick ? QUICK_WARMUP_REQUESTS : WARMUP_REQUESTS;
-        int nodes = (consumers + SLOTS - 1) / SLOTS;
+        int nodes = (int) Math.ceil(consumers * SLOT_HEADROOM / SLOTS);
         Door door = cmd.door();
         if (door == Door.IDLECLAW) throw new IllegalArgumentException("S6: --door ollama or openai (the IdleClaw door takes no tools)");
         var variants = List.of(new Variant("small", 0), new Variant("agent", cmd.bodyBytes()));
