@@ -57,7 +57,7 @@ class AuthenticatedFleetTest {
         for (Door door : new Door[] {Door.OLLAMA, Door.OPENAI, Door.IDLECLAW}) {
             long before = hub.ledger().totals().receipts();
             var s = new LoadRun(new LoadRun.Options(URI.create("http://127.0.0.1:" + hub.port()), door, CONSUMERS, REQUESTS, 0, MODEL,
-                    CONSUMERS, "Say something.", false)).run(() -> { });
+                    CONSUMERS, "Say something.", false, 0)).run(() -> { });
             assertThat(s.failures()).isZero();
             assertThat(s.answered()).as("probe + warm-up + measured + tail").isGreaterThanOrEqualTo(1 + CONSUMERS + REQUESTS);
             assertThat(ledgerGrowth(before, s)).as(door.label()).isEqualTo(s.answered());

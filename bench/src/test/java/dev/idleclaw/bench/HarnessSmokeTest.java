@@ -97,7 +97,7 @@ class HarnessSmokeTest {
 
     @Test
     void aFixedDurationRunCountsWhatFinished() throws Exception {
-        var s = new LoadRun(new LoadRun.Options(base, Door.OLLAMA, 2, 0, 0.3, MODEL, 0, "hi", false)).run(() -> { });
+        var s = new LoadRun(new LoadRun.Options(base, Door.OLLAMA, 2, 0, 0.3, MODEL, 0, "hi", false, 0)).run(() -> { });
         assertThat(s.failures()).isZero();
         assertThat(s.requests()).isPositive();
         assertThat(s.tokens()).isEqualTo(s.requests() * TOKENS);
@@ -106,7 +106,7 @@ class HarnessSmokeTest {
 
     @Test
     void anUnknownModelIsCountedAsAFailureWithItsStatus() throws Exception {
-        var s = new LoadRun(new LoadRun.Options(base, Door.OPENAI, 1, 3, 0, "no-such-model", 0, "hi", false)).run(() -> { });
+        var s = new LoadRun(new LoadRun.Options(base, Door.OPENAI, 1, 3, 0, "no-such-model", 0, "hi", false, 0)).run(() -> { });
         assertThat(s.failures()).isEqualTo(3);
         assertThat(s.errors().keySet()).allMatch(k -> k.startsWith("HTTP 404"));
     }
@@ -117,7 +117,7 @@ class HarnessSmokeTest {
 
     private static LoadSummary run(URI url, Door door, boolean jdkClient) throws InterruptedException {
         var marks = new int[1];
-        var s = new LoadRun(new LoadRun.Options(url, door, CONSUMERS, REQUESTS, 0, MODEL, CONSUMERS, "Say something.", jdkClient))
+        var s = new LoadRun(new LoadRun.Options(url, door, CONSUMERS, REQUESTS, 0, MODEL, CONSUMERS, "Say something.", jdkClient, 0))
                 .run(() -> marks[0]++);
         assertThat(marks[0]).as("measure mark").isEqualTo(1);
         return s;

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code scenario S1 --quick} and {@code scenario S2 --quick --receipts} from the packaged jars, as an operator runs
+ * {@code scenario S1 --quick}, {@code scenario S2 --quick --receipts} and {@code scenario S6 --quick} from the packaged jars, as an operator runs
  * them: hub, stand-in, node agent or fleet, and load generator as separate processes. Checks that they complete with
  * no failed request and print their tables and a parseable RESULT line; the figures themselves are not judged
  * (these are not timed tests), but the receipt accounting is: it is exact.
@@ -46,6 +46,24 @@ class ScenarioIT {
         assertThat(level.get("balanced")).isEqualTo(true);
         assertThat(result.get("receipts_ledger_rows")).isEqualTo(result.get("receipts_accepted_total"));
         assertThat(((Map<?, ?>) ((Map<?, ?>) ((List<?>) result.get("levels")).getFirst()).get("via_hub")).get("failures")).isEqualTo(0);
+    }
+
+    @Test
+    void quickS6RunsSmallAndAgentSizedRequestsThroughTheHubAndDirect() throws Exception {
+        String text = scenario("S6", "--quick");
+        assertThat(text).contains("small via hub+node", "agent via hub+node", "agent direct", "what the agent-sized body adds", "== targets");
+        Map<?, ?> result = result(text);
+        assertThat(result.get("scenario")).isEqualTo("S6");
+        var variants = (Map<?, ?>) result.get("variants");
+        for (String v : List.of("small", "agent")) {
+            var variant = (Map<?, ?>) variants.get(v);
+            assertThat(((Map<?, ?>) variant.get("via_hub")).get("failures")).as(v).isEqualTo(0);
+            assertThat(((Map<?, ?>) variant.get("direct")).get("failures")).as(v).isEqualTo(0);
+            assertThat(((Number) variant.get("hub_cpu_us_per_request")).doubleValue()).as(v).isPositive();
+        }
+        var added = (Map<?, ?>) result.get("agent_minus_small");
+        assertThat(added.get("hub_cpu_us_per_request")).isInstanceOf(Number.class);
+        assertThat(added.get("added_ttft_p50_ms")).isInstanceOf(Number.class);
     }
 
     /** Runs {@code bench scenario args…} against the packaged product jar; returns its output after a zero exit. */

@@ -40,6 +40,26 @@ public final class BodyJson {
     }
 
     /**
+     * The body parsed as {@link #object(byte[])} parses it, or null when that would refuse it. The hub parses a chat
+     * body once with this (to choose its dialect) and hands the tree to the door that answers it.
+     */
+    public static JsonNode parsedOrNull(byte[] body) {
+        try {
+            return body.length == 0 ? null : Json.parse(body);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@link #object(byte[])} for a body already parsed by {@link #parsedOrNull} ({@code parsed}): no second parse
+     * unless the body is to be refused, which parsing it again explains.
+     */
+    public static JsonNode object(byte[] body, JsonNode parsed) throws DoorError {
+        return parsed != null && parsed.isObject() ? parsed : object(body);
+    }
+
+    /**
      * The first character after a complete leading JSON value ("{…} garbage"), or null when the body does not
      * start with one (then the error is elsewhere).
      */

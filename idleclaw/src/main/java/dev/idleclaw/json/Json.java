@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** The one Jackson configuration shared by every part of IdleClaw: compact output, insertion order kept. */
@@ -38,19 +35,13 @@ public final class Json {
 
     /**
      * Parses UTF-8 bytes into a tree; throws {@link JsonProcessingException} on malformed JSON and on malformed
-     * UTF-8 (overlong forms, encoded surrogates, truncated sequences), which Jackson alone would let through.
+     * UTF-8 (overlong forms, encoded surrogates, truncated sequences), which Jackson alone would let through. The
+     * bytes are checked in place and parsed as they are: a request body is not copied into a {@code String} first.
      */
     public static JsonNode parse(byte[] bytes) throws java.io.IOException {
-        return MAPPER.readTree(utf8(bytes));
-    }
-
-    private static String utf8(byte[] bytes) throws JsonParseException {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new JsonParseException(null, "Invalid UTF-8 in JSON input");
-        }
+        if (!Utf8.valid(bytes)) throw new JsonParseException(null, "Invalid UTF-8 in JSON input");
+        // What Jackson would not read as UTF-8 (a byte order mark, zero bytes up front) is parsed as the text it is.
+        return Utf8.plainStart(bytes) ? MAPPER.readTree(bytes) : MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
     }
 
     public static String write(Object value) {

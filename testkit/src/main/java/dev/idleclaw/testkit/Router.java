@@ -44,9 +44,10 @@ final class Router {
 
     void handle(Context ctx) {
         var body = ctx.bodyAsBytes();
+        boolean keep = server.recording();
         var recorded = new RecordedRequest(ctx.method().name(), ctx.path(), headers(ctx.req()),
-                new String(body, StandardCharsets.UTF_8), new CompletableFuture<>(), new CompletableFuture<>());
-        server.requestLog().add(recorded);
+                keep ? new String(body, StandardCharsets.UTF_8) : "", new CompletableFuture<>(), new CompletableFuture<>());
+        if (keep) server.requestLog().add(recorded);
         var exchange = new Exchange(ctx, body, recorded, server::stopping);
         try {
             try {

@@ -21,7 +21,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code /api/ps}, {@code /api/show}, {@code /api/chat}, {@code /api/generate}) and its OpenAI compatibility layer
  * ({@code /v1/chat/completions}, {@code /v1/models}, {@code /v1/models/{model}}, see {@code OpenAiChat}) on
  * 127.0.0.1, plain HTTP/1.1 (h2c upgrade requests are answered in HTTP/1.1). Models and {@link Behaviour}s can be
- * changed while it runs and apply to both faces; every request is recorded as it arrived. See
+ * changed while it runs and apply to both faces; every request is recorded as it arrived (see {@link #recordRequests}). See
  * {@code /work/shared/specs/ollama-api.md} §11 and {@code openai-api.md}.
  *
  * <pre>{@code
@@ -50,6 +50,7 @@ public final class StandInOllama implements AutoCloseable {
     private volatile Behaviour defaultBehaviour = Behaviour.defaults();
     private volatile String version = DEFAULT_VERSION;
     private volatile boolean stopping;
+    private volatile boolean recording = true;
     private final Javalin app;
 
     private StandInOllama(int port) {
@@ -127,6 +128,16 @@ public final class StandInOllama implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether requests are recorded (the default) for {@link #requests()} and {@link #awaitRequest}. Off, nothing is
+     * kept: a stand-in run as its own process turns it off, as nothing can read its log and a benchmark's thousands
+     * of large requests would fill its heap.
+     */
+    public StandInOllama recordRequests(boolean on) {
+        this.recording = on;
+        return this;
+    }
+
     /** Every request since start (or {@link #clear()}), in arrival order. */
     public List<RecordedRequest> requests() { return log.snapshot(); }
 
@@ -162,7 +173,7 @@ public final class StandInOllama implements AutoCloseable {
             System.setProperty("logback.configurationFile", "dev/idleclaw/testkit/stand-in-logback.xml");
         }
         var options = LaunchOptions.parse(args);
-        var ollama = start(options.port()).behaviour(options.behaviour());
+        var ollama = start(options.port()).behaviour(options.behaviour()).recordRequests(false);
         options.models().forEach(name -> ollama.model(StandInModel.of(name)));
         Runtime.getRuntime().addShutdownHook(new Thread(ollama::close, "stand-in-ollama-stop"));
         System.out.println("stand-in ollama listening on " + ollama.baseUrl());
@@ -192,6 +203,8 @@ public final class StandInOllama implements AutoCloseable {
     String currentVersion() { return version; }
 
     RequestLog requestLog() { return log; }
+
+    boolean recording() { return recording; }
 
     AtomicInteger streams() { return streams; }
 

@@ -83,4 +83,16 @@ class RecordingTest extends StandInTestBase {
         client.get("/api/tags");
         assertThat(ollama.awaitRequest("/api/tags", NEVER).path()).isEqualTo("/api/tags");
     }
+
+    @Test
+    void withRecordingOffRequestsAreAnsweredButNotKept() {
+        ollama.recordRequests(false);
+        var reply = client.post("/api/chat", "{\"model\":\"llama3.2\",\"stream\":false," + HI + "}");
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(reply.body()).contains("\"done\":true");
+        assertThat(ollama.requests()).isEmpty();
+        ollama.recordRequests(true);
+        client.get("/api/tags");
+        assertThat(ollama.requests()).extracting(RecordedRequest::path).containsExactly("/api/tags");
+    }
 }

@@ -36,6 +36,10 @@ public final class LoadCommand implements Callable<Integer> {
     boolean jdkClient;
     @Option(names = "--prompt", defaultValue = "Say something.", description = "The user message (plain text, no quotes).")
     String prompt;
+    @Option(names = "--agent-bytes", defaultValue = "0", description = "Send an agent-sized body of exactly this many bytes instead"
+            + " (a long system prompt, " + AgentBody.TOOLS + " tools, a history of tool steps; ollama, openai and direct-ollama doors);"
+            + " 0 = one short user message (default: ${DEFAULT-VALUE}).")
+    int agentBytes;
 
     /** Exactly one of a request count or a duration. */
     static final class Amount {
@@ -59,7 +63,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         if (!"http".equals(url.getScheme()) && !jdkClient) throw new IllegalArgumentException("--url: plain http:// only (or --jdk-client)");
         var options = new LoadRun.Options(url, door, concurrency, amount.requests, amount.seconds, model,
-                warmup < 0 ? concurrency : warmup, prompt, jdkClient);
+                warmup < 0 ? concurrency : warmup, prompt, jdkClient, agentBytes);
         LoadSummary s = new LoadRun(options).run(() -> {
             System.out.println(MEASURE_MARK);
             System.out.flush();

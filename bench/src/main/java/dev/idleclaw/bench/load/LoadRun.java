@@ -29,9 +29,12 @@ public final class LoadRun {
     /** How often the main thread looks at the warm-up count. */
     private static final long POLL_MILLIS = 5;
 
-    /** What to run: {@code requests} > 0 for a fixed count, else {@code seconds}; {@code warmup} answers first. */
+    /**
+     * What to run: {@code requests} > 0 for a fixed count, else {@code seconds}; {@code warmup} answers first. Each
+     * request is one short user message ({@code prompt}), or with {@code agentBytes} > 0 an {@link AgentBody} of that size.
+     */
     public record Options(URI base, Door door, int concurrency, long requests, double seconds, String model,
-                          int warmup, String prompt, boolean jdkClient) {}
+                          int warmup, String prompt, boolean jdkClient, int agentBytes) {}
 
     private enum Phase { WARMUP, MEASURE, STOP }
 
@@ -47,7 +50,8 @@ public final class LoadRun {
         this.budget = new AtomicLong(options.requests());
         this.measuredDone = new CountDownLatch((int) Math.max(0, options.requests()));
         this.allStopped = new CountDownLatch(options.concurrency());
-        this.body = options.door().body(options.model(), options.prompt());
+        this.body = options.agentBytes() > 0 ? AgentBody.of(options.door(), options.model(), options.agentBytes())
+                : options.door().body(options.model(), options.prompt());
     }
 
     /** One consumer's bookkeeping: requests started inside the window are recorded. */

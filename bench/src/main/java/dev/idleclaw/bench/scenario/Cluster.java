@@ -37,6 +37,8 @@ final class Cluster implements AutoCloseable {
     private static final String UNLIMITED = "1000000";
     /** The pseudo-process that stands for everything else on the machine. */
     static final String OTHERS = "others";
+    /** Names of the node agents {@link #startNodes} starts: {@code node-1}, {@code node-2}, … */
+    static final String NODE_PREFIX = "node-";
     private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
 
     /** Where things are and how big the JVMs may be. */
@@ -86,12 +88,35 @@ final class Cluster implements AutoCloseable {
 
     /** The real node agent ({@code idleclaw contribute}) in front of {@code ollama}; waits until the hub lists it. */
     void startNode(URI hub, URI ollama, int slots) throws IOException, InterruptedException {
+        start("node", nodeCommand(hub, ollama, slots));
+        if (Health.awaitNodes(hub, 1, START_TIMEOUT) < 0) throw new IllegalStateException("the node agent did not register; see " + settings.workDir().resolve("node.log"));
+    }
+
+    /**
+     * {@code count} real node agents in front of {@code ollama}, named {@code node-1} to {@code node-<count>}; waits
+     * until the hub lists them all and returns their names. {@code signing}: each proves its own key (an identity file
+     * in the work directory) and signs a receipt for every answer, which the hub checks and records; else anonymous.
+     */
+    List<String> startNodes(URI hub, URI ollama, int count, int slots, boolean signing) throws IOException, InterruptedException {
+        var names = new ArrayList<String>();
+        for (int i = 1; i <= count; i++) {
+            String name = NODE_PREFIX + i;
+            names.add(name);
+            var cmd = nodeCommand(hub, ollama, slots);
+            if (signing) cmd.set(cmd.indexOf("--anonymous"), "--identity=" + settings.workDir().resolve(name + "-identity.json"));
+            start(name, cmd);
+        }
+        if (Health.awaitNodes(hub, count, START_TIMEOUT) < 0) {
+            throw new IllegalStateException("not all " + count + " node agents registered; see " + settings.workDir().resolve(NODE_PREFIX + "*.log"));
+        }
+        return names;
+    }
+
+    private List<String> nodeCommand(URI hub, URI ollama, int slots) {
         // Anonymous: S1 isolates the relay; receipt signing and verification are measured by S2 --receipts. (It also
         // keeps the harness from creating an identity in the user's home directory.)
-        var cmd = jvm(TOOLS_CPU, "256m", "-jar", settings.productJar().toString(), "contribute", "--anonymous", "--server", hub.toString(),
+        return jvm(TOOLS_CPU, "256m", "-jar", settings.productJar().toString(), "contribute", "--anonymous", "--server", hub.toString(),
                 "--ollama", ollama.toString(), "--max-concurrent", Integer.toString(slots));
-        start("node", cmd);
-        if (Health.awaitNodes(hub, 1, START_TIMEOUT) < 0) throw new IllegalStateException("the node agent did not register; see " + settings.workDir().resolve("node.log"));
     }
 
     /** The simulated fleet as its own process (it prints its own progress; the hub's count is the truth). */
@@ -118,9 +143,15 @@ final class Cluster implements AutoCloseable {
      */
     Measured load(URI url, Door door, int concurrency, long requests, double seconds, String model, int warmup)
             throws IOException, InterruptedException {
+        return load(url, door, concurrency, requests, seconds, model, warmup, 0);
+    }
+
+    /** {@link #load} with agent-sized bodies of {@code agentBytes} (0 = one short user message, as every other scenario). */
+    Measured load(URI url, Door door, int concurrency, long requests, double seconds, String model, int warmup, int agentBytes)
+            throws IOException, InterruptedException {
         var cmd = jvm(TOOLS_CPU, settings.toolXmx(), "-cp", settings.benchClasspath(), "dev.idleclaw.bench.Bench", "load",
                 "--url", url.toString(), "--door", door.label(), "--concurrency", Integer.toString(concurrency),
-                "--model", model, "--warmup-requests", Integer.toString(warmup));
+                "--model", model, "--warmup-requests", Integer.toString(warmup), "--agent-bytes", Integer.toString(agentBytes));
         if (requests > 0) cmd.addAll(List.of("--requests", Long.toString(requests)));
         else cmd.addAll(List.of("--seconds", Double.toString(seconds)));
         Child load = start("load", cmd);

@@ -1,5 +1,6 @@
 package dev.idleclaw.bench.scenario;
 
+import dev.idleclaw.bench.load.AgentBody;
 import dev.idleclaw.bench.load.Door;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +12,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code scenario S1..S5}: starts the hub, stand-in, node agent or fleet and load generator as separate pinned
+ * {@code scenario S1..S6}: starts the hub, stand-in, node agent or fleet and load generator as separate pinned
  * processes, runs the load through the hub and then directly against the stand-in, and prints the figures.
  * Every size below overrides the scenario's own (full or {@code --quick}) value.
  */
 @Command(name = "scenario", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run a benchmark scenario (S1 relay overhead, S2 concurrency, S3 idle fleet, S4 dialects, S5 soak).")
+        description = "Run a benchmark scenario (S1 relay overhead, S2 concurrency, S3 idle fleet, S4 dialects, S5 soak,"
+                + " S6 agent-sized requests).")
 public final class ScenarioCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5")
+    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5 | S6")
     String scenario;
     @Option(names = "--quick", description = "Shrink everything so the scenario finishes in seconds (smoke test).")
     boolean quick;
@@ -29,7 +31,8 @@ public final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Logs and hub data (default: a new temporary directory).")
     Path workDir;
     @Option(names = "--door", converter = DoorConverter.class,
-            description = "Front door for S1, S2 and S5: idleclaw | ollama | openai (default: ollama, the same dialect as the direct run).")
+            description = "Front door for S1, S2, S5 and S6: idleclaw | ollama | openai (S6: not idleclaw; default: ollama, the same"
+                    + " dialect as the direct run).")
     Door door;
     @Option(names = "--model", defaultValue = "llama3.2", description = "Model name (default: ${DEFAULT-VALUE}).")
     String model;
@@ -41,11 +44,11 @@ public final class ScenarioCommand implements Callable<Integer> {
     Integer tokens;
     @Option(names = "--delay-ms", description = "Delay per token, ms.")
     Long delayMs;
-    @Option(names = "--consumers", split = ",", description = "Concurrent consumers, comma-separated levels (S2), or one level (S1, S4, S5).")
+    @Option(names = "--consumers", split = ",", description = "Concurrent consumers, comma-separated levels (S2), or one level (S1, S4, S5, S6).")
     List<Integer> consumers;
     @Option(names = "--requests", description = "Measured requests per run (S1).")
     Long requests;
-    @Option(names = "--seconds", description = "Measured seconds per run (S2, S4, S5).")
+    @Option(names = "--seconds", description = "Measured seconds per run (S2, S4, S5, S6).")
     Double seconds;
     @Option(names = "--idle-seconds", description = "Idle measurement window (S3).")
     Integer idleSeconds;
@@ -56,9 +59,12 @@ public final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--direct", description = "Direct baseline server for S2, S4, S5: sim (the fleet's timing and cost, default)"
             + " or standin (the test kit's, which saturates one core near 23,000 tokens/s). S1 always uses the stand-in.")
     String direct;
-    @Option(names = "--receipts", description = "S2 only: the fleet authenticates and signs a receipt for every request; the hub"
-            + " verifies and records each in its ledger, and every level checks receipts accepted = requests answered.")
+    @Option(names = "--receipts", description = "S2 and S6: the fleet (S6: the node agents) authenticates and signs a receipt for every"
+            + " request; the hub verifies and records each in its ledger (S2: every level checks receipts accepted = requests answered).")
     boolean receipts;
+    @Option(names = "--body-bytes", description = "S6 only: size of each agent-sized request body in bytes (default: "
+            + AgentBody.DEFAULT_BYTES + ").")
+    Integer bodyBytes;
     @Option(names = "--no-pin", description = "Do not pin processes to CPUs (taskset).")
     boolean noPin;
     @Option(names = "--hub-xmx", defaultValue = "512m", description = "Hub heap limit (default: ${DEFAULT-VALUE}).")
@@ -78,12 +84,16 @@ public final class ScenarioCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("S1", "S2", "S3", "S4", "S5").contains(scenario.toUpperCase())) {
-            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S5)");
+        if (!List.of("S1", "S2", "S3", "S4", "S5", "S6").contains(scenario.toUpperCase())) {
+            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S6)");
             return 2;
         }
-        if (receipts && !scenario.equalsIgnoreCase("S2")) {
-            System.err.println("scenario: --receipts applies to S2 only");
+        if (bodyBytes != null && !scenario.equalsIgnoreCase("S6")) {
+            System.err.println("scenario: --body-bytes applies to S6 only");
+            return 2;
+        }
+        if (receipts && !List.of("S2", "S6").contains(scenario.toUpperCase())) {
+            System.err.println("scenario: --receipts applies to S2 and S6 only");
             return 2;
         }
         Path product = jar != null ? jar : defaultJar();
@@ -105,6 +115,7 @@ public final class ScenarioCommand implements Callable<Integer> {
                 case "S3" -> new IdleFleet(this, cluster, report).run();
                 case "S4" -> new Dialects(this, cluster, report).run();
                 case "S5" -> new Soak(this, cluster, report).run();
+                case "S6" -> new AgentRequests(this, cluster, report).run();
                 default -> throw new IllegalStateException("checked above");
             }
             report.finish();
@@ -139,6 +150,11 @@ public final class ScenarioCommand implements Callable<Integer> {
         if (direct == null || direct.equalsIgnoreCase("sim")) return false;
         if (direct.equalsIgnoreCase("standin")) return true;
         throw new IllegalArgumentException("--direct must be sim or standin, got " + direct);
+    }
+
+    /** S6's agent-sized body in bytes. */
+    int bodyBytes() {
+        return bodyBytes != null ? bodyBytes : AgentBody.DEFAULT_BYTES;
     }
 
     Door door() {

@@ -40,6 +40,16 @@ class FiguresTest {
     }
 
     @Test
+    void cpuPerRequestAndTheNodeAgentsSummed() {
+        var m = new Measured(summary(25, 40, 2010, 2050, 10_000), Map.of("hub", new Usage(0.05, 0.5, 200, 210),
+                "node-1", new Usage(0.02, 0.2, 100, 120), "node-2", new Usage(0.03, 0.3, 110, 130)));
+        assertThat(m.microsPerRequest("hub")).isEqualTo(500.0); // 0.05 s over 100 requests
+        assertThat(m.sum("node-")).isEqualTo(new Usage(0.05, 0.5, 210, 250));
+        assertThat(m.microsPerRequest(m.sum("node-"))).isEqualTo(500.0);
+        assertThat(m.microsPerRequest("standin")).isNaN();
+    }
+
+    @Test
     void resultLineIsOneJsonObjectWithTheTargets() {
         var bytes = new ByteArrayOutputStream();
         var report = new Report(new PrintStream(bytes, true, StandardCharsets.UTF_8), "S1", true, false);

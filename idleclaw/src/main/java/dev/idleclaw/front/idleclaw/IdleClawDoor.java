@@ -36,10 +36,10 @@ public final class IdleClawDoor {
         this.denied = limits.contentDenyPatterns().stream().map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).toList();
     }
 
-    /** Serves one chat whose body is {@code body}. */
-    public void handle(Context ctx, byte[] body) throws IOException, InterruptedException {
+    /** Serves one chat whose body is {@code body}, already parsed into {@code tree} (null when it did not parse). */
+    public void handle(Context ctx, byte[] body, JsonNode tree) throws IOException, InterruptedException {
         HttpServletResponse res = ctx.res();
-        var parsed = IdleClawRequests.parse(body);
+        var parsed = IdleClawRequests.parse(body, tree);
         if (parsed.errors() != null) {
             res.setStatus(422);
             write(res, Json.write(Json.object().set("detail", parsed.errors())));

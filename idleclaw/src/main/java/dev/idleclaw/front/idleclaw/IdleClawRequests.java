@@ -33,16 +33,17 @@ final class IdleClawRequests {
 
     private IdleClawRequests() {}
 
-    static Parsed parse(byte[] body) {
+    /** Validates {@code body}, which the hub already parsed into {@code tree} (null: it did not parse, and is parsed again for the error). */
+    static Parsed parse(byte[] body, JsonNode tree) {
         ArrayNode errors = Json.array();
         if (body.length == 0) {
             // FastAPI does not parse an empty body as JSON: the required body is simply missing.
             error(errors, "missing", List.of("body"), "Field required", com.fasterxml.jackson.databind.node.NullNode.getInstance());
             return new Parsed(null, errors);
         }
-        JsonNode root;
+        JsonNode root = tree;
         try {
-            root = Json.parse(body);
+            if (root == null) root = Json.parse(body);
         } catch (Exception e) {
             root = null;
         }

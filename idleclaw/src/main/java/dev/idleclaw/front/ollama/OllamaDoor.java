@@ -95,19 +95,22 @@ public final class OllamaDoor {
         json(ctx, 200, out);
     }
 
-    /** {@code POST /api/chat} in the Ollama dialect; {@code body} is the already-read request body. */
-    public void chat(Context ctx, byte[] body) throws IOException, InterruptedException {
-        run(ctx, body, false);
+    /**
+     * {@code POST /api/chat} in the Ollama dialect; {@code body} is the already-read request body and {@code parsed}
+     * its tree from {@link BodyJson#parsedOrNull} (null when it did not parse).
+     */
+    public void chat(Context ctx, byte[] body, JsonNode parsed) throws IOException, InterruptedException {
+        run(ctx, body, parsed, false);
     }
 
     public void generate(Context ctx) throws IOException, InterruptedException {
-        run(ctx, ctx.bodyAsBytes(), true);
+        run(ctx, ctx.bodyAsBytes(), null, true);
     }
 
-    private void run(Context ctx, byte[] bytes, boolean generate) throws IOException, InterruptedException {
+    private void run(Context ctx, byte[] bytes, JsonNode parsed, boolean generate) throws IOException, InterruptedException {
         OllamaRequests.Call call;
         try {
-            JsonNode body = BodyJson.object(bytes);
+            JsonNode body = BodyJson.object(bytes, parsed);
             call = generate ? OllamaRequests.generate(body) : OllamaRequests.chat(body);
             CapabilityCheck.check(catalog, served(call.request()));
         } catch (DoorError e) {

@@ -142,12 +142,13 @@ public final class HubRoutes {
         shapes.claim("/v1/messages/", ErrorShape.ANTHROPIC);
     }
 
-    /** {@code /api/chat}: the dialect rule, or Ollama's always on the Ollama-only listener. */
+    /** {@code /api/chat}: the dialect rule, or Ollama's always on the Ollama-only listener; the body is parsed once. */
     private void chat(Context ctx) throws Exception {
         byte[] body = ctx.bodyAsBytes();
+        var tree = dialects.tree(ctx);
         switch (dialects.of(ctx)) {
-            case IDLECLAW -> doors.idleClaw().handle(ctx, body);
-            case OLLAMA -> doors.ollama().chat(ctx, body);
+            case IDLECLAW -> doors.idleClaw().handle(ctx, body, tree);
+            case OLLAMA -> doors.ollama().chat(ctx, body, tree);
         }
     }
 
