@@ -108,7 +108,11 @@ class HubNodeProtocolTest {
     @Test
     void closesOnOversizedMessages() throws Exception {
         try (var node = StandInNode.registered(hub.port(), 2, "m:1")) {
-            node.send("{\"type\":\"heartbeat\",\"pad\":\"" + "x".repeat(1_100_000) + "\"}");
+            try {
+                node.send("{\"type\":\"heartbeat\",\"pad\":\"" + "x".repeat(1_100_000) + "\"}");
+            } catch (java.util.concurrent.CompletionException closedWhileSending) {
+                // The hub may close as soon as the frame's header shows its size, before the client finished writing it.
+            }
             assertThat(node.awaitClose().code()).isEqualTo(1009);
         }
     }
