@@ -181,7 +181,9 @@ class HubStreamEndingsTest {
     @Test
     void aStalledConsumerGivesBackTheNodesOnlySlotAsSoonAsItsBufferOverflows() throws Exception {
         try (var hub = HubFixture.start(c -> {
-            c.relayBufferChunks = 64; // overflows only once the hub's socket write has really blocked
+            // Overflows only once the hub's socket write has really blocked: 512 chunks of 8,000 characters are megabytes,
+            // more than the socket buffers hold, even when a loaded machine leaves the consumer thread unscheduled for a while.
+            c.relayBufferChunks = 512;
             c.maxResponseChars = 500_000_000;
         }); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var cancelled = watchCancels(node);
