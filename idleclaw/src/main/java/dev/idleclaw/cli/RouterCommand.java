@@ -2,7 +2,7 @@ package dev.idleclaw.cli;
 
 import dev.idleclaw.hub.Hub;
 import dev.idleclaw.hub.HubConfig;
-import dev.idleclaw.hub.config.Federation;
+import dev.idleclaw.config.Federation;
 import dev.idleclaw.home.DataDir;
 import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.ledger.LedgerException;

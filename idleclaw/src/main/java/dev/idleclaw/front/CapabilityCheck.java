@@ -1,7 +1,7 @@
 package dev.idleclaw.front;
 
 import dev.idleclaw.chat.ChatRequest;
-import dev.idleclaw.hub.ModelCatalog;
+import dev.idleclaw.registry.ModelCatalog;
 
 /**
  * Refuses, as Ollama does, tools or thinking for a model whose nodes say it cannot use them (400 before any node

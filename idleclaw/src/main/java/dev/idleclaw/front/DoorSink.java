@@ -1,8 +1,8 @@
 package dev.idleclaw.front;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.hub.ChatSink;
-import dev.idleclaw.hub.Scheduler;
+import dev.idleclaw.relay.ChatSink;
+import dev.idleclaw.registry.Scheduler;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.idleclaw.front;
 
-import dev.idleclaw.hub.ChatSink.Failure;
+import dev.idleclaw.relay.ChatSink.Failure;
 
 /** Fixed texts and statuses for relay failures, shared by the doors; node-supplied strings never appear here. */
 public final class FailureText {

@@ -2,12 +2,12 @@ package dev.idleclaw.hub;
 
 import dev.idleclaw.announce.Announcer;
 import dev.idleclaw.front.ChatDialect;
-import dev.idleclaw.hub.config.Federation;
-import dev.idleclaw.hub.config.LedgerSettings;
-import dev.idleclaw.hub.config.Limits;
-import dev.idleclaw.hub.config.NodeLinks;
-import dev.idleclaw.hub.config.RelaySettings;
-import dev.idleclaw.hub.config.Worker;
+import dev.idleclaw.config.Federation;
+import dev.idleclaw.config.LedgerSettings;
+import dev.idleclaw.config.Limits;
+import dev.idleclaw.config.NodeLinks;
+import dev.idleclaw.config.RelaySettings;
+import dev.idleclaw.config.Worker;
 import dev.idleclaw.hub.web.Listen;
 import java.net.URI;
 import java.nio.file.Path;

@@ -2,6 +2,11 @@ package dev.idleclaw.hub;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.registry.Capabilities;
+import dev.idleclaw.registry.NodeLink;
+import dev.idleclaw.registry.NodeRegistry;
+import dev.idleclaw.registry.Scheduler;
+import dev.idleclaw.stats.HubStats;
 import dev.idleclaw.wire.ModelInfo;
 import java.time.Duration;
 import java.time.Instant;

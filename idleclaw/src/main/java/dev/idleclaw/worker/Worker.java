@@ -2,7 +2,7 @@ package dev.idleclaw.worker;
 
 import dev.idleclaw.announce.Announcer;
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.NodeLink;
+import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.identity.IdentityFile;
 import dev.idleclaw.node.Inventory;

@@ -2,9 +2,9 @@ package dev.idleclaw.worker;
 
 import dev.idleclaw.announce.Announcer;
 import dev.idleclaw.hub.HubConfig;
-import dev.idleclaw.hub.config.LedgerSettings;
-import dev.idleclaw.hub.config.RelaySettings;
-import dev.idleclaw.hub.config.Worker;
+import dev.idleclaw.config.LedgerSettings;
+import dev.idleclaw.config.RelaySettings;
+import dev.idleclaw.config.Worker;
 import dev.idleclaw.node.NodeConfig;
 import dev.idleclaw.node.NodeTimings;
 import dev.idleclaw.node.NodeUrls;

@@ -2,7 +2,7 @@ package dev.idleclaw.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idleclaw.hub.config.Limits;
+import dev.idleclaw.config.Limits;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.testkit.Behaviour;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.announce.Announcement;
 import dev.idleclaw.announce.SignedAnnouncement;
-import dev.idleclaw.hub.NodeLink;
+import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.identity.IdentityFile;
 import dev.idleclaw.json.Json;

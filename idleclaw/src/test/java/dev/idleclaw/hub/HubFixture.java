@@ -1,5 +1,6 @@
 package dev.idleclaw.hub;
 
+import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.testkit.StandInNode;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.testkit.StandInNode;
 import java.time.Duration;
 import java.util.List;

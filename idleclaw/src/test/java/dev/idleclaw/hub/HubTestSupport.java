@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.link.NodeSocket;
+import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.testkit.NodeRegistration;
 import dev.idleclaw.testkit.StandInNode;
 import java.io.BufferedReader;
@@ -23,11 +25,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 
 /** Small helpers shared by the hub integration tests. */
-final class HubTestSupport {
+public final class HubTestSupport {
     private HubTestSupport() {}
 
     /** Parses a response body as JSON (failing the test on bad JSON). */
-    static JsonNode json(HttpResponse<String> res) {
+    public static JsonNode json(HttpResponse<String> res) {
         try {
             return Json.parse(res.body());
         } catch (Exception e) {
@@ -36,21 +38,21 @@ final class HubTestSupport {
     }
 
     /** The body's field names in order. */
-    static List<String> fields(JsonNode n) {
+    public static List<String> fields(JsonNode n) {
         List<String> out = new ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);
         return out;
     }
 
     /** The hub still answers /health and reports the expected number of nodes. */
-    static void assertHealthy(HubFixture hub, int nodes) throws Exception {
+    public static void assertHealthy(HubFixture hub, int nodes) throws Exception {
         var res = hub.get("/health");
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(json(res).path("node_count").asInt()).isEqualTo(nodes);
     }
 
     /** Runs {@code call} on a virtual thread. */
-    static <T> CompletableFuture<T> async(Callable<T> call) {
+    public static <T> CompletableFuture<T> async(Callable<T> call) {
         var f = new CompletableFuture<T>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -63,30 +65,30 @@ final class HubTestSupport {
     }
 
     /** Connects a node and registers it as {@code nodeId} with raw model objects (for capabilities or exact sizes). */
-    static StandInNode registerRaw(int port, String nodeId, int maxConcurrent, ObjectNode... models) throws Exception {
+    public static StandInNode registerRaw(int port, String nodeId, int maxConcurrent, ObjectNode... models) throws Exception {
         return registerWithLimits(port, nodeId, maxConcurrent, null, models);
     }
 
     /** As {@link #registerRaw(int, String, int, ObjectNode...)}, advertising {@code limits} (null: none, as original nodes). */
-    static StandInNode registerWithLimits(int port, String nodeId, int maxConcurrent, ObjectNode limits, ObjectNode... models) throws Exception {
+    public static StandInNode registerWithLimits(int port, String nodeId, int maxConcurrent, ObjectNode limits, ObjectNode... models) throws Exception {
         return StandInNode.registered(port, NodeRegistration.of(maxConcurrent, models).withNodeId(nodeId).withLimits(limits));
     }
 
     /** Connects asking to authenticate: the hub's first message is then an {@code auth_challenge}. */
-    static StandInNode connectAuthenticating(int port) throws Exception {
+    public static StandInNode connectAuthenticating(int port) throws Exception {
         return StandInNode.connect(port, NodeSocket.AUTH_HEADER, NodeSocket.AUTH_SCHEME);
     }
 
-    static ObjectNode model(String name, long size, String... capabilities) {
+    public static ObjectNode model(String name, long size, String... capabilities) {
         return NodeRegistration.model(name, size, capabilities);
     }
 
     /** The hub's link for {@code node}. */
-    static NodeLink link(HubFixture hub, StandInNode node) {
+    public static NodeLink link(HubFixture hub, StandInNode node) {
         return hub.link(node);
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
@@ -95,7 +97,7 @@ final class HubTestSupport {
     }
 
     /** Sends a chunk every {@code periodMs} until the hub cancels {@code id} (or {@code max} chunks). */
-    static void trickle(StandInNode node, String id, Map<String, Boolean> cancelled, String text, long periodMs, int max) {
+    public static void trickle(StandInNode node, String id, Map<String, Boolean> cancelled, String text, long periodMs, int max) {
         for (int i = 0; i < max && !cancelled.containsKey(id); i++) {
             node.content(id, text);
             try {
@@ -107,7 +109,7 @@ final class HubTestSupport {
     }
 
     /** Records every cancel the node receives (by request id), draining the node's queue in the background. */
-    static Map<String, Boolean> watchCancels(StandInNode node) {
+    public static Map<String, Boolean> watchCancels(StandInNode node) {
         Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
         Thread.ofVirtual().start(() -> {
             while (!node.closed().isDone()) {
@@ -123,13 +125,13 @@ final class HubTestSupport {
     }
 
     /** The last user message of an inference request (to tell requests apart). */
-    static String prompt(JsonNode inferenceRequest) {
+    public static String prompt(JsonNode inferenceRequest) {
         JsonNode messages = inferenceRequest.path("ollama_params").path("messages");
         return messages.path(messages.size() - 1).path("content").asText();
     }
 
     /** A raw HTTP/1.1 exchange: status line, headers (lower-case names) and body. */
-    record RawResponse(int status, List<String> headers, String body) {
+    public record RawResponse(int status, List<String> headers, String body) {
         String header(String name) {
             for (String h : headers) {
                 int colon = h.indexOf(':');
@@ -140,7 +142,7 @@ final class HubTestSupport {
     }
 
     /** Sends {@code request} verbatim and reads the answer up to its Content-Length (or EOF). */
-    static RawResponse raw(int port, String request) throws Exception {
+    public static RawResponse raw(int port, String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
@@ -168,7 +170,7 @@ final class HubTestSupport {
     }
 
     /** A WebSocket upgrade request for /ws/node, with optional extra header lines. */
-    static String upgradeRequest(int port, String... extraHeaders) {
+    public static String upgradeRequest(int port, String... extraHeaders) {
         var sb = new StringBuilder("GET /ws/node HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n")
                 .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
                 .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits an IdleClaw SSE body into its events, checking the framing on the way. */
-record Sse(List<String> data, List<String> comments) {
+public record Sse(List<String> data, List<String> comments) {
 
-    static Sse parse(String body) {
+    public static Sse parse(String body) {
         List<String> data = new ArrayList<>(), comments = new ArrayList<>();
         for (String event : body.split("\r\n\r\n", -1)) {
             if (event.isEmpty()) continue;
@@ -19,7 +19,7 @@ record Sse(List<String> data, List<String> comments) {
         return new Sse(data, comments);
     }
 
-    List<JsonNode> deltas() {
+    public List<JsonNode> deltas() {
         return data.stream().filter(d -> !d.equals("[DONE]")).map(d -> {
             try {
                 return Json.parse(d).path("choices").path(0).path("delta");
@@ -29,19 +29,19 @@ record Sse(List<String> data, List<String> comments) {
         }).toList();
     }
 
-    String content() {
+    public String content() {
         var sb = new StringBuilder();
         for (JsonNode d : deltas()) if (!d.path("reasoning").asBoolean(false)) sb.append(d.path("content").asText(""));
         return sb.toString();
     }
 
-    String reasoning() {
+    public String reasoning() {
         var sb = new StringBuilder();
         for (JsonNode d : deltas()) if (d.path("reasoning").asBoolean(false)) sb.append(d.path("content").asText(""));
         return sb.toString();
     }
 
-    boolean endsWithDone() {
+    public boolean endsWithDone() {
         return !data.isEmpty() && data.getLast().equals("[DONE]");
     }
 }

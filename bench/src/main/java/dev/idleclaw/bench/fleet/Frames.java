@@ -1,6 +1,6 @@
 package dev.idleclaw.bench.fleet;
 
-import dev.idleclaw.hub.NodeSocket;
+import dev.idleclaw.link.NodeSocket;
 import java.nio.charset.StandardCharsets;
 
 /**

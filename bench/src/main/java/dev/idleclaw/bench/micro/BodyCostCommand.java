@@ -9,7 +9,7 @@ import dev.idleclaw.chat.ChatMessage;
 import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
-import dev.idleclaw.hub.TokenEstimate;
+import dev.idleclaw.relay.TokenEstimate;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.MessageLimits;

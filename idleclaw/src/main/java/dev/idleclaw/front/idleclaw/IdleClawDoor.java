@@ -1,14 +1,14 @@
 package dev.idleclaw.front.idleclaw;
 
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.idleclaw.chat.ChatMessage;
 import dev.idleclaw.chat.ChatRequest;
 import dev.idleclaw.chat.OllamaJson;
-import dev.idleclaw.hub.ChatRelay;
-import dev.idleclaw.hub.config.Limits;
-import dev.idleclaw.hub.config.RelaySettings;
+import dev.idleclaw.relay.ChatRelay;
+import dev.idleclaw.config.Limits;
+import dev.idleclaw.config.RelaySettings;
 import dev.idleclaw.json.Json;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;

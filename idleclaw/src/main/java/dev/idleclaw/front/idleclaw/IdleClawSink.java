@@ -6,7 +6,7 @@ import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.front.DoorSink;
 import dev.idleclaw.front.FailureText;
 import dev.idleclaw.front.Headers;
-import dev.idleclaw.hub.Scheduler;
+import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package dev.idleclaw.front.openai;
 
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.CapabilityCheck;
 import dev.idleclaw.front.DoorError;
-import dev.idleclaw.hub.ChatRelay;
-import dev.idleclaw.hub.ModelCatalog;
+import dev.idleclaw.relay.ChatRelay;
+import dev.idleclaw.registry.ModelCatalog;
 import dev.idleclaw.json.Json;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;

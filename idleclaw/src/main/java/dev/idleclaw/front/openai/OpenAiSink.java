@@ -9,7 +9,7 @@ import dev.idleclaw.chat.ToolCall;
 import dev.idleclaw.front.DoorSink;
 import dev.idleclaw.front.Headers;
 import dev.idleclaw.front.ollama.ToolCallIds;
-import dev.idleclaw.hub.Scheduler;
+import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

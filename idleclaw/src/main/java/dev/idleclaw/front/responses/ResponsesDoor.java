@@ -2,12 +2,12 @@ package dev.idleclaw.front.responses;
 
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 import dev.idleclaw.front.CapabilityCheck;
 import dev.idleclaw.front.DoorError;
 import dev.idleclaw.front.openai.OpenAiDoor;
-import dev.idleclaw.hub.ChatRelay;
-import dev.idleclaw.hub.ModelCatalog;
+import dev.idleclaw.relay.ChatRelay;
+import dev.idleclaw.registry.ModelCatalog;
 import io.javalin.http.Context;
 import java.io.IOException;
 

@@ -1,6 +1,6 @@
 package dev.idleclaw.hub.web;
 
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.EnumMap;

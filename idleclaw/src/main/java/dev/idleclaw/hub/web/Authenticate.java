@@ -1,6 +1,6 @@
 package dev.idleclaw.hub.web;
 
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 
 /** {@link Admission}'s caller steps: the proved caller (or the refusal of its credentials), then a named requester. */
 final class Authenticate {

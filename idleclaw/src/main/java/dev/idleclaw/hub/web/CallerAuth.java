@@ -3,7 +3,7 @@ package dev.idleclaw.hub.web;
 import dev.idleclaw.auth.ApiKeys;
 import dev.idleclaw.auth.ForwardSignature;
 import dev.idleclaw.auth.RequestSignature;
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 import dev.idleclaw.ledger.Ledger;
 import io.javalin.http.Context;
 import java.util.Optional;

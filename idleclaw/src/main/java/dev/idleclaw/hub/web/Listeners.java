@@ -1,8 +1,8 @@
 package dev.idleclaw.hub.web;
 
 import dev.idleclaw.front.Headers;
-import dev.idleclaw.hub.config.NodeLinks;
-import dev.idleclaw.hub.NodeSocket;
+import dev.idleclaw.config.NodeLinks;
+import dev.idleclaw.link.NodeSocket;
 import io.javalin.config.JavalinConfig;
 import java.util.function.BiFunction;
 import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;

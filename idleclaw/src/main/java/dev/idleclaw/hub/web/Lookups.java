@@ -2,9 +2,9 @@ package dev.idleclaw.hub.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.auth.ApiKeys;
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubMetrics;
+import dev.idleclaw.relay.HubMetrics;
 import dev.idleclaw.json.Json;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;

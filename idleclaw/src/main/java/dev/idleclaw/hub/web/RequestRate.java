@@ -1,6 +1,6 @@
 package dev.idleclaw.hub.web;
 
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 import dev.idleclaw.front.Headers;
 
 /**

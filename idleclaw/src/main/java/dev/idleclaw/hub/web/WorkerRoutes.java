@@ -1,10 +1,10 @@
 package dev.idleclaw.hub.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idleclaw.front.Caller;
+import dev.idleclaw.relay.Caller;
 import dev.idleclaw.front.Headers;
 import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.NodeLink;
+import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.identity.PublicKeys;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.ledger.Ledger;

@@ -2,7 +2,7 @@ package dev.idleclaw.front.idleclaw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idleclaw.hub.ChatSink.Failure;
+import dev.idleclaw.relay.ChatSink.Failure;
 import org.junit.jupiter.api.Test;
 
 class IdleClawSinkMessageTest {

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.e2e.ClientNetwork;
 import dev.idleclaw.front.FailureText;
-import dev.idleclaw.hub.ChatSink;
+import dev.idleclaw.relay.ChatSink;
 import dev.idleclaw.testkit.Behaviour;
 import dev.idleclaw.testkit.RecordedRequest;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.idleclaw.clients.ollama4j;
 
 import dev.idleclaw.e2e.AgentTurn;
 import dev.idleclaw.e2e.ClientNetwork;
-import dev.idleclaw.hub.config.Limits;
+import dev.idleclaw.config.Limits;
 import static dev.idleclaw.e2e.ClientNetwork.BROKEN;
 import static dev.idleclaw.e2e.ClientNetwork.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;

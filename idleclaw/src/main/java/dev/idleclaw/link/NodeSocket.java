@@ -1,0 +1,210 @@
+package dev.idleclaw.link;
+
+import dev.idleclaw.chat.ChatChunk;
+import dev.idleclaw.config.NodeLinks;
+import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.Nonces;
+import dev.idleclaw.identity.Signatures;
+import dev.idleclaw.registry.NodeLink;
+import dev.idleclaw.registry.NodeRegistry;
+import dev.idleclaw.registry.RelayStream;
+import dev.idleclaw.stats.HubStats;
+import dev.idleclaw.wire.ChunkScan;
+import dev.idleclaw.wire.HubMessage;
+import dev.idleclaw.wire.NodeMessage;
+import dev.idleclaw.wire.WireCodec;
+import dev.idleclaw.wire.WireException;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /ws/node} endpoint: registration with its deadline and rules, heartbeats bound to the
+ * connection, chunk and error routing to the requests this connection owns, and clean removal on close.
+ */
+public final class NodeSocket {
+    private static final Logger log = LoggerFactory.getLogger(NodeSocket.class);
+    /** Upgrade header with which a node asks to prove its key (docs/protocol.md "Node authentication"). */
+    public static final String AUTH_HEADER = "X-IdleClaw-Auth";
+    public static final String AUTH_SCHEME = "ed25519-v1";
+    /** Clock skew tolerated on the node's signed timestamp (the challenge already makes it single-use). */
+    static final long AUTH_SKEW_MILLIS = 300_000;
+
+    private final NodeLinks config;
+    /** The worker profile: only the hub's own key may register (its own node agent). */
+    private final boolean ownKeyOnly;
+    private final NodeRegistry registry;
+    private final ScheduledExecutorService timers;
+    private final HubStats metrics;
+    /** This socket's own node connections (peers are links too, but not this socket's to watch). */
+    private final java.util.Set<NodeLink> links = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<NodeLink, ScheduledFuture<?>> registrationDeadlines = new ConcurrentHashMap<>();
+
+    private final Identity hubIdentity;
+
+    public NodeSocket(NodeLinks config, boolean ownKeyOnly, NodeRegistry registry, ScheduledExecutorService timers, HubStats metrics, Identity hubIdentity) {
+        this.config = config;
+        this.ownKeyOnly = ownKeyOnly;
+        this.hubIdentity = hubIdentity;
+        this.registry = registry;
+        this.timers = timers;
+        this.metrics = metrics;
+    }
+
+    /** A Jetty endpoint for one node connection from {@code ip}; Jetty calls it on its own threads. */
+    public Object endpoint(String ip, boolean wantsAuth) {
+        return new NodeEndpoint(this, ip, wantsAuth);
+    }
+
+    /** Every open connection, registered or not. */
+    Collection<NodeLink> connections() {
+        return links;
+    }
+
+    /** A connection opened: start its registration deadline, and challenge it if it wants to authenticate. */
+    NodeLink opened(Session session, String ip, boolean wantsAuth) {
+        NodeLink link = new NodeLink(session, ip);
+        links.add(link);
+        if (wantsAuth) {
+            link.challenge(Nonces.next());
+            link.send(new HubMessage.AuthChallenge(link.challenge(), hubIdentity.publicKey()));
+        }
+        registrationDeadlines.put(link, timers.schedule(() -> {
+            if (link.registration() == null) violation(link, new WireException(WireException.POLICY, "registration timeout"));
+        }, config.registrationTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        return link;
+    }
+
+    void message(NodeLink link, String text) {
+        if (link.isClosed()) return;
+        try {
+            var piece = link.registration() == null ? null : ChunkScan.piece(text);
+            if (piece != null) {
+                var chunk = new ChatChunk(piece.content(), piece.thinking(), java.util.List.of());
+                if (!link.deliver(piece.requestId(), new RelayStream.Piece(chunk))) metrics.strayMessage();
+                return;
+            }
+            NodeMessage m = WireCodec.decodeNode(text);
+            if (link.registration() == null) {
+                if (!(m instanceof NodeMessage.Register r)) throw new WireException(WireException.POLICY, "expected register message");
+                register(link, r);
+                return;
+            }
+            switch (m) {
+                case NodeMessage.Register r -> throw new WireException(WireException.POLICY, "already registered");
+                case NodeMessage.Heartbeat h -> {
+                    if (h.nodeId() != null && !h.nodeId().equals(link.nodeId())) {
+                        throw new WireException(WireException.POLICY, "heartbeat for another node");
+                    }
+                    link.heartbeat(h.available());
+                }
+                case NodeMessage.InferenceChunk c -> {
+                    if (!link.deliver(c.requestId(), new RelayStream.Chunk(c.chunk(), c.receipt()))) metrics.strayMessage();
+                }
+                case NodeMessage.EmbedResult r -> {
+                    if (!link.deliver(r.requestId(), new RelayStream.Embedded(r))) metrics.strayMessage();
+                }
+                case NodeMessage.InferenceError e -> {
+                    if (!link.deliver(e.requestId(), new RelayStream.NodeError(e.error()))) metrics.strayMessage();
+                }
+                case NodeMessage.Unknown u -> log.debug("ignoring message type '{}' from {}", u.type(), link);
+            }
+        } catch (WireException e) {
+            violation(link, e);
+        }
+    }
+
+    private void register(NodeLink link, NodeMessage.Register r) throws WireException {
+        var deadline = registrationDeadlines.remove(link);
+        if (deadline != null) deadline.cancel(false);
+        String key = authenticate(link, r);
+        if (ownKeyOnly && !hubIdentity.publicKey().equals(key)) {
+            // A worker's receipts are signed with its own key: only its own node agent may serve through it.
+            log.info("worker refused node {} from {}: it does not prove the worker's key", r.nodeId(), link.maskedIp());
+            throw new WireException(WireException.POLICY, "this worker serves only its own node");
+        }
+        link.authenticated(key);
+        registry.register(link, r);
+        link.send(new HubMessage.Registered(r.nodeId()));
+    }
+
+    /**
+     * The key {@code r} proves for this connection's challenge, null for an anonymous (original IdleClaw) node.
+     * The challenge is used up either way, so a captured registration is worthless on any other connection.
+     */
+    private String authenticate(NodeLink link, NodeMessage.Register r) throws WireException {
+        String challenge = link.challenge();
+        link.challenge(null);
+        var auth = r.auth();
+        if (challenge == null) {
+            if (auth != null) throw new WireException(WireException.POLICY, "authentication without a challenge");
+            return null;
+        }
+        if (auth == null) throw new WireException(WireException.POLICY, "authentication required");
+        boolean fresh = Math.abs(System.currentTimeMillis() - auth.timestamp()) <= AUTH_SKEW_MILLIS;
+        byte[] message = NodeMessage.NodeAuth.message(challenge, hubIdentity.publicKey(), r.nodeId(), auth.timestamp());
+        if (!fresh || !Signatures.verify(auth.pubkey(), message, auth.signature())) {
+            log.info("node {} from {} failed authentication ({})", r.nodeId(), link.maskedIp(), fresh ? "bad signature" : "stale timestamp");
+            throw new WireException(WireException.POLICY, "authentication failed");
+        }
+        return auth.pubkey();
+    }
+
+    void violation(NodeLink link, WireException e) {
+        if (link == null) return;
+        metrics.linkError();
+        log.info("closing {}: {} ({})", link, e.reason(), e.closeCode());
+        link.close(e.closeCode(), e.reason());
+    }
+
+    void closed(NodeLink link, int code, String reason) {
+        if (!links.remove(link)) return;
+        var deadline = registrationDeadlines.remove(link);
+        if (deadline != null) deadline.cancel(false);
+        if (link.registration() != null) log.info("{} disconnected ({} {})", link, code, reason == null ? "" : reason);
+        link.disconnected();
+        registry.remove(link);
+    }
+
+    /**
+     * Closes connections that have sent nothing (no pong, no message) for a ping interval plus the pong deadline,
+     * then pings the rest.
+     */
+    public void pingAll() {
+        long limit = config.pingInterval().plus(config.pongTimeout()).toNanos();
+        long now = System.nanoTime();
+        for (NodeLink l : links) {
+            if (now - l.lastSeenNanos() > limit) {
+                log.info("closing {}: no pong within {} ms", l, config.pongTimeout().toMillis());
+                l.close(1011, "ping timeout");
+            } else {
+                l.ping();
+            }
+        }
+    }
+
+    /**
+     * Closes registered nodes on this endpoint whose last heartbeat is older than the heartbeat timeout. Only this
+     * endpoint's own connections: peers in the registry never heartbeat, their liveness is their capacity and failures.
+     */
+    public void evictSilent() {
+        long limit = config.heartbeatTimeout().toNanos();
+        long now = System.nanoTime();
+        for (NodeLink l : links) {
+            if (l.registration() != null && now - l.lastHeartbeatNanos() > limit) {
+                log.info("evicting {}: no heartbeat for {} s", l, config.heartbeatTimeout().toSeconds());
+                l.close(1000, "heartbeat timeout");
+            }
+        }
+    }
+
+    /** Shutdown: every node link closed with 1001. */
+    public void closeAll() {
+        links.forEach(l -> l.close(1001, "server shutting down"));
+    }
+}

@@ -1,0 +1,234 @@
+package dev.idleclaw.registry;
+
+import dev.idleclaw.wire.HubMessage;
+import dev.idleclaw.wire.ModelInfo;
+import dev.idleclaw.wire.NodeLimits;
+import dev.idleclaw.wire.NodeMessage;
+import dev.idleclaw.wire.RequestSize;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's WebSocket connection. Everything the hub knows about a node hangs off this object, never off an
+ * id a message claims: registration, liveness, in-flight requests, load and reputation (the last two are
+ * guarded by the {@link Scheduler}'s lock).
+ */
+public final class NodeLink {
+    private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
+    private static final AtomicLong SERIAL = new AtomicLong();
+
+    private final long serial = SERIAL.incrementAndGet();
+    private final Backend backend;
+    private final String ip;
+    private final Instant connectedAt = Instant.now();
+    private final ConcurrentHashMap<String, RelayStream> inflight = new ConcurrentHashMap<>();
+    private volatile NodeMessage.Register registration;
+    private volatile long lastHeartbeatNanos = System.nanoTime();
+    private volatile long lastSeenNanos = System.nanoTime();
+    private volatile boolean available = true;
+    private volatile boolean closed;
+    private volatile String challenge;
+    private volatile String pubkey;
+
+    // guarded by Scheduler.lock
+    int active;
+    double reputation = Scheduler.INITIAL_REPUTATION;
+
+    /** A node agent on its WebSocket {@code session}, connected from {@code ip}. */
+    public NodeLink(Session session, String ip) {
+        this.backend = new NodeSocketBackend(session);
+        this.ip = ip;
+    }
+
+    /** A peer as a scheduler backend: its key is authenticated by its signed capacity and receipts. */
+    public NodeLink(PeerTransport peer, String host) {
+        this.backend = peer;
+        this.ip = host;
+        this.pubkey = peer.pubkey();
+    }
+
+    /** How this link reaches its backend. */
+    public Backend backend() {
+        return backend;
+    }
+
+    public String ip() {
+        return ip;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    /** Registration data, or null before {@code register}. */
+    public NodeMessage.Register registration() {
+        return registration;
+    }
+
+    /** The key this connection proved at registration, or null for an anonymous node. */
+    public String pubkey() {
+        return pubkey;
+    }
+
+    public void authenticated(String key) {
+        pubkey = key;
+    }
+
+    /** The one-time challenge sent to this connection, until its registration uses it up. */
+    public String challenge() {
+        return challenge;
+    }
+
+    public void challenge(String c) {
+        challenge = c;
+    }
+
+    public String nodeId() {
+        var r = registration;
+        return r == null ? "unregistered-" + serial : r.nodeId();
+    }
+
+    /** An opaque, stable label for this connection's node, safe to show consumers (a hash of the node id). */
+    public String label() {
+        return "node-" + ModelCatalog.placeholderDigest(nodeId()).substring(0, 12);
+    }
+
+    public List<ModelInfo> models() {
+        var r = registration;
+        return r == null ? List.of() : r.models();
+    }
+
+    public boolean serves(String model) {
+        for (ModelInfo m : models()) if (m.name().equals(model)) return true;
+        return false;
+    }
+
+    /** What this node accepts per request: what it advertised, an original node's limits if nothing. */
+    public NodeLimits limits() {
+        var r = registration;
+        return r == null ? NodeLimits.ORIGINAL : r.limits();
+    }
+
+    /** The context window this node reported for {@code model}, or null when it did not say. */
+    public Integer contextLength(String model) {
+        for (ModelInfo m : models()) if (m.name().equals(model)) return m.contextLength();
+        return null;
+    }
+
+    /**
+     * Why this node would not take a request of {@code size} for {@code model} (a limit it advertised, or a prompt
+     * beyond the model's context window), or null when it would.
+     */
+    public String refusal(String model, RequestSize size) {
+        String over = limits().refusal(size);
+        if (over != null) return over;
+        Integer context = contextLength(model);
+        if (context != null && size.typicalTokens() > context) {
+            return "a prompt of about " + size.typicalTokens() + " tokens (the model's context window is " + context + " tokens)";
+        }
+        return null;
+    }
+
+    /** Whether this node advertised {@code feature} at registration (original nodes advertise none). */
+    public boolean advertises(String feature) {
+        var r = registration;
+        return r != null && r.serves(feature);
+    }
+
+    /** Whether this node's copy of {@code model} can think: node-reported capabilities, else the name rule. */
+    public boolean canThink(String model) {
+        for (ModelInfo m : models()) {
+            if (!m.name().equals(model)) continue;
+            if (m.capabilities() != null) return m.capabilities().contains("thinking");
+        }
+        return Capabilities.thinkingByName(model);
+    }
+
+    void registered(NodeMessage.Register r) {
+        registration = r;
+        lastHeartbeatNanos = System.nanoTime();
+    }
+
+    public void heartbeat(Boolean availableFlag) {
+        lastHeartbeatNanos = System.nanoTime();
+        if (availableFlag != null) available = availableFlag;
+    }
+
+    /** Any frame from the node (message or pong) proves the connection alive. */
+    public void seen() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    public long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    public long lastHeartbeatNanos() {
+        return lastHeartbeatNanos;
+    }
+
+    boolean available() {
+        return available && !closed;
+    }
+
+    public int activeRequests() {
+        return inflight.size();
+    }
+
+    public void track(RelayStream s) {
+        inflight.put(s.requestId(), s);
+    }
+
+    void untrack(RelayStream s) {
+        inflight.remove(s.requestId(), s);
+    }
+
+    /** Routes a node event to the request it belongs to on this connection; unknown ids are ignored. */
+    public boolean deliver(String requestId, RelayStream.Event e) {
+        RelayStream s = inflight.get(requestId);
+        if (s == null) return false;
+        s.deliver(e);
+        return true;
+    }
+
+    /** Queues a message for the node; false when the link is closed or the backend cannot take it. */
+    public boolean send(HubMessage m) {
+        return !closed && backend.send(this, m);
+    }
+
+    public void ping() {
+        if (!closed) backend.ping();
+    }
+
+    /** Closes the connection; the close handler then removes the node. Safe to call more than once. */
+    public void close(int code, String reason) {
+        if (closed) return;
+        closed = true;
+        backend.close(this, code, reason);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the link gone and tells every in-flight request. */
+    public void disconnected() {
+        closed = true;
+        inflight.values().forEach(s -> s.deliver(new RelayStream.Disconnected()));
+    }
+
+    /** The address operators see: a node's IP masked ({@code a.b.x.x}), a peer's host. */
+    public String maskedIp() {
+        return backend.shownAddress(ip);
+    }
+
+    @Override
+    public String toString() {
+        return "node " + nodeId() + " (" + maskedIp() + ")";
+    }
+}

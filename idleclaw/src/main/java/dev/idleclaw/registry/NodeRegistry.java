@@ -1,0 +1,127 @@
+package dev.idleclaw.registry;
+
+import dev.idleclaw.wire.NodeMessage;
+import dev.idleclaw.wire.WireException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory node directory: which connections are registered and which models they serve. All state is
+ * keyed by the {@link NodeLink} (the connection); a node id only finds the link to replace on re-registration,
+ * and removal happens only if that exact link is still the registered one (idleclaw-wire.md §11 #2, #5).
+ * A registration or removal costs the same however many nodes are registered ({@link Directory}).
+ */
+public final class NodeRegistry {
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
+    /** Keys whose reputation is remembered; beyond this, new keys start afresh (bounded memory). */
+    static final int MAX_REMEMBERED_KEYS = 100_000;
+
+    private final int maxNodesPerIp;
+    private final Map<String, NodeLink> byNodeId = new HashMap<>();
+    private final Directory directory = new Directory(); // guarded by this
+    private final AtomicLong registeredTotal;
+    private final ConcurrentHashMap<String, Double> reputationByKey = new ConcurrentHashMap<>();
+    private Runnable onChange = () -> {};
+
+    public NodeRegistry(int maxNodesPerIp, long registeredTotalSoFar) {
+        this.maxNodesPerIp = maxNodesPerIp;
+        this.registeredTotal = new AtomicLong(registeredTotalSoFar);
+    }
+
+    /** Called (outside the registry lock) after every change, so the scheduler can hand new slots to waiters. */
+    void onChange(Runnable r) {
+        this.onChange = r;
+    }
+
+    /**
+     * Registers {@code link}. A live registration with the same node id is replaced only by its owner: for an
+     * authenticated node, a connection proving the same key (from any address); for an anonymous node, one from the
+     * same address (the same host reconnecting). Anyone else is refused, so nobody can evict a heart-beating node by
+     * guessing its id, and an authenticated node's id is never taken by an anonymous one sharing its address.
+     */
+    public void register(NodeLink link, NodeMessage.Register r) throws WireException {
+        NodeLink replaced;
+        synchronized (this) {
+            replaced = byNodeId.get(r.nodeId());
+            boolean owner = replaced == null || (replaced.pubkey() != null ? sameKey(replaced, link) : replaced.ip().equals(link.ip()));
+            if (!owner) {
+                throw new WireException(WireException.POLICY, "node_id already registered");
+            }
+            if (link.pubkey() != null && link.backend().isNodeAgent()) {
+                // A key is one owner, wherever it connects from: the per-address cap applies to it too.
+                int ofKey = directory.ofKey(link.pubkey()) - (replaced != null && sameKey(replaced, link) ? 1 : 0);
+                if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
+                Double remembered = reputationByKey.get(link.pubkey());
+                if (remembered != null) link.reputation = remembered;
+            }
+            int fromIp = !link.backend().isNodeAgent() ? 0
+                    : directory.agentsFrom(link.ip()) - (replaced != null && Directory.agentFrom(replaced, link.ip()) ? 1 : 0);
+            if (fromIp >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes from this IP");
+            link.registered(r);
+            byNodeId.put(r.nodeId(), link);
+            if (replaced != null) directory.remove(replaced);
+            directory.add(link);
+        }
+        registeredTotal.incrementAndGet();
+        if (replaced != null) replaced.close(1000, "re-registered");
+        log.info("registered {} with {} model(s), max_concurrent {}, ollama {}", link, r.models().size(),
+                r.maxConcurrent(), r.ollamaVersion());
+        onChange.run();
+    }
+
+    private static boolean sameKey(NodeLink a, NodeLink b) {
+        return a.pubkey() != null && a.pubkey().equals(b.pubkey());
+    }
+
+    /**
+     * Keeps an authenticated node's reputation across its connections (called under the scheduler's lock), so a
+     * node cannot shed a bad reputation by reconnecting. Anonymous nodes start afresh each time.
+     */
+    void rememberReputation(NodeLink link) {
+        if (link.pubkey() != null && (reputationByKey.size() < MAX_REMEMBERED_KEYS || reputationByKey.containsKey(link.pubkey()))) {
+            reputationByKey.put(link.pubkey(), link.reputation);
+        }
+    }
+
+    /** Forgets {@code link} if it is registered; a replaced link's late cleanup changes nothing. */
+    public void remove(NodeLink link) {
+        synchronized (this) {
+            if (!directory.remove(link)) return;
+            byNodeId.remove(link.nodeId(), link);
+        }
+        log.info("removed {}", link);
+        onChange.run();
+    }
+
+    /** Registered links in registration order (an immutable snapshot). */
+    public List<NodeLink> registered() {
+        List<NodeLink> s = directory.registeredSnapshot();
+        if (s != null) return s;
+        synchronized (this) {
+            return directory.registered();
+        }
+    }
+
+    /** How many links are registered, without building a snapshot. */
+    public int count() {
+        return directory.count();
+    }
+
+    /** Links that list {@code model} (exact name), in registration order (an immutable snapshot). */
+    public List<NodeLink> serving(String model) {
+        List<NodeLink> s = directory.servingSnapshot(model);
+        if (s != null) return s;
+        synchronized (this) {
+            return directory.serving(model);
+        }
+    }
+
+    public long registeredTotal() {
+        return registeredTotal.get();
+    }
+}

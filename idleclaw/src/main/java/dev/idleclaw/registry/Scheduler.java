@@ -1,0 +1,306 @@
+package dev.idleclaw.registry;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Picks a node for each request: exact model match, a free slot, non-zero reputation; best
+ * {@code 0.5·free share + 0.3·reputation + 0.2} wins, ties at random (idleclaw-wire.md §8). When every suitable
+ * node is busy the request waits in a bounded FIFO queue until a slot frees or its deadline passes. Invariant:
+ * a free slot never coexists with a waiter that could use it, so newcomers never overtake waiters.
+ */
+public final class Scheduler {
+    public static final double INITIAL_REPUTATION = 0.5;
+    /** Reputation lost per failed or timed-out request (upstream). */
+    public static final double FAILURE_PENALTY = 0.05;
+    /** Scores closer than this are a tie. */
+    private static final double TIE = 1e-9;
+
+    /** Why no node was given. */
+    public enum Refusal { NO_MODEL, BUSY, SHUTTING_DOWN }
+
+    /** Thrown when no slot can be had. {@code retryAfterSeconds} is a hint for 503 answers. */
+    public static final class NoNode extends Exception {
+        public final Refusal refusal;
+        public final long retryAfterSeconds;
+
+        NoNode(Refusal refusal, long retryAfterSeconds) {
+            super(refusal.name(), null, false, false);
+            this.refusal = refusal;
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    private record Waiter(String model, Predicate<NodeLink> eligible, Set<NodeLink> exclude, CompletableFuture<NodeLink> slot) {}
+
+    /** Every node serving the model may take the request (a chat). */
+    private static final Predicate<NodeLink> ANY = l -> true;
+
+    private final NodeRegistry registry;
+    private final int queueCapacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Waiting callers with available credit: served before anyone in {@link #waiters}. */
+    private final ArrayDeque<Waiter> credited = new ArrayDeque<>();
+    /** Waiting anonymous callers (and keys without credit left), the free tier. */
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private boolean closed;
+
+    public Scheduler(NodeRegistry registry, int queueCapacity) {
+        this.registry = registry;
+        this.queueCapacity = queueCapacity;
+        registry.onChange(this::dispatch);
+    }
+
+    /** A slot on a node for {@code model}, waiting up to {@code maxWaitNanos} when all suitable nodes are busy. */
+    public Lease acquire(String model, Set<NodeLink> exclude, long maxWaitNanos) throws NoNode, InterruptedException {
+        return acquire(model, exclude, maxWaitNanos, false, position -> {});
+    }
+
+    /**
+     * As {@link #acquire(String, Set, long)}; a {@code credited} caller waits ahead of every anonymous one (FIFO
+     * within each class). {@code queued} hears the 1-based queue position if the request has to wait.
+     */
+    public Lease acquire(String model, Set<NodeLink> exclude, long maxWaitNanos, boolean credited, IntConsumer queued)
+            throws NoNode, InterruptedException {
+        return acquire(model, ANY, exclude, maxWaitNanos, credited, queued);
+    }
+
+    /**
+     * As {@link #acquire(String, Set, long, boolean, IntConsumer)}, among only the nodes {@code eligible} accepts (e.g.
+     * those that advertise embeddings); {@link Refusal#NO_MODEL} when no such node serves the model.
+     */
+    public Lease acquire(String model, Predicate<NodeLink> eligible, Set<NodeLink> exclude, long maxWaitNanos,
+                         boolean credited, IntConsumer queued) throws NoNode, InterruptedException {
+        return new Lease(this, slot(model, eligible, exclude, maxWaitNanos, credited, queued));
+    }
+
+    private NodeLink slot(String model, Predicate<NodeLink> eligible, Set<NodeLink> exclude, long maxWaitNanos,
+                          boolean credited, IntConsumer queued) throws NoNode, InterruptedException {
+        Waiter w;
+        int position;
+        lock.lock();
+        try {
+            if (closed) throw new NoNode(Refusal.SHUTTING_DOWN, 5);
+            List<NodeLink> nodes = serving(model, eligible);
+            if (!anyUsable(nodes, exclude)) throw new NoNode(Refusal.NO_MODEL, 0);
+            NodeLink best = pick(nodes, exclude);
+            if (best != null) {
+                best.active++;
+                return best;
+            }
+            if (maxWaitNanos <= 0 || waitingLocked() >= queueCapacity) throw new NoNode(Refusal.BUSY, retryAfter(maxWaitNanos));
+            w = new Waiter(model, eligible, Set.copyOf(exclude), new CompletableFuture<>());
+            (credited ? this.credited : waiters).addLast(w);
+            position = credited ? this.credited.size() : this.credited.size() + waiters.size();
+        } finally {
+            lock.unlock();
+        }
+        queued.accept(position);
+        try {
+            return w.slot.get(maxWaitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            lock.lock();
+            try {
+                waiters.remove(w);
+                this.credited.remove(w);
+                if (!w.slot.isDone()) {
+                    w.slot.cancel(false);
+                    if (e instanceof InterruptedException ie) throw ie;
+                    throw new NoNode(Refusal.BUSY, retryAfter(maxWaitNanos));
+                }
+            } finally {
+                lock.unlock();
+            }
+            try {
+                return w.slot.join(); // completed just as the wait ended
+            } catch (java.util.concurrent.CompletionException ce) {
+                if (ce.getCause() instanceof NoNode gone) throw gone;
+                throw new NoNode(Refusal.SHUTTING_DOWN, 5);
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NoNode gone) throw gone;
+            throw new NoNode(Refusal.SHUTTING_DOWN, 5);
+        }
+    }
+
+    /** A slot on exactly {@code link} if it has one free right now, else null (probes never wait or queue). */
+    Lease tryAcquire(NodeLink link) {
+        lock.lock();
+        try {
+            var reg = link.registration();
+            if (closed || reg == null || link.isClosed() || link.active >= reg.maxConcurrent()) return null;
+            link.active++;
+            return new Lease(this, link);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives a slot back ({@link Lease#release}); {@code failed} lowers the node's reputation. */
+    void release(NodeLink link, boolean failed) {
+        lock.lock();
+        try {
+            link.active--;
+            if (failed) adjust(link, -FAILURE_PENALTY);
+        } finally {
+            lock.unlock();
+        }
+        dispatch();
+    }
+
+    /** Changes a node's reputation by {@code delta}, clamped to [0, 1]. */
+    public void adjustReputation(NodeLink link, double delta) {
+        lock.lock();
+        try {
+            adjust(link, delta);
+        } finally {
+            lock.unlock();
+        }
+        dispatch();
+    }
+
+    private void adjust(NodeLink link, double delta) {
+        // Rounded so that exact steps add up: 0.5 - 10 × 0.05 is 6.9e-17 in doubles, which would still be routable.
+        link.reputation = Math.clamp(Math.round((link.reputation + delta) * 1e6) / 1e6, 0.0, 1.0);
+        registry.rememberReputation(link);
+    }
+
+    /**
+     * Hands free slots to waiters: callers with credit first, then anonymous ones, oldest first in each. A waiter
+     * whose model no usable node serves any more (the last one left or fell to reputation 0) is woken at once with
+     * {@link Refusal#NO_MODEL} instead of waiting out its deadline; while other nodes serve it, it keeps waiting.
+     */
+    void dispatch() {
+        lock.lock();
+        try {
+            dispatch(credited);
+            dispatch(waiters);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatch(ArrayDeque<Waiter> queue) {
+        for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            List<NodeLink> nodes = serving(w.model, w.eligible);
+            if (!anyUsable(nodes, w.exclude)) {
+                it.remove();
+                w.slot.completeExceptionally(new NoNode(Refusal.NO_MODEL, 0));
+                continue;
+            }
+            NodeLink best = pick(nodes, w.exclude);
+            if (best == null) continue;
+            best.active++;
+            it.remove();
+            if (!w.slot.complete(best)) best.active--;
+        }
+    }
+
+    /** Every open link that serves {@code model}, whatever its load or reputation. */
+    public List<NodeLink> serving(String model) {
+        return registry.serving(model);
+    }
+
+    private List<NodeLink> serving(String model, Predicate<NodeLink> eligible) {
+        List<NodeLink> all = registry.serving(model);
+        return eligible == ANY ? all : all.stream().filter(eligible).toList();
+    }
+
+    /** Whether a node in {@code nodes} could ever take the request: not excluded, reputation left, still open. */
+    private static boolean anyUsable(List<NodeLink> nodes, Set<NodeLink> exclude) {
+        return nodes.stream().anyMatch(l -> !exclude.contains(l) && l.reputation > 0 && !l.isClosed());
+    }
+
+    private int waitingLocked() {
+        return credited.size() + waiters.size();
+    }
+
+    /** Refuses new requests and wakes every waiter with a refusal. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            waiters.forEach(w -> w.slot.completeExceptionally(new IllegalStateException("shutting down")));
+            credited.forEach(w -> w.slot.completeExceptionally(new IllegalStateException("shutting down")));
+            waiters.clear();
+            credited.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int waiting() {
+        lock.lock();
+        try {
+            return waitingLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Requests waiting in one class: with credit ({@code true}) or anonymous. */
+    public int waiting(boolean withCredit) {
+        lock.lock();
+        try {
+            return withCredit ? credited.size() : waiters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether {@code link} would be given a request now or once a slot frees: registered, open, available and with
+     * reputation left. Listings ({@code /health}, {@code /api/models}, {@code /api/tags}, {@code /v1/models}) count only these.
+     */
+    public boolean routable(NodeLink link) {
+        lock.lock();
+        try {
+            return link.registration() != null && link.available() && link.reputation > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public double reputation(NodeLink link) {
+        lock.lock();
+        try {
+            return link.reputation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private NodeLink pick(List<NodeLink> nodes, Set<NodeLink> exclude) {
+        NodeLink best = null;
+        double bestScore = -1;
+        int ties = 0;
+        for (NodeLink l : nodes) {
+            var reg = l.registration();
+            if (reg == null || exclude.contains(l) || !l.available() || l.reputation <= 0 || l.active >= reg.maxConcurrent()) continue;
+            double score = 0.5 * (1.0 - (double) l.active / reg.maxConcurrent()) + 0.3 * l.reputation + 0.2;
+            if (score > bestScore + TIE) {
+                best = l;
+                bestScore = score;
+                ties = 1;
+            } else if (Math.abs(score - bestScore) <= TIE && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                best = l;
+            }
+        }
+        return best;
+    }
+
+    private static long retryAfter(long waitedNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitedNanos));
+    }
+}
