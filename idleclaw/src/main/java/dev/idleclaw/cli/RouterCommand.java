@@ -1,7 +1,7 @@
 package dev.idleclaw.cli;
 
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.server.Hub;
+import dev.idleclaw.server.HubConfig;
 import dev.idleclaw.config.Federation;
 import dev.idleclaw.home.DataDir;
 import dev.idleclaw.identity.IdentityFileException;

@@ -1,8 +1,8 @@
 package dev.idleclaw.cli;
 
 import dev.idleclaw.front.ChatDialect;
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.server.Hub;
+import dev.idleclaw.server.HubConfig;
 import dev.idleclaw.home.DataDir;
 import dev.idleclaw.identity.IdentityFileException;
 import dev.idleclaw.ledger.LedgerException;

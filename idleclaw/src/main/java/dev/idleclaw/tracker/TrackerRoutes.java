@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.announce.AnnounceFormatException;
 import dev.idleclaw.announce.SignedAnnouncement;
 import dev.idleclaw.announce.Unannounce;
-import dev.idleclaw.hub.web.ClientIp;
+import dev.idleclaw.admission.ClientIp;
 import dev.idleclaw.json.Json;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;

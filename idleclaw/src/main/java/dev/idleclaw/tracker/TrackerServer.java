@@ -1,6 +1,6 @@
 package dev.idleclaw.tracker;
 
-import dev.idleclaw.hub.web.ClientIp;
+import dev.idleclaw.admission.ClientIp;
 import io.javalin.Javalin;
 import java.util.List;
 import org.slf4j.Logger;

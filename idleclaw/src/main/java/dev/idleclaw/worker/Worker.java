@@ -1,7 +1,7 @@
 package dev.idleclaw.worker;
 
 import dev.idleclaw.announce.Announcer;
-import dev.idleclaw.hub.Hub;
+import dev.idleclaw.server.Hub;
 import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.identity.IdentityFile;

@@ -1,7 +1,7 @@
 package dev.idleclaw.worker;
 
 import dev.idleclaw.announce.Announcer;
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.server.HubConfig;
 import dev.idleclaw.config.LedgerSettings;
 import dev.idleclaw.config.RelaySettings;
 import dev.idleclaw.config.Worker;

@@ -2,7 +2,7 @@ package dev.idleclaw.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.testkit.StandInModel;
 import dev.idleclaw.testkit.StandInOllama;
 import java.net.ConnectException;

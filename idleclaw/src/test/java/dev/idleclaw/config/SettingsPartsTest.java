@@ -3,7 +3,7 @@ package dev.idleclaw.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.idleclaw.hub.HubConfig;
+import dev.idleclaw.server.HubConfig;
 import dev.idleclaw.ledger.Ledgers;
 import java.net.URI;
 import java.nio.file.Path;

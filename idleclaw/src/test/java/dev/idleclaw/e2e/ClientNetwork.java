@@ -2,7 +2,7 @@ package dev.idleclaw.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.node.NodeAgent;
 import dev.idleclaw.testkit.Behaviour;
 import dev.idleclaw.testkit.RecordedRequest;

@@ -2,9 +2,9 @@ package dev.idleclaw.e2e;
 
 import dev.idleclaw.announce.Announcer;
 import dev.idleclaw.announce.UrlSafety;
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubConfig;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.Hub;
+import dev.idleclaw.server.HubConfig;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.node.NodeAgent;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.idleclaw.auth.ForwardSignature;
 import dev.idleclaw.auth.RequestSignature;
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.Hub;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.node.NodeAgent;

@@ -3,8 +3,8 @@ package dev.idleclaw.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.Hub;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.node.NodeAgent;
 import dev.idleclaw.node.NodeConfig;

@@ -5,8 +5,8 @@ import static dev.idleclaw.peer.PeerDirectory.CAPACITY_TTL;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idleclaw.hub.Hub;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.Hub;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;

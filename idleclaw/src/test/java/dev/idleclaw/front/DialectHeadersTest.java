@@ -2,7 +2,7 @@ package dev.idleclaw.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;

@@ -1,17 +1,17 @@
 package dev.idleclaw.registry;
 
-import static dev.idleclaw.hub.HubFixture.ask;
-import static dev.idleclaw.hub.HubTestSupport.assertHealthy;
-import static dev.idleclaw.hub.HubTestSupport.async;
-import static dev.idleclaw.hub.HubTestSupport.json;
-import static dev.idleclaw.hub.HubTestSupport.link;
-import static dev.idleclaw.hub.HubTestSupport.prompt;
-import static dev.idleclaw.hub.HubTestSupport.sleep;
+import static dev.idleclaw.server.HubFixture.ask;
+import static dev.idleclaw.server.HubTestSupport.assertHealthy;
+import static dev.idleclaw.server.HubTestSupport.async;
+import static dev.idleclaw.server.HubTestSupport.json;
+import static dev.idleclaw.server.HubTestSupport.link;
+import static dev.idleclaw.server.HubTestSupport.prompt;
+import static dev.idleclaw.server.HubTestSupport.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.idleclaw.hub.HubFixture;
-import dev.idleclaw.hub.Sse;
+import dev.idleclaw.server.HubFixture;
+import dev.idleclaw.server.Sse;
 import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;

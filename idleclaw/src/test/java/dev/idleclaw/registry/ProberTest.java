@@ -3,8 +3,8 @@ package dev.idleclaw.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.idleclaw.hub.HubFixture;
-import dev.idleclaw.hub.Sse;
+import dev.idleclaw.server.HubFixture;
+import dev.idleclaw.server.Sse;
 import dev.idleclaw.testkit.StandInNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;

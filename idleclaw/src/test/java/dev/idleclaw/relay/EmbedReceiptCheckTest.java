@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idleclaw.hub.HubFixture;
-import dev.idleclaw.hub.HubTestSupport;
+import dev.idleclaw.server.HubFixture;
+import dev.idleclaw.server.HubTestSupport;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.identity.Nonces;
 import dev.idleclaw.json.Json;

@@ -1,12 +1,12 @@
 package dev.idleclaw.relay;
 
-import static dev.idleclaw.hub.HubTestSupport.json;
-import static dev.idleclaw.hub.HubTestSupport.link;
+import static dev.idleclaw.server.HubTestSupport.json;
+import static dev.idleclaw.server.HubTestSupport.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.testkit.StandInNode;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.announce.Announcement;
 import dev.idleclaw.announce.SignedAnnouncement;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
 import java.net.URI;

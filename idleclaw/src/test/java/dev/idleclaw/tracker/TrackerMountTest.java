@@ -3,7 +3,7 @@ package dev.idleclaw.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.announce.UrlSafety;
-import dev.idleclaw.hub.web.ClientIp;
+import dev.idleclaw.admission.ClientIp;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
 import io.javalin.Javalin;

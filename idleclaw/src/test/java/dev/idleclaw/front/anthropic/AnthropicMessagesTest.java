@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.auth.ApiKeys;
 import dev.idleclaw.front.Bodies;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.testkit.NodeRegistration;
 import dev.idleclaw.testkit.StandInNode;

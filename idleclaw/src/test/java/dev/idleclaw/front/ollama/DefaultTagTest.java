@@ -3,7 +3,7 @@ package dev.idleclaw.front.ollama;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.front.Bodies;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.testkit.StandInNode;
 import java.time.Instant;
 import java.util.List;

@@ -6,7 +6,7 @@ import static dev.idleclaw.front.Bodies.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.front.Bodies;
-import dev.idleclaw.hub.HubFixture;
+import dev.idleclaw.server.HubFixture;
 import dev.idleclaw.testkit.StandInNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -1,0 +1,341 @@
+package dev.idleclaw.server;
+
+import dev.idleclaw.front.ollama.OllamaDoor;
+import dev.idleclaw.front.anthropic.AnthropicDoor;
+import dev.idleclaw.front.openai.OpenAiDoor;
+import dev.idleclaw.front.responses.ResponsesDoor;
+import dev.idleclaw.front.idleclaw.IdleClawDoor;
+import dev.idleclaw.announce.UrlSafety;
+import dev.idleclaw.identity.Identity;
+import dev.idleclaw.link.NodeSocket;
+import dev.idleclaw.link.PeerBackends;
+import dev.idleclaw.peer.PeerDirectory;
+import dev.idleclaw.identity.IdentityFile;
+import dev.idleclaw.ledger.Ledger;
+import dev.idleclaw.ledger.Ledgers;
+import dev.idleclaw.admission.ChatGate;
+import dev.idleclaw.admission.ClientIp;
+import dev.idleclaw.admission.RateLimiter;
+import dev.idleclaw.registry.ModelCatalog;
+import dev.idleclaw.registry.NodeRegistry;
+import dev.idleclaw.registry.PeerTransport;
+import dev.idleclaw.registry.Prober;
+import dev.idleclaw.registry.Scheduler;
+import dev.idleclaw.relay.ChatRelay;
+import dev.idleclaw.relay.EmbedRelay;
+import dev.idleclaw.relay.HubMetrics;
+import dev.idleclaw.relay.ReceiptDesk;
+import dev.idleclaw.stats.HubStats;
+import io.javalin.Javalin;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running hub: the services (node directory, scheduler, relay, counters) wired to the HTTP and WebSocket
+ * routes, plus the periodic jobs (pings, heartbeat eviction, counter saving, rate-limit sweeping).
+ * {@link #close()} shuts down gracefully.
+ */
+public final class Hub implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+    /** How often idle rate-limit buckets are swept (upstream: every 300 s). */
+    private static final long SWEEP_SECONDS = 300;
+    /** Poll period while draining in-flight answers at shutdown. */
+    private static final long DRAIN_POLL_MILLIS = 50;
+    /** After the drain timeout and the nodes' close, how long cut-off answers get to write their ending. */
+    private static final long FINISH_MILLIS = 1000;
+    /** A worker's health check of its Ollama must fit in a Lobstah router's 2 s capacity timeout. */
+    private static final java.time.Duration BACKEND_CONNECT_TIMEOUT = java.time.Duration.ofMillis(1500);
+
+    private final HubConfig config;
+    private final HubStats stats;
+    private final NodeRegistry registry;
+    private final Scheduler scheduler;
+    private final NodeSocket nodeSocket;
+    private final HubInfo info;
+    private final ScheduledExecutorService timers;
+    private final Javalin app;
+    private final ModelCatalog catalog;
+    private final dev.idleclaw.front.embed.EmbedDoor embeddings;
+    private final HubMetrics metrics;
+    private final HubRoutes routes;
+    /** The hub's key pair in its data directory (the same file {@code idleclaw keygen} writes by default). */
+    static final String IDENTITY_FILE = "identity.json";
+    private final Identity identity;
+    private final Ledger ledger;
+    /** How often the peers and their capacity are re-read (capacity itself is cached 30 s by the directory). */
+    static final java.time.Duration PEER_REFRESH = java.time.Duration.ofSeconds(2);
+    private final PeerDirectory peers;
+    private final PeerBackends peerBackends;
+    /** The worker profile's local Ollama, asked only for its health ({@code /capacity}); null for a network hub. */
+    private final dev.idleclaw.ollama.OllamaClient backend;
+    /** Keeps this hub listed at a tracker ({@code --announce-to}); null when not announcing. */
+    private volatile dev.idleclaw.announce.Announcer announcer;
+    /** How often an announcing hub checks whether the models it serves changed (cheap: a catalog read). */
+    static final java.time.Duration MODEL_CHECK = java.time.Duration.ofSeconds(2);
+    /** Syncs trackers into the peers file ({@code --sync-from}); null when not following any. */
+    private final dev.idleclaw.peer.TrackerFollower follower;
+    private volatile boolean draining;
+    private boolean closed;
+
+    private Hub(HubConfig config) {
+        this.config = config;
+        var worker = config.worker();
+        java.nio.file.Path identityFile = worker != null && worker.identityFile() != null ? worker.identityFile()
+                : config.dataDir().resolve(IDENTITY_FILE);
+        this.identity = IdentityFile.loadOrCreate(identityFile, false).identity();
+        this.backend = worker == null ? null : new dev.idleclaw.ollama.OllamaClient(worker.ollama(), BACKEND_CONNECT_TIMEOUT,
+                BACKEND_CONNECT_TIMEOUT, dev.idleclaw.ollama.OllamaClient.DEFAULT_HEALTH_TTL);
+        this.ledger = Ledgers.open(config.ledger().location(), config.ledger().bootstrapAllowance());
+        this.stats = HubStats.load(config.dataDir());
+        this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart());
+        stats.nodesRegistered(registry::registeredTotal);
+        this.scheduler = new Scheduler(registry, config.relay().queueCapacity());
+        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
+        var clientIp = new ClientIp(config.listen().trustedProxies());
+        this.nodeSocket = new NodeSocket(config.nodeLinks(), worker != null, registry, timers, stats, identity);
+        this.info = new HubInfo(registry, scheduler, stats);
+        this.metrics = new HubMetrics(registry, scheduler, stats);
+        var receipts = new ReceiptDesk(ledger, metrics, identity);
+        var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts);
+        var limiter = new RateLimiter(config.limits().chatRpm(), config.limits().wsRpm(), config.limits().defaultRpm());
+        this.catalog = new ModelCatalog(registry, scheduler);
+        this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
+        this.routes = new HubRoutes(config.listen(), config.nodeLinks(), config.ledger(), config.federation(), worker != null, this,
+                clientIp, limiter, new ChatGate(config.limits().maxChatsPerIp()),
+                new HubRoutes.Doors(new IdleClawDoor(config.limits(), config.relay(), relay), new OllamaDoor(relay, catalog), worker == null ? new OpenAiDoor(relay, catalog)
+                        // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.
+                        : new OpenAiDoor(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true),
+                        new AnthropicDoor(relay, catalog),
+                        new ResponsesDoor(relay, catalog)));
+        this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
+        var links = config.nodeLinks();
+        timers.scheduleAtFixedRate(nodeSocket::pingAll, links.pingInterval().toMillis(), links.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(nodeSocket::evictSilent, links.evictionScan().toMillis(), links.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(stats::save, config.statsSaveInterval().toMillis(), config.statsSaveInterval().toMillis(), TimeUnit.MILLISECONDS);
+        if (!links.probeInterval().isZero()) {
+            var prober = new Prober(registry, scheduler);
+            long every = links.probeInterval().toMillis();
+            timers.scheduleAtFixedRate(() -> Thread.ofVirtual().name("probe").start(prober::probeRandomNode), every, every, TimeUnit.MILLISECONDS);
+        }
+        timers.scheduleAtFixedRate(() -> limiter.sweep(System.nanoTime()), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        var federation = config.federation();
+        if (federation.peersFile() != null) {
+            var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(PeerTransport.CONNECT_TIMEOUT).build();
+            var safety = UrlSafety.of(federation.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT);
+            this.peers = new PeerDirectory(federation.peersFile(), safety, http, System::currentTimeMillis,
+                    federation.peerCapacityTtl(), federation.peerCooldown());
+            this.peerBackends = new PeerBackends(peers, registry, identity, http);
+            timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("peers").start(peerBackends::refresh),
+                    0, PEER_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+            if (!federation.syncFrom().isEmpty()) {
+                this.follower = new dev.idleclaw.peer.TrackerFollower(federation.syncFrom(),
+                        new dev.idleclaw.peer.PeersFile(federation.peersFile(), System::currentTimeMillis), safety, http,
+                        System::currentTimeMillis, identity.publicKey());
+                timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("tracker-sync").start(follower::syncAll),
+                        0, federation.syncInterval().toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                this.follower = null;
+            }
+        } else {
+            this.peers = null;
+            this.peerBackends = null;
+            this.follower = null;
+        }
+    }
+
+    /** Whether this hub honours {@code key}'s "on behalf of" when it forwards a request here: it is one of our peers. */
+    public boolean trustsForwarder(String key) {
+        return peers != null && peers.peers().stream().anyMatch(p -> p.pubkey().equals(key));
+    }
+
+    /** The peers directory, or null when this hub has no peers file. */
+    public PeerDirectory peers() {
+        return peers;
+    }
+
+    /** Starts a hub and returns once it is listening. */
+    public static Hub start(HubConfig config) {
+        Hub hub = new Hub(config);
+        try {
+            hub.app.start(config.listen().host(), config.listen().port());
+        } catch (RuntimeException e) {
+            hub.timers.shutdownNow();
+            hub.ledger.close();
+            if (hub.backend != null) hub.backend.close();
+            throw e;
+        }
+        if (config.role() == HubConfig.Role.WORKER) {
+            log.info("worker {} listening on http://{}:{} (its node connects to ws://127.0.0.1:{}/ws/node)", hub.publicKey(),
+                    config.listen().host(), hub.port(), hub.nodePort());
+        } else if (config.listen().nodeListener()) {
+            log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.listen().host(), hub.port(),
+                    config.listen().host(), hub.port());
+        } else {
+            log.info("listening on http://{}:{} (no node listener)", config.listen().host(), hub.port());
+        }
+        if (config.federation().announce() != null) {
+            hub.announcer = new dev.idleclaw.announce.Announcer(config.federation().announce(), hub.identity, hub::servedModels);
+            hub.announcer.start();
+            // Re-announce as soon as the models served change (the first announcement usually has none yet), rather
+            // than leaving the tracker's list stale until the next heartbeat.
+            var announced = new java.util.concurrent.atomic.AtomicReference<>(hub.servedModels());
+            hub.timers.scheduleWithFixedDelay(() -> {
+                var now = hub.servedModels();
+                if (!now.equals(announced.getAndSet(now)) && hub.announcer != null && !hub.draining) {
+                    Thread.ofVirtual().name("announce").start(hub.announcer::announce);
+                }
+            }, MODEL_CHECK.toMillis(), MODEL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return hub;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The Ollama-only listener's port, or -1 when not configured. */
+    public int ollamaPort() {
+        return routes.ollamaPort();
+    }
+
+    /** The worker profile's loopback node listener port, or -1 for a network hub (nodes use {@link #port()}). */
+    public int nodePort() {
+        return routes.nodePort();
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    /**
+     * The worker profile's view of its backend: true when the local Ollama answers (cached for a few seconds).
+     * Always true for a network hub, whose backends are its nodes.
+     */
+    public boolean backendHealthy() {
+        return backend == null || backend.health();
+    }
+
+    /** What this hub announces: the names in its catalog (its nodes' models, and its healthy peers' if it has any). */
+    private java.util.List<String> servedModels() {
+        return catalog.models().stream().map(ModelCatalog.Entry::name).sorted().toList();
+    }
+
+    /** The announcer keeping this hub listed at a tracker, or null when it does not announce. */
+    public dev.idleclaw.announce.Announcer announcer() {
+        return announcer;
+    }
+
+    /** The tracker follower syncing the peers file, or null when this hub follows no tracker. */
+    public dev.idleclaw.peer.TrackerFollower follower() {
+        return follower;
+    }
+
+    /** The hub's own key (nodes' authentication is bound to it). */
+    public String publicKey() {
+        return identity.publicKey();
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
+    /** The embeddings doors (Ollama's and OpenAI's). */
+    public dev.idleclaw.front.embed.EmbedDoor embeddings() {
+        return embeddings;
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    public HubInfo info() {
+        return info;
+    }
+
+    public HubStats stats() {
+        return stats;
+    }
+
+    public NodeRegistry registry() {
+        return registry;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** True once shutdown began: new chats are refused. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Unannounces (bounded), refuses new chats, lets in-flight answers finish (up to the drain timeout), closes nodes
+     * with 1001, stops.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        draining = true;
+        // Withdraw first, so routers stop choosing this hub while it drains.
+        var a = announcer;
+        if (a != null) a.stop();
+        scheduler.close();
+        if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.relay().drainTimeout().toSeconds());
+        awaitIdle(System.nanoTime() + config.relay().drainTimeout().toNanos());
+        nodeSocket.closeAll();
+        if (peerBackends != null) peerBackends.closeAll();
+        // Answers still running end with the "disconnected" error and [DONE] once their node's link closes;
+        // give them a moment before the HTTP server stops, so consumers do not see a cut stream.
+        awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS));
+        stats.save();
+        timers.shutdownNow();
+        app.stop();
+        ledger.close();
+        if (backend != null) backend.close();
+        log.info(config.role() == HubConfig.Role.WORKER ? "worker stopped" : "hub stopped");
+    }
+
+    /**
+     * Stops as a crashed process would look from outside: the HTTP server stops at once, cutting every open
+     * connection (answers in flight end mid-stream, no unannounce is sent), then the rest shuts down without a
+     * drain. For failover tests; operators use {@link #close()}.
+     */
+    public synchronized void abort() {
+        if (closed) return;
+        closed = true;
+        draining = true;
+        var a = announcer;
+        if (a != null) a.abandon();
+        scheduler.close();
+        app.stop();
+        nodeSocket.closeAll();
+        if (peerBackends != null) peerBackends.closeAll();
+        timers.shutdownNow();
+        stats.save();
+        ledger.close();
+        if (backend != null) backend.close();
+        log.info("hub aborted");
+    }
+
+    /** Waits until no answer is in flight or {@code deadline} (a {@link System#nanoTime()} value) passes. */
+    private void awaitIdle(long deadline) {
+        while (stats.active() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(DRAIN_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

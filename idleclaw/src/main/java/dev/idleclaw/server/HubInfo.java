@@ -1,0 +1,119 @@
+package dev.idleclaw.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.json.Json;
+import dev.idleclaw.registry.Capabilities;
+import dev.idleclaw.registry.NodeLink;
+import dev.idleclaw.registry.NodeRegistry;
+import dev.idleclaw.registry.Scheduler;
+import dev.idleclaw.stats.HubStats;
+import dev.idleclaw.wire.ModelInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Read-only views of the network for {@code /health}, {@code /api/models}, {@code /metrics} and {@code /admin/nodes}. */
+public final class HubInfo {
+    private final NodeRegistry registry;
+    private final Scheduler scheduler;
+    private final HubStats stats;
+    private final Instant startedAt = Instant.now();
+
+    HubInfo(NodeRegistry registry, Scheduler scheduler, HubStats stats) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.stats = stats;
+    }
+
+    public long uptimeSeconds() {
+        return Duration.between(startedAt, Instant.now()).toSeconds();
+    }
+
+    /** {@code node_count} counts only nodes that would take a request ({@link Scheduler#routable}). */
+    public ObjectNode health() {
+        return Json.object().put("status", "healthy").put("uptime_seconds", uptimeSeconds())
+                .put("node_count", routable().size());
+    }
+
+    /** Distinct models of routable nodes, largest first (size from the first node that registered the name), with capabilities. */
+    public ObjectNode models() {
+        Map<String, ModelInfo> first = firstSeen();
+        List<ModelInfo> sorted = new ArrayList<>(first.values());
+        sorted.sort(Comparator.comparingLong(ModelInfo::size).reversed());
+        ObjectNode out = Json.object();
+        var names = out.putArray("models");
+        var caps = out.putObject("capabilities");
+        for (ModelInfo m : sorted) {
+            names.add(m.name());
+            caps.putObject(m.name()).put("thinking", thinking(m)).put("tool_calls", tools(m));
+        }
+        return out;
+    }
+
+    public ObjectNode metrics() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (NodeLink l : routable()) for (ModelInfo m : l.models()) counts.merge(m.name(), 1, Integer::sum);
+        var entries = new ArrayList<>(counts.entrySet());
+        entries.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+        ObjectNode out = Json.object().put("nodes_connected", registry.registered().size())
+                .put("nodes_registered_total", stats.nodesRegisteredTotal()).put("requests_total", stats.requestsTotal())
+                .put("requests_active", stats.active()).put("requests_errors_total", stats.errorsTotal());
+        var models = out.putArray("models_available");
+        for (var e : entries) models.addObject().put("name", e.getKey()).put("node_count", e.getValue());
+        return out.put("uptime_seconds", uptimeSeconds());
+    }
+
+    /**
+     * {@code GET /capacity} in the Lobstah worker's shape, so that other hubs and routers can use this hub as a
+     * peer: the models its nodes (and healthy peers) serve, its free slots as {@code concurrency}, and the requests
+     * waiting as {@code queueDepth}.
+     */
+    public ObjectNode capacity(String pubkey) {
+        ObjectNode o = Json.object().put("pubkey", pubkey);
+        var models = o.putArray("models");
+        firstSeen().keySet().forEach(models::add);
+        int slots = 0;
+        for (NodeLink l : routable()) slots += Math.max(0, l.registration().maxConcurrent() - l.activeRequests());
+        o.put("tier", "best-effort").put("concurrency", Math.max(1, slots)).put("queueDepth", 0);
+        o.putObject("jobCounts").put("queued", 0).put("running", stats.active()).put("done", 0).put("error", 0);
+        return o;
+    }
+
+    public ObjectNode adminNodes() {
+        ObjectNode out = Json.object();
+        var nodes = out.putArray("nodes");
+        for (NodeLink l : registry.registered()) {
+            var n = nodes.addObject().put("node_id", l.nodeId()).put("ip", l.maskedIp());
+            var models = n.putArray("models");
+            l.models().forEach(m -> models.add(m.name()));
+            n.put("connected_seconds", Duration.between(l.connectedAt(), Instant.now()).toSeconds())
+                    .put("active_requests", l.activeRequests())
+                    .put("ollama_version", l.registration().ollamaVersion());
+            if (l.pubkey() != null) n.put("pubkey", l.pubkey()).put("anonymous", false);
+            else n.putNull("pubkey").put("anonymous", true);
+        }
+        return out;
+    }
+
+    private List<NodeLink> routable() {
+        return registry.registered().stream().filter(scheduler::routable).toList();
+    }
+
+    private Map<String, ModelInfo> firstSeen() {
+        Map<String, ModelInfo> first = new LinkedHashMap<>();
+        for (NodeLink l : routable()) for (ModelInfo m : l.models()) first.putIfAbsent(m.name(), m);
+        return first;
+    }
+
+    private static boolean thinking(ModelInfo m) {
+        return m.capabilities() != null ? m.capabilities().contains("thinking") : Capabilities.thinkingByName(m.name());
+    }
+
+    private static boolean tools(ModelInfo m) {
+        return m.capabilities() != null ? m.capabilities().contains("tools") : Capabilities.toolsByName(m.name());
+    }
+}

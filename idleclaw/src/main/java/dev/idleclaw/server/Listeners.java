@@ -1,0 +1,125 @@
+package dev.idleclaw.server;
+
+import dev.idleclaw.admission.AddressCap;
+import dev.idleclaw.admission.ClientIp;
+import dev.idleclaw.admission.RateLimiter;
+import dev.idleclaw.admission.SlowRequests;
+import dev.idleclaw.front.Headers;
+import dev.idleclaw.config.NodeLinks;
+import dev.idleclaw.link.NodeSocket;
+import io.javalin.config.JavalinConfig;
+import java.util.function.BiFunction;
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
+import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The hub's listeners: the main one, the optional Ollama-only one, and a worker's loopback node listener, each guarded
+ * by the per-address cap and the slow-request deadlines; and {@code /ws/node}, served by Jetty's own WebSocket layer
+ * (ahead of Javalin's servlet, so pongs reach us) behind the node upgrade's rate limit.
+ */
+final class Listeners {
+    /** Largest node message: an {@code embed_result} may fill a 1 MiB frame; chunks and registrations are far smaller. */
+    static final long MAX_NODE_MESSAGE_BYTES = dev.idleclaw.wire.WireLimits.MAX_EMBED_RESULT_BYTES;
+    /** Frames queued to one node before its link counts as stuck; each stream needs only a few. */
+    static final int MAX_OUTGOING_FRAMES = 1024;
+    /** Where a worker's node listener binds: this machine only. */
+    static final String WORKER_NODE_HOST = "127.0.0.1";
+
+    private final Listen config;
+    private final NodeLinks nodeLinks;
+    private final ClientIp clientIp;
+    private final RateLimiter limiter;
+    private final boolean worker;
+    private volatile ServerConnector ollamaConnector;
+    /** The worker profile's loopback listener, the only one its node may connect on; null for a network hub. */
+    private volatile ServerConnector nodeConnector;
+
+    Listeners(Listen config, NodeLinks nodeLinks, boolean worker, ClientIp clientIp, RateLimiter limiter) {
+        this.config = config;
+        this.nodeLinks = nodeLinks;
+        this.clientIp = clientIp;
+        this.limiter = limiter;
+        this.worker = worker;
+    }
+
+    /** Adds the listeners and {@code /ws/node}; {@code nodeEndpoint} makes a node's endpoint from its address and auth wish. */
+    void install(JavalinConfig cfg, BiFunction<String, Boolean, Object> nodeEndpoint) {
+        cfg.jetty.modifyServletContextHandler(context -> {
+            context.setErrorHandler(new JsonErrorHandler());
+            JettyWebSocketServletContainerInitializer.configure(context, (servlet, ws) -> {
+                ws.setMaxTextMessageSize(MAX_NODE_MESSAGE_BYTES);
+                ws.setMaxBinaryMessageSize(MAX_NODE_MESSAGE_BYTES);
+                ws.setIdleTimeout(backstopIdleTimeout());
+                ws.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
+                if (config.nodeListener()) ws.addMapping("/ws/node", (req, res) -> upgradeNode(req, res, nodeEndpoint));
+            });
+        });
+        // Every listener is ours (then Javalin adds none): the main one comes first (app.port() reads it).
+        var cap = new AddressCap(config.maxConnectionsPerIp(), clientIp);
+        var slow = new SlowRequests(config.headerTimeout(), config.minBodyRate());
+        cfg.jetty.addConnector((server, http) -> guarded(server, http, cap, slow, config.host(), config.port()));
+        if (config.ollamaPort() != Listen.NO_OLLAMA_PORT) {
+            cfg.jetty.addConnector((server, http) -> ollamaConnector = guarded(server, http, cap, slow, config.host(), config.ollamaPort()));
+        }
+        if (worker) {
+            // The worker's own node agent connects here: loopback, a free port, never the public listener.
+            cfg.jetty.addConnector((server, http) -> nodeConnector = guarded(server, http, cap, slow, WORKER_NODE_HOST, 0));
+        }
+    }
+
+    /** A listener on {@code host:port} whose sockets count against {@code cap} and whose requests {@code slow} watches. */
+    private static ServerConnector guarded(Server server, HttpConfiguration http, AddressCap cap, SlowRequests slow, String host, int port) {
+        var c = new ServerConnector(server, new HttpConnectionFactory(http));
+        c.setHost(host);
+        c.setPort(port);
+        c.getSelectorManager().addEventListener(cap);
+        c.addEventListener(slow);
+        server.addBean(slow); // started and stopped with the server, once however many listeners share it
+        return c;
+    }
+
+    /**
+     * Jetty's own idle limit, only a backstop: our pings reset it, and heartbeat eviction and the pong deadline
+     * act well before it.
+     */
+    private java.time.Duration backstopIdleTimeout() {
+        var ours = nodeLinks.heartbeatTimeout().plus(nodeLinks.evictionScan());
+        var ping = nodeLinks.pingInterval().plus(nodeLinks.pongTimeout());
+        return (ours.compareTo(ping) > 0 ? ours : ping).multipliedBy(2);
+    }
+
+    /** Rate-limits a node's upgrade (429 + {@code Retry-After}) or hands the connection to the node endpoint. */
+    private Object upgradeNode(JettyServerUpgradeRequest req, JettyServerUpgradeResponse res, BiFunction<String, Boolean, Object> endpoint)
+            throws java.io.IOException {
+        var nodeOnly = nodeConnector;
+        if (worker && (nodeOnly == null || req.getHttpServletRequest().getLocalPort() != nodeOnly.getLocalPort())) {
+            res.sendError(404, "Not Found");
+            return null;
+        }
+        String client = clientIp.resolve(req.getHttpServletRequest().getRemoteAddr(), req.getHeader("X-Forwarded-For"));
+        long wait = limiter.take(RateLimiter.Kind.WS, client);
+        if (wait > 0) {
+            res.setHeader(Headers.RETRY_AFTER, Long.toString(wait));
+            res.sendError(429, "Too many requests");
+            return null;
+        }
+        return endpoint.apply(client, NodeSocket.AUTH_SCHEME.equals(req.getHeader(NodeSocket.AUTH_HEADER)));
+    }
+
+    /** The worker profile's loopback node listener port, or -1 for a network hub. */
+    int nodePort() {
+        var c = nodeConnector;
+        return c == null ? Listen.NO_OLLAMA_PORT : c.getLocalPort();
+    }
+
+    /** The port of the Ollama-only listener, or -1 when there is none. */
+    int ollamaPort() {
+        var c = ollamaConnector;
+        return c == null ? Listen.NO_OLLAMA_PORT : c.getLocalPort();
+    }
+}
