@@ -99,14 +99,8 @@ public final class NodeSocket {
                     }
                     link.heartbeat(h.available());
                 }
-                case NodeMessage.InferenceChunk c -> {
-                    if (!link.deliver(c.requestId(), new RelayStream.Chunk(c.chunk(), c.receipt()))) metrics.strayMessage();
-                }
-                case NodeMessage.EmbedResult r -> {
-                    if (!link.deliver(r.requestId(), new RelayStream.Embedded(r))) metrics.strayMessage();
-                }
-                case NodeMessage.InferenceError e -> {
-                    if (!link.deliver(e.requestId(), new RelayStream.NodeError(e.error()))) metrics.strayMessage();
+                case NodeMessage.InferenceChunk _, NodeMessage.EmbedResult _, NodeMessage.InferenceError _ -> {
+                    if (!link.deliver(m)) metrics.strayMessage();
                 }
                 case NodeMessage.Unknown u -> log.debug("ignoring message type '{}' from {}", u.type(), link);
             }
