@@ -215,6 +215,11 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    /** The node WebSocket endpoint, whose connections tests inspect. */
+    NodeSocket nodeSocket() {
+        return nodeSocket;
+    }
+
     /** The worker profile's loopback node listener port, or -1 for a network hub (nodes use {@link #port()}). */
     public int nodePort() {
         return routes.nodePort();
