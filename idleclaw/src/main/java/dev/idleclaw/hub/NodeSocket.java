@@ -32,7 +32,7 @@ public final class NodeSocket {
     static final long AUTH_SKEW_MILLIS = 300_000;
 
     private final NodeLinks config;
-    /** The worker profile: only the hub's own key may register (its own node agent). */
+    /** The worker profile: only the hub's own key may register (a node agent of the worker itself). */
     private final boolean ownKeyOnly;
     private final NodeRegistry registry;
     private final ScheduledExecutorService timers;
@@ -114,7 +114,7 @@ public final class NodeSocket {
         if (deadline != null) deadline.cancel(false);
         String key = authenticate(link, r);
         if (ownKeyOnly && !hubIdentity.publicKey().equals(key)) {
-            // A worker's receipts are signed with its own key: only its own node agent may serve through it.
+            // A worker's receipts are signed with its own key: only a node proving that key may serve through it.
             log.info("worker refused node {} from {}: it does not prove the worker's key", r.nodeId(), link.maskedIp());
             throw new WireException(WireException.POLICY, "this worker serves only its own node");
         }
