@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The worker profile ({@code idleclaw worker}, lobstah-wire.md §7, §11a): the hub serves one machine's Ollama
- * through its own node agent, which may connect only on a separate loopback listener and only with the hub's own
- * key; the Lobstah worker routes ({@code /}, {@code /pubkey}, {@code /capacity}) are added, {@code /v1/models}
+ * The worker profile ({@code idleclaw worker}, lobstah-wire.md §7, §11a): the hub serves one machine's Ollama in its
+ * own process, and a node agent may connect only on a separate loopback listener and only with the hub's own key; the Lobstah worker routes ({@code /}, {@code /pubkey}, {@code /capacity}) are added, {@code /v1/models}
  * says {@code owned_by: "lobstah:<key prefix>"}, a bare {@code x-lobstah-requester} is named in receipts without
  * being debited, and a proved requester without credit gets 402.
  *

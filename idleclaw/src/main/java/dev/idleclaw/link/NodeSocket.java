@@ -36,7 +36,7 @@ public final class NodeSocket {
     static final long AUTH_SKEW_MILLIS = 300_000;
 
     private final NodeLinks config;
-    /** The worker profile: only the hub's own key may register (its own node agent). */
+    /** The worker profile: only the hub's own key may register (a node agent of the worker itself). */
     private final boolean ownKeyOnly;
     private final NodeRegistry registry;
     private final ScheduledExecutorService timers;
@@ -62,7 +62,7 @@ public final class NodeSocket {
     }
 
     /** Every open connection, registered or not. */
-    Collection<NodeLink> connections() {
+    public Collection<NodeLink> connections() {
         return links;
     }
 
@@ -103,14 +103,8 @@ public final class NodeSocket {
                     }
                     link.heartbeat(h.available());
                 }
-                case NodeMessage.InferenceChunk c -> {
-                    if (!link.deliver(c.requestId(), new RelayStream.Chunk(c.chunk(), c.receipt()))) metrics.strayMessage();
-                }
-                case NodeMessage.EmbedResult r -> {
-                    if (!link.deliver(r.requestId(), new RelayStream.Embedded(r))) metrics.strayMessage();
-                }
-                case NodeMessage.InferenceError e -> {
-                    if (!link.deliver(e.requestId(), new RelayStream.NodeError(e.error()))) metrics.strayMessage();
+                case NodeMessage.InferenceChunk _, NodeMessage.EmbedResult _, NodeMessage.InferenceError _ -> {
+                    if (!link.deliver(m)) metrics.strayMessage();
                 }
                 case NodeMessage.Unknown u -> log.debug("ignoring message type '{}' from {}", u.type(), link);
             }
@@ -124,7 +118,7 @@ public final class NodeSocket {
         if (deadline != null) deadline.cancel(false);
         String key = authenticate(link, r);
         if (ownKeyOnly && !hubIdentity.publicKey().equals(key)) {
-            // A worker's receipts are signed with its own key: only its own node agent may serve through it.
+            // A worker's receipts are signed with its own key: only a node proving that key may serve through it.
             log.info("worker refused node {} from {}: it does not prove the worker's key", r.nodeId(), link.maskedIp());
             throw new WireException(WireException.POLICY, "this worker serves only its own node");
         }

@@ -28,17 +28,17 @@ final class EmbedJob {
 
     private final HubMessage.EmbedRequest request;
     private final OllamaClient ollama;
-    private final HubLink link;
+    private final NodeOutbox out;
     private final Identity identity;
     private final long startedAtMillis = System.currentTimeMillis();
     private volatile boolean cancelled;
     private volatile Thread runner;
 
     /** {@code identity}: the node's key, which signs the receipt; null for an anonymous node (no receipt). */
-    EmbedJob(HubMessage.EmbedRequest request, OllamaClient ollama, HubLink link, Identity identity) {
+    EmbedJob(HubMessage.EmbedRequest request, OllamaClient ollama, NodeOutbox out, Identity identity) {
         this.request = request;
         this.ollama = ollama;
-        this.link = link;
+        this.out = out;
         this.identity = identity;
     }
 
@@ -69,14 +69,14 @@ final class EmbedJob {
             }
             long tokens = Math.max(0, answer.path("prompt_eval_count").asLong(0));
             ObjectNode receipt = identity == null ? null : receipt(tokens).toJson();
-            String frame = WireCodec.encode(new NodeMessage.EmbedResult(request.requestId(), vectors, tokens, receipt));
-            if (HubLink.utf8Length(frame) > WireLimits.MAX_EMBED_RESULT_BYTES) {
+            var result = new NodeMessage.EmbedResult(request.requestId(), vectors, tokens, receipt);
+            if (WireCodec.encodedBytes(result) > WireLimits.MAX_EMBED_RESULT_BYTES) {
                 log.info("embed request {}: the answer is over {} bytes; refused as too large", request.requestId(),
                         WireLimits.MAX_EMBED_RESULT_BYTES);
                 error(InferenceJob.INVALID_REQUEST);
                 return;
             }
-            link.send(frame, () -> !cancelled);
+            out.send(result, () -> !cancelled);
             log.debug("embed request {} done: {} vectors, {} ms", request.requestId(), vectors.size(),
                     (System.nanoTime() - start) / 1_000_000);
         } catch (OllamaException e) {
@@ -135,6 +135,6 @@ final class EmbedJob {
     }
 
     private void error(String code) {
-        link.send(WireCodec.encode(new NodeMessage.InferenceError(request.requestId(), code)), () -> !cancelled);
+        out.send(new NodeMessage.InferenceError(request.requestId(), code), () -> !cancelled);
     }
 }

@@ -1,18 +1,14 @@
 package dev.idleclaw.node;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.ollama.OllamaClient;
-import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeLimits;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireCodec;
 import dev.idleclaw.wire.WireException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's node identity and work: the first hub reply (expected {@code registered}), then dispatch of
- * {@code inference_request}/{@code cancel_request}, the heartbeat/ping loop and dead-link detection. Requests
+ * One connection's node identity and work: the first hub reply (expected {@code registered}), then requests and
+ * cancels handed to a {@link RequestDesk} answering on this link, the heartbeat/ping loop and dead-link detection. Requests
  * belong to the connection that brought them; when it ends they are all cancelled.
  */
 final class HubSession {
@@ -37,13 +33,10 @@ final class HubSession {
     private final String nodeId;
     private final NodeTimings timings;
     private final RequestSlots slots;
-    private final RequestRules rules;
-    private final OllamaClient ollama;
     private final CompletableFuture<HubMessage> firstReply = new CompletableFuture<>();
     private final CompletableFuture<HubMessage.AuthChallenge> challenge = new CompletableFuture<>();
     private final Identity identity;
-    private final Map<String, InferenceJob> jobs = new ConcurrentHashMap<>();
-    private final Map<String, EmbedJob> embeds = new ConcurrentHashMap<>();
+    private final RequestDesk desk;
     private volatile HubLink link;
 
     HubSession(String nodeId, NodeTimings timings, RequestSlots slots, RequestRules rules, OllamaClient ollama, Identity identity) {
@@ -51,8 +44,7 @@ final class HubSession {
         this.identity = identity;
         this.timings = timings;
         this.slots = slots;
-        this.rules = rules;
-        this.ollama = ollama;
+        this.desk = new RequestDesk(slots, rules, ollama, identity, (m, wanted) -> link.send(WireCodec.encode(m), wanted));
     }
 
     String nodeId() {
@@ -88,91 +80,11 @@ final class HubSession {
         }
         if (firstReply.complete(m)) return;
         switch (m) {
-            case HubMessage.InferenceRequest r -> accept(r);
-            case HubMessage.EmbedRequest r -> embed(r);
-            case HubMessage.CancelRequest c -> {
-                var job = jobs.get(c.requestId());
-                if (job != null) {
-                    log.debug("request {} cancelled by the hub", c.requestId());
-                    job.cancel();
-                }
-                var embedding = embeds.get(c.requestId());
-                if (embedding != null) embedding.cancel();
-            }
+            case HubMessage.InferenceRequest _, HubMessage.EmbedRequest _, HubMessage.CancelRequest _ -> desk.receive(m);
             case HubMessage.Registered _ -> log.debug("ignoring a repeated registered message");
             case HubMessage.AuthChallenge _ -> log.debug("ignoring a late auth_challenge");
             case HubMessage.Unknown u -> log.debug("ignoring hub message of type {}", u.type());
         }
-    }
-
-    /** Refuses (draining, invalid, no free slot) or starts the request on its own virtual thread. */
-    private void accept(HubMessage.InferenceRequest r) {
-        String id = r.requestId();
-        if (jobs.containsKey(id)) {
-            log.warn("ignoring a second inference_request with id {}", id);
-            return;
-        }
-        if (slots.closed()) {
-            refuse(id, InferenceJob.OLLAMA_UNAVAILABLE, "the node is shutting down");
-            return;
-        }
-        ObjectNode params;
-        switch (rules.check(r.params())) {
-            case RequestRules.Verdict.Reject reject -> {
-                refuse(id, InferenceJob.INVALID_REQUEST, reject.why());
-                return;
-            }
-            case RequestRules.Verdict.Forward forward -> params = forward.params();
-        }
-        if (!slots.tryAcquire()) {
-            refuse(id, InferenceJob.OLLAMA_UNAVAILABLE, slots.closed() ? "the node is shutting down" : "all slots are busy");
-            return;
-        }
-        var job = new InferenceJob(id, params, ollama, link, identity,
-                r.requester() == null ? Receipt.ANONYMOUS : r.requester());
-        jobs.put(id, job);
-        Thread.ofVirtual().name("request-" + id).start(() -> {
-            try {
-                job.run();
-            } finally {
-                jobs.remove(id, job);
-                slots.release();
-            }
-        });
-    }
-
-    /** Refuses (draining, unknown model, no free slot) or starts the embedding on its own virtual thread. */
-    private void embed(HubMessage.EmbedRequest r) {
-        String id = r.requestId();
-        if (jobs.containsKey(id) || embeds.containsKey(id)) {
-            log.warn("ignoring a second request with id {}", id);
-            return;
-        }
-        if (!rules.registered(r.model())) {
-            refuse(id, InferenceJob.INVALID_REQUEST, "model is not one this node registered");
-            return;
-        }
-        if (slots.closed() || !slots.tryAcquire()) {
-            refuse(id, InferenceJob.OLLAMA_UNAVAILABLE, slots.closed() ? "the node is shutting down" : "all slots are busy");
-            return;
-        }
-        var job = new EmbedJob(r, ollama, link, identity);
-        embeds.put(id, job);
-        Thread.ofVirtual().name("embed-" + id).start(() -> {
-            try {
-                job.run();
-            } finally {
-                embeds.remove(id, job);
-                slots.release();
-            }
-        });
-    }
-
-    /** Answers {@code inference_error} off the WebSocket's thread; {@code why} is for the log (never content). */
-    private void refuse(String id, String code, String why) {
-        log.info("request {} refused ({}): {}", id, code, why);
-        String frame = WireCodec.encode(new NodeMessage.InferenceError(id, code));
-        Thread.ofVirtual().start(() -> link.send(frame));
     }
 
     /** Completes with the hub's {@code auth_challenge} (sent only when the node asked to authenticate). */
@@ -230,7 +142,6 @@ final class HubSession {
 
     /** Cancels every request of this connection. */
     void cancelAll() {
-        jobs.values().forEach(InferenceJob::cancel);
-        embeds.values().forEach(EmbedJob::cancel);
+        desk.cancelAll();
     }
 }

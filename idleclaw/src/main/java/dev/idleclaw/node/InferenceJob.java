@@ -32,7 +32,7 @@ final class InferenceJob {
     private final String requestId;
     private final ObjectNode params;
     private final OllamaClient ollama;
-    private final HubLink link;
+    private final NodeOutbox out;
     private volatile boolean cancelled;
     private volatile ChatCall call;
     private final Identity identity;
@@ -42,13 +42,13 @@ final class InferenceJob {
     private long tokens;
 
     /** {@code params} already passed {@link RequestRules}. */
-    InferenceJob(String requestId, ObjectNode params, OllamaClient ollama, HubLink link, Identity identity, String requester) {
+    InferenceJob(String requestId, ObjectNode params, OllamaClient ollama, NodeOutbox out, Identity identity, String requester) {
         this.requestId = requestId;
         this.identity = identity;
         this.requester = requester;
         this.params = params;
         this.ollama = ollama;
-        this.link = link;
+        this.out = out;
     }
 
     /** Stops the request: closes the Ollama stream; nothing more is sent for it. Idempotent. */
@@ -122,22 +122,22 @@ final class InferenceJob {
         ObjectNode chunk = ChunkFilter.relay(line);
         boolean done = chunk.get("done").booleanValue();
         ObjectNode receipt = done && identity != null ? receipt(line).toJson() : null;
-        String frame = WireCodec.encode(new NodeMessage.InferenceChunk(requestId, chunk, receipt));
-        long bytes = HubLink.utf8Length(frame);
+        var message = new NodeMessage.InferenceChunk(requestId, chunk, receipt);
+        long bytes = WireCodec.encodedBytes(message);
         if (bytes > WireLimits.MAX_CHUNK_BYTES) {
             if (!done) {
                 log.warn("request {}: skipped a {}-byte chunk (limit {})", requestId, bytes, WireLimits.MAX_CHUNK_BYTES);
                 return;
             }
             log.warn("request {}: final chunk of {} bytes sent without its message", requestId, bytes);
-            frame = WireCodec.encode(new NodeMessage.InferenceChunk(requestId, ChunkFilter.withoutPayload(chunk), receipt));
+            message = new NodeMessage.InferenceChunk(requestId, ChunkFilter.withoutPayload(chunk), receipt);
         }
-        if (link.send(frame, () -> !cancelled)) chunks++;
+        if (out.send(message, () -> !cancelled)) chunks++;
         if (done) tokens = line.path("eval_count").asLong(0);
     }
 
     /** Sends {@code inference_error} with {@code code} for {@code requestId} (not after a cancel). */
     private void error(String code) {
-        link.send(WireCodec.encode(new NodeMessage.InferenceError(requestId, code)), () -> !cancelled);
+        out.send(new NodeMessage.InferenceError(requestId, code), () -> !cancelled);
     }
 }

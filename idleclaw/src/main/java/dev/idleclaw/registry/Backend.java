@@ -4,10 +4,11 @@ import dev.idleclaw.wire.HubMessage;
 
 /**
  * How the hub reaches one backend, the transport under a {@link NodeLink}: a node agent's WebSocket
- * ({@link NodeSocketBackend}) or a peer hub or worker over HTTP ({@link PeerTransport}). The relay, the scheduler and
- * the receipt check see only this seam; each difference between the two lives in one method here.
+ * ({@link NodeSocketBackend}), a peer hub or worker over HTTP ({@link PeerTransport}), or the worker's own Ollama in
+ * this process ({@link LocalOllamaBackend}). The relay, the scheduler and
+ * the receipt check see only this seam; each difference between them lives in one method here.
  */
-public sealed interface Backend permits NodeSocketBackend, PeerTransport {
+public sealed interface Backend permits NodeSocketBackend, PeerTransport, LocalOllamaBackend {
     /**
      * Queues {@code m} for the backend; false when it cannot go (closed link, full queue, a frame over what the node
      * accepts). An {@code inference_request} starts the request; the answer comes back through {@code link}.

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node's WebSocket connection. Everything the hub knows about a node hangs off this object, never off an
- * id a message claims: registration, liveness, in-flight requests, load and reputation (the last two are
+ * One backend as the scheduler sees it (a node's WebSocket connection, a peer, or a worker's own Ollama; see
+ * {@link Backend}). Everything the hub knows about a node hangs off this object, never off an id a message claims: registration, liveness, in-flight requests, load and reputation (the last two are
  * guarded by the {@link Scheduler}'s lock).
  */
 public final class NodeLink {
@@ -50,6 +50,13 @@ public final class NodeLink {
         this.backend = peer;
         this.ip = host;
         this.pubkey = peer.pubkey();
+    }
+
+    /** The worker's own Ollama in this process, registered under the worker's {@code key}. */
+    NodeLink(LocalOllamaBackend local, String ip, String key) {
+        this.backend = local;
+        this.ip = ip;
+        this.pubkey = key;
     }
 
     /** How this link reaches its backend. */
@@ -194,6 +201,16 @@ public final class NodeLink {
         if (s == null) return false;
         s.deliver(e);
         return true;
+    }
+
+    /** Routes a node's answer (chunk, embedding, error) to its request on this link; false when none has its id. */
+    public boolean deliver(NodeMessage answer) {
+        return switch (answer) {
+            case NodeMessage.InferenceChunk c -> deliver(c.requestId(), new RelayStream.Chunk(c.chunk(), c.receipt()));
+            case NodeMessage.EmbedResult r -> deliver(r.requestId(), new RelayStream.Embedded(r));
+            case NodeMessage.InferenceError e -> deliver(e.requestId(), new RelayStream.NodeError(e.error()));
+            case NodeMessage.Register _, NodeMessage.Heartbeat _, NodeMessage.Unknown _ -> false;
+        };
     }
 
     /** Queues a message for the node; false when the link is closed or the backend cannot take it. */

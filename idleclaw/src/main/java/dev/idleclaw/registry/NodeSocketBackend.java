@@ -51,9 +51,13 @@ record NodeSocketBackend(Session session) implements Backend {
         if (session.isOpen()) session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
     }
 
-    /** IPv4 as {@code a.b.x.x}; IPv6 keeps its first two groups. */
     @Override
     public String shownAddress(String ip) {
+        return masked(ip);
+    }
+
+    /** IPv4 as {@code a.b.x.x}; IPv6 keeps its first two groups. */
+    static String masked(String ip) {
         if (ip.indexOf(':') < 0) {
             String[] p = ip.split("\\.");
             return p.length == 4 ? p[0] + "." + p[1] + ".x.x" : "x.x.x.x";

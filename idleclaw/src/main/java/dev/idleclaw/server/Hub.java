@@ -16,6 +16,7 @@ import dev.idleclaw.ledger.Ledgers;
 import dev.idleclaw.admission.ChatGate;
 import dev.idleclaw.admission.ClientIp;
 import dev.idleclaw.admission.RateLimiter;
+import dev.idleclaw.registry.LocalOllamaBackend;
 import dev.idleclaw.registry.ModelCatalog;
 import dev.idleclaw.registry.NodeRegistry;
 import dev.idleclaw.registry.PeerTransport;
@@ -26,6 +27,11 @@ import dev.idleclaw.relay.EmbedRelay;
 import dev.idleclaw.relay.HubMetrics;
 import dev.idleclaw.relay.ReceiptDesk;
 import dev.idleclaw.stats.HubStats;
+import dev.idleclaw.node.Inventory;
+import dev.idleclaw.node.LocalNode;
+import dev.idleclaw.node.NodeTimings;
+import dev.idleclaw.wire.NodeLimits;
+import dev.idleclaw.wire.WireException;
 import io.javalin.Javalin;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,6 +83,8 @@ public final class Hub implements AutoCloseable {
     static final java.time.Duration MODEL_CHECK = java.time.Duration.ofSeconds(2);
     /** Syncs trackers into the peers file ({@code --sync-from}); null when not following any. */
     private final dev.idleclaw.peer.TrackerFollower follower;
+    /** The worker profile's own Ollama, served in this process; null for a network hub or until attached. */
+    private volatile LocalOllamaBackend local;
     private volatile boolean draining;
     private boolean closed;
 
@@ -169,7 +177,7 @@ public final class Hub implements AutoCloseable {
             throw e;
         }
         if (config.role() == HubConfig.Role.WORKER) {
-            log.info("worker {} listening on http://{}:{} (its node connects to ws://127.0.0.1:{}/ws/node)", hub.publicKey(),
+            log.info("worker {} listening on http://{}:{} (nodes with its key may connect to ws://127.0.0.1:{}/ws/node)", hub.publicKey(),
                     config.listen().host(), hub.port(), hub.nodePort());
         } else if (config.listen().nodeListener()) {
             log.info("hub listening on http://{}:{} (nodes connect to ws://{}:{}/ws/node)", config.listen().host(), hub.port(),
@@ -200,6 +208,28 @@ public final class Hub implements AutoCloseable {
     /** The Ollama-only listener's port, or -1 when not configured. */
     public int ollamaPort() {
         return routes.ollamaPort();
+    }
+
+    /**
+     * The worker profile's own Ollama, served in this process with no node connection: registers it under the worker's
+     * key with what its node agent would register ({@code inventory}'s models, {@code maxConcurrent} slots, the agent's
+     * limits); {@code timings} are the node's Ollama timeouts. Closed with the hub, after its drain.
+     */
+    public synchronized void serveLocalOllama(Inventory inventory, int maxConcurrent, NodeTimings timings) {
+        var worker = config.worker();
+        if (worker == null) throw new IllegalStateException("only a worker serves a local Ollama");
+        if (closed || local != null) throw new IllegalStateException(closed ? "the hub is closed" : "the local Ollama is already served");
+        try {
+            local = LocalOllamaBackend.attach(registry, stats, identity.publicKey(),
+                    out -> new LocalNode(worker.ollama(), inventory, maxConcurrent, NodeLimits.AGENT, timings, identity, out));
+        } catch (WireException e) {
+            throw new IllegalStateException("the worker's own node was refused: " + e.reason(), e);
+        }
+    }
+
+    /** The node WebSocket endpoint, whose connections tests inspect. */
+    NodeSocket nodeSocket() {
+        return nodeSocket;
     }
 
     /** The worker profile's loopback node listener port, or -1 for a network hub (nodes use {@link #port()}). */
@@ -292,8 +322,7 @@ public final class Hub implements AutoCloseable {
         scheduler.close();
         if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.relay().drainTimeout().toSeconds());
         awaitIdle(System.nanoTime() + config.relay().drainTimeout().toNanos());
-        nodeSocket.closeAll();
-        if (peerBackends != null) peerBackends.closeAll();
+        closeBackends();
         // Answers still running end with the "disconnected" error and [DONE] once their node's link closes;
         // give them a moment before the HTTP server stops, so consumers do not see a cut stream.
         awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS));
@@ -318,13 +347,20 @@ public final class Hub implements AutoCloseable {
         if (a != null) a.abandon();
         scheduler.close();
         app.stop();
-        nodeSocket.closeAll();
-        if (peerBackends != null) peerBackends.closeAll();
+        closeBackends();
         timers.shutdownNow();
         stats.save();
         ledger.close();
         if (backend != null) backend.close();
         log.info("hub aborted");
+    }
+
+    /** Closes every backend's link with 1001: node connections, peers and the worker's own Ollama. */
+    private void closeBackends() {
+        nodeSocket.closeAll();
+        if (peerBackends != null) peerBackends.closeAll();
+        var own = local;
+        if (own != null) own.link().close(1001, "server shutting down");
     }
 
     /** Waits until no answer is in flight or {@code deadline} (a {@link System#nanoTime()} value) passes. */

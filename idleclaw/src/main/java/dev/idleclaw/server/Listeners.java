@@ -36,7 +36,7 @@ final class Listeners {
     private final RateLimiter limiter;
     private final boolean worker;
     private volatile ServerConnector ollamaConnector;
-    /** The worker profile's loopback listener, the only one its node may connect on; null for a network hub. */
+    /** The worker profile's loopback listener, the only one a node with its key may connect on; null for a network hub. */
     private volatile ServerConnector nodeConnector;
 
     Listeners(Listen config, NodeLinks nodeLinks, boolean worker, ClientIp clientIp, RateLimiter limiter) {
@@ -67,7 +67,7 @@ final class Listeners {
             cfg.jetty.addConnector((server, http) -> ollamaConnector = guarded(server, http, cap, slow, config.host(), config.ollamaPort()));
         }
         if (worker) {
-            // The worker's own node agent connects here: loopback, a free port, never the public listener.
+            // A node agent with the worker's own key may connect here: loopback, a free port, never the public listener.
             cfg.jetty.addConnector((server, http) -> nodeConnector = guarded(server, http, cap, slow, WORKER_NODE_HOST, 0));
         }
     }

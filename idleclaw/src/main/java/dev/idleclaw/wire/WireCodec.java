@@ -73,6 +73,18 @@ public final class WireCodec {
     }
 
     public static String encode(NodeMessage m) {
+        return Json.write(tree(m));
+    }
+
+    /**
+     * The size in bytes of {@link #encode(NodeMessage) encode(m)}, counted without writing it: a node in the hub's own
+     * process checks the wire's size limits without encoding what it never sends as text.
+     */
+    public static long encodedBytes(NodeMessage m) {
+        return JsonBytes.of(tree(m));
+    }
+
+    private static ObjectNode tree(NodeMessage m) {
         ObjectNode o = Json.object();
         switch (m) {
             case NodeMessage.Register r -> {
@@ -109,7 +121,7 @@ public final class WireCodec {
                     o.put("type", "inference_error").put("request_id", e.requestId()).put("error", e.error());
             case NodeMessage.Unknown u -> o.put("type", u.type());
         }
-        return Json.write(o);
+        return o;
     }
 
     private static ObjectNode modelJson(ModelInfo mi) {
