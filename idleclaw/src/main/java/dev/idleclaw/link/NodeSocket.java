@@ -46,6 +46,10 @@ public final class NodeSocket {
     private final ConcurrentHashMap<NodeLink, ScheduledFuture<?>> registrationDeadlines = new ConcurrentHashMap<>();
 
     private final Identity hubIdentity;
+    /** Ping rounds a pinged link has to answer: enough whole ping intervals to cover the pong deadline. */
+    private final long answerRounds;
+    /** Ping rounds so far; {@link #pingAll} runs on the one timer thread. */
+    private long pingRound;
 
     public NodeSocket(NodeLinks config, boolean ownKeyOnly, NodeRegistry registry, ScheduledExecutorService timers, HubStats metrics, Identity hubIdentity) {
         this.config = config;
@@ -54,6 +58,8 @@ public final class NodeSocket {
         this.registry = registry;
         this.timers = timers;
         this.metrics = metrics;
+        long interval = config.pingInterval().toNanos();
+        this.answerRounds = interval == 0 ? 1 : Math.max(1, -Math.floorDiv(-config.pongTimeout().toNanos(), interval));
     }
 
     /** A Jetty endpoint for one node connection from {@code ip}; Jetty calls it on its own threads. */
@@ -166,18 +172,24 @@ public final class NodeSocket {
     }
 
     /**
-     * Closes connections that have sent nothing (no pong, no message) for a ping interval plus the pong deadline,
-     * then pings the rest.
+     * One ping round (every ping interval): pings only the connections not heard from (pong, message, heartbeat)
+     * within the last ping interval, and closes those that have sent nothing since their ping for the pong deadline
+     * (counted in whole rounds). A node heart-beating more often than that is never pinged; a silent one is pinged once
+     * silent for a ping interval and closed a pong deadline later, within the same span of silence as when every
+     * link was pinged every round.
      */
     public void pingAll() {
-        long limit = config.pingInterval().plus(config.pongTimeout()).toNanos();
+        long round = ++pingRound;
+        long quiet = config.pingInterval().toNanos();
         long now = System.nanoTime();
         for (NodeLink l : links) {
-            if (now - l.lastSeenNanos() > limit) {
-                log.info("closing {}: no pong within {} ms", l, config.pongTimeout().toMillis());
-                l.close(1011, "ping timeout");
-            } else {
-                l.ping();
+            if (l.awaitingPong()) {
+                if (round - l.pingedRound() >= answerRounds) {
+                    log.info("closing {}: no pong within {} ms", l, config.pongTimeout().toMillis());
+                    l.close(1011, "ping timeout");
+                }
+            } else if (now - l.lastSeenNanos() >= quiet) {
+                l.ping(now, round);
             }
         }
     }

@@ -30,6 +30,8 @@ public final class NodeLink {
     private volatile NodeMessage.Register registration;
     private volatile long lastHeartbeatNanos = System.nanoTime();
     private volatile long lastSeenNanos = System.nanoTime();
+    /** When and in which round (from 1; 0 = never) {@link NodeSocket#pingAll} last pinged this link; its thread only. */
+    private long pingedAtNanos, pingedRound;
     private volatile boolean available = true;
     private volatile boolean closed;
     private volatile String challenge;
@@ -218,8 +220,22 @@ public final class NodeLink {
         return !closed && backend.send(this, m);
     }
 
-    public void ping() {
-        if (!closed) backend.ping();
+    /** Pings the node in ping round {@code round} that started at {@code nowNanos}: it awaits a pong from then on. */
+    public void ping(long nowNanos, long round) {
+        if (closed) return;
+        pingedAtNanos = nowNanos;
+        pingedRound = round;
+        backend.ping();
+    }
+
+    /** True when this link was pinged and nothing (pong, message) has arrived since. */
+    public boolean awaitingPong() {
+        return pingedRound != 0 && lastSeenNanos - pingedAtNanos < 0;
+    }
+
+    /** The ping round of the last ping. */
+    public long pingedRound() {
+        return pingedRound;
     }
 
     /** Closes the connection; the close handler then removes the node. Safe to call more than once. */

@@ -7,20 +7,28 @@ import dev.idleclaw.admission.SlowRequests;
 import dev.idleclaw.front.Headers;
 import dev.idleclaw.config.NodeLinks;
 import dev.idleclaw.link.NodeSocket;
+import dev.idleclaw.json.Json;
 import io.javalin.config.JavalinConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
-import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
-import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
-import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The hub's listeners: the main one, the optional Ollama-only one, and a worker's loopback node listener, each guarded
  * by the per-address cap and the slow-request deadlines; and {@code /ws/node}, served by Jetty's own WebSocket layer
- * (ahead of Javalin's servlet, so pongs reach us) behind the node upgrade's rate limit.
+ * behind the node upgrade's rate limit. Its upgrade handler sits in the servlet context ahead of the session handler,
+ * so a node's upgrade skips the servlet, session and filter machinery (a registration storm's largest per-connection
+ * cost after Jetty's handshake itself) and its pongs reach us; other requests to the path go on to Javalin.
  */
 final class Listeners {
     /** Largest node message: an {@code embed_result} may fill a 1 MiB frame; chunks and registrations are far smaller. */
@@ -49,15 +57,18 @@ final class Listeners {
 
     /** Adds the listeners and {@code /ws/node}; {@code nodeEndpoint} makes a node's endpoint from its address and auth wish. */
     void install(JavalinConfig cfg, BiFunction<String, Boolean, Object> nodeEndpoint) {
+        var jetty = new Server[1];
+        cfg.jetty.modifyServer(s -> jetty[0] = s); // Javalin calls this before it builds the servlet context
         cfg.jetty.modifyServletContextHandler(context -> {
             context.setErrorHandler(new JsonErrorHandler());
-            JettyWebSocketServletContainerInitializer.configure(context, (servlet, ws) -> {
+            if (!config.nodeListener()) return;
+            context.insertHandler(WebSocketUpgradeHandler.from(jetty[0], ws -> {
                 ws.setMaxTextMessageSize(MAX_NODE_MESSAGE_BYTES);
                 ws.setMaxBinaryMessageSize(MAX_NODE_MESSAGE_BYTES);
                 ws.setIdleTimeout(backstopIdleTimeout());
                 ws.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
-                if (config.nodeListener()) ws.addMapping("/ws/node", (req, res) -> upgradeNode(req, res, nodeEndpoint));
-            });
+                ws.addMapping("/ws/node", (req, res, callback) -> upgradeNode(req, res, callback, nodeEndpoint));
+            }));
         });
         // Every listener is ours (then Javalin adds none): the main one comes first (app.port() reads it).
         var cap = new AddressCap(config.maxConnectionsPerIp(), clientIp);
@@ -94,21 +105,29 @@ final class Listeners {
     }
 
     /** Rate-limits a node's upgrade (429 + {@code Retry-After}) or hands the connection to the node endpoint. */
-    private Object upgradeNode(JettyServerUpgradeRequest req, JettyServerUpgradeResponse res, BiFunction<String, Boolean, Object> endpoint)
-            throws java.io.IOException {
+    private Object upgradeNode(ServerUpgradeRequest req, ServerUpgradeResponse res, Callback callback,
+                               BiFunction<String, Boolean, Object> endpoint) {
         var nodeOnly = nodeConnector;
-        if (worker && (nodeOnly == null || req.getHttpServletRequest().getLocalPort() != nodeOnly.getLocalPort())) {
-            res.sendError(404, "Not Found");
+        if (worker && (nodeOnly == null || Request.getLocalPort(req) != nodeOnly.getLocalPort())) {
+            refuse(res, callback, 404, "Not Found");
             return null;
         }
-        String client = clientIp.resolve(req.getHttpServletRequest().getRemoteAddr(), req.getHeader("X-Forwarded-For"));
+        String client = clientIp.resolve(Request.getRemoteAddr(req), req.getHeaders().get("X-Forwarded-For"));
         long wait = limiter.take(RateLimiter.Kind.WS, client);
         if (wait > 0) {
-            res.setHeader(Headers.RETRY_AFTER, Long.toString(wait));
-            res.sendError(429, "Too many requests");
+            res.getHeaders().put(Headers.RETRY_AFTER, Long.toString(wait));
+            refuse(res, callback, 429, "Too many requests");
             return null;
         }
-        return endpoint.apply(client, NodeSocket.AUTH_SCHEME.equals(req.getHeader(NodeSocket.AUTH_HEADER)));
+        return endpoint.apply(client, NodeSocket.AUTH_SCHEME.equals(req.getHeaders().get(NodeSocket.AUTH_HEADER)));
+    }
+
+    /** An upgrade refused with IdleClaw's {@code {"detail": …}} body, as {@link JsonErrorHandler} writes it. */
+    private static void refuse(ServerUpgradeResponse res, Callback callback, int status, String detail) {
+        byte[] body = Json.write(Json.object().put("detail", detail)).getBytes(StandardCharsets.UTF_8);
+        res.setStatus(status);
+        res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        res.write(true, ByteBuffer.wrap(body), callback);
     }
 
     /** The worker profile's loopback node listener port, or -1 for a network hub. */

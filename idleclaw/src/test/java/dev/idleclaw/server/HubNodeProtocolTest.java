@@ -229,7 +229,8 @@ class HubNodeProtocolTest {
         });
         try (var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             // The JDK client answers pings automatically, so the link stays up well past ping + pong timeouts: the
-            // hub did ping (seven times, ~1.4 s) and did see the pongs, since the node sends nothing else.
+            // hub did ping (seven times; a link that answered is pinged again once silent for a ping interval, so
+            // every other 200 ms round, ~2.8 s) and did see the pongs, since the node sends nothing else.
             NodeLink link = hub.hub.registry().registered().getFirst();
             long seen = link.lastSeenNanos();
             await().atMost(Duration.ofSeconds(10)).until(() -> node.pings() >= 7);

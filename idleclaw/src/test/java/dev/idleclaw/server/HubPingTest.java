@@ -1,7 +1,9 @@
 package dev.idleclaw.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.idleclaw.testkit.StandInNode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,24 @@ class HubPingTest {
             assertThat(pings).isGreaterThanOrEqualTo(1);
             assertThat(elapsedMs).isBetween(400L, 5_000L);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> hub.hub.registry().registered().isEmpty());
+        }
+    }
+
+    @Test
+    void pingsOnlyNodesItHasNotHeardFromWithinThePingInterval() throws Exception {
+        try (var hub = HubFixture.start(c -> {
+            c.pingInterval = Duration.ofMillis(1_000);
+            c.pongTimeout = Duration.ofMillis(1_000);
+        }); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
+            long until = System.nanoTime() + Duration.ofMillis(3_500).toNanos();
+            while (System.nanoTime() < until) {
+                node.heartbeat();
+                Thread.sleep(100);
+            }
+            assertThat(node.pings()).isZero();
+            // Silent from now on: pinged again, and kept since the JDK client answers every ping.
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.pings() >= 2);
+            assertThat(node.closed()).isNotDone();
         }
     }
 
