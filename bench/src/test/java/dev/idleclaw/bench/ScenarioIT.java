@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code scenario S1 --quick}, {@code scenario S2 --quick --receipts} and {@code scenario S6 --quick} from the packaged jars, as an operator runs
+ * {@code scenario S1 --quick}, {@code scenario S2 --quick --receipts}, {@code scenario S6 --quick} and {@code scenario S7 --quick}
+ * (with its own hub and against an external one) from the packaged jars, as an operator runs
  * them: hub, stand-in, node agent or fleet, and load generator as separate processes. Checks that they complete with
  * no failed request and print their tables and a parseable RESULT line; the figures themselves are not judged
  * (these are not timed tests), but the receipt accounting is: it is exact.
@@ -66,15 +67,83 @@ class ScenarioIT {
         assertThat(added.get("added_ttft_p50_ms")).isInstanceOf(Number.class);
     }
 
+    @Test
+    void quickS7StreamsThroughItsOwnHubThenMeasuresSequentialTtft() throws Exception {
+        Map<?, ?> result = result(scenario("S7", "--quick"));
+        assertThat(result.get("hub")).isEqualTo("ours");
+        assertS7Ran(result);
+    }
+
+    @Test
+    void quickS7RunsAgainstAnExternalHubAndSamplesItsCpuByPid() throws Exception {
+        Path work = Files.createTempDirectory("idleclaw-bench-it-hub");
+        var hub = new ProcessBuilder(JAVA, "-jar", PRODUCT.toString(), "server", "--port", "0", "--data-dir", work.resolve("data").toString(),
+                "--rate-limit-chat", "1000000", "--rate-limit-ws", "1000000", "--rate-limit-default", "1000000",
+                "--max-chats-per-ip", "100000", "--max-connections-per-ip", "100000")
+                .redirectErrorStream(true).start();
+        try {
+            String url = hubUrl(hub);
+            String text = scenario(false, "S7", "--quick", "--hub-url", url, "--hub-pid", Long.toString(hub.pid()));
+            assertThat(text).contains("hub external " + url + " (PID " + hub.pid() + ")");
+            Map<?, ?> result = result(text);
+            assertThat(result.get("hub")).isEqualTo("external");
+            assertS7Ran(result);
+            assertThat(hub.isAlive()).as("the scenario leaves an external hub running").isTrue();
+        } finally {
+            hub.destroy();
+            hub.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The hub's "listening on" address; its output is drained on after that, until it exits. */
+    private static String hubUrl(Process hub) throws Exception {
+        var url = new java.util.concurrent.CompletableFuture<String>();
+        var listening = java.util.regex.Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
+        Thread.ofVirtual().start(() -> {
+            try (var lines = hub.inputReader()) {
+                for (String l; (l = lines.readLine()) != null; ) {
+                    var m = listening.matcher(l);
+                    if (m.find()) url.complete(m.group(1));
+                }
+            } catch (java.io.IOException e) {
+                url.completeExceptionally(e);
+            }
+            url.completeExceptionally(new AssertionError("the hub exited before it listened"));
+        });
+        return url.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Both phases answered every request, and the hub's CPU was sampled in both. */
+    private static void assertS7Ran(Map<?, ?> result) {
+        assertThat(result.get("scenario")).isEqualTo("S7");
+        var streaming = (Map<?, ?>) result.get("streaming");
+        var sequential = (Map<?, ?>) result.get("sequential");
+        assertThat(((Map<?, ?>) streaming.get("load")).get("failures")).isEqualTo(0);
+        assertThat(((Number) ((Map<?, ?>) streaming.get("load")).get("windowTokens")).longValue()).isPositive();
+        assertThat(((Number) streaming.get("hub_cpu_us_per_token")).doubleValue()).isPositive();
+        assertThat(((Map<?, ?>) sequential.get("load")).get("failures")).isEqualTo(0);
+        assertThat(((Map<?, ?>) sequential.get("load")).get("requests")).isEqualTo(20);
+        assertThat(((Map<?, ?>) sequential.get("load")).get("tokens")).isEqualTo(20 * 10);
+        assertThat(((Number) sequential.get("ttft_p50_ms")).doubleValue()).isPositive();
+        assertThat(((Number) sequential.get("hub_cpu_us_per_request")).doubleValue()).isPositive();
+        assertThat(List.copyOf(((Map<?, ?>) result.get("load_average")).keySet())).isEqualTo(List.of("before", "streaming", "sequential"));
+    }
+
     /** Runs {@code bench scenario args…} against the packaged product jar; returns its output after a zero exit. */
     private static String scenario(String... args) throws Exception {
+        return scenario(true, args);
+    }
+
+    /** Runs {@code bench scenario args…} ({@code --jar} the packaged product when {@code withJar}); its output after a zero exit. */
+    private static String scenario(boolean withJar, String... args) throws Exception {
         assertThat(PRODUCT).as("product jar (run `./mvnw verify`, it packages first)").isRegularFile();
         assertThat(BENCH).isRegularFile();
         Path work = Files.createTempDirectory("idleclaw-bench-it");
         Path out = work.resolve("scenario.out");
         var cmd = new java.util.ArrayList<>(List.of(JAVA, "-jar", BENCH.toString(), "scenario"));
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--jar", PRODUCT.toString(), "--work-dir", work.toString()));
+        if (withJar) cmd.addAll(List.of("--jar", PRODUCT.toString()));
+        cmd.addAll(List.of("--work-dir", work.toString()));
         var p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);

@@ -29,13 +29,32 @@ public final class Fleet implements AutoCloseable {
 
     /**
      * What the fleet is asked to be. {@code auth}: every node gets its own Ed25519 key, proves it at registration
-     * and signs a receipt for every request it completes.
+     * and signs a receipt for every request it completes. {@code loopbackSources}: node i connects from its own
+     * loopback address ({@link #loopbackSource}), as real nodes come from their own hosts (the original Python
+     * server replaces a node that registers from the same IP with the same models); only for a hub on loopback.
      */
     public record Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model,
-                          int heartbeatSeconds, int connectRate, boolean auth) {
+                          int heartbeatSeconds, int connectRate, boolean auth, boolean loopbackSources) {
+        /** Every node from the one default source address. */
+        public Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model, int heartbeatSeconds, int connectRate,
+                       boolean auth) {
+            this(hub, nodes, slots, tokens, delayMillis, model, heartbeatSeconds, connectRate, auth, false);
+        }
+
         /** Anonymous nodes (no key, no receipts). */
         public Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model, int heartbeatSeconds, int connectRate) {
             this(hub, nodes, slots, tokens, delayMillis, model, heartbeatSeconds, connectRate, false);
+        }
+    }
+
+    /** Node {@code i}'s own source address in 127.0.0.0/8, from 127.0.0.2 on (127.0.0.1 stays the consumers'). */
+    static InetSocketAddress loopbackSource(int i) {
+        int k = i + 2;
+        byte[] ip = {127, (byte) (k >>> 16), (byte) (k >>> 8), (byte) k};
+        try {
+            return new InetSocketAddress(java.net.InetAddress.getByAddress(ip), 0);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an address", e);
         }
     }
 
@@ -89,7 +108,7 @@ public final class Fleet implements AutoCloseable {
             nodes.add(node);
             started++;
             pending++;
-            node.connect(address, hostHeader, path);
+            node.connect(options.loopbackSources() ? loopbackSource(started - 1) : null, address, hostHeader, path);
             loop.schedule(HANDSHAKE_TIMEOUT_NANOS, () -> {
                 if (node.handshaking()) node.lost("connect: no handshake within 30 s");
             });

@@ -37,6 +37,9 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--auth", description = "Every node gets its own Ed25519 key, authenticates to the hub and signs a receipt"
             + " for every request it completes (the hub verifies and records each one in its ledger).")
     boolean auth;
+    @Option(names = "--loopback-sources", description = "Each node connects from its own loopback address (127.0.0.2, 127.0.0.3, …),"
+            + " as real nodes come from their own hosts; the hub must listen on loopback.")
+    boolean loopbackSources;
     @Option(names = "--status-every-s", defaultValue = "5", description = "Status line period, s (default: ${DEFAULT-VALUE}).")
     int statusEvery;
     @Option(names = "--duration-s", defaultValue = "0", description = "Stop after this long, 0 = run until killed (default: ${DEFAULT-VALUE}).")
@@ -46,7 +49,7 @@ public final class FleetCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (model.contains("\"") || model.contains("\\")) throw new IllegalArgumentException("--model must not contain quotes or backslashes");
         if (slots < 1 || slots > 10) throw new IllegalArgumentException("--slots must be 1..10");
-        var options = new Fleet.Options(wsUrl(hub), nodes, slots, tokens, delayMs, model, heartbeatSeconds, connectRate, auth);
+        var options = new Fleet.Options(wsUrl(hub), nodes, slots, tokens, delayMs, model, heartbeatSeconds, connectRate, auth, loopbackSources);
         System.out.printf("fleet: connecting %d %snode(s) to %s (%d slots, %d tokens at %d ms)%n", nodes, auth ? "authenticated " : "",
                 options.hub(), slots, tokens, delayMs);
         var fleet = new Fleet(options);

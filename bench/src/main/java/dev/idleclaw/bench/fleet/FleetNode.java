@@ -47,9 +47,11 @@ final class FleetNode implements Loop.Handler, Loop.Flushable {
         this.signer = signer;
     }
 
-    void connect(InetSocketAddress address, String host, String path) {
+    /** Opens the connection to {@code address}, from {@code source} when not null. */
+    void connect(InetSocketAddress source, InetSocketAddress address, String host, String path) {
         try {
             channel = SocketChannel.open();
+            if (source != null) channel.bind(source);
             channel.configureBlocking(false);
             channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             key = loop.register(channel, SelectionKey.OP_CONNECT, this);

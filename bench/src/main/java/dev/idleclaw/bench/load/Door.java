@@ -3,6 +3,7 @@ package dev.idleclaw.bench.load;
 /**
  * A front door: where the request goes, how it is asked for, and how each line of the streamed answer is
  * classified by byte scans (no JSON parsing): a content token, the terminator, an in-band error, or nothing.
+ * A key's value may follow its colon after spaces ({@code "content": "x"}, as Python's {@code json.dumps} writes).
  */
 public enum Door {
     /** IdleClaw's SSE dialect of {@code POST /api/chat} (idleclaw-wire.md §3.5). */
@@ -17,9 +18,9 @@ public enum Door {
     /** What one line of an answer is. */
     public enum Line { NONE, TOKEN, END, ERROR }
 
-    private static final byte[] DATA = ascii("data: "), SSE_DONE = ascii("[DONE]"), CONTENT = ascii("\"content\":\""),
-            ERROR_OBJECT = ascii("{\"error\""), IDLECLAW_ERROR = ascii("[Error:"), DONE_TRUE = ascii("\"done\":true"),
-            REASONING = ascii("\"reasoning\":true");
+    private static final byte[] DATA = ascii("data: "), SSE_DONE = ascii("[DONE]"), CONTENT = ascii("\"content\":"),
+            ERROR_OBJECT = ascii("{\"error\""), IDLECLAW_ERROR = ascii("[Error:"), DONE = ascii("\"done\":"),
+            REASONING = ascii("\"reasoning\":"), TRUE = ascii("true");
 
     final String path;
     final String accept;
@@ -50,7 +51,7 @@ public enum Door {
     Line classify(byte[] b, int from, int to) {
         if (this == OLLAMA || this == DIRECT_OLLAMA) {
             if (startsWith(b, from, to, ERROR_OBJECT)) return Line.ERROR;
-            if (indexOf(b, from, to, DONE_TRUE) >= 0) return Line.END;
+            if (isTrue(b, from, to, DONE)) return Line.END;
             return hasContent(b, from, to) ? Line.TOKEN : Line.NONE;
         }
         if (!startsWith(b, from, to, DATA)) return Line.NONE; // comments (keep-alives), blank separators
@@ -61,14 +62,29 @@ public enum Door {
             return hasContent(b, p, to) ? Line.TOKEN : Line.NONE;
         }
         if (indexOf(b, p, to, IDLECLAW_ERROR) >= 0) return Line.ERROR;
-        if (indexOf(b, p, to, REASONING) >= 0) return Line.NONE;
+        if (isTrue(b, p, to, REASONING)) return Line.NONE;
         return hasContent(b, p, to) ? Line.TOKEN : Line.NONE;
     }
 
-    /** A {@code "content":"} with at least one character before its closing quote. */
+    /** A {@code "content":} string with at least one character before its closing quote. */
     private static boolean hasContent(byte[] b, int from, int to) {
-        int at = indexOf(b, from, to, CONTENT);
-        return at >= 0 && at + CONTENT.length < to && b[at + CONTENT.length] != '"';
+        int v = valueAt(b, from, to, CONTENT);
+        return v >= 0 && v + 1 < to && b[v] == '"' && b[v + 1] != '"';
+    }
+
+    /** {@code key} (a quoted name and its colon) with the value {@code true}. */
+    private static boolean isTrue(byte[] b, int from, int to, byte[] key) {
+        int v = valueAt(b, from, to, key);
+        return v >= 0 && startsWith(b, v, to, TRUE);
+    }
+
+    /** Where the value of the first {@code key} starts (after any spaces), or -1 when the key is absent. */
+    private static int valueAt(byte[] b, int from, int to, byte[] key) {
+        int at = indexOf(b, from, to, key);
+        if (at < 0) return -1;
+        int v = at + key.length;
+        while (v < to && b[v] == ' ') v++;
+        return v;
     }
 
     static boolean startsWith(byte[] b, int from, int to, byte[] prefix) {

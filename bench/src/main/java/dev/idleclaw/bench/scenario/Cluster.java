@@ -49,6 +49,8 @@ final class Cluster implements AutoCloseable {
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private final Sampler sampler = new Sampler();
     private final Map<String, Child> running = new LinkedHashMap<>();
+    /** Processes this cluster did not start but samples (an external hub): never stopped by it. */
+    private final Map<String, Long> adopted = new LinkedHashMap<>();
 
     Cluster(Settings settings) {
         this.settings = settings;
@@ -126,11 +128,23 @@ final class Cluster implements AutoCloseable {
                 "--tokens", Integer.toString(o.tokens()), "--delay-ms", Long.toString(o.delayMillis()), "--model", o.model(),
                 "--heartbeat-s", Integer.toString(o.heartbeatSeconds()), "--connect-rate", Integer.toString(o.connectRate()));
         if (o.auth()) cmd.add("--auth");
+        if (o.loopbackSources()) cmd.add("--loopback-sources");
         return start("fleet", cmd);
     }
 
-    /** Stops {@code name} (SIGTERM, then SIGKILL) and stops sampling it. */
+    /**
+     * Samples a process started elsewhere (an external hub given by its PID) under {@code name}, as if it were one of
+     * ours; {@link #stop} and {@link #close} only stop sampling it, never the process.
+     */
+    void adopt(String name, long pid) {
+        if (ProcessHandle.of(pid).isEmpty()) throw new IllegalArgumentException("no process with PID " + pid);
+        adopted.put(name, pid);
+        sampler.watch(name, pid);
+    }
+
+    /** Stops {@code name} (SIGTERM, then SIGKILL) and stops sampling it; an adopted process is only no longer sampled. */
     void stop(String name) throws InterruptedException {
+        if (adopted.remove(name) != null) sampler.forget(name);
         Child c = running.remove(name);
         if (c == null) return;
         sampler.forget(name);
@@ -196,6 +210,7 @@ final class Cluster implements AutoCloseable {
     Map<String, ProcSample> snapshot() {
         var m = new LinkedHashMap<String, ProcSample>();
         for (String name : running.keySet()) m.put(name, sampler.now(name));
+        for (String name : adopted.keySet()) m.put(name, sampler.now(name));
         return m;
     }
 
@@ -232,6 +247,7 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         for (String name : new ArrayList<>(running.keySet()).reversed()) stop(name);
+        for (String name : new ArrayList<>(adopted.keySet())) stop(name);
         sampler.close();
     }
 }

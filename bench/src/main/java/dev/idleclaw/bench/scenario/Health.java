@@ -42,4 +42,15 @@ final class Health {
         }
         return -1;
     }
+
+    /** Waits until fewer than {@code n} nodes are registered (a stopped fleet's nodes have left); false on timeout. */
+    static boolean awaitFewerNodes(URI hub, int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            int count = nodeCount(hub);
+            if (count >= 0 && count < n) return true;
+            Thread.sleep(POLL_MILLIS);
+        }
+        return false;
+    }
 }

@@ -18,9 +18,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "scenario", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a benchmark scenario (S1 relay overhead, S2 concurrency, S3 idle fleet, S4 dialects, S5 soak,"
-                + " S6 agent-sized requests).")
+                + " S6 agent-sized requests, S7 realistic fleet: 20 × 10 slots, 100 consumers, then sequential TTFT; also"
+                + " against an external hub such as the original Python server with --hub-url and --hub-pid).")
 public final class ScenarioCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5 | S6")
+    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5 | S6 | S7")
     String scenario;
     @Option(names = "--quick", description = "Shrink everything so the scenario finishes in seconds (smoke test).")
     boolean quick;
@@ -31,8 +32,8 @@ public final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Logs and hub data (default: a new temporary directory).")
     Path workDir;
     @Option(names = "--door", converter = DoorConverter.class,
-            description = "Front door for S1, S2, S5 and S6: idleclaw | ollama | openai (S6: not idleclaw; default: ollama, the same"
-                    + " dialect as the direct run).")
+            description = "Front door for S1, S2, S5, S6 and S7: idleclaw | ollama | openai (S6: not idleclaw; default: ollama, the same"
+                    + " dialect as the direct run; S7: idleclaw, the door the original Python server serves too).")
     Door door;
     @Option(names = "--model", defaultValue = "llama3.2", description = "Model name (default: ${DEFAULT-VALUE}).")
     String model;
@@ -46,9 +47,9 @@ public final class ScenarioCommand implements Callable<Integer> {
     Long delayMs;
     @Option(names = "--consumers", split = ",", description = "Concurrent consumers, comma-separated levels (S2), or one level (S1, S4, S5, S6).")
     List<Integer> consumers;
-    @Option(names = "--requests", description = "Measured requests per run (S1).")
+    @Option(names = "--requests", description = "Measured requests per run (S1; S7's sequential phase).")
     Long requests;
-    @Option(names = "--seconds", description = "Measured seconds per run (S2, S4, S5, S6).")
+    @Option(names = "--seconds", description = "Measured seconds per run (S2, S4, S5, S6, S7).")
     Double seconds;
     @Option(names = "--idle-seconds", description = "Idle measurement window (S3).")
     Integer idleSeconds;
@@ -65,6 +66,15 @@ public final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--body-bytes", description = "S6 only: size of each agent-sized request body in bytes (default: "
             + AgentBody.DEFAULT_BYTES + ").")
     Integer bodyBytes;
+    @Option(names = "--hub-url", description = "S7 only: run against this already-running hub (e.g. the original Python server,"
+            + " http://127.0.0.1:8000) instead of starting ours; it must listen on loopback and serve the chosen door.")
+    java.net.URI hubUrl;
+    @Option(names = "--hub-pid", description = "S7 with --hub-url: the external hub's PID, sampled for its CPU and RSS (without it,"
+            + " hub CPU is not measured).")
+    Long hubPid;
+    @Option(names = "--seq-delay-ms", defaultValue = "0", description = "S7: per-token delay of the fleet in the sequential phase"
+            + " (default: ${DEFAULT-VALUE}: the first token leaves the node at once, so TTFT is the hub's and the wire's own).")
+    long seqDelayMs;
     @Option(names = "--no-pin", description = "Do not pin processes to CPUs (taskset).")
     boolean noPin;
     @Option(names = "--hub-xmx", defaultValue = "512m", description = "Hub heap limit (default: ${DEFAULT-VALUE}).")
@@ -84,8 +94,21 @@ public final class ScenarioCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("S1", "S2", "S3", "S4", "S5", "S6").contains(scenario.toUpperCase())) {
-            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S6)");
+        if (!List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7").contains(scenario.toUpperCase())) {
+            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S7)");
+            return 2;
+        }
+        boolean s7 = scenario.equalsIgnoreCase("S7");
+        if ((hubUrl != null || hubPid != null) && !s7) {
+            System.err.println("scenario: --hub-url and --hub-pid apply to S7 only");
+            return 2;
+        }
+        if (hubPid != null && hubUrl == null) {
+            System.err.println("scenario: --hub-pid needs --hub-url");
+            return 2;
+        }
+        if (hubUrl != null && jar != null) {
+            System.err.println("scenario: --jar starts our hub; --hub-url uses one already running: pick one");
             return 2;
         }
         if (bodyBytes != null && !scenario.equalsIgnoreCase("S6")) {
@@ -96,8 +119,8 @@ public final class ScenarioCommand implements Callable<Integer> {
             System.err.println("scenario: --receipts applies to S2 and S6 only");
             return 2;
         }
-        Path product = jar != null ? jar : defaultJar();
-        if (!Files.isRegularFile(product)) {
+        Path product = productJar();
+        if (hubUrl == null && !Files.isRegularFile(product)) {
             System.err.println("scenario: no product jar at " + product + " (build it: ./mvnw -pl testkit,idleclaw -DskipTests package, or pass --jar)");
             return 2;
         }
@@ -116,11 +139,17 @@ public final class ScenarioCommand implements Callable<Integer> {
                 case "S4" -> new Dialects(this, cluster, report).run();
                 case "S5" -> new Soak(this, cluster, report).run();
                 case "S6" -> new AgentRequests(this, cluster, report).run();
+                case "S7" -> new RealisticFleet(this, cluster, report).run();
                 default -> throw new IllegalStateException("checked above");
             }
             report.finish();
         }
         return 0;
+    }
+
+    /** The hub jar: {@code --jar}, else the project's. */
+    Path productJar() {
+        return jar != null ? jar : defaultJar();
     }
 
     /** {@code <project>/idleclaw/target/idleclaw.jar}; the launcher passes the project as {@code idleclaw.home}. */

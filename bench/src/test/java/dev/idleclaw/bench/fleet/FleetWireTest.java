@@ -87,6 +87,15 @@ class FleetWireTest {
         }
     }
 
+    @Test
+    void eachNodeGetsItsOwnLoopbackSourceAddressLeaving127001ToTheConsumers() {
+        assertThat(Fleet.loopbackSource(0).getAddress().getHostAddress()).isEqualTo("127.0.0.2");
+        assertThat(Fleet.loopbackSource(1).getAddress().getHostAddress()).isEqualTo("127.0.0.3");
+        assertThat(Fleet.loopbackSource(300).getAddress().getHostAddress()).isEqualTo("127.0.1.46");
+        assertThat(Fleet.loopbackSource(99_999).getAddress().getHostAddress()).isEqualTo("127.1.134.161");
+        assertThat(Fleet.loopbackSource(7).getPort()).isZero();
+    }
+
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }

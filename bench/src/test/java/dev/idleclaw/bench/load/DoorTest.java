@@ -24,6 +24,15 @@ class DoorTest {
     }
 
     @Test
+    void spacesAfterColonsAsPythonsJsonDumpsWritesThem() {
+        assertThat(classify(Door.IDLECLAW, "data: {\"id\": \"c\", \"choices\": [{\"delta\": {\"content\": \"tok\"}, \"index\": 0}]}")).isEqualTo(Line.TOKEN);
+        assertThat(classify(Door.IDLECLAW, "data: {\"choices\": [{\"delta\": {\"content\": \"\"}}]}")).isEqualTo(Line.NONE);
+        assertThat(classify(Door.IDLECLAW, "data: {\"choices\": [{\"delta\": {\"content\": \"hm\", \"reasoning\": true}}]}")).isEqualTo(Line.NONE);
+        assertThat(classify(Door.OLLAMA, "{\"message\": {\"content\": \"\"}, \"done\": true}")).isEqualTo(Line.END);
+        assertThat(classify(Door.OLLAMA, "{\"message\": {\"content\": \"x\"}, \"done\": false}")).isEqualTo(Line.TOKEN);
+    }
+
+    @Test
     void ollamaNdjson() {
         for (Door d : new Door[] {Door.OLLAMA, Door.DIRECT_OLLAMA}) {
             assertThat(classify(d, "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}")).isEqualTo(Line.TOKEN);
