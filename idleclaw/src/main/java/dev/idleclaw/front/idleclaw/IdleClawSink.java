@@ -10,6 +10,7 @@ import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,6 +33,7 @@ final class IdleClawSink extends DoorSink {
     private final boolean think;
     private final int maxContentChars;
     private final ContentFilter contentFilter = new ContentFilter(), reasoningFilter = new ContentFilter();
+    private OutputStream out;
     private int contentChars;
     private boolean output;
 
@@ -66,7 +68,8 @@ final class IdleClawSink extends DoorSink {
     @Override
     public void start() throws IOException {
         commit(200, "text/event-stream; charset=utf-8");
-        sendHeaders();
+        out = response.getOutputStream();
+        response.flushBuffer();
     }
 
     @Override
@@ -166,8 +169,8 @@ final class IdleClawSink extends DoorSink {
         send(("data: " + prefix + delta + ",\"index\":0}]}\r\n\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** After {@link #start}: nothing of an answer is written before it. */
+    /** Through the stream {@link #start} opened: nothing of an answer is written before it. */
     private void send(byte[] bytes) throws IOException {
-        write(bytes);
+        out.write(bytes);
     }
 }
