@@ -1,8 +1,8 @@
 package dev.idleclaw.registry;
 
 import dev.idleclaw.node.LocalNode;
-import dev.idleclaw.stats.HubStats;
 import dev.idleclaw.node.NodeOutbox;
+import dev.idleclaw.stats.HubStats;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireException;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The local Ollama of {@code idleclaw worker}, served in the hub's own process by a {@link LocalNode}: the node agent's
  * request handling, rules and signed receipts, with its answers handed straight to the link's requests (as
- * {@link NodeSocket} does after decoding a frame) instead of crossing a loopback WebSocket. It is registered under the
+ * {@code link.NodeSocket} does after decoding a frame) instead of crossing a loopback WebSocket. It is registered under the
  * worker's key like the agent it replaces; having no connection, it is never pinged, heartbeat-checked or evicted,
  * and it stays until the hub closes it.
  */
