@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * What every door's chat sink shares, so that each door's sink keeps only its dialect: the serving node's label and
  * the receipt held until the answer ends, the queue position header, the commit-once rule (status, type, the door's
- * stream headers and {@link Headers#SERVED_BY} go out with the first bytes, and only once), flushing, and the order
- * of a failure: the door's error answer before any output, its in-band failure after.
+ * stream headers and {@link Headers#SERVED_BY} go out with the first bytes, and only once), writing and flushing
+ * without waiting for the consumer ({@link Outbox}), and the order of a failure: the door's error answer before any
+ * output, its in-band failure after.
  */
 public abstract class DoorSink implements ChatSink {
     protected final HttpServletResponse response;
@@ -19,6 +20,8 @@ public abstract class DoorSink implements ChatSink {
     protected final boolean stream;
     private String node, receipt;
     private boolean committed;
+    /** The answer's bytes on their way out; made by the first {@link #write}. */
+    private Outbox outbox;
 
     protected DoorSink(HttpServletResponse response, String model, boolean stream) {
         this.response = response;
@@ -127,12 +130,41 @@ public abstract class DoorSink implements ChatSink {
         return committed;
     }
 
+    /**
+     * Adds bytes of the answer; they go out with the next {@link #flush}, without waiting for the consumer. Call
+     * {@link #commit} first: the status and headers go out with the first of them.
+     */
     protected final void write(byte[] bytes) throws IOException {
-        response.getOutputStream().write(bytes);
+        outbox().append(bytes);
+    }
+
+    /** Sends the committed status and headers now, ahead of any bytes of the answer. */
+    protected final void sendHeaders() throws IOException {
+        outbox().send();
+    }
+
+    private Outbox outbox() {
+        if (outbox == null) outbox = new Outbox(response);
+        return outbox;
+    }
+
+    /**
+     * Sends what was written. An error answered before any output went through the servlet stream instead (sized,
+     * written once on the consumer's thread) and is flushed there.
+     */
+    @Override
+    public void flush() throws IOException {
+        if (outbox != null) outbox.send();
+        else if (committed) response.getOutputStream().flush();
     }
 
     @Override
-    public void flush() throws IOException {
-        if (committed) response.getOutputStream().flush();
+    public boolean backedUp() {
+        return outbox != null && outbox.backedUp();
+    }
+
+    @Override
+    public void drained() {
+        if (outbox != null) outbox.finish();
     }
 }

@@ -2,17 +2,23 @@ package dev.idleclaw.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.wire.HubMessage;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bounded hand-off between a node link's reader and the consumer thread of one request. The reader never
- * blocks: when the buffer is full the request is marked overflowed and only it is ended
- * (idleclaw-wire.md §11 #8). Terminal events that find the buffer full are remembered instead of queued.
+ * One request on one backend, between the node link's reader and the consumer's thread. Once the relay has
+ * {@link #attach attached} a {@link Passer}, the reader passes each non-final chunk to the consumer itself, on its own
+ * thread, under this request's drain lock: no hand-off per token. Everything else (the final chunk with its receipt,
+ * errors, disconnects, and any event that arrives before the passer or after the attempt ended) is queued for the
+ * consumer's thread, which the reader then wakes. The reader never blocks on the consumer: the queue is bounded, and
+ * a consumer whose connection falls behind is the passer's to cut off (idleclaw-wire.md §11 #8).
  */
 public final class RelayStream {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RelayStream.class);
 
     /** What a node link delivers for a request. */
     public sealed interface Event {}
@@ -34,10 +40,27 @@ public final class RelayStream {
     public record Refused(int status, String message, JsonNode body) implements Event {}
     public record Disconnected() implements Event {}
 
+    /**
+     * The relay's handling of non-final chunks, called under the drain lock by whichever thread holds it: a node
+     * link's reader, or the consumer's thread for chunks queued before the passer was attached.
+     */
+    public interface Passer {
+        /** Relays one non-final chunk; false ends the attempt here (a cut, the consumer gone or too far behind). */
+        boolean pass(Event chunk);
+
+        /** Sends what {@link #pass} wrote; false ends the attempt (the consumer is gone). */
+        boolean flush();
+    }
+
     private final String requestId;
     private final Lease lease;
     private final NodeLink link;
     private final ArrayBlockingQueue<Event> queue;
+    /** Held while a thread calls the passer or, on the consumer's thread, the sink. */
+    private final ReentrantLock drain = new ReentrantLock();
+    private volatile Passer passer;
+    /** No more passing: the passer ended the attempt, or the consumer's thread took it over. */
+    private volatile boolean ended;
     private volatile boolean overflowed;
     private volatile Event pendingTerminal;
     private volatile Thread waiter;
@@ -60,14 +83,24 @@ public final class RelayStream {
         return link;
     }
 
-    /** Called by the node reader; never blocks. */
+    /** Lets node link readers pass non-final chunks from now on; the consumer's thread has called the sink's start. */
+    public void attach(Passer p) {
+        passer = p;
+    }
+
+    /** Called by the node reader; never waits for the consumer. */
     void deliver(Event e) {
-        try {
-            offer(e);
-        } finally {
-            Thread w = waiter;
-            if (w != null) LockSupport.unpark(w);
+        offer(e);
+        if (passable(e)) {
+            try {
+                if (passQueued()) return;
+            } catch (RuntimeException bug) {
+                // The hub's own fault, not the node's: end this request only, never the link's reader.
+                log.error("relaying a chunk of request {} failed", requestId, bug);
+                ended = true;
+            }
         }
+        wake();
     }
 
     private void offer(Event e) {
@@ -75,10 +108,93 @@ public final class RelayStream {
             if (e instanceof Disconnected) pendingTerminal = e;
             else if (!overflowed) {
                 overflowed = true;
-                // The consumer thread may be stuck writing to a client that stopped reading: stop the node and
-                // free its slot now rather than when that write finally times out.
+                // The consumer thread is behind: stop the node and free its slot now.
                 close(false);
             }
+        }
+    }
+
+    private static boolean passable(Event e) {
+        return e instanceof Piece || e instanceof Chunk c && !OllamaJson.isDone(c.chunk());
+    }
+
+    /**
+     * Passes the queued non-final chunks in order and flushes once after them (so chunks that arrive together go out
+     * in one write). Returns true when nothing is left for the consumer's thread.
+     */
+    private boolean passQueued() {
+        if (passer == null || ended) return false;
+        drain.lock();
+        try {
+            return passLocked() && queue.isEmpty() && pendingTerminal == null;
+        } finally {
+            drain.unlock();
+        }
+    }
+
+    /** Passes the non-final chunks at the head of the queue; false when there is no passer or passing has ended. */
+    private boolean passLocked() {
+        Passer p = passer;
+        if (p == null || ended) return false;
+        boolean passed = false;
+        for (Event e; (e = queue.peek()) != null && passable(e); ) {
+            queue.poll();
+            passed = true;
+            if (!p.pass(e)) {
+                ended = true;
+                return false;
+            }
+        }
+        if (passed && !p.flush()) {
+            ended = true;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * On the consumer's thread, with a passer attached: passes what is queued, then takes the attempt's final event
+     * (anything but a non-final chunk) if one is next, and with it the attempt ({@link #end}). Null when nothing is
+     * queued, or when passing {@linkplain #passingEnded ended} the attempt.
+     */
+    public Event takeFinal() {
+        drain.lock();
+        try {
+            if (!passLocked()) return null;
+            Event e = queue.poll();
+            if (e == null) e = pendingTerminal;
+            if (e != null) ended = true;
+            return e;
+        } finally {
+            drain.unlock();
+        }
+    }
+
+    /**
+     * Takes the attempt over on the consumer's thread: no chunk is passed after this returns, so the sink is the
+     * caller's alone. Called before the attempt's last sink calls (end, cut, fail).
+     */
+    public void end() {
+        drain.lock();
+        try {
+            ended = true;
+        } finally {
+            drain.unlock();
+        }
+    }
+
+    /** Whether a passer ended the attempt (its own result says why). */
+    public boolean passingEnded() {
+        return ended;
+    }
+
+    /** Runs {@code action} on the sink while no reader is passing a chunk (a keep-alive, say). */
+    public void exclusively(Runnable action) {
+        drain.lock();
+        try {
+            action.run();
+        } finally {
+            drain.unlock();
         }
     }
 
@@ -109,28 +225,58 @@ public final class RelayStream {
     }
 
     /**
-     * Next event, or null after {@code nanos} without one. The wait is an untimed park: a timed park per relayed
-     * token arms and cancels a timer each time, so deadlines are enforced instead by {@link Deadlines}, which wakes
+     * Next event, or null after {@code nanos} without one. For a stream with a passer, use {@link #await} instead: the
+     * passer takes the chunks. The wait is an untimed park: deadlines are enforced by {@link Deadlines}, which wakes
      * overdue waiters (at most {@link Deadlines#SWEEP} late).
      */
     public Event poll(long nanos) throws InterruptedException {
         long deadline = System.nanoTime() + Math.max(0, nanos);
+        startWaiting(deadline);
+        try {
+            while (true) {
+                Event e = pollNow();
+                if (e != null) return e;
+                if (System.nanoTime() - deadline >= 0) return null;
+                park();
+            }
+        } finally {
+            stopWaiting();
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} until the consumer's thread has something to do: an event queued for it, the passer
+     * ended the attempt, or the buffer overflowed.
+     */
+    public void await(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(0, nanos);
+        startWaiting(deadline);
+        try {
+            while (queue.isEmpty() && pendingTerminal == null && !ended && !overflowed && System.nanoTime() - deadline < 0) park();
+        } finally {
+            stopWaiting();
+        }
+    }
+
+    private void startWaiting(long deadline) {
         waitUntil = deadline;
         waiter = Thread.currentThread();
         Deadlines.waiting(this);
-        try {
-            while (true) {
-                Event e = queue.poll();
-                if (e != null) return e;
-                if (pendingTerminal != null) return pendingTerminal;
-                if (System.nanoTime() - deadline >= 0) return null;
-                LockSupport.park(this);
-                if (Thread.interrupted()) throw new InterruptedException();
-            }
-        } finally {
-            waiter = null;
-            Deadlines.done(this);
-        }
+    }
+
+    private void stopWaiting() {
+        waiter = null;
+        Deadlines.done(this);
+    }
+
+    private void park() throws InterruptedException {
+        LockSupport.park(this);
+        if (Thread.interrupted()) throw new InterruptedException();
+    }
+
+    private void wake() {
+        Thread w = waiter;
+        if (w != null) LockSupport.unpark(w);
     }
 
     /** Wakes the waiting thread if its deadline has passed (called by {@link Deadlines}). */

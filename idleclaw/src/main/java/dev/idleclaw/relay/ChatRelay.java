@@ -115,7 +115,16 @@ public final class ChatRelay {
         }
     }
 
+    /** Runs {@code job}, answering through {@code sink}; returns once the answer left the sink (or its consumer is gone). */
     public void run(Job job, ChatSink sink) throws IOException, InterruptedException {
+        try {
+            relay(job, sink);
+        } finally {
+            sink.drained();
+        }
+    }
+
+    private void relay(Job job, ChatSink sink) throws IOException, InterruptedException {
         long startNanos = System.nanoTime();
         long answerDeadline = startNanos + config.responseTimeout().toNanos();
         Set<NodeLink> tried = new HashSet<>();
@@ -179,6 +188,7 @@ public final class ChatRelay {
             }
             finish(sink, started, result, lease.link());
         } finally {
+            sink.drained(); // the request is under way until its answer has left the sink
             stats.requestEnded(result == null || result.outcome == Outcome.FAILED);
             long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
             metrics.finished(job.door(), job.model(), outcome(result), ttft, progress.chunks);
@@ -293,77 +303,155 @@ public final class ChatRelay {
         return sink.chunk(chunk) ? Relayed.WRITTEN : Relayed.CUT;
     }
 
+    /**
+     * The relay of one attempt's non-final chunks, run by whichever thread holds the stream's drain lock (mostly the
+     * node link's reader). A consumer whose connection is still taking earlier bytes gets its chunks buffered by the
+     * sink; more than the relay buffer's worth written while it stays behind ends the attempt with an overflow, and
+     * the node is stopped at once.
+     */
+    private final class Passing implements RelayStream.Passer {
+        private final Served served;
+        private final ChatSink sink;
+        private final int maxBehind;
+        private int behind;
+        /** When the last chunk arrived and the last bytes were written (nanoTime), for the consumer's thread. */
+        volatile long lastChunk, lastWrite;
+        /** Why the passing ended the attempt, or null. */
+        volatile Result result;
+
+        Passing(Served served, ChatSink sink, int maxBehind, long now) {
+            this.served = served;
+            this.sink = sink;
+            this.maxBehind = maxBehind;
+            this.lastChunk = now;
+            this.lastWrite = now;
+        }
+
+        @Override
+        public boolean pass(RelayStream.Event e) {
+            long now = System.nanoTime();
+            lastChunk = now;
+            ChatChunk piece = switch (e) {
+                case RelayStream.Piece p -> p.chunk();
+                case RelayStream.Chunk c -> OllamaJson.chunk(c.chunk());
+                default -> throw new IllegalArgumentException("not a passable event: " + e);
+            };
+            try {
+                switch (relay(served, sink, piece, now)) {
+                    case CUT -> {
+                        result = new Result(Outcome.CUT_LIMIT, null);
+                        return false;
+                    }
+                    case WRITTEN -> lastWrite = now;
+                    case SKIPPED -> {}
+                }
+            } catch (IOException consumerGone) {
+                result = new Result(Outcome.CONSUMER_GONE, null);
+                return false;
+            }
+            if (!sink.backedUp()) behind = 0;
+            else if (++behind > maxBehind) {
+                result = new Result(Outcome.FAILED, ChatSink.Failure.OVERFLOW);
+                // The consumer stopped reading: stop the node and free its slot now, not when its write times out.
+                served.stream().close(false);
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public boolean flush() {
+            try {
+                sink.flush();
+                return true;
+            } catch (IOException consumerGone) {
+                result = new Result(Outcome.CONSUMER_GONE, null);
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The consumer's thread during one attempt: starts the passing of chunks by the node link's reader, then waits
+     * for what only it handles (the final chunk and its receipt, errors, timeouts, keep-alives). Every return is
+     * after {@link RelayStream#end}, so the sink is this thread's alone afterwards.
+     */
     private Result pump(Served served, ChatSink sink, long answerDeadline) throws IOException, InterruptedException {
         RelayStream stream = served.stream();
         long chunkTimeout = config.chunkTimeout().toNanos();
         long keepAlive = config.keepAliveInterval().toNanos();
-        long now = System.nanoTime();
-        long lastChunk = now, lastWrite = now;
+        var passing = new Passing(served, sink, config.relayBufferChunks(), System.nanoTime());
+        stream.attach(passing);
         while (true) {
-            if (stream.overflowed()) return new Result(Outcome.FAILED, ChatSink.Failure.OVERFLOW);
-            RelayStream.Event event = stream.pollNow();
-            if (event == null) {
-                // Nothing queued: send what was written, then wait.
-                sink.flush();
-                long wait = Math.min(answerDeadline, Math.min(lastChunk + chunkTimeout, lastWrite + keepAlive)) - now;
-                event = stream.poll(wait);
+            RelayStream.Event event = stream.takeFinal();
+            if (event != null) return last(served, sink, stream, event);
+            if (stream.passingEnded()) {
+                Result r = passing.result;
+                if (r != null) return r;
+                log.error("relaying {} stopped without a result", stream.requestId());
+                return new Result(Outcome.FAILED, ChatSink.Failure.NODE_ERROR);
             }
-            now = System.nanoTime();
-            switch (event) {
-                case null -> {
-                    if (now - answerDeadline >= 0) return new Result(Outcome.CUT_TIME, null);
-                    if (now - (lastChunk + chunkTimeout) >= 0) return new Result(Outcome.FAILED, ChatSink.Failure.TIMEOUT);
-                    if (now - (lastWrite + keepAlive) >= 0) {
-                        sink.keepAlive();
-                        lastWrite = now;
-                    }
-                }
-                case RelayStream.Chunk c -> {
-                    lastChunk = now;
-                    if (OllamaJson.isDone(c.chunk())) {
-                        var end = OllamaJson.end(c.chunk());
-                        if (c.receipt() != null) {
-                            // The node's work is over: free its slot before the receipt's signature check and ledger commit.
-                            stream.close(false);
-                            var accepted = receipts.accept(c.receipt(), expected(served, end));
-                            // Another hub's request gets this hub's own receipt: it called this hub, not the node.
-                            if (accepted != null && served.job().fromAnotherHub()) accepted = receipts.vouch(accepted);
-                            if (accepted != null) sink.receipt(accepted.toBase64());
-                        }
-                        sink.end(end);
-                        return new Result(Outcome.DONE, null);
-                    }
-                    switch (relay(served, sink, OllamaJson.chunk(c.chunk()), now)) {
-                        case CUT -> { return new Result(Outcome.CUT_LIMIT, null); }
-                        case WRITTEN -> lastWrite = now;
-                        case SKIPPED -> {}
-                    }
-                }
-                case RelayStream.Piece p -> {
-                    lastChunk = now;
-                    switch (relay(served, sink, p.chunk(), now)) {
-                        case CUT -> { return new Result(Outcome.CUT_LIMIT, null); }
-                        case WRITTEN -> lastWrite = now;
-                        case SKIPPED -> {}
-                    }
-                }
-                case RelayStream.NodeError e -> {
-                    return new Result(Outcome.FAILED, switch (e.code()) {
-                        case "invalid_request" -> ChatSink.Failure.INVALID_REQUEST;
-                        case "ollama_unavailable" -> ChatSink.Failure.NODE_UNAVAILABLE;
-                        default -> ChatSink.Failure.NODE_ERROR;
-                    });
-                }
-                case RelayStream.Disconnected d -> {
-                    return new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
-                }
-                case RelayStream.Embedded wrong -> { // an embed_result for a chat: the node's error
-                    return new Result(Outcome.FAILED, ChatSink.Failure.NODE_ERROR);
-                }
-                case RelayStream.Refused r -> {
-                    return new Result(Outcome.REFUSED, null, r);
-                }
+            if (stream.overflowed()) {
+                stream.end();
+                return new Result(Outcome.FAILED, ChatSink.Failure.OVERFLOW);
             }
+            long now = System.nanoTime();
+            if (now - answerDeadline >= 0) {
+                stream.end();
+                return new Result(Outcome.CUT_TIME, null);
+            }
+            if (now - (passing.lastChunk + chunkTimeout) >= 0) {
+                stream.end();
+                return new Result(Outcome.FAILED, ChatSink.Failure.TIMEOUT);
+            }
+            if (now - (passing.lastWrite + keepAlive) >= 0) keepAlive(stream, sink, passing, now);
+            if (stream.passingEnded()) continue;
+            stream.await(Math.min(answerDeadline, Math.min(passing.lastChunk + chunkTimeout, passing.lastWrite + keepAlive)) - now);
         }
+    }
+
+    /** Writes a keep-alive unless a reader wrote meanwhile; a consumer found gone ends the attempt like a reader's write. */
+    private static void keepAlive(RelayStream stream, ChatSink sink, Passing passing, long now) {
+        stream.exclusively(() -> {
+            if (stream.passingEnded() || now - passing.lastWrite < 0) return;
+            try {
+                sink.keepAlive();
+                sink.flush();
+                passing.lastWrite = now;
+            } catch (IOException consumerGone) {
+                passing.result = new Result(Outcome.CONSUMER_GONE, null);
+                stream.end();
+            }
+        });
+    }
+
+    /** The attempt's final event, handled on the consumer's thread. */
+    private Result last(Served served, ChatSink sink, RelayStream stream, RelayStream.Event event) throws IOException {
+        return switch (event) {
+            case RelayStream.Chunk c when OllamaJson.isDone(c.chunk()) -> {
+                var end = OllamaJson.end(c.chunk());
+                if (c.receipt() != null) {
+                    // The node's work is over: free its slot before the receipt's signature check and ledger commit.
+                    stream.close(false);
+                    var accepted = receipts.accept(c.receipt(), expected(served, end));
+                    // Another hub's request gets this hub's own receipt: it called this hub, not the node.
+                    if (accepted != null && served.job().fromAnotherHub()) accepted = receipts.vouch(accepted);
+                    if (accepted != null) sink.receipt(accepted.toBase64());
+                }
+                sink.end(end);
+                yield new Result(Outcome.DONE, null);
+            }
+            case RelayStream.Chunk c -> throw new IllegalStateException("a non-final chunk is passed, never taken");
+            case RelayStream.Piece p -> throw new IllegalStateException("a non-final chunk is passed, never taken");
+            case RelayStream.NodeError e -> new Result(Outcome.FAILED, switch (e.code()) {
+                case "invalid_request" -> ChatSink.Failure.INVALID_REQUEST;
+                case "ollama_unavailable" -> ChatSink.Failure.NODE_UNAVAILABLE;
+                default -> ChatSink.Failure.NODE_ERROR;
+            });
+            case RelayStream.Disconnected d -> new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
+            // an embed_result for a chat: the node's error
+            case RelayStream.Embedded wrong -> new Result(Outcome.FAILED, ChatSink.Failure.NODE_ERROR);
+            case RelayStream.Refused r -> new Result(Outcome.REFUSED, null, r);
+        };
     }
 }

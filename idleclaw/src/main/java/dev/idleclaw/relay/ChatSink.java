@@ -7,10 +7,14 @@ import dev.idleclaw.registry.Scheduler;
 import java.io.IOException;
 
 /**
- * A front door's encoder for one answer. The {@link ChatRelay} calls it from the consumer's thread in this
- * order: {@link #reject} alone, or {@link #start} then any number of {@link #chunk}/{@link #keepAlive} and
- * exactly one of {@link #end}, {@link #cut} or {@link #fail}, with {@link #flush} in between and at the end. An
- * {@link IOException} means the consumer is gone.
+ * A front door's encoder for one answer. The {@link ChatRelay} calls it in this order: {@link #reject} alone, or
+ * {@link #start} then any number of {@link #chunk}/{@link #keepAlive} and exactly one of {@link #end}, {@link #cut} or
+ * {@link #fail}, with {@link #flush} in between and at the end; {@link #drained} comes last, always. Calls come from
+ * the consumer's thread, except that {@link #chunk}, {@link #backedUp} and {@link #flush} between {@link #start} and
+ * the last of the answer also come from node link readers; never two threads at once (one lock per request orders
+ * them), so an implementation needs no locking of its own. No call may wait for the consumer's connection but
+ * {@link #drained}: the others buffer what the connection cannot take yet. An {@link IOException} means the consumer
+ * is gone.
  */
 public interface ChatSink {
 
@@ -66,6 +70,20 @@ public interface ChatSink {
      * {@code message} is the backend's text (untrusted, capped); {@code body} its JSON answer, or null.
      */
     void refused(int status, String message, JsonNode body) throws IOException;
+
+    /**
+     * Whether the consumer's connection is still taking bytes of earlier calls (they wait in the sink's buffer). The
+     * relay ends an answer whose consumer stays behind for more chunks than its buffer allows.
+     */
+    default boolean backedUp() {
+        return false;
+    }
+
+    /**
+     * Waits until everything written went out to the connection, the connection failed, or a bound passed; called
+     * last on every path (possibly more than once), so that the door returns only when its answer has left the sink.
+     */
+    default void drained() {}
 
     /** True once any answer content reached the consumer (after that there is no failover). */
     boolean hasOutput();

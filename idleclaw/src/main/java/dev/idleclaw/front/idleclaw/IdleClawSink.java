@@ -10,7 +10,6 @@ import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,7 +32,6 @@ final class IdleClawSink extends DoorSink {
     private final boolean think;
     private final int maxContentChars;
     private final ContentFilter contentFilter = new ContentFilter(), reasoningFilter = new ContentFilter();
-    private OutputStream out;
     private int contentChars;
     private boolean output;
 
@@ -68,8 +66,7 @@ final class IdleClawSink extends DoorSink {
     @Override
     public void start() throws IOException {
         commit(200, "text/event-stream; charset=utf-8");
-        out = response.getOutputStream();
-        response.flushBuffer();
+        sendHeaders();
     }
 
     @Override
@@ -169,8 +166,8 @@ final class IdleClawSink extends DoorSink {
         send(("data: " + prefix + delta + ",\"index\":0}]}\r\n\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Through the stream {@link #start} opened: nothing of an answer is written before it. */
+    /** After {@link #start}: nothing of an answer is written before it. */
     private void send(byte[] bytes) throws IOException {
-        out.write(bytes);
+        write(bytes);
     }
 }
