@@ -52,6 +52,12 @@ public final class RelayStream {
         boolean flush();
     }
 
+    /**
+     * Passes a burst may leave unflushed: a reader that keeps finding data never ends its burst, and a consumer that is
+     * behind shows only once a write is in flight, so a long burst flushes along the way.
+     */
+    static final int MAX_PASSED_UNFLUSHED = 16;
+
     private final String requestId;
     private final Lease lease;
     private final NodeLink link;
@@ -61,6 +67,10 @@ public final class RelayStream {
     private volatile Passer passer;
     /** No more passing: the passer ended the attempt, or the consumer's thread took it over. */
     private volatile boolean ended;
+    /** Chunks were passed and await the end of the reader's burst to be flushed (under the drain lock). */
+    private boolean flushPending;
+    /** Passes since the last flush (under the drain lock). */
+    private int passedUnflushed;
     private volatile boolean overflowed;
     private volatile Event pendingTerminal;
     private volatile Thread waiter;
@@ -119,21 +129,25 @@ public final class RelayStream {
     }
 
     /**
-     * Passes the queued non-final chunks in order and flushes once after them (so chunks that arrive together go out
-     * in one write). Returns true when nothing is left for the consumer's thread.
+     * Passes the queued non-final chunks in order and has them flushed when the reader's {@link ReadBurst} ends (so the
+     * chunks of one network read for one consumer go out in one write). Returns true when nothing is left for the
+     * consumer's thread.
      */
     private boolean passQueued() {
         if (passer == null || ended) return false;
         drain.lock();
         try {
-            return passLocked() && queue.isEmpty() && pendingTerminal == null;
+            return passLocked(false) && queue.isEmpty() && pendingTerminal == null;
         } finally {
             drain.unlock();
         }
     }
 
-    /** Passes the non-final chunks at the head of the queue; false when there is no passer or passing has ended. */
-    private boolean passLocked() {
+    /**
+     * Passes the non-final chunks at the head of the queue and flushes them, at once ({@code flushNow}) or when the
+     * reader's burst ends; false when there is no passer or passing has ended.
+     */
+    private boolean passLocked(boolean flushNow) {
         Passer p = passer;
         if (p == null || ended) return false;
         boolean passed = false;
@@ -145,11 +159,37 @@ public final class RelayStream {
                 return false;
             }
         }
-        if (passed && !p.flush()) {
+        if (!passed) return true;
+        if (!flushNow && ++passedUnflushed < MAX_PASSED_UNFLUSHED) {
+            if (!flushPending) {
+                flushPending = true;
+                ReadBurst.flushLater(this);
+            }
+            return !ended;
+        }
+        flushPending = false;
+        passedUnflushed = 0;
+        if (!p.flush()) {
             ended = true;
             return false;
         }
         return true;
+    }
+
+    /** The end of a reader's burst: sends what it passed, and wakes the consumer's thread if the consumer is gone. */
+    void flushPassed() {
+        boolean gone = false;
+        drain.lock();
+        try {
+            if (!flushPending) return;
+            flushPending = false;
+            passedUnflushed = 0;
+            Passer p = passer;
+            if (p != null && !ended && !p.flush()) gone = ended = true;
+        } finally {
+            drain.unlock();
+        }
+        if (gone) wake();
     }
 
     /**
@@ -160,7 +200,7 @@ public final class RelayStream {
     public Event takeFinal() {
         drain.lock();
         try {
-            if (!passLocked()) return null;
+            if (!passLocked(true)) return null;
             Event e = queue.poll();
             if (e == null) e = pendingTerminal;
             if (e != null) ended = true;

@@ -10,9 +10,13 @@ import dev.idleclaw.link.NodeSocket;
 import dev.idleclaw.json.Json;
 import io.javalin.config.JavalinConfig;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -85,7 +89,14 @@ final class Listeners {
 
     /** A listener on {@code host:port} whose sockets count against {@code cap} and whose requests {@code slow} watches. */
     private static ServerConnector guarded(Server server, HttpConfiguration http, AddressCap cap, SlowRequests slow, String host, int port) {
-        var c = new ServerConnector(server, new HttpConnectionFactory(http));
+        var c = new ServerConnector(server, new HttpConnectionFactory(http)) {
+            @Override
+            protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+                var endPoint = new ReadBurstEndPoint(channel, selector, key, getScheduler());
+                endPoint.setIdleTimeout(getIdleTimeout());
+                return endPoint;
+            }
+        };
         c.setHost(host);
         c.setPort(port);
         c.getSelectorManager().addEventListener(cap);

@@ -20,6 +20,8 @@ class RelayStreamTest {
     private static final class Recorder implements RelayStream.Passer {
         final List<String> seen = new CopyOnWriteArrayList<>();
         volatile String stopAt;
+        /** Whether a flush finds the consumer's connection gone. */
+        volatile boolean consumerGone;
 
         @Override
         public boolean pass(RelayStream.Event chunk) {
@@ -31,7 +33,7 @@ class RelayStreamTest {
         @Override
         public boolean flush() {
             seen.add("flush@" + Thread.currentThread().getName());
-            return true;
+            return !consumerGone;
         }
     }
 
@@ -113,6 +115,53 @@ class RelayStreamTest {
         s.deliver(piece("dropped"));
         assertThat(s.takeFinal()).isNull();
         assertThat(passer.seen).extracting(e -> e.substring(0, e.indexOf('@'))).containsExactly("fine", "flush", "cut here");
+    }
+
+    @Test
+    void chunksPassedInOneReadBurstAreFlushedOncePerStreamWhenTheBurstEnds() throws Exception {
+        var a = stream();
+        var b = stream();
+        var passerA = new Recorder();
+        var passerB = new Recorder();
+        a.attach(passerA);
+        b.attach(passerB);
+        Thread.currentThread().setName("reader");
+        ReadBurst.run(() -> {
+            a.deliver(piece("a0"));
+            b.deliver(piece("b0"));
+            a.deliver(piece("a1"));
+            assertThat(passerA.seen).as("nothing is flushed inside the burst").containsExactly("a0@reader", "a1@reader");
+        });
+        assertThat(passerA.seen).containsExactly("a0@reader", "a1@reader", "flush@reader");
+        assertThat(passerB.seen).containsExactly("b0@reader", "flush@reader");
+    }
+
+    @Test
+    void aBurstThatNeverEndsStillFlushesAfterABoundedNumberOfChunks() {
+        var s = stream();
+        var passer = new Recorder();
+        s.attach(passer);
+        ReadBurst.run(() -> {
+            for (int i = 0; i < RelayStream.MAX_PASSED_UNFLUSHED + 1; i++) s.deliver(piece("t" + i));
+            assertThat(passer.seen.stream().filter(e -> e.startsWith("flush@")).count()).isEqualTo(1);
+            assertThat(passer.seen.get(RelayStream.MAX_PASSED_UNFLUSHED)).startsWith("flush@");
+        });
+        assertThat(passer.seen.getLast()).startsWith("flush@");
+        assertThat(passer.seen).hasSize(RelayStream.MAX_PASSED_UNFLUSHED + 3);
+    }
+
+    @Test
+    void aConsumerFoundGoneAtTheEndOfABurstWakesItsThread() throws Exception {
+        var s = stream();
+        var passer = new Recorder();
+        passer.consumerGone = true;
+        s.attach(passer);
+        var returned = waitingConsumer(s);
+        ReadBurst.run(() -> s.deliver(piece("t0")));
+        assertThat(returned.await(5, TimeUnit.SECONDS)).as("the failed flush ends the attempt").isTrue();
+        assertThat(s.passingEnded()).isTrue();
+        s.deliver(piece("dropped"));
+        assertThat(passer.seen).extracting(e -> e.substring(0, e.indexOf('@'))).containsExactly("t0", "flush");
     }
 
     @Test
