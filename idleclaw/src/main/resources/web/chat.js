@@ -111,7 +111,8 @@ async function answer(c) {
       onStart: ({ queuePosition, node }) => {
         clearTimeout(queueNote);
         msg.node = node;
-        msg.waiting = queuePosition ? `Waited in line at #${queuePosition}, the node is starting…` : "";
+        msg.queuePosition = queuePosition; // the hub reports it with the answer's headers, once a node took it
+        msg.waiting = queuePosition ? `Waited in line at #${queuePosition}; the node is starting…` : "";
         card.update();
       },
       onChunk: ({ content, thinking }) => {

@@ -120,6 +120,7 @@ export function view({ renderMarkdown, copyButton, onRetry }) {
       if (meta.hidden) return;
       const parts = [msg.model];
       if (msg.node) parts.push(`served by ${msg.node}`);
+      if (msg.queuePosition) parts.push(`waited in line at #${msg.queuePosition}`);
       if (msg.tokensPerSecond) parts.push(`${msg.tokensPerSecond.toFixed(1)} tokens/s`);
       meta.replaceChildren(h("span", { text: parts.join(" · ") }), copyButton(() => msg.content, "Copy answer"));
     }

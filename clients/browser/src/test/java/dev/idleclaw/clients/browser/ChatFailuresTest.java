@@ -32,7 +32,9 @@ import org.openqa.selenium.By;
 class ChatFailuresTest {
     /** 200 tokens 50 ms apart (10 s): far longer than a stopping node's 2 s drain. */
     private static final Behaviour LONG = Behaviour.defaults().withTokenCount(200).withDelayPerToken(Duration.ofMillis(50));
-    /** Slots of the two nodes (two each): this many hanging answers leave none free. */
+    /** An answer that holds its node's slot for 4 s, then ends. */
+    private static final Behaviour HOLD = Behaviour.defaults().withTokenCount(8).withDelayPerToken(Duration.ofMillis(500));
+    /** Slots of the two nodes (two each): this many held answers leave none free. */
     private static final int SLOTS = 4;
 
     private static ChatNetwork network;
@@ -76,11 +78,7 @@ class ChatFailuresTest {
         network.ollama.behaviour(MODEL, Behaviour.defaults().withHangAfter(1));
         var http = HttpClient.newHttpClient();
         List<CompletableFuture<HttpResponse<InputStream>>> hanging = new ArrayList<>();
-        for (int i = 0; i < SLOTS; i++) {
-            hanging.add(http.sendAsync(HttpRequest.newBuilder(URI.create(network.net.url() + "/api/chat"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hold\"}]}"))
-                    .build(), HttpResponse.BodyHandlers.ofInputStream()));
-        }
+        for (int i = 0; i < SLOTS; i++) hanging.add(hold(http));
         browser.waiting().until(d -> network.ollama.openStreams() == SLOTS);
         var page = new ChatPage(browser).open(network.url()).pick(MODEL);
 
@@ -95,7 +93,7 @@ class ChatFailuresTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aNodeStoppingMidAnswerShowsTheErrorUnderWhatArrived() throws Exception {
         network.restartHub(c -> {});
         network.ollama.behaviour(MODEL, LONG);
@@ -113,6 +111,28 @@ class ChatFailuresTest {
 
     @Test
     @Order(3)
+    void whileTheRequestWaitsForAFreeNodeThePageSaysSoAndThenShowsItsPlaceInLine() throws Exception {
+        network.restartHub(c -> c.queueTimeout = Duration.ofSeconds(20));
+        for (int i = 0; i < SLOTS; i++) network.ollama.behaviourOnce(MODEL, HOLD);
+        var http = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<InputStream>>> holding = new ArrayList<>();
+        for (int i = 0; i < SLOTS; i++) holding.add(hold(http));
+        browser.waiting().until(d -> network.ollama.openStreams() == SLOTS);
+        var page = new ChatPage(browser).open(network.url()).pick(MODEL);
+
+        page.send("Queue me");
+
+        browser.waiting().until(d -> page.lastAnswer().getText().contains("Waiting for a free node…"));
+        assertThat(page.lastAnswerState()).isEqualTo("waiting");
+        browser.screenshot("chat-waiting");
+        var answer = page.awaitAnswer("done"); // once one of the holding answers ends
+        assertThat(answer.findElement(By.cssSelector(".meta")).getText()).contains("waited in line at #1");
+        for (var h : holding) h.join().body().readAllBytes();
+        http.close();
+    }
+
+    @Test
+    @Order(4)
     void anUnreachableHubIsSaidSoInTheAnswerAndTheStatus() {
         var page = new ChatPage(browser).open(network.url()).pick(MODEL);
         network.net.hub.close();
@@ -123,6 +143,13 @@ class ChatFailuresTest {
         assertThat(notice.getText()).contains("Can't reach the hub");
         browser.waiting().until(d -> browser.find("#connection").getText().equals("Hub unreachable"));
         assertThat(browser.find("#connection-dot").getDomAttribute("class")).contains("bad");
+    }
+
+    /** A streamed chat that takes one node slot for as long as the stand-in answers it. */
+    private static CompletableFuture<HttpResponse<InputStream>> hold(HttpClient http) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(network.net.url() + "/api/chat"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hold\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private static int secondsLeft(org.openqa.selenium.WebElement notice) {
