@@ -4,6 +4,7 @@ import * as api from "./chat/api.js";
 import * as store from "./chat/store.js";
 import { renderMarkdown, copyButton } from "./chat/render.js";
 import { view } from "./chat/view.js";
+import * as account from "./chat/account.js";
 
 /** How often the connection status is refreshed. */
 const HEALTH_EVERY_MS = 10_000;
@@ -12,7 +13,6 @@ const MODELS_EVERY_MS = 30_000;
 /** Without an answer after this long, the request is waiting in the hub's queue for a free node: say so. */
 const QUEUE_NOTE_MS = 1_500;
 const MODEL_KEY = "idleclaw.model";
-const API_KEY = "idleclaw.apiKey";
 
 const $ = (id) => document.getElementById(id);
 const ui = view({ renderMarkdown, copyButton, onRetry: (c, m) => retry(c, m) });
@@ -21,7 +21,7 @@ const state = {
   conversations: store.load(),
   current: null,
   models: [],
-  key: sessionStorage.getItem(API_KEY) ?? localStorage.getItem(API_KEY),
+  nodes: null,
   streaming: null,
 };
 
@@ -107,7 +107,7 @@ async function answer(c) {
   const started = performance.now();
   try {
     const end = await api.chat({
-      model, messages, think, key: state.key, signal: controller.signal,
+      model, messages, think, key: account.apiKey(), signal: controller.signal,
       onStart: ({ queuePosition, node }) => {
         clearTimeout(queueNote);
         msg.node = node;
@@ -141,7 +141,7 @@ async function answer(c) {
     c.updated = Date.now();
     persist();
     card.update();
-    if (state.key) refreshBalance();
+    account.refreshBalance().catch(() => {});
   }
 }
 
@@ -178,7 +178,7 @@ function setStreaming(on) {
   $("messages").setAttribute("aria-busy", String(on));
 }
 
-// ---- models, connection, account ------------------------------------------------------------------------------
+// ---- models and connection -------------------------------------------------------------------------------------
 
 function selectModel(name) {
   $("model").value = name;
@@ -211,53 +211,12 @@ async function refreshHealth() {
   try {
     const h = await api.health();
     const n = h.node_count ?? 0;
+    if (state.nodes !== null && n !== state.nodes) refreshModels(); // a node joined or left: models and counts changed
+    state.nodes = n;
     ui.connection(n > 0 ? "ok" : "warn", n > 0 ? `Online · ${n} node${n === 1 ? "" : "s"}` : "Online · no nodes right now");
   } catch {
     ui.connection("bad", "Hub unreachable");
   }
-}
-
-async function refreshBalance() {
-  try {
-    const self = await api.balance(state.key);
-    $("balance").textContent = `${Number(self.available ?? 0).toLocaleString("en-US")} credits`;
-    $("sign-in").hidden = true;
-    $("signed-in").hidden = false;
-    return true;
-  } catch (e) {
-    if (e instanceof api.HubError && e.status === 401) signOut();
-    throw e;
-  }
-}
-
-function signOut() {
-  state.key = null;
-  sessionStorage.removeItem(API_KEY);
-  localStorage.removeItem(API_KEY);
-  $("sign-in").hidden = false;
-  $("signed-in").hidden = true;
-}
-
-async function signIn(event) {
-  event.preventDefault();
-  const key = $("api-key").value.trim();
-  const error = $("sign-in-error");
-  if (!key.startsWith("ick_")) {
-    error.textContent = "An API key starts with ick_.";
-    return;
-  }
-  state.key = key;
-  try {
-    await refreshBalance();
-  } catch (e) {
-    error.textContent = e instanceof api.HubError && e.status === 401 ? "This hub does not know that key." : "Could not check the key: the hub did not answer.";
-    state.key = null;
-    return;
-  }
-  (($("remember-key").checked) ? localStorage : sessionStorage).setItem(API_KEY, key);
-  $("api-key").value = "";
-  error.textContent = "";
-  $("sign-in-dialog").close();
 }
 
 // ---- layout and keys ------------------------------------------------------------------------------------------
@@ -299,14 +258,11 @@ $("model").addEventListener("change", showModel);
 $("open-sidebar").addEventListener("click", openSidebar);
 $("close-sidebar").addEventListener("click", closeSidebar);
 $("scrim").addEventListener("click", closeSidebar);
-$("sign-in").addEventListener("click", () => { $("sign-in-error").textContent = ""; $("sign-in-dialog").showModal(); });
-$("sign-in-cancel").addEventListener("click", () => $("sign-in-dialog").close());
-$("sign-in-form").addEventListener("submit", signIn);
-$("sign-out").addEventListener("click", signOut);
+account.setUp();
 window.addEventListener("focus", refreshHealth);
 
 renderList();
-await Promise.all([refreshModels(), refreshHealth(), state.key ? refreshBalance().catch(() => {}) : null]);
+await Promise.all([refreshModels(), refreshHealth(), account.refreshBalance().catch(() => {})]);
 setInterval(refreshHealth, HEALTH_EVERY_MS);
 setInterval(refreshModels, MODELS_EVERY_MS);
 document.documentElement.dataset.ready = "true";
