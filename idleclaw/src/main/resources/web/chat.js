@@ -104,7 +104,6 @@ async function answer(c) {
   setStreaming(true);
   const card = ui.append(c, msg);
   const queueNote = setTimeout(() => { msg.waiting = "Waiting for a free node…"; card.update(); }, QUEUE_NOTE_MS);
-  const started = performance.now();
   try {
     const end = await api.chat({
       model, messages, think, key: account.apiKey(), signal: controller.signal,
@@ -124,7 +123,6 @@ async function answer(c) {
     });
     msg.state = "done";
     if (end.eval_count && end.eval_duration) msg.tokensPerSecond = end.eval_count / (end.eval_duration / 1e9);
-    msg.seconds = (performance.now() - started) / 1000;
   } catch (e) {
     if (e.name === "AbortError") {
       msg.state = "stopped";
@@ -145,17 +143,19 @@ async function answer(c) {
   }
 }
 
+const sentence = (text) => `${String(text).trim().replace(/\.$/, "")}.`;
+
 /** What went wrong, in words for the person, with the wait the hub asked for. */
 function describe(e) {
   if (e instanceof api.HubError) {
     const until = e.retryAfter != null ? Date.now() + e.retryAfter * 1000 : null;
     if (e.status === 429) return { kind: "refused", status: 429, until, text: "The hub is limiting how fast you can send. Please wait a moment." };
-    if (e.status === 503) return { kind: "refused", status: 503, until, text: `No node can take this right now: ${e.message}.` };
+    if (e.status === 503) return { kind: "refused", status: 503, until, text: `No node can take this right now: ${sentence(e.message)}` };
     if (e.status === 401) return { kind: "refused", status: 401, text: "The hub did not accept your API key. Sign out or use another key." };
     if (e.status === 402) return { kind: "refused", status: 402, text: "Your key has no credit left on this hub." };
-    return { kind: "refused", status: e.status, text: `The hub refused the request: ${e.message}` };
+    return { kind: "refused", status: e.status, text: `The hub refused the request: ${sentence(e.message)}` };
   }
-  if (e instanceof api.StreamError) return { kind: "failed", text: `The node serving this answer failed: ${e.message}.` };
+  if (e instanceof api.StreamError) return { kind: "failed", text: `The node serving this answer failed: ${sentence(e.message)}` };
   return { kind: "unreachable", text: "Can't reach the hub. Check your connection, or whether the hub is running." };
 }
 

@@ -9,7 +9,11 @@ const TITLE_CHARS = 60;
 export function load() {
   try {
     const list = JSON.parse(localStorage.getItem(KEY) ?? "[]");
-    return Array.isArray(list) ? list.filter((c) => c && typeof c.id === "string" && Array.isArray(c.messages)) : [];
+    if (!Array.isArray(list)) return [];
+    const kept = list.filter((c) => c && typeof c.id === "string" && Array.isArray(c.messages));
+    // an answer still streaming when the page was closed ended there
+    for (const m of kept.flatMap((c) => c.messages)) if (m.state === "waiting" || m.state === "streaming") m.state = "stopped";
+    return kept;
   } catch {
     return [];
   }
