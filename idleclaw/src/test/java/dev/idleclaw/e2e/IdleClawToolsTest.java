@@ -41,6 +41,10 @@ class IdleClawToolsTest {
             assertThat(result.path("tool_call_id").asText()).isEqualTo(callId).isNotEmpty();
             assertThat(result.path("content").asText()).contains("Search results:").contains("About weather in Oslo")
                     .contains("URL: https://example.org/about/");
+
+            var metrics = t.net.hub.metrics().scrape("text/plain");
+            assertThat(metrics).containsPattern("idleclaw_tool_calls_total\\{[^}]*outcome=\"ok\"[^}]*tool=\"web_search\"[^}]*} 1\\.0")
+                    .contains("idleclaw_tool_latency_seconds_bucket");
         }
     }
 
