@@ -25,7 +25,7 @@ class ArchitectureTest {
     private static final String[] LAYERS = {"cli", "worker", "server", "web", "tracker", "admission", "front", "relay", "link", "registry"};
     /** Packages below every layer: what they share (settings, counters) and the protocol, identity and storage code. */
     private static final String[] SHARED = {"config", "stats", "wire", "json", "chat", "ledger", "receipt", "identity",
-        "ollama", "node", "peer", "announce", "auth", "home", "tls"};
+        "ollama", "node", "peer", "announce", "auth", "home", "tls", "tools"};
 
     private static JavaClasses classes;
 

@@ -135,6 +135,21 @@ final class ServerCommand implements Callable<Integer> {
             description = "Show every account and receipt on /balance and /ledger to anyone; otherwise each caller sees its "
                     + "own and the admin all (env: IDLECLAW_PUBLIC_LEDGER=true|false, default: false).")
     boolean publicLedger;
+    @Option(names = "--search-url", paramLabel = "URL", defaultValue = "${env:IDLECLAW_SEARCH_URL:-}",
+            description = "A SearXNG instance (its JSON format enabled) for the server-side web_search tool; without it no "
+                    + "tool is offered (env: IDLECLAW_SEARCH_URL, default: none).")
+    String searchUrl;
+    @Option(names = "--tool-fetch", defaultValue = "${env:IDLECLAW_TOOL_FETCH:-false}",
+            description = "Also offer web_fetch: one public page's text, never a loopback, private or link-local address "
+                    + "(env: IDLECLAW_TOOL_FETCH=true|false, default: false).")
+    boolean toolFetch;
+    @Option(names = "--tools-for-all-doors", defaultValue = "${env:IDLECLAW_TOOLS_FOR_ALL_DOORS:-false}",
+            description = "Offer the server-side tools on Ollama's /api/chat too (the IdleClaw door always, the OpenAI door "
+                    + "for web_search_options) (env: IDLECLAW_TOOLS_FOR_ALL_DOORS=true|false, default: false).")
+    boolean toolsForAllDoors;
+    @Option(names = "--tool-timeout", defaultValue = "${env:IDLECLAW_TOOL_TIMEOUT:-15}",
+            description = "Seconds one tool call may take (env: IDLECLAW_TOOL_TIMEOUT, default: 15).")
+    long toolTimeout;
     @Mixin
     FederationOptions.Sync sync;
     @Mixin
@@ -184,6 +199,10 @@ final class ServerCommand implements Callable<Integer> {
                 b.tracker = tracker;
                 b.syncFrom = trackers;
                 b.announce = announcing;
+                b.searchUrl = searchUrl == null || searchUrl.isBlank() ? null : uri("--search-url", searchUrl.strip());
+                b.toolFetch = toolFetch;
+                b.toolsForAllDoors = toolsForAllDoors;
+                b.toolTimeout = Duration.ofSeconds(toolTimeout);
             }).build();
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw server: " + e.getMessage());
@@ -215,10 +234,14 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private static java.net.URI publicUri(String url) {
+        return uri("--public-url", url);
+    }
+
+    private static java.net.URI uri(String option, String url) {
         try {
             return new java.net.URI(url);
         } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("--public-url is not a URL: '" + url + "'");
+            throw new IllegalArgumentException(option + " is not a URL: '" + url + "'");
         }
     }
 

@@ -158,6 +158,17 @@ public final class NodeLink {
         return Capabilities.thinkingByName(model);
     }
 
+    /**
+     * Whether this node's copy of {@code model} calls tools natively: only when the node reported the model's
+     * capabilities and they include {@code tools} (original nodes report none; they get tools as prompt text).
+     */
+    public boolean canCallTools(String model) {
+        for (ModelInfo m : models()) {
+            if (m.name().equals(model) && m.capabilities() != null) return m.capabilities().contains("tools");
+        }
+        return false;
+    }
+
     void registered(NodeMessage.Register r) {
         registration = r;
         lastHeartbeatNanos = System.nanoTime();

@@ -248,9 +248,17 @@ public final class RelayStream {
      * ({@code nodeFault} lowers the node's reputation).
      */
     public void close(boolean nodeFault) {
+        retire();
+        lease.release(nodeFault);
+    }
+
+    /**
+     * Ends the request on the node side but keeps the slot: a tool round runs its next request on the same lease
+     * (a new stream); the last stream on the lease {@linkplain #close closes} it.
+     */
+    public void retire() {
         link.untrack(this);
         cancel();
-        lease.release(nodeFault);
     }
 
     public boolean overflowed() {

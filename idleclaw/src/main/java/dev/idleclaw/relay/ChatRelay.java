@@ -11,6 +11,7 @@ import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.registry.RelayStream;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.stats.HubStats;
+import dev.idleclaw.tools.Toolbox;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.MessageLimits;
 import dev.idleclaw.wire.NodeLimits;
@@ -64,7 +65,18 @@ public final class ChatRelay {
      * already crossed.
      */
     public record Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited,
-                      boolean requesterVerified, List<String> via) {
+                      boolean requesterVerified, List<String> via, Toolbox tools) {
+        public Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited,
+                   boolean requesterVerified, List<String> via) {
+            this(door, model, params, requester, credited, requesterVerified, via, null);
+        }
+
+        /** This request with the hub's server-side tools offered (null or none offered: as it is). */
+        public Job withTools(Toolbox toolbox) {
+            return new Job(door, model, params, requester, credited, requesterVerified, via,
+                    toolbox != null && toolbox.offered() ? toolbox : null);
+        }
+
         /** An anonymous consumer's request. */
         public Job(String door, String model, Function<NodeLink, ObjectNode> params) {
             this(door, model, params, null, false, false, List.of());
@@ -97,7 +109,8 @@ public final class ChatRelay {
         long tokens;
     }
 
-    private enum Outcome { DONE, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED, REFUSED }
+    /** {@code TOOLS}: a node run ended with calls of server-side tools; the answer goes on after them. */
+    private enum Outcome { DONE, TOOLS, CUT_LIMIT, CUT_TIME, CONSUMER_GONE, FAILED, REFUSED }
 
     /** How an attempt ended; {@code refusal} is set for {@link Outcome#REFUSED} only. */
     private record Result(Outcome outcome, ChatSink.Failure failure, RelayStream.Refused refusal) {
@@ -156,11 +169,14 @@ public final class ChatRelay {
         stats.requestStarted();
         boolean started = false;
         Result result = null;
+        ToolLoop tools = job.tools() == null ? null : new ToolLoop(job.tools(), metrics);
         try {
             for (int attempt = 1; ; attempt++) {
                 NodeLink link = lease.link();
                 tried.add(link);
                 ObjectNode params = job.params().apply(link);
+                if (tools != null) params = tools.params(params, link);
+                ChatSink run = tools == null ? sink : tools.sink(sink);
                 RelayStream stream = new RelayStream(UUID.randomUUID().toString(), lease, config.relayBufferChunks());
                 link.track(stream);
                 sink.servedBy(link.label());
@@ -170,15 +186,30 @@ public final class ChatRelay {
                         sink.start();
                         started = true;
                     }
-                    var served = new Served(job, stream, params, progress, UnaskedOutput.of(params));
-                    result = sent ? pump(served, sink, answerDeadline) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
+                    progress.tokens = 0;
+                    var served = new Served(job, stream, params, progress, UnaskedOutput.of(params), tools, run);
+                    result = sent ? pump(served, run, answerDeadline) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
                 } catch (IOException consumerGone) {
                     result = new Result(Outcome.CONSUMER_GONE, null);
                 } finally {
-                    stream.close(result != null && result.nodeFault());
+                    if (result != null && result.outcome == Outcome.TOOLS) stream.retire();
+                    else stream.close(result != null && result.nodeFault());
+                }
+                if (result.outcome == Outcome.TOOLS) {
+                    try {
+                        tools.execute((RoundSink) run, link.pubkey() != null ? link.pubkey() : link.nodeId(), answerDeadline, sink);
+                        continue; // the next round, on the same node and lease
+                    } catch (IOException consumerGone) {
+                        result = new Result(Outcome.CONSUMER_GONE, null);
+                        stream.close(false);
+                        break;
+                    } catch (InterruptedException | RuntimeException e) {
+                        stream.close(false);
+                        throw e;
+                    }
                 }
                 long left = answerDeadline - System.nanoTime();
-                if (!result.nodeFault() || sink.hasOutput() || attempt >= MAX_ATTEMPTS || left <= 0) break;
+                if (!result.nodeFault() || run.hasOutput() || attempt >= MAX_ATTEMPTS || left <= 0) break;
                 log.info("{} failed before output ({}); trying another backend (attempt {})", link, result.failure, attempt + 1);
                 try {
                     lease = scheduler.acquire(job.model(), accepts, tried, Math.min(left, config.queueTimeout().toNanos()), false, p -> {});
@@ -248,7 +279,7 @@ public final class ChatRelay {
     private static HubMetrics.Outcome outcome(Result r) {
         if (r == null) return HubMetrics.Outcome.FAILED;
         return switch (r.outcome) {
-            case DONE -> HubMetrics.Outcome.DONE;
+            case DONE, TOOLS -> HubMetrics.Outcome.DONE;
             case CUT_LIMIT, CUT_TIME -> HubMetrics.Outcome.CUT;
             case CONSUMER_GONE -> HubMetrics.Outcome.CLIENT_GONE;
             case FAILED -> HubMetrics.Outcome.FAILED;
@@ -259,7 +290,7 @@ public final class ChatRelay {
     private void finish(ChatSink sink, boolean started, Result result, NodeLink link) throws IOException {
         switch (result.outcome) {
             case CONSUMER_GONE -> { return; }
-            case DONE -> {}
+            case DONE, TOOLS -> {}
             case CUT_LIMIT -> sink.cut(ChatSink.Cut.CONTENT_LIMIT);
             case CUT_TIME -> sink.cut(ChatSink.Cut.TIME_LIMIT);
             case FAILED -> {
@@ -275,7 +306,8 @@ public final class ChatRelay {
     }
 
     /** One attempt: what was asked of which node, and what has been relayed so far. */
-    private record Served(Job job, RelayStream stream, ObjectNode params, Progress progress, UnaskedOutput unasked) {}
+    private record Served(Job job, RelayStream stream, ObjectNode params, Progress progress, UnaskedOutput unasked,
+                          ToolLoop tools, ChatSink run) {}
 
     /**
      * A backend sent {@code kind} its request did not ask for: counted, and held against it. Thinking from a model the
@@ -428,6 +460,15 @@ public final class ChatRelay {
     /** The attempt's final event, handled on the consumer's thread. */
     private Result last(Served served, ChatSink sink, RelayStream stream, RelayStream.Event event) throws IOException {
         return switch (event) {
+            case RelayStream.Chunk c when OllamaJson.isDone(c.chunk()) && served.tools() != null
+                    && served.tools().wantsRound((RoundSink) served.run()) -> {
+                // A tool round: the node's run is over but the answer goes on, on this lease; its receipt is recorded.
+                stream.retire();
+                var end = OllamaJson.end(c.chunk());
+                if (c.receipt() != null) receipts.accept(c.receipt(), expected(served, end));
+                served.tools().measure(end);
+                yield new Result(Outcome.TOOLS, null);
+            }
             case RelayStream.Chunk c when OllamaJson.isDone(c.chunk()) -> {
                 var end = OllamaJson.end(c.chunk());
                 if (c.receipt() != null) {

@@ -39,6 +39,12 @@ public interface ChatSink {
     /** One piece of the answer; returning false stops the answer here (the relay then calls {@link #cut}). */
     boolean chunk(ChatChunk chunk) throws IOException;
 
+    /**
+     * A server-side tool runs between two rounds of the answer: {@code status} is {@code executing}, then {@code done}.
+     * Dialects without a way to say so write nothing.
+     */
+    default void toolStatus(String tool, String status) throws IOException {}
+
     /** Nothing to send for a while: keep the connection warm. */
     void keepAlive() throws IOException;
 

@@ -73,6 +73,17 @@ public final class HubMetrics {
                 .tags("kind", kind).register(registry).increment();
     }
 
+    /** One server-side tool call: {@code tool} is an offered tool's name (or {@code unknown}), {@code outcome} a label. */
+    void toolCall(String tool, String outcome, long nanos) {
+        Counter.builder("idleclaw_tool_calls").description("Server-side tool calls by tool and outcome")
+                .tags("tool", tool, "outcome", outcome).register(registry).increment();
+        if (nanos > 0) {
+            Timer.builder("idleclaw_tool_latency").description("How long a server-side tool call took").tags("tool", tool)
+                    .publishPercentileHistogram().minimumExpectedValue(MIN_BUCKET).maximumExpectedValue(MAX_BUCKET)
+                    .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
     /** The exposition text for {@code accept} (OpenMetrics when asked for, else Prometheus text 0.0.4). */
     /** One receipt checked: {@code outcome} is {@code accepted} or the rejection reason's label. */
     public void receipt(String outcome) {

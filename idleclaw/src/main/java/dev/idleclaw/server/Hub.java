@@ -108,12 +108,13 @@ public final class Hub implements AutoCloseable {
         this.metrics = new HubMetrics(registry, scheduler, stats);
         var receipts = new ReceiptDesk(ledger, metrics, identity);
         var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts);
+        var toolbox = dev.idleclaw.tools.Toolbox.of(config.tools());
         var limiter = new RateLimiter(config.limits().chatRpm(), config.limits().wsRpm(), config.limits().defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
         this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
         this.routes = new HubRoutes(config.listen(), config.nodeLinks(), config.ledger(), config.federation(), worker != null, this,
                 clientIp, limiter, new ChatGate(config.limits().maxChatsPerIp()),
-                new HubRoutes.Doors(new IdleClawDoor(config.limits(), config.relay(), relay), new OllamaDoor(relay, catalog), worker == null ? new OpenAiDoor(relay, catalog)
+                new HubRoutes.Doors(new IdleClawDoor(config.limits(), config.relay(), relay, toolbox), new OllamaDoor(relay, catalog, toolbox), worker == null ? new OpenAiDoor(relay, catalog, OpenAiDoor.OWNER, false, toolbox)
                         // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.
                         : new OpenAiDoor(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true),
                         new AnthropicDoor(relay, catalog),

@@ -7,6 +7,7 @@ import dev.idleclaw.config.LedgerSettings;
 import dev.idleclaw.config.Limits;
 import dev.idleclaw.config.NodeLinks;
 import dev.idleclaw.config.RelaySettings;
+import dev.idleclaw.config.ToolSettings;
 import dev.idleclaw.config.Worker;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,9 +24,10 @@ import java.util.function.Consumer;
  * @param dataDir           where the hub keeps its identity, counters and (by default) ledger
  * @param statsSaveInterval how often the counters are written to {@code dataDir}
  * @param worker            null: a network hub; set: {@code idleclaw worker}
+ * @param tools             the server-side tools (none without a search URL)
  */
 public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen, Limits limits, RelaySettings relay,
-                        NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker) {
+                        NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools) {
 
     /** Upstream persists its counters every minute. */
     public static final Duration DEFAULT_STATS_SAVE = Duration.ofSeconds(60);
@@ -42,6 +44,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         Objects.requireNonNull(nodeLinks, "nodeLinks");
         Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(federation, "federation");
+        Objects.requireNonNull(tools, "tools");
         require(federation.announce() == null || worker == null, "a worker announces itself; set WorkerConfig.announce instead");
     }
 
@@ -103,6 +106,12 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public int maxMessages = Limits.DEFAULT_MAX_MESSAGES;
         /** The pages for people (chat, …); a worker never serves them. */
         public boolean web = true;
+        public URI searchUrl;
+        public boolean toolFetch, toolsForAllDoors;
+        public Duration toolTimeout = ToolSettings.DEFAULT_TIMEOUT;
+        public int toolCallsPerMinute = ToolSettings.DEFAULT_CALLS_PER_MINUTE;
+        /** Addresses web_fetch may reach despite their block: a test's page server only. */
+        public java.util.function.Predicate<java.net.InetAddress> fetchExempt;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -125,7 +134,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                     new NodeLinks(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout, probeInterval),
                     new LedgerSettings(ledgerAt, bootstrapAllowance, publicLedger, adminToken),
                     new Federation(peersFile, localPeers, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, announce),
-                    worker);
+                    worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt));
         }
     }
 }

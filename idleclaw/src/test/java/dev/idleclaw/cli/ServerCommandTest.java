@@ -35,6 +35,16 @@ class ServerCommandTest {
     }
 
     @Test
+    void toolOptionsThatCannotWorkAreRefusedNamingTheOption() {
+        var fetchAlone = CliRun.main("server", "--port", "0", "--tool-fetch", "--data-dir", dir.toString());
+        assertThat(fetchAlone.exit()).isEqualTo(2);
+        assertThat(fetchAlone.err()).startsWith("idleclaw server: --tool-fetch needs --search-url");
+        var badUrl = CliRun.main("server", "--port", "0", "--search-url", "ftp://search.example.org", "--data-dir", dir.toString());
+        assertThat(badUrl.exit()).isEqualTo(2);
+        assertThat(badUrl.err()).startsWith("idleclaw server: --search-url must be an http or https URL");
+    }
+
+    @Test
     void aBusyOllamaPortNamesItsOwnOption() throws Exception {
         try (var busy = busyPort()) {
             var run = CliRun.main("server", "--port", "0", "--ollama-port", Integer.toString(busy.getLocalPort()),

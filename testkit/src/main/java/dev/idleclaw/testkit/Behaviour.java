@@ -28,11 +28,15 @@ import java.util.stream.IntStream;
  * @param legacyToolShape Ollama ≤ 0.12 tool calls: no {@code id}, {@code function.index} omitted when 0
  * @param evalCount       reported {@code eval_count}; null = number of chunks generated
  * @param promptEvalCount reported {@code prompt_eval_count}; null = about one per four characters of input
+ * @param toolRounds      a model that uses tools: while the request holds fewer assistant turns after its last user
+ *                        message than there are rounds, the next round's calls are the answer, as native
+ *                        {@code tool_calls} when the request offers {@code tools}, else as {@code <tool_call>} text
+ *                        streamed in small pieces; then the content tokens
  */
 public record Behaviour(List<String> tokens, List<String> thinking, Duration delayPerToken, Integer hangAfter,
                         Integer errorAfter, String errorMessage, Integer dropAfter, PreStreamError preStreamError,
                         List<ToolCall> toolCalls, boolean legacyToolShape, Integer evalCount,
-                        Integer promptEvalCount) {
+                        Integer promptEvalCount, List<List<ToolCall>> toolRounds) {
 
     /** Default content pieces. */
     public static final List<String> DEFAULT_TOKENS = List.of("Hello", " from", " the", " stand-in", ".");
@@ -55,19 +59,20 @@ public record Behaviour(List<String> tokens, List<String> thinking, Duration del
         requireNonNegative(promptEvalCount, "promptEvalCount");
         if (errorAfter != null) Objects.requireNonNull(errorMessage, "errorMessage");
         toolCalls = List.copyOf(toolCalls);
+        toolRounds = toolRounds.stream().map(List::copyOf).toList();
     }
 
     /** Streams {@link #DEFAULT_TOKENS} with no delay and no failure. */
     public static Behaviour defaults() {
         return new Behaviour(DEFAULT_TOKENS, DEFAULT_THINKING, Duration.ZERO, null, null, null, null, null,
-                List.of(), false, null, null);
+                List.of(), false, null, null, List.of());
     }
 
     public Behaviour withTokens(String... pieces) { return withTokens(List.of(pieces)); }
 
     public Behaviour withTokens(List<String> pieces) {
         return new Behaviour(pieces, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
     }
 
     /** {@code n} generated pieces: {@code "tok0 ", "tok1 ", …}. */
@@ -77,33 +82,33 @@ public record Behaviour(List<String> tokens, List<String> thinking, Duration del
 
     public Behaviour withThinking(String... pieces) {
         return new Behaviour(tokens, List.of(pieces), delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
     }
 
     public Behaviour withDelayPerToken(Duration delay) {
         return new Behaviour(tokens, thinking, delay, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
     }
 
     public Behaviour withHangAfter(int chunks) {
         return new Behaviour(tokens, thinking, delayPerToken, chunks, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
     }
 
     public Behaviour withErrorAfter(int chunks, String message) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, chunks, message, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
     }
 
     public Behaviour withDropAfter(int chunks) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, chunks,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
     }
 
     /** Answer every inference request with {@code status} and {@code {"error":message}}. */
     public Behaviour withPreStreamError(int status, String message) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                new PreStreamError(status, message), toolCalls, legacyToolShape, evalCount, promptEvalCount);
+                new PreStreamError(status, message), toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
     }
 
     /** Shorthand for {@code withPreStreamError(503, BUSY_MESSAGE)}. */
@@ -111,22 +116,29 @@ public record Behaviour(List<String> tokens, List<String> thinking, Duration del
 
     public Behaviour withToolCalls(ToolCall... calls) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, List.of(calls), legacyToolShape, evalCount, promptEvalCount);
+                preStreamError, List.of(calls), legacyToolShape, evalCount, promptEvalCount, toolRounds);
+    }
+
+    /** Calls tools for {@code rounds.length} rounds (one list of calls each), then answers (see {@link #toolRounds}). */
+    @SafeVarargs
+    public final Behaviour withToolRounds(List<ToolCall>... rounds) {
+        return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, List.of(rounds));
     }
 
     public Behaviour withLegacyToolShape(boolean legacy) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacy, evalCount, promptEvalCount);
+                preStreamError, toolCalls, legacy, evalCount, promptEvalCount, toolRounds);
     }
 
     public Behaviour withEvalCount(int count) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, count, promptEvalCount);
+                preStreamError, toolCalls, legacyToolShape, count, promptEvalCount, toolRounds);
     }
 
     public Behaviour withPromptEvalCount(int count) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, count);
+                preStreamError, toolCalls, legacyToolShape, evalCount, count, toolRounds);
     }
 
     private static void requireNonNegative(Integer value, String what) {

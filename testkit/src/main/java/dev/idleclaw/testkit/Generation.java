@@ -14,6 +14,9 @@ final class Generation {
     /** Characters per prompt token for the default prompt_eval_count (the usual rule of thumb). */
     private static final int CHARS_PER_TOKEN = 4;
 
+    /** Characters per piece of a text tool call: small, so tags are split across chunks as a real model's are. */
+    private static final int TEXT_PIECE = 5;
+
     private enum Kind { HANG, ERROR, DROP }
 
     /** The failure that replaces the rest of the reply after {@code after} chunks. */
@@ -41,7 +44,13 @@ final class Generation {
         if (request.think()) behaviour.thinking().forEach(t -> pieces.add(Piece.thinking(t)));
         var limit = request.numPredict() != null && request.numPredict() > 0 ? request.numPredict() : Integer.MAX_VALUE;
         var reason = "stop";
-        if (toolMode) {
+        var round = request.chat() && request.toolRound() < behaviour.toolRounds().size()
+                ? behaviour.toolRounds().get(request.toolRound()) : null;
+        if (round != null && request.hasTools()) {
+            pieces.add(Piece.tools(round));
+        } else if (round != null) {
+            textCalls(round).forEach(t -> pieces.add(Piece.content(t)));
+        } else if (toolMode) {
             pieces.add(Piece.tools(behaviour.toolCalls()));
         } else {
             var tokens = behaviour.tokens();
@@ -51,6 +60,19 @@ final class Generation {
         var failure = failure(pieces.size());
         if (request.stream()) stream(pieces, reason, failure);
         else single(pieces, reason, failure);
+    }
+
+    /** Tool calls as a model without native tool calling writes them, in pieces of a few characters. */
+    private static List<String> textCalls(List<Behaviour.ToolCall> calls) {
+        var text = new StringBuilder("Let me check. ");
+        for (var c : calls) {
+            var call = Wire.object().put("name", c.name());
+            call.set("arguments", c.arguments());
+            text.append("<tool_call>").append(call).append("</tool_call>");
+        }
+        var out = new ArrayList<String>();
+        for (int i = 0; i < text.length(); i += TEXT_PIECE) out.add(text.substring(i, Math.min(text.length(), i + TEXT_PIECE)));
+        return out;
     }
 
     private void stream(List<Piece> pieces, String reason, Failure failure) {

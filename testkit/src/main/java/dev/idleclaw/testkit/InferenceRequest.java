@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * @param hasTools   non-empty {@code tools} (chat only)
  * @param numPredict {@code options.num_predict}, or null
  * @param inputChars characters of prompt text, for a default {@code prompt_eval_count}
+ * @param toolRound  assistant messages after the last user message (chat only): the tool rounds already run
  */
 record InferenceRequest(boolean chat, String model, boolean stream, boolean hasInput, boolean unload, boolean think,
-                        boolean hasTools, Integer numPredict, int inputChars) {
+                        boolean hasTools, Integer numPredict, int inputChars, int toolRound) {
 
     private static final Set<String> THINK_LEVELS = Set.of("low", "medium", "high", "max");
     private static final Pattern GO_DURATION =
@@ -65,9 +66,17 @@ record InferenceRequest(boolean chat, String model, boolean stream, boolean hasI
         if (chat) {
             var messages = root.path("messages");
             var chars = 0;
-            for (var message : messages) chars += message.path("content").asText("").length();
+            var round = 0;
+            for (var message : messages) {
+                chars += message.path("content").asText("").length();
+                switch (message.path("role").asText("")) {
+                    case "user" -> round = 0;
+                    case "assistant" -> round++;
+                    default -> { }
+                }
+            }
             return new InferenceRequest(true, model, stream, !messages.isEmpty(), unload, think,
-                    !root.path("tools").isEmpty(), predict, chars);
+                    !root.path("tools").isEmpty(), predict, chars, round);
         }
         if (root.path("raw").asBoolean(false) && (!root.path("template").asText("").isEmpty()
                 || !root.path("system").asText("").isEmpty() || !root.path("context").isEmpty())) {
@@ -75,7 +84,7 @@ record InferenceRequest(boolean chat, String model, boolean stream, boolean hasI
         }
         var prompt = root.path("prompt").asText("");
         var chars = prompt.length() + root.path("system").asText("").length();
-        return new InferenceRequest(false, model, stream, !prompt.isEmpty(), unload, think, false, predict, chars);
+        return new InferenceRequest(false, model, stream, !prompt.isEmpty(), unload, think, false, predict, chars, 0);
     }
 
     private static boolean think(JsonNode value) throws BadRequest {

@@ -10,6 +10,7 @@ import dev.idleclaw.relay.ChatRelay;
 import dev.idleclaw.config.Limits;
 import dev.idleclaw.config.RelaySettings;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.tools.Toolbox;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -30,7 +31,15 @@ public final class IdleClawDoor {
     private final ChatRelay relay;
     private final List<Pattern> denied;
 
+    /** The hub's server-side tools: offered to every answer of this door when any is configured. */
+    private final Toolbox tools;
+
     public IdleClawDoor(Limits limits, RelaySettings relaying, ChatRelay relay) {
+        this(limits, relaying, relay, null);
+    }
+
+    public IdleClawDoor(Limits limits, RelaySettings relaying, ChatRelay relay, Toolbox tools) {
+        this.tools = tools;
         this.maxResponseChars = relaying.maxResponseChars();
         this.relay = relay;
         this.denied = limits.contentDenyPatterns().stream().map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).toList();
@@ -64,7 +73,7 @@ public final class IdleClawDoor {
             var canonical = new ChatRequest(req.model(), SystemPrompt.compose(req.messages(), think),
                     com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);
             return OllamaJson.params(canonical, KEEP_LOADED);
-        }, Caller.of(ctx));
+        }, Caller.of(ctx)).withTools(tools);
         relay.run(job, new IdleClawSink(res, req.model(), req.think(), maxResponseChars));
     }
 

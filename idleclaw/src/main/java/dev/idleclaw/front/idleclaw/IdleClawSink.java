@@ -98,6 +98,12 @@ final class IdleClawSink extends DoorSink {
         output = true;
     }
 
+    /** Upstream's status delta while a server-side tool runs: {@code {"tool_call":{"name":…,"status":…}}}. */
+    @Override
+    public void toolStatus(String tool, String status) throws IOException {
+        event("{\"tool_call\":{\"name\":" + Json.quote(tool) + ",\"status\":" + Json.quote(status) + "}}");
+    }
+
     @Override
     public void keepAlive() throws IOException {
         send((": ping - " + OffsetDateTime.now(ZoneOffset.UTC).format(PING_TIME) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));

@@ -11,6 +11,7 @@ import dev.idleclaw.front.DoorError;
 import dev.idleclaw.relay.ChatRelay;
 import dev.idleclaw.registry.ModelCatalog;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.tools.Toolbox;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,15 @@ public final class OllamaDoor {
 
     private final ChatRelay relay;
     private final ModelCatalog catalog;
+    /** The hub's server-side tools when {@code --tools-for-all-doors} offers them here too; else null. */
+    private final Toolbox tools;
 
     public OllamaDoor(ChatRelay relay, ModelCatalog catalog) {
+        this(relay, catalog, null);
+    }
+
+    public OllamaDoor(ChatRelay relay, ModelCatalog catalog, Toolbox tools) {
+        this.tools = tools != null && tools.allDoors() ? tools : null;
         this.relay = relay;
         this.catalog = catalog;
     }
@@ -131,6 +139,8 @@ public final class OllamaDoor {
             return;
         }
         var job = new ChatRelay.Job("ollama", request.model(), link -> OllamaJson.params(request, request.keepAlive()), Caller.of(ctx));
+        // Chats only, and never mixed with the consumer's own tools.
+        if (!generate && request.tools() == null) job = job.withTools(tools);
         relay.run(job, new OllamaSink(ctx.res(), model, call.stream(), generate));
     }
 

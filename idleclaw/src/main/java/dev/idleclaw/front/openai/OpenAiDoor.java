@@ -9,6 +9,7 @@ import dev.idleclaw.front.DoorError;
 import dev.idleclaw.relay.ChatRelay;
 import dev.idleclaw.registry.ModelCatalog;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.tools.Toolbox;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 /** The hub's OpenAI-compatible front door: {@code /v1/chat/completions}, {@code /v1/models}, {@code /v1/models/{id}}. */
 public final class OpenAiDoor {
     /** Our {@code owned_by} for every model. */
-    static final String OWNER = "idleclaw";
+    public static final String OWNER = "idleclaw";
     /** The Ollama capability of a model that embeds. */
     private static final String EMBEDDING = "embedding";
     /** How {@code /v1/models} marks an embedding model: LM Studio's model {@code type}. */
@@ -27,6 +28,8 @@ public final class OpenAiDoor {
     private final ModelCatalog catalog;
     private final String owner;
     private final boolean alwaysUsage;
+    /** The hub's server-side tools, for requests with {@code web_search_options}; null: none. */
+    private final Toolbox tools;
 
     public OpenAiDoor(ChatRelay relay, ModelCatalog catalog) {
         this(relay, catalog, OWNER, false);
@@ -37,6 +40,12 @@ public final class OpenAiDoor {
      * did not ask for one ({@code alwaysUsage}: a Lobstah worker, whose routers read it, lobstah-wire.md §11a).
      */
     public OpenAiDoor(ChatRelay relay, ModelCatalog catalog, String owner, boolean alwaysUsage) {
+        this(relay, catalog, owner, alwaysUsage, null);
+    }
+
+    /** As above, answering requests that carry {@code web_search_options} through the hub's {@code tools}. */
+    public OpenAiDoor(ChatRelay relay, ModelCatalog catalog, String owner, boolean alwaysUsage, Toolbox tools) {
+        this.tools = tools;
         this.relay = relay;
         this.catalog = catalog;
         this.owner = owner;
@@ -54,6 +63,8 @@ public final class OpenAiDoor {
         }
         var request = call.request().withModel(catalog.resolve(call.request().model()));
         var job = new ChatRelay.Job("openai", request.model(), link -> OllamaJson.params(request, null), Caller.of(ctx));
+        // A request that brings its own tools keeps them alone: server tools are never mixed in.
+        if (call.webSearch() && request.tools() == null) job = job.withTools(tools);
         relay.run(job, new OpenAiSink(ctx.res(), call.request().model(), call.stream(), alwaysUsage || call.includeUsage()));
     }
 

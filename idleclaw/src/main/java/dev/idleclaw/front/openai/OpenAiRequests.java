@@ -16,8 +16,11 @@ import java.util.Map;
 /** Translates a Chat Completions request into the canonical (Ollama-shaped) request (openai-api.md §2). */
 final class OpenAiRequests {
 
-    /** A decoded request and the parts that only shape the answer. */
-    record Call(ChatRequest request, boolean stream, boolean includeUsage) {}
+    /**
+     * A decoded request and the parts that only shape the answer; {@code webSearch}: the request carries
+     * {@code web_search_options} (OpenAI's parameter for search-enabled chat).
+     */
+    record Call(ChatRequest request, boolean stream, boolean includeUsage, boolean webSearch) {}
 
     private OpenAiRequests() {}
 
@@ -35,7 +38,7 @@ final class OpenAiRequests {
         boolean usage = stream && body.path("stream_options").path("include_usage").asBoolean(false);
         JsonNode tools = body.get("tools") != null && body.get("tools").isArray() && !body.get("tools").isEmpty() ? body.get("tools") : null;
         return new Call(new ChatRequest(model.textValue(), List.copyOf(messages), think(body), tools, format(body.get("response_format")),
-                options(body), null), stream, usage);
+                options(body), null), stream, usage, body.has("web_search_options") && !body.get("web_search_options").isNull());
     }
 
     private static ChatMessage message(JsonNode m, int i, Map<String, String> toolNames) throws DoorError {

@@ -1,0 +1,26 @@
+package dev.idleclaw.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+
+/**
+ * A tool the hub runs for a model: its name, what it does, the JSON schema of its arguments (an object schema whose
+ * properties are strings, integers, numbers or booleans; {@link Arguments} checks calls against it), and its work.
+ */
+public interface Tool {
+
+    String name();
+
+    /** One sentence for the model. */
+    String description();
+
+    /** The JSON schema of the arguments object. */
+    ObjectNode parameters();
+
+    /**
+     * Runs the call with arguments already checked against {@link #parameters}, within {@code timeout}; returns the
+     * text the model reads. A {@link ToolException}'s message is shown to the model, so it never holds secrets.
+     */
+    String execute(JsonNode arguments, Duration timeout) throws ToolException, InterruptedException;
+}
