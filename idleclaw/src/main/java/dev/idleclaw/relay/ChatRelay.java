@@ -178,6 +178,7 @@ public final class ChatRelay {
                 }
             }
             finish(sink, started, result, lease.link());
+            if (progress.tokens > 0) lease.link().served().answered(progress.tokens);
         } finally {
             stats.requestEnded(result == null || result.outcome == Outcome.FAILED);
             long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
