@@ -52,6 +52,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "The hub's URL as clients use it, e.g. https://hub.example.org; signed requests must then name its "
                     + "host (env: IDLECLAW_PUBLIC_URL, default: none: the Host, or X-Forwarded-Host from a trusted proxy).")
     String publicUrl;
+    @Option(names = "--web", arity = "0..1", defaultValue = "${env:IDLECLAW_WEB:-true}",
+            description = "Serve the pages for people: the chat at / (for browsers) and /chat; --web=false leaves an "
+                    + "API-only hub (env: IDLECLAW_WEB=true|false, default: true).")
+    boolean web;
     @Option(names = "--rate-limit-chat", defaultValue = "${env:RATE_LIMIT_CHAT_RPM:-20}",
             description = "Chat requests per minute per client (env: RATE_LIMIT_CHAT_RPM, default: 20).")
     int chatRpm;
@@ -154,6 +158,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.corsOrigins = nonEmpty(corsOrigins);
                 b.trustedProxies = nonEmpty(trustedProxies);
                 b.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUri(publicUrl.strip());
+                b.web = web;
                 b.chatRpm = chatRpm;
                 b.wsRpm = wsRpm;
                 b.defaultRpm = defaultRpm;

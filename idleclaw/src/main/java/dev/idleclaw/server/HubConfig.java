@@ -101,6 +101,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public long minBodyRate = Listen.DEFAULT_MIN_BODY_RATE;
         public long maxBodyBytes = Listen.DEFAULT_MAX_BODY_BYTES;
         public int maxMessages = Limits.DEFAULT_MAX_MESSAGES;
+        /** The pages for people (chat, …); a worker never serves them. */
+        public boolean web = true;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -113,7 +115,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
 
         public HubConfig build() {
             var listen = new Listen(host, port, ollamaPort, chatDialect, corsOrigins, trustedProxies, publicUrl, nodeListener,
-                    maxConnectionsPerIp, headerTimeout, minBodyRate, maxBodyBytes);
+                    maxConnectionsPerIp, headerTimeout, minBodyRate, maxBodyBytes, web && worker == null);
             Objects.requireNonNull(dataDir, "--data-dir");
             String ledgerAt = ledger == null || ledger.isBlank() ? dataDir.resolve(dev.idleclaw.ledger.Ledgers.DEFAULT_FILE).toString() : ledger;
             return new HubConfig(dataDir, statsSaveInterval, listen,

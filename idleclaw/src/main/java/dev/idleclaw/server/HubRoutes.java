@@ -26,6 +26,7 @@ import dev.idleclaw.json.Json;
 import dev.idleclaw.tracker.Tracker;
 import dev.idleclaw.tracker.TrackerConfig;
 import dev.idleclaw.tracker.TrackerRoutes;
+import dev.idleclaw.web.WebPages;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -136,9 +137,13 @@ public final class HubRoutes {
             own.get("/pubkey", worker::pubkey);
             own.get("/capacity", worker::capacity);
         } else {
-            // Ollama's root (answered with the hub's own errors, as ever), and what another hub or router needs to
-            // use this hub as a peer
-            own.getAndHead("/", doors.ollama()::root);
+            // Ollama's root (answered with the hub's own errors, as ever; the chat page instead for a browser unless
+            // --web=false), and what another hub or router needs to use this hub as a peer
+            if (config.web()) {
+                for (var page : new WebPages().routes(doors.ollama()::root)) own.getAndHead(page.path(), page.handler());
+            } else {
+                own.getAndHead("/", doors.ollama()::root);
+            }
             own.get("/pubkey", ctx -> Lookups.json(ctx, Json.object().put("pubkey", hub.publicKey())));
             own.get("/capacity", ctx -> Lookups.json(ctx, hub.info().capacity(hub.publicKey())));
         }

@@ -16,10 +16,11 @@ import java.util.Objects;
  *                      trusted proxy)
  * @param nodeListener  false: no {@code /ws/node} (the router's one-user profile)
  * @param minBodyRate   bytes per second; 0 = no minimum
+ * @param web           the pages for people ({@code /} for browsers, {@code /chat}, …); false: an API-only hub
  */
 public record Listen(String host, int port, int ollamaPort, ChatDialect.Mode chatDialect, List<String> corsOrigins,
                      List<String> trustedProxies, URI publicUrl, boolean nodeListener, int maxConnectionsPerIp,
-                     Duration headerTimeout, long minBodyRate, long maxBodyBytes) {
+                     Duration headerTimeout, long minBodyRate, long maxBodyBytes, boolean web) {
 
     /** Loopback: a hub is exposed only when the operator says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
