@@ -140,7 +140,8 @@ public final class HubRoutes {
             // Ollama's root (answered with the hub's own errors, as ever; the chat page instead for a browser unless
             // --web=false), and what another hub or router needs to use this hub as a peer
             if (config.web()) {
-                for (var page : new WebPages().routes(doors.ollama()::root)) own.getAndHead(page.path(), page.handler());
+                var pages = new WebPages().page("/dashboard", "dashboard.html").page("/admin", "admin.html");
+                for (var page : pages.routes(doors.ollama()::root)) own.getAndHead(page.path(), page.handler());
             } else {
                 own.getAndHead("/", doors.ollama()::root);
             }

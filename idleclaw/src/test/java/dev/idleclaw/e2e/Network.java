@@ -24,7 +24,15 @@ public final class Network implements AutoCloseable {
     public final List<NodeAgent> nodes = new ArrayList<>();
     final List<Thread> nodeThreads = new ArrayList<>();
 
+    private final java.util.function.Consumer<dev.idleclaw.server.HubConfig.Builder> change;
+
     public Network() throws Exception {
+        this(c -> {});
+    }
+
+    /** A network whose hub has {@code change} applied to its configuration (e.g. an admin token). */
+    public Network(java.util.function.Consumer<dev.idleclaw.server.HubConfig.Builder> change) throws Exception {
+        this.change = change;
         dataDir = Files.createTempDirectory("idleclaw-e2e");
         startHub(0);
     }
@@ -33,6 +41,7 @@ public final class Network implements AutoCloseable {
         hub = HubFixture.on(dataDir, c -> {
             c.port = port;
             c.queueTimeout = Duration.ofSeconds(3);
+            change.accept(c);
         }).hub;
     }
 
