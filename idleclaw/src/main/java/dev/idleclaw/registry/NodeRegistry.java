@@ -52,7 +52,7 @@ public final class NodeRegistry {
      */
     public void register(NodeLink link, NodeMessage.Register r) throws WireException {
         if (bans.banned(link.pubkey(), link.ip())) {
-            log.info("refused {}: its key or address is banned", link);
+            log.info("refused node {} from {}: its key or address is banned", r.nodeId(), link.maskedIp());
             throw new WireException(WireException.POLICY, "banned by the hub's operator");
         }
         NodeLink replaced;

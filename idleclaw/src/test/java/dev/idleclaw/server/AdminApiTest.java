@@ -101,7 +101,7 @@ class AdminApiTest {
         assertThat(bans.size()).isEqualTo(1);
         assertThat(bans.toString()).doesNotContain("127.0.0.1");
         assertThat(admin("DELETE", "/admin/bans/" + bans.get(0).path("id").asText(), null).statusCode()).isEqualTo(200);
-        try (var back = StandInNode.registered(hub.port(), 2, "m:1")) {
+        try (var back = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
             assertThat(hub.chat(HubFixture.ask("m:1", "hi")).statusCode()).isEqualTo(200);
         }
     }
