@@ -52,7 +52,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "The hub's URL as clients use it, e.g. https://hub.example.org; signed requests must then name its "
                     + "host (env: IDLECLAW_PUBLIC_URL, default: none: the Host, or X-Forwarded-Host from a trusted proxy).")
     String publicUrl;
-    @Option(names = "--web", arity = "0..1", defaultValue = "${env:IDLECLAW_WEB:-true}",
+    @Option(names = "--web", arity = "0..1", defaultValue = "${env:IDLECLAW_WEB:-true}", fallbackValue = "true",
             description = "Serve the pages for people: the chat at / (for browsers) and /chat; --web=false leaves an "
                     + "API-only hub (env: IDLECLAW_WEB=true|false, default: true).")
     boolean web;

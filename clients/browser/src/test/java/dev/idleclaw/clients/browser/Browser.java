@@ -36,6 +36,7 @@ public final class Browser implements AutoCloseable {
     /** Opens {@code url} in a desktop-sized window with this origin's storage emptied first. */
     public void open(String url) {
         resize(new Dimension(Chromium.WIDTH, Chromium.HEIGHT));
+        darkMode(false);
         driver.get(url);
         script("localStorage.clear(); sessionStorage.clear();");
         driver.navigate().refresh();
@@ -46,6 +47,12 @@ public final class Browser implements AutoCloseable {
     public void resize(Dimension viewport) {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of(
                 "width", viewport.width, "height", viewport.height, "deviceScaleFactor", 1, "mobile", viewport.width < 600));
+    }
+
+    /** Emulates the system's dark (or light) colour scheme. */
+    public void darkMode(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
+                List.of(java.util.Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
     }
 
     public WebElement find(String css) {
