@@ -51,6 +51,7 @@ class AdminPageTest {
         assertThat(browser.find("#operator").isDisplayed()).isFalse();
         assertThat(browser.all("#nodes tbody tr")).isEmpty();
         assertThat(browser.script("return sessionStorage.getItem('idleclaw.admin-token')")).isNull();
+        assertThat(Axe.seriousViolations(browser)).isEmpty();
     }
 
     @Test
@@ -66,6 +67,7 @@ class AdminPageTest {
         assertThat(browser.script("return Object.values(localStorage).join(' ')")).asString().doesNotContain(TOKEN);
         issueKeyAndBan(wait);
         browser.screenshot("admin");
+        assertThat(Axe.seriousViolations(browser)).isEmpty();
 
         browser.find("#nodes tbody tr[data-node='" + before.nodeId() + "'] button[data-action=disconnect]").click();
         wait.until(d -> before.isClosed());

@@ -74,11 +74,12 @@ class DashboardPageTest {
             browser.resize(new org.openqa.selenium.Dimension(Chromium.WIDTH, TALL));
             Thread.sleep(300); // the charts follow their new width on the next frame
             browser.screenshot("dashboard");
-            dark(true);
+            assertThat(Axe.seriousViolations(browser)).isEmpty();
+            browser.darkMode(true);
             live.until(d -> "2".equals(kpi("kpi-nodes")));
             Thread.sleep(300);
             browser.screenshot("dashboard-dark");
-            dark(false);
+            browser.darkMode(false);
             traffic.interrupt();
             traffic.join();
 
@@ -98,12 +99,6 @@ class DashboardPageTest {
         assertThat((Boolean) browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
         browser.screenshot("dashboard-phone");
         assertThat(browser.consoleErrors()).isEmpty();
-    }
-
-    /** Emulates the system's dark theme (the page follows {@code prefers-color-scheme}), or stops emulating it. */
-    private static void dark(boolean on) {
-        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
-                java.util.List.of(java.util.Map.of("name", "prefers-color-scheme", "value", on ? "dark" : "light"))));
     }
 
     /** The history points the page's charts hold now. */
