@@ -24,6 +24,8 @@ final class StatsFeed {
     /** The window of the first-token percentiles: long enough for a few requests, short enough to follow a change. */
     static final Duration TTFT_WINDOW = Duration.ofMinutes(1);
     /** Requests that count as errors in the history: failed or cut by the hub, or refused for want of a node. */
+    /** A request arriving while the hub's first tick runs waits this many milliseconds at most for it. */
+    private static final int FIRST_TICK_POLLS = 5_000;
     private static final java.util.Set<String> ERRORS = java.util.Set.of("failed", "cut", "rejected");
 
     /** One tick's encodings: the state now, and the stream event carrying it and its history point. */
@@ -96,10 +98,7 @@ final class StatsFeed {
     /** The full snapshot's JSON bytes and its {@code snapshot} event, encoded at most once per tick however many ask. */
     private byte[][] full() {
         Tick tick = current;
-        if (tick == null) {
-            tick();
-            tick = current;
-        }
+        if (tick == null) tick = first();
         synchronized (encodeLock) {
             if (encodedFor != tick) {
                 var o = tick.now().deepCopy();
@@ -110,6 +109,22 @@ final class StatsFeed {
             }
             return encoded;
         }
+    }
+
+    /** The first tick, taken here if the timer's has not run yet, or awaited while it runs. */
+    private Tick first() {
+        tick();
+        for (int i = 0; i < FIRST_TICK_POLLS && current == null; i++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            tick();
+        }
+        if (current == null) throw new IllegalStateException("the stats feed's first tick did not finish");
+        return current;
     }
 
     private static byte[] sse(String event, String json) {
