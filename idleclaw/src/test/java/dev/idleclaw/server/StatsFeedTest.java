@@ -93,6 +93,25 @@ class StatsFeedTest {
     }
 
     @Test
+    void peersShowTheirLabelHostAndHealthButNotTheirKeys() throws Exception {
+        var peer = dev.idleclaw.identity.Identity.generate();
+        var peers = java.nio.file.Files.createTempDirectory("peers").resolve("peers.json");
+        // Port 9 (discard) answers nothing: the peer's capacity fails and it turns unhealthy.
+        java.nio.file.Files.writeString(peers, "[{\"pubkey\":\"" + peer.publicKey() + "\",\"url\":\"http://127.0.0.1:9\",\"label\":\"eu-hub\"}]\n");
+        try (var hub = HubFixture.start(c -> {
+            c.peersFile = peers;
+            c.localPeers = true;
+        })) {
+            JsonNode s = awaitSnapshot(hub, n -> n.path("peers").size() == 1 && !n.path("peers").get(0).path("healthy").asBoolean());
+            JsonNode p = s.path("peers").get(0);
+            assertThat(p.path("label").asText()).isEqualTo("eu-hub");
+            assertThat(p.path("host").asText()).isEqualTo("127.0.0.1");
+            assertThat(s.path("nodes").path("online").asInt()).as("a peer is not a node").isZero();
+            assertThat(hub.get("/api/stats").body()).doesNotContain(peer.publicKey()).doesNotContain("\"url\"");
+        }
+    }
+
+    @Test
     void everyViewerInATickGetsTheSameEncodedBytes() throws Exception {
         try (var hub = HubFixture.start()) {
             var feed = hub.hub.statsFeed();
