@@ -23,6 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class AdminPageTest {
     private static final String TOKEN = "browser-test-admin-token";
     private static final Duration WAIT = Duration.ofSeconds(15);
+    /** Long enough for the node agent (backoff at most 1 s in the test network) to try again a few times. */
+    private static final Duration RECONNECTS = Duration.ofSeconds(3);
     private static StandInOllama ollama;
     private static Network network;
     private static Browser browser;
@@ -74,6 +76,27 @@ class AdminPageTest {
         wait.until(d -> browser.find("#toasts").getText().contains("Disconnected " + before.nodeId()));
         // The node agent reconnects by itself (a disconnect is not a ban): the table shows its new connection.
         wait.until(d -> network.hub.registry().registered().stream().anyMatch(l -> l != before));
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void banningTheNodeFromItsRowKeepsItOut() throws Exception {
+        browser.open(network.url() + "/admin");
+        signIn(TOKEN);
+        var wait = new WebDriverWait(browser.driver, WAIT);
+        wait.until(d -> network.hub.registry().count() == 1 && !browser.all("#nodes tbody tr button[data-action=ban]").isEmpty());
+        browser.find("#nodes tbody tr button[data-action=ban]").click();
+        wait.until(d -> browser.find("#ban-dialog").isDisplayed());
+        assertThat(browser.find("#ban-dialog-text").getText()).contains("127.0.x.x");
+        browser.screenshot("admin-ban");
+        browser.find("#ban-dialog-confirm").click();
+        wait.until(d -> browser.find("#bans").getText().contains("127.0.x.x"));
+        wait.until(d -> network.hub.registry().count() == 0);
+        Thread.sleep(RECONNECTS.toMillis()); // the node agent retries every second at most: each is refused
+        assertThat(network.hub.registry().count()).isZero();
+        // Lift it (the other test may have banned a key too: this row's button), and the node comes back by itself.
+        browser.driver.findElement(org.openqa.selenium.By.xpath("//table[@id='bans']//tr[td[contains(., '127.0.x.x')]]//button")).click();
+        wait.until(d -> network.hub.registry().count() == 1);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
