@@ -37,7 +37,7 @@ public final class Admitting {
     }
 
     /** The client's address (behind a trusted proxy, the one it forwarded for). */
-    String client() {
+    public String client() {
         return client;
     }
 

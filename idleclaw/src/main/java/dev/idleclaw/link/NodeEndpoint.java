@@ -34,6 +34,7 @@ public final class NodeEndpoint implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketText(String text) {
         link.seen();
+        link.served().received(text.length());
         socket.message(link, text);
     }
 

@@ -36,6 +36,7 @@ public final class NodeLink {
     private volatile boolean closed;
     private volatile String challenge;
     private volatile String pubkey;
+    private final Served served = new Served();
 
     // guarded by Scheduler.lock
     int active;
@@ -264,6 +265,11 @@ public final class NodeLink {
     public void disconnected() {
         closed = true;
         inflight.values().forEach(s -> s.deliver(new RelayStream.Disconnected()));
+    }
+
+    /** What this link has served and how its probes went, for the operator view. */
+    public Served served() {
+        return served;
     }
 
     /** The address operators see: a node's IP masked ({@code a.b.x.x}), a peer's host. */

@@ -26,11 +26,17 @@ public final class NodeRegistry {
     private final Directory directory = new Directory(); // guarded by this
     private final AtomicLong registeredTotal;
     private final ConcurrentHashMap<String, Double> reputationByKey = new ConcurrentHashMap<>();
+    private final Bans bans = new Bans();
     private Runnable onChange = () -> {};
 
     public NodeRegistry(int maxNodesPerIp, long registeredTotalSoFar) {
         this.maxNodesPerIp = maxNodesPerIp;
         this.registeredTotal = new AtomicLong(registeredTotalSoFar);
+    }
+
+    /** The operator's bans: a banned key or address cannot register ({@link #register}). */
+    public Bans bans() {
+        return bans;
     }
 
     /** Called (outside the registry lock) after every change, so the scheduler can hand new slots to waiters. */
@@ -45,6 +51,10 @@ public final class NodeRegistry {
      * guessing its id, and an authenticated node's id is never taken by an anonymous one sharing its address.
      */
     public void register(NodeLink link, NodeMessage.Register r) throws WireException {
+        if (bans.banned(link.pubkey(), link.ip())) {
+            log.info("refused node {} from {}: its key or address is banned", r.nodeId(), link.maskedIp());
+            throw new WireException(WireException.POLICY, "banned by the hub's operator");
+        }
         NodeLink replaced;
         synchronized (this) {
             replaced = byNodeId.get(r.nodeId());

@@ -57,7 +57,7 @@ record NodeSocketBackend(Session session) implements Backend {
     }
 
     /** IPv4 as {@code a.b.x.x}; IPv6 keeps its first two groups. */
-    static String masked(String ip) {
+    public static String masked(String ip) {
         if (ip.indexOf(':') < 0) {
             String[] p = ip.split("\\.");
             return p.length == 4 ? p[0] + "." + p[1] + ".x.x" : "x.x.x.x";

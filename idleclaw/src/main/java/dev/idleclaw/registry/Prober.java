@@ -71,6 +71,7 @@ public final class Prober {
         }
         boolean passed = answer != null && q.answer().matcher(answer).find();
         scheduler.adjustReputation(link, passed ? PASS_REWARD : -MISS_PENALTY);
+        link.served().probed(passed);
         log.info("probe of {} {}; reputation now {}", link, passed ? "passed" : "failed",
                 String.format("%.2f", scheduler.reputation(link)));
         return passed;

@@ -218,6 +218,7 @@ public final class ChatRelay {
                 }
             }
             finish(sink, started, result, lease.link());
+            if (progress.tokens > 0) lease.link().served().answered(progress.tokens);
         } finally {
             sink.drained(); // the request is under way until its answer has left the sink
             stats.requestEnded(result == null || result.outcome == Outcome.FAILED);

@@ -3,6 +3,7 @@ package dev.idleclaw.relay;
 import dev.idleclaw.registry.NodeRegistry;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.stats.HubStats;
+import dev.idleclaw.stats.Traffic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,8 +29,15 @@ public final class HubMetrics {
     public enum Outcome { DONE, CUT, FAILED, REJECTED, CLIENT_GONE }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Traffic traffic;
 
     public HubMetrics(NodeRegistry nodes, Scheduler scheduler, HubStats stats) {
+        this(nodes, scheduler, stats, new Traffic());
+    }
+
+    /** {@code traffic}: the dashboard's live totals, counted alongside the Prometheus meters. */
+    public HubMetrics(NodeRegistry nodes, Scheduler scheduler, HubStats stats, Traffic traffic) {
+        this.traffic = traffic;
         Gauge.builder("idleclaw_nodes_connected", nodes, n -> n.registered().size())
                 .description("Registered node connections").register(registry);
         Gauge.builder("idleclaw_queue_waiting", scheduler, Scheduler::waiting)
@@ -47,6 +55,7 @@ public final class HubMetrics {
     }
 
     void finished(String door, String model, Outcome outcome, long firstTokenNanos, long tokens) {
+        traffic.finished(door, outcome.name().toLowerCase(Locale.ROOT), firstTokenNanos, tokens);
         Counter.builder("idleclaw_requests").description("Chat requests by front door, model and outcome")
                 .tags("door", door, "model", model, "outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .register(registry).increment();
@@ -84,13 +93,13 @@ public final class HubMetrics {
         }
     }
 
-    /** The exposition text for {@code accept} (OpenMetrics when asked for, else Prometheus text 0.0.4). */
     /** One receipt checked: {@code outcome} is {@code accepted} or the rejection reason's label. */
     public void receipt(String outcome) {
         Counter.builder("idleclaw_receipts").description("Node receipts by outcome (accepted or the rejection reason)")
                 .tags("outcome", outcome).register(registry).increment();
     }
 
+    /** The exposition text for {@code accept} (OpenMetrics when asked for, else Prometheus text 0.0.4). */
     public String scrape(String accept) {
         return registry.scrape(accept);
     }

@@ -3,20 +3,34 @@ package dev.idleclaw.server;
 import dev.idleclaw.admission.Admission;
 import dev.idleclaw.admission.Admitting;
 import dev.idleclaw.admission.CallerAuth;
+import dev.idleclaw.registry.Bans;
 import dev.idleclaw.relay.Caller;
 
 /** {@link Admission}'s caller steps: the proved caller (or the refusal of its credentials), then a named requester. */
 final class Authenticate {
     private Authenticate() {}
 
-    /** The caller the credentials prove (anonymous without any); wrong credentials are refused in the door's shape. */
-    static boolean caller(Admitting request) {
+    /**
+     * The caller the credentials prove (anonymous without any); wrong credentials are refused in the door's shape, and
+     * so (403) is a banned address or key, before and after the credentials are checked.
+     */
+    static boolean caller(Admitting request, Bans bans) {
+        if (bans.banned(null, request.client())) {
+            request.refuse(403, "Banned by the hub's operator");
+            return false;
+        }
         switch (request.credentials()) {
             case CallerAuth.Refused e -> {
                 request.refuse(e.status, e.getMessage());
                 return false;
             }
-            case Caller c -> request.admit(c);
+            case Caller c -> {
+                if (bans.banned(c.pubkey(), null)) {
+                    request.refuse(403, "Banned by the hub's operator");
+                    return false;
+                }
+                request.admit(c);
+            }
             default -> throw new IllegalStateException("credentials are a Caller or a refusal");
         }
         return true;

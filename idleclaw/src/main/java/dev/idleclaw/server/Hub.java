@@ -67,6 +67,7 @@ public final class Hub implements AutoCloseable {
     private final dev.idleclaw.front.embed.EmbedDoor embeddings;
     private final HubMetrics metrics;
     private final HubRoutes routes;
+    private final StatsFeed statsFeed;
     /** The hub's key pair in its data directory (the same file {@code idleclaw keygen} writes by default). */
     static final String IDENTITY_FILE = "identity.json";
     private final Identity identity;
@@ -105,7 +106,8 @@ public final class Hub implements AutoCloseable {
         var clientIp = new ClientIp(config.listen().trustedProxies());
         this.nodeSocket = new NodeSocket(config.nodeLinks(), worker != null, registry, timers, stats, identity);
         this.info = new HubInfo(registry, scheduler, stats);
-        this.metrics = new HubMetrics(registry, scheduler, stats);
+        var traffic = new dev.idleclaw.stats.Traffic();
+        this.metrics = new HubMetrics(registry, scheduler, stats, traffic);
         var receipts = new ReceiptDesk(ledger, metrics, identity);
         var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts);
         var toolbox = dev.idleclaw.tools.Toolbox.of(config.tools());
@@ -119,6 +121,8 @@ public final class Hub implements AutoCloseable {
                         : new OpenAiDoor(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true),
                         new AnthropicDoor(relay, catalog),
                         new ResponsesDoor(relay, catalog)));
+        this.statsFeed = new StatsFeed(new StatsSnapshot(new StatsSnapshot.Sources(registry, scheduler, this::peers, ledger,
+                info::uptimeSeconds, stats::active)), traffic, stats, System::currentTimeMillis);
         this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
         var links = config.nodeLinks();
         timers.scheduleAtFixedRate(nodeSocket::pingAll, links.pingInterval().toMillis(), links.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -130,6 +134,9 @@ public final class Hub implements AutoCloseable {
             timers.scheduleAtFixedRate(() -> Thread.ofVirtual().name("probe").start(prober::probeRandomNode), every, every, TimeUnit.MILLISECONDS);
         }
         timers.scheduleAtFixedRate(() -> limiter.sweep(System.nanoTime()), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        // On a virtual thread: the tick reads the ledger's totals, which must never hold up the pings on this timer.
+        long tick = StatsFeed.TICK.toMillis();
+        timers.scheduleAtFixedRate(() -> Thread.ofVirtual().name("stats-tick").start(statsFeed::tick), 0, tick, TimeUnit.MILLISECONDS);
         var federation = config.federation();
         if (federation.peersFile() != null) {
             var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
@@ -291,6 +298,11 @@ public final class Hub implements AutoCloseable {
         return info;
     }
 
+    /** The dashboard's stats feed ({@code /api/stats}, {@code /api/stats/stream}). */
+    StatsFeed statsFeed() {
+        return statsFeed;
+    }
+
     public HubStats stats() {
         return stats;
     }
@@ -329,6 +341,7 @@ public final class Hub implements AutoCloseable {
         awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS));
         stats.save();
         timers.shutdownNow();
+        statsFeed.close();
         app.stop();
         ledger.close();
         if (backend != null) backend.close();
@@ -347,6 +360,7 @@ public final class Hub implements AutoCloseable {
         var a = announcer;
         if (a != null) a.abandon();
         scheduler.close();
+        statsFeed.close();
         app.stop();
         closeBackends();
         timers.shutdownNow();

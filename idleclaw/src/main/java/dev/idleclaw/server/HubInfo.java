@@ -83,16 +83,29 @@ public final class HubInfo {
         return o;
     }
 
+    /**
+     * The operator's node list: every registered backend with its masked address, key (or anonymous), models, load,
+     * reputation, probe results, uptime and what it has served. Never a full address.
+     */
     public ObjectNode adminNodes() {
         ObjectNode out = Json.object();
         var nodes = out.putArray("nodes");
         for (NodeLink l : registry.registered()) {
-            var n = nodes.addObject().put("node_id", l.nodeId()).put("ip", l.maskedIp());
+            var n = nodes.addObject().put("node_id", l.nodeId()).put("label", l.label()).put("ip", l.maskedIp())
+                    .put("kind", l.backend().isNodeAgent() ? "node" : "peer");
             var models = n.putArray("models");
             l.models().forEach(m -> models.add(m.name()));
+            var s = l.served();
             n.put("connected_seconds", Duration.between(l.connectedAt(), Instant.now()).toSeconds())
                     .put("active_requests", l.activeRequests())
-                    .put("ollama_version", l.registration().ollamaVersion());
+                    .put("max_concurrent", l.registration().maxConcurrent())
+                    .put("available", scheduler.routable(l))
+                    .put("reputation", Math.round(scheduler.reputation(l) * 100) / 100.0)
+                    .put("ollama_version", l.registration().ollamaVersion())
+                    .put("answers", s.answers()).put("tokens_served", s.tokens()).put("chars_received", s.charsReceived());
+            var probes = n.putObject("probes").put("passed", s.probesPassed()).put("failed", s.probesFailed());
+            if (s.lastProbeAt() == 0) probes.putNull("last_at").putNull("last_passed");
+            else probes.put("last_at", s.lastProbeAt()).put("last_passed", s.lastProbePassed());
             if (l.pubkey() != null) n.put("pubkey", l.pubkey()).put("anonymous", false);
             else n.putNull("pubkey").put("anonymous", true);
         }

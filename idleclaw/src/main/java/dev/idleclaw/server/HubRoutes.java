@@ -80,7 +80,7 @@ public final class HubRoutes {
                 Stage.CORS, new Cors(config.corsOrigins()),
                 Stage.RATE, new RequestRate(limiter),
                 Stage.OPEN_STREAMS, new StreamCap(chatGate),
-                Stage.CALLER, Authenticate::caller,
+                Stage.CALLER, request -> Authenticate.caller(request, hub.registry().bans()),
                 Stage.NAMED_REQUESTER, Authenticate::namedRequester,
                 Stage.CREDIT, worker == null ? request -> true : request -> worker.creditAllows(request.ctx(), request.caller())),
                 clientIp, shapes, () -> new CallerAuth(hub.ledger(), hub.publicKey(), hub::trustsForwarder, signedHost));
@@ -109,7 +109,18 @@ public final class HubRoutes {
         own.get("/health", ctx -> Lookups.json(ctx, hub.info().health()));
         own.get("/api/models", ctx -> Lookups.json(ctx, hub.info().models()));
         own.get("/metrics", lookups::metrics);
-        own.get("/admin/nodes", lookups::adminNodes);
+        var admin = new AdminApi(hub, new AdminToken(ledger.adminToken()), clientIp);
+        own.get("/admin/nodes", admin.guarded(admin::nodes));
+        own.post("/admin/nodes/{node_id}/disconnect", admin.guarded(admin::disconnect));
+        own.post("/admin/nodes/{node_id}/ban", admin.guarded(admin::banNode));
+        own.get("/admin/bans", admin.guarded(admin::bans));
+        own.post("/admin/bans", admin.guarded(admin::banTarget));
+        own.delete("/admin/bans/{id}", admin.guarded(admin::lift));
+        own.get("/admin/keys", admin.guarded(admin::keys));
+        own.post("/admin/keys", admin.guarded(admin::createKey));
+        own.delete("/admin/keys/{pubkey}", admin.guarded(admin::revokeKeys));
+        own.get("/api/stats", hub.statsFeed()::snapshot);
+        own.get("/api/stats/stream", hub.statsFeed()::stream);
         own.get("/balance", lookups::balance);
         own.get("/peers", lookups::peers);
         own.get("/ledger", lookups::ledger);
@@ -129,7 +140,8 @@ public final class HubRoutes {
             // Ollama's root (answered with the hub's own errors, as ever; the chat page instead for a browser unless
             // --web=false), and what another hub or router needs to use this hub as a peer
             if (config.web()) {
-                for (var page : new WebPages().routes(doors.ollama()::root)) own.getAndHead(page.path(), page.handler());
+                var pages = new WebPages().page("/dashboard", "dashboard.html").page("/admin", "admin.html");
+                for (var page : pages.routes(doors.ollama()::root)) own.getAndHead(page.path(), page.handler());
             } else {
                 own.getAndHead("/", doors.ollama()::root);
             }
@@ -195,6 +207,11 @@ public final class HubRoutes {
         void post(String path, Handler h) {
             shapes.route(path, shape);
             r.post(path, h);
+        }
+
+        void delete(String path, Handler h) {
+            shapes.route(path, shape);
+            r.delete(path, h);
         }
 
         void chat(String path, Handler door) {

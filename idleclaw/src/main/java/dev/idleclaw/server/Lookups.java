@@ -3,31 +3,27 @@ package dev.idleclaw.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.admission.Admission;
 import dev.idleclaw.admission.ErrorShape;
-import dev.idleclaw.auth.ApiKeys;
 import dev.idleclaw.relay.Caller;
 import dev.idleclaw.relay.HubMetrics;
 import dev.idleclaw.json.Json;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
- * The hub's own lookups ({@code /balance}, {@code /ledger}, {@code /peers}, {@code /metrics}, {@code /admin/nodes}):
+ * The hub's own lookups ({@code /balance}, {@code /ledger}, {@code /peers}, {@code /metrics}):
  * what the admin token or {@link Admission#LOOKUP}'s caller may see, in IdleClaw's {@code {"detail"}} shape.
  */
 final class Lookups {
     private final Hub hub;
     private final Admission admission;
     private final boolean publicLedger;
-    private final byte[] adminDigest;
+    private final AdminToken admin;
 
     /** {@code adminToken}: empty for none (then nobody is the admin). */
     Lookups(Hub hub, Admission admission, boolean publicLedger, String adminToken) {
         this.hub = hub;
         this.admission = admission;
         this.publicLedger = publicLedger;
-        this.adminDigest = adminToken.isEmpty() ? null : sha256(adminToken);
+        this.admin = new AdminToken(adminToken);
     }
 
     /**
@@ -95,29 +91,11 @@ final class Lookups {
         }
     }
 
-    void adminNodes(Context ctx) {
-        if (!isAdmin(ctx)) {
-            ErrorShape.IDLECLAW.write(ctx, 401, "Unauthorized");
-            return;
-        }
-        json(ctx, hub.info().adminNodes());
-    }
-
-    /** Whether the request carries the admin token ({@code Authorization: Bearer …}, any case), compared in constant time. */
     private boolean isAdmin(Context ctx) {
-        var token = ApiKeys.bearerToken(ctx.header("Authorization"));
-        return adminDigest != null && token.isPresent() && MessageDigest.isEqual(adminDigest, sha256(token.get()));
+        return admin.matches(ctx);
     }
 
     static void json(Context ctx, ObjectNode body) {
         ctx.contentType("application/json").result(Json.write(body));
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

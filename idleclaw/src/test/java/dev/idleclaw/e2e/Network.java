@@ -29,7 +29,7 @@ public final class Network implements AutoCloseable {
         this(c -> {});
     }
 
-    /** A network whose hub has {@code change} applied to the test configuration (tools, say). */
+    /** A network whose hub has {@code change} applied to its configuration (e.g. an admin token). */
     public Network(java.util.function.Consumer<dev.idleclaw.server.HubConfig.Builder> change) throws Exception {
         this.change = change;
         dataDir = Files.createTempDirectory("idleclaw-e2e");

@@ -192,8 +192,9 @@ class HubHttpEndpointsTest {
             assertThat(res.statusCode()).isEqualTo(200);
             JsonNode n = json(res).path("nodes").path(0);
             assertThat(json(res).path("nodes")).hasSize(1);
-            assertThat(fields(n)).containsExactly("node_id", "ip", "models", "connected_seconds", "active_requests", "ollama_version",
-                    "pubkey", "anonymous");
+            assertThat(fields(n)).containsExactly("node_id", "label", "ip", "kind", "models", "connected_seconds", "active_requests",
+                    "max_concurrent", "available", "reputation", "ollama_version", "answers", "tokens_served", "chars_received",
+                    "probes", "pubkey", "anonymous");
             assertThat(n.path("anonymous").asBoolean()).isTrue();
             assertThat(n.path("node_id").asText()).isEqualTo("node-1");
             assertThat(n.path("ip").asText()).isEqualTo("127.0.x.x");

@@ -40,6 +40,8 @@ final class Concurrency {
         Map<Integer, ReceiptTally> receipts = new LinkedHashMap<>();
         URI hub = plan.start(cluster);
         cluster.warm(hub, door, levels.getFirst(), cmd.quick ? FleetPlan.QUICK_WARM_SECONDS : FleetPlan.WARM_SECONDS, cmd.model);
+        Dashboards dashboards = cmd.dashboards > 0 ? Dashboards.open(hub, cmd.dashboards) : null;
+        long ticksBefore = dashboards == null ? 0 : dashboards.ticks();
         for (int c : levels) {
             var before = plan.auth() ? HubReceipts.read(hub) : null;
             Measured m = cluster.load(hub, door, c, 0, seconds, cmd.model, c);
@@ -48,6 +50,10 @@ final class Concurrency {
                 var counted = HubReceipts.settle(hub, before, m.load().answered(), RECEIPT_SETTLE);
                 receipts.put(c, new ReceiptTally(c, m.load().requests(), m.load().answered(), counted));
             }
+        }
+        if (dashboards != null) {
+            dashboards(dashboards, dashboards.ticks() - ticksBefore);
+            dashboards.close();
         }
         if (plan.auth()) ledger(hub, receipts);
         cluster.stop("fleet");
@@ -59,6 +65,15 @@ final class Concurrency {
         }
         print(plan, viaHub, direct);
         if (plan.auth()) receipts(receipts, viaHub);
+    }
+
+    /** The dashboards kept open during the levels: all still open at the end, and each got its ticks. */
+    private void dashboards(Dashboards d, long ticks) {
+        report.title("dashboard streams during the levels (GET /api/stats/stream)");
+        report.note(String.format("%d opened, %d refused, %d still open at the end; %d tick events received in all (%.1f per stream)",
+                cmd.dashboards, d.refused(), d.open(), ticks, ticks / (double) Math.max(1, cmd.dashboards)));
+        report.target("dashboard streams still open", d.open(), "= " + cmd.dashboards, d.open() == cmd.dashboards);
+        report.put("dashboards", Map.of("streams", cmd.dashboards, "refused", d.refused(), "open_at_end", d.open(), "ticks", ticks));
     }
 
     /** The whole run: the ledger holds exactly the receipts the hub's counter says it accepted (warm-up included). */

@@ -75,6 +75,9 @@ public final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--seq-delay-ms", defaultValue = "0", description = "S7: per-token delay of the fleet in the sequential phase"
             + " (default: ${DEFAULT-VALUE}: the first token leaves the node at once, so TTFT is the hub's and the wire's own).")
     long seqDelayMs;
+    @Option(names = "--dashboards", defaultValue = "0", description = "S2 only: keep this many dashboard streams "
+            + "(GET /api/stats/stream) open on the hub during the measured levels (default: ${DEFAULT-VALUE}).")
+    int dashboards;
     @Option(names = "--no-pin", description = "Do not pin processes to CPUs (taskset).")
     boolean noPin;
     @Option(names = "--hub-xmx", defaultValue = "512m", description = "Hub heap limit (default: ${DEFAULT-VALUE}).")
@@ -117,6 +120,14 @@ public final class ScenarioCommand implements Callable<Integer> {
         }
         if (receipts && !List.of("S2", "S6").contains(scenario.toUpperCase())) {
             System.err.println("scenario: --receipts applies to S2 and S6 only");
+            return 2;
+        }
+        if (dashboards != 0 && !scenario.equalsIgnoreCase("S2")) {
+            System.err.println("scenario: --dashboards applies to S2 only");
+            return 2;
+        }
+        if (dashboards < 0) {
+            System.err.println("scenario: --dashboards must be 0 or more");
             return 2;
         }
         Path product = productJar();
