@@ -13,6 +13,8 @@ const MODELS_EVERY_MS = 30_000;
 /** Without an answer after this long, the request is waiting in the hub's queue for a free node: say so. */
 const QUEUE_NOTE_MS = 1_500;
 const MODEL_KEY = "idleclaw.model";
+/** The search toggle's last setting in this browser ("off" when the person turned it off). */
+const SEARCH_KEY = "idleclaw.search";
 
 const $ = (id) => document.getElementById(id);
 const ui = view({ renderMarkdown, copyButton, onRetry: (c, m) => retry(c, m) });
@@ -22,6 +24,8 @@ const state = {
   current: null,
   models: [],
   nodes: null,
+  /** The hub's server-side tools, from /health. */
+  tools: [],
   streaming: null,
 };
 
@@ -93,6 +97,7 @@ async function answer(c) {
   const model = c.model;
   const info = state.models.find((m) => m.name === model);
   const think = info?.thinking ? $("think").checked : undefined;
+  const search = state.tools.includes("web_search") ? $("search").checked : undefined;
   const messages = history(c);
   const msg = { role: "assistant", content: "", thinking: "", model, state: "waiting" };
   c.messages.push(msg);
@@ -106,7 +111,7 @@ async function answer(c) {
   const queueNote = setTimeout(() => { msg.waiting = "Waiting for a free node…"; card.update(); }, QUEUE_NOTE_MS);
   try {
     const end = await api.chat({
-      model, messages, think, key: account.apiKey(), signal: controller.signal,
+      model, messages, think, search, key: account.apiKey(), signal: controller.signal,
       onStart: ({ queuePosition, node }) => {
         clearTimeout(queueNote);
         msg.node = node;
@@ -120,8 +125,15 @@ async function answer(c) {
         if (msg.content || msg.thinking) msg.state = "streaming";
         card.update();
       },
+      onTool: ({ name, status }) => {
+        msg.tool = status === "executing" ? name : null;
+        card.update();
+      },
     });
     msg.state = "done";
+    if (Array.isArray(end.sources)) {
+      msg.sources = end.sources.map((s) => ({ title: String(s?.title ?? ""), url: String(s?.url ?? "") }));
+    }
     if (end.eval_count && end.eval_duration) msg.tokensPerSecond = end.eval_count / (end.eval_duration / 1e9);
   } catch (e) {
     if (e.name === "AbortError") {
@@ -134,6 +146,7 @@ async function answer(c) {
   } finally {
     clearTimeout(queueNote);
     msg.waiting = "";
+    msg.tool = null;
     state.streaming = null;
     setStreaming(false);
     c.updated = Date.now();
@@ -213,6 +226,8 @@ async function refreshHealth() {
     const n = h.node_count ?? 0;
     if (state.nodes !== null && n !== state.nodes) refreshModels(); // a node joined or left: models and counts changed
     state.nodes = n;
+    state.tools = Array.isArray(h.tools) ? h.tools.map(String) : [];
+    $("search-toggle").hidden = !state.tools.includes("web_search");
     ui.connection(n > 0 ? "ok" : "warn", n > 0 ? `Online · ${n} node${n === 1 ? "" : "s"}` : "Online · no nodes right now");
   } catch {
     ui.connection("bad", "Hub unreachable");
@@ -255,6 +270,8 @@ $("examples").addEventListener("click", (e) => {
   if (example) send(example.dataset.prompt);
 });
 $("model").addEventListener("change", showModel);
+$("search").checked = localStorage.getItem(SEARCH_KEY) !== "off";
+$("search").addEventListener("change", () => localStorage.setItem(SEARCH_KEY, $("search").checked ? "on" : "off"));
 $("open-sidebar").addEventListener("click", openSidebar);
 $("close-sidebar").addEventListener("click", closeSidebar);
 $("scrim").addEventListener("click", closeSidebar);

@@ -29,7 +29,7 @@ export class HubError extends Error {
   }
 }
 
-/** GET /health: {status, node_count, …}. */
+/** GET /health: {status, node_count, …, tools: ["web_search", …] when the hub runs server-side tools}. */
 export const health = () => json("health");
 
 /**
@@ -62,12 +62,15 @@ export async function balance(key) {
 /**
  * Streams one answer from POST /api/chat in Ollama's NDJSON dialect (structured errors, thinking, a final line
  * with counts). Calls onStart({queuePosition, node}) once the hub answered, onChunk({content, thinking}) per line,
- * and resolves with the final line; throws HubError before the answer, StreamError when it fails midway, or the
- * AbortError of `signal`.
+ * onTool({name, status}) per tool status line, and resolves with the final line (with `sources` when the hub ran
+ * tools for it); throws HubError before the answer, StreamError when it fails midway, or the AbortError of `signal`.
+ * `search` true asks for the hub's web tools with their status and sources (X-IdleClaw-Tools: web), false for none,
+ * undefined leaves it to the hub.
  */
-export async function chat({ model, messages, think, key, signal, onStart, onChunk }) {
+export async function chat({ model, messages, think, search, key, signal, onStart, onChunk, onTool }) {
   const headers = { "Content-Type": "application/json", Accept: "application/x-ndjson" };
   if (key) headers.Authorization = `Bearer ${key}`;
+  if (search !== undefined) headers["X-IdleClaw-Tools"] = search ? "web" : "none";
   const body = { model, messages, stream: true };
   if (think !== undefined) body.think = think;
   const res = await fetch("api/chat", { method: "POST", headers, body: JSON.stringify(body), signal, cache: "no-store" });
@@ -87,6 +90,7 @@ export async function chat({ model, messages, think, key, signal, onStart, onChu
       if (!line) continue;
       const event = JSON.parse(line);
       if (event.error) throw new StreamError(String(event.error));
+      if (event.tool_call) onTool?.({ name: String(event.tool_call.name ?? ""), status: String(event.tool_call.status ?? "") });
       if (event.message) onChunk({ content: event.message.content ?? "", thinking: event.message.thinking ?? "" });
       if (event.done) return event;
     }

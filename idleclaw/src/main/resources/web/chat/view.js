@@ -15,6 +15,32 @@ function h(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** What the page says while a server-side tool runs, by the tool's name. */
+const TOOL_TEXT = { web_search: "Searching the web…", web_fetch: "Reading a page…" };
+
+/** `url` as a link target when it is an http(s) URL, else null: a source's URL comes from the web, untrusted. */
+function safeLink(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? u : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The list of sources under an answer: titles as text, only http(s) links, opened without opener or referrer. */
+function sourceList(sources) {
+  const items = [];
+  for (const s of sources) {
+    const u = safeLink(s.url);
+    if (!u) continue;
+    const a = h("a", { href: u.href, target: "_blank", rel: "noopener noreferrer", text: s.title || u.hostname });
+    items.push(h("li", {}, a, h("span", { class: "host", text: u.hostname })));
+  }
+  if (!items.length) return null;
+  return h("nav", { class: "sources", "aria-label": "Sources" }, h("p", { class: "sources-title", text: "Sources" }), h("ol", {}, ...items));
+}
+
 const ICON = {
   rename: "M4 20h4L19 9l-4-4L4 16v4z",
   remove: "M5 7h14M10 11v6M14 11v6M7 7l1 13h8l1-13M9 7V4h6v3",
@@ -70,13 +96,17 @@ export function view({ renderMarkdown, copyButton, onRetry }) {
     const thinking = h("details", { class: "thinking", hidden: true }, summary, thought);
     const typingText = h("span", { class: "typing-text" });
     const typing = h("div", { class: "typing", hidden: true }, h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), typingText);
+    const toolText = h("span", { class: "tool-text" });
+    const toolStatus = h("div", { class: "tool-status", role: "status", hidden: true },
+      h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), toolText);
     const content = h("div", { class: "content" });
+    const sources = h("div", { class: "sources-slot" });
     const notice = h("div", { class: "notice", hidden: true });
     const meta = h("div", { class: "meta", hidden: true });
     const element = h("article", { class: "message assistant", "data-role": "assistant", "aria-label": "Answer" },
       h("img", { class: "avatar", src: LOGO, alt: "" }),
-      h("div", { class: "body" }, thinking, typing, content, notice, meta));
-    let rendered = null, frame = 0, countdown = 0;
+      h("div", { class: "body" }, thinking, typing, content, toolStatus, sources, notice, meta));
+    let rendered = null, frame = 0, countdown = 0, listed = null;
 
     function renderContent() {
       frame = 0;
@@ -125,10 +155,19 @@ export function view({ renderMarkdown, copyButton, onRetry }) {
       meta.replaceChildren(h("span", { text: parts.join(" · ") }), copyButton(() => msg.content, "Copy answer"));
     }
 
+    function renderSources() {
+      if (listed === msg.sources) return;
+      listed = msg.sources;
+      const list = Array.isArray(msg.sources) ? sourceList(msg.sources) : null;
+      sources.replaceChildren(...(list ? [list] : []));
+    }
+
     function update() {
       element.dataset.state = msg.state ?? "done";
       const waiting = msg.state === "waiting";
-      typing.hidden = !waiting;
+      toolStatus.hidden = !msg.tool;
+      toolText.textContent = msg.tool ? TOOL_TEXT[msg.tool] ?? "Using a tool…" : "";
+      typing.hidden = !waiting || Boolean(msg.tool);
       typingText.textContent = msg.waiting ?? "";
       element.setAttribute("aria-busy", String(waiting || msg.state === "streaming"));
       if (msg.thinking) {
@@ -141,6 +180,7 @@ export function view({ renderMarkdown, copyButton, onRetry }) {
         cancelAnimationFrame(frame);
         renderContent();
       }
+      renderSources();
       renderNotice();
       renderMeta();
     }

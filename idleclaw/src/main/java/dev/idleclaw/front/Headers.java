@@ -17,6 +17,11 @@ public final class Headers {
     /** OpenAI's SDKs read it to decide whether a failed request is worth retrying. */
     public static final String SHOULD_RETRY = "x-should-retry";
     public static final String CACHE_CONTROL = "Cache-Control";
+    /**
+     * IdleClaw's extension of Ollama's {@code /api/chat}: {@code web} asks for the hub's server-side tools with their
+     * status lines and sources in the answer, {@code none} for no server-side tools (docs/protocol.md).
+     */
+    public static final String TOOLS = "X-IdleClaw-Tools";
 
     private Headers() {}
 }

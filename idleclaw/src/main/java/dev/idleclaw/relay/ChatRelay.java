@@ -197,7 +197,7 @@ public final class ChatRelay {
                 }
                 if (result.outcome == Outcome.TOOLS) {
                     try {
-                        tools.execute((RoundSink) run, link.pubkey() != null ? link.pubkey() : link.nodeId(), answerDeadline, sink);
+                        tools.execute((RoundSink) run, link, job.params().apply(link), answerDeadline, sink, config.keepAliveInterval());
                         continue; // the next round, on the same node and lease
                     } catch (IOException consumerGone) {
                         result = new Result(Outcome.CONSUMER_GONE, null);

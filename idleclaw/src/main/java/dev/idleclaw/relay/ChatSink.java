@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.ChatEnd;
 import dev.idleclaw.registry.Scheduler;
+import dev.idleclaw.tools.Source;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * A front door's encoder for one answer. The {@link ChatRelay} calls it in this order: {@link #reject} alone, or
@@ -45,7 +47,13 @@ public interface ChatSink {
      */
     default void toolStatus(String tool, String status) throws IOException {}
 
-    /** Nothing to send for a while: keep the connection warm. */
+    /**
+     * The answer was offered server-side tools: the pages its tool calls drew on (possibly none), called once, just
+     * before {@link #end}. Dialects without a way to say so write nothing.
+     */
+    default void sources(List<Source> used) throws IOException {}
+
+    /** Nothing to send for a while (a node is silent, or a tool runs): keep the connection warm. */
     void keepAlive() throws IOException;
 
     /**

@@ -81,11 +81,12 @@ final class RoundSink implements ChatSink {
         door.receipt(base64);
     }
 
-    /** The answer's last run ended: the held-back tail of the content, then the end with every run's metrics. */
+    /** The answer's last run ended: the held-back tail of the content, the sources, then the end with every run's metrics. */
     @Override
     public void end(ChatEnd end) throws IOException {
         String tail = text.flush();
         if (!tail.isEmpty()) door.chunk(new ChatChunk(tail, "", List.of()));
+        door.sources(loop.sources());
         door.end(loop.total(end));
     }
 

@@ -105,12 +105,12 @@ public final class Hub implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
         var clientIp = new ClientIp(config.listen().trustedProxies());
         this.nodeSocket = new NodeSocket(config.nodeLinks(), worker != null, registry, timers, stats, identity);
-        this.info = new HubInfo(registry, scheduler, stats);
+        var toolbox = dev.idleclaw.tools.Toolbox.of(config.tools());
+        this.info = new HubInfo(registry, scheduler, stats, toolbox.names());
         var traffic = new dev.idleclaw.stats.Traffic();
         this.metrics = new HubMetrics(registry, scheduler, stats, traffic);
         var receipts = new ReceiptDesk(ledger, metrics, identity);
         var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts);
-        var toolbox = dev.idleclaw.tools.Toolbox.of(config.tools());
         var limiter = new RateLimiter(config.limits().chatRpm(), config.limits().wsRpm(), config.limits().defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
         this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);

@@ -22,21 +22,30 @@ public final class HubInfo {
     private final Scheduler scheduler;
     private final HubStats stats;
     private final Instant startedAt = Instant.now();
+    /** The server-side tools the hub offers (none without a search URL). */
+    private final List<String> tools;
 
-    HubInfo(NodeRegistry registry, Scheduler scheduler, HubStats stats) {
+    HubInfo(NodeRegistry registry, Scheduler scheduler, HubStats stats, List<String> tools) {
         this.registry = registry;
         this.scheduler = scheduler;
         this.stats = stats;
+        this.tools = List.copyOf(tools);
     }
 
     public long uptimeSeconds() {
         return Duration.between(startedAt, Instant.now()).toSeconds();
     }
 
-    /** {@code node_count} counts only nodes that would take a request ({@link Scheduler#routable}). */
+    /**
+     * {@code node_count} counts only nodes that would take a request ({@link Scheduler#routable}). A hub that runs
+     * server-side tools adds {@code tools} (their names) after the original's fields, so a page knows to offer them;
+     * without tools the answer is exactly the original's.
+     */
     public ObjectNode health() {
-        return Json.object().put("status", "healthy").put("uptime_seconds", uptimeSeconds())
+        ObjectNode out = Json.object().put("status", "healthy").put("uptime_seconds", uptimeSeconds())
                 .put("node_count", routable().size());
+        if (!tools.isEmpty()) tools.forEach(out.putArray("tools")::add);
+        return out;
     }
 
     /** Distinct models of routable nodes, largest first (size from the first node that registered the name), with capabilities. */

@@ -3,12 +3,25 @@ package dev.idleclaw.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A tool the hub runs for a model: its name, what it does, the JSON schema of its arguments (an object schema whose
  * properties are strings, integers, numbers or booleans; {@link Arguments} checks calls against it), and its work.
  */
 public interface Tool {
+
+    /** What one call gives: the text the model reads and the pages it drew on (shown to people who ask for them). */
+    record Output(String text, List<Source> sources) {
+        public Output {
+            sources = List.copyOf(sources);
+        }
+
+        /** Text drawn from no page. */
+        public static Output text(String text) {
+            return new Output(text, List.of());
+        }
+    }
 
     String name();
 
@@ -20,7 +33,8 @@ public interface Tool {
 
     /**
      * Runs the call with arguments already checked against {@link #parameters}, within {@code timeout}; returns the
-     * text the model reads. A {@link ToolException}'s message is shown to the model, so it never holds secrets.
+     * text the model reads and its sources. A {@link ToolException}'s message is shown to the model, so it never holds
+     * secrets.
      */
-    String execute(JsonNode arguments, Duration timeout) throws ToolException, InterruptedException;
+    Output execute(JsonNode arguments, Duration timeout) throws ToolException, InterruptedException;
 }

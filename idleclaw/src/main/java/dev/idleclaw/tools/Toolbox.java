@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.idleclaw.announce.UrlSafety;
 import dev.idleclaw.config.ToolSettings;
 import dev.idleclaw.json.Json;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -39,8 +40,8 @@ public final class Toolbox {
         }
     }
 
-    /** One call's answer for the model, with how it ended and how long it took. */
-    public record Result(String tool, String text, Outcome outcome, long nanos) {}
+    /** One call's answer for the model, with how it ended, how long it took and the pages it drew on. */
+    public record Result(String tool, String text, Outcome outcome, long nanos, List<Source> sources) {}
 
     private final List<Tool> tools;
     private final boolean allDoors;
@@ -112,16 +113,26 @@ public final class Toolbox {
 
     /**
      * Runs {@code tool} (one of {@link #find}'s) for {@code node} with {@code arguments}, within the tool timeout and
-     * {@code budget} (what is left of the answer's time), whichever is shorter.
+     * {@code budget} (what is left of the answer's time), whichever is shorter; while it runs, {@code pulse} beats
+     * every {@code every} (the caller keeps its consumer's connection warm). An {@link IOException} from the pulse
+     * (the consumer is gone) stops the call and is thrown.
      */
-    public Result call(String node, Tool tool, JsonNode arguments, Duration budget) throws InterruptedException {
+    public Result call(String node, Tool tool, JsonNode arguments, Duration budget, Pulse pulse, Duration every)
+            throws InterruptedException, IOException {
         long start = System.nanoTime();
-        Result r = run(node, tool, arguments, budget.compareTo(timeout) < 0 ? budget : timeout, start);
+        Result r = run(node, tool, arguments, budget.compareTo(timeout) < 0 ? budget : timeout, start, pulse, every);
         log.info("tool {}: {} in {} ms", tool.name(), r.outcome().label(), TimeUnit.NANOSECONDS.toMillis(r.nanos()));
         return r;
     }
 
-    private Result run(String node, Tool tool, JsonNode arguments, Duration limit, long start) throws InterruptedException {
+    /** What the caller does each keep-alive interval while a call runs. */
+    @FunctionalInterface
+    public interface Pulse {
+        void beat() throws IOException;
+    }
+
+    private Result run(String node, Tool tool, JsonNode arguments, Duration limit, long start, Pulse pulse, Duration every)
+            throws InterruptedException, IOException {
         List<String> problems = Arguments.problems(arguments, tool.parameters());
         if (!problems.isEmpty()) {
             return result(tool, "Error: invalid arguments for " + tool.name() + ": " + String.join("; ", problems)
@@ -134,21 +145,30 @@ public final class Toolbox {
         if (limit.isZero() || limit.isNegative()) return result(tool, "Error: no time left for " + tool.name() + ".", Outcome.TIMEOUT, start);
         var task = new FutureTask<>(() -> tool.execute(arguments, limit.plus(GRACE)));
         Thread.ofVirtual().name("tool-" + tool.name()).start(task);
+        long deadline = start + limit.toNanos();
         try {
-            return result(tool, task.get(limit.toNanos(), TimeUnit.NANOSECONDS), Outcome.OK, start);
-        } catch (TimeoutException e) {
-            task.cancel(true);
-            return result(tool, "Error: " + tool.name() + " timed out after " + limit.toSeconds() + " s.", Outcome.TIMEOUT, start);
+            while (true) {
+                try {
+                    Tool.Output out = task.get(Math.min(deadline - System.nanoTime(), every.toNanos()), TimeUnit.NANOSECONDS);
+                    return new Result(tool.name(), out.text(), Outcome.OK, System.nanoTime() - start, out.sources());
+                } catch (TimeoutException e) {
+                    if (deadline - System.nanoTime() <= 0) {
+                        task.cancel(true);
+                        return result(tool, "Error: " + tool.name() + " timed out after " + limit.toSeconds() + " s.", Outcome.TIMEOUT, start);
+                    }
+                    pulse.beat();
+                }
+            }
         } catch (ExecutionException e) {
             String why = e.getCause() instanceof ToolException t ? t.getMessage() : "it failed";
             return result(tool, "Error: " + tool.name() + " failed: " + why + ".", Outcome.ERROR, start);
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | IOException e) {
             task.cancel(true);
             throw e;
         }
     }
 
     private static Result result(Tool tool, String text, Outcome outcome, long start) {
-        return new Result(tool.name(), text, outcome, System.nanoTime() - start);
+        return new Result(tool.name(), text, outcome, System.nanoTime() - start, List.of());
     }
 }

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.jsoup.Jsoup;
 
@@ -66,7 +67,7 @@ public final class WebFetch implements Tool {
     }
 
     @Override
-    public String execute(JsonNode arguments, Duration timeout) throws ToolException, InterruptedException {
+    public Output execute(JsonNode arguments, Duration timeout) throws ToolException, InterruptedException {
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), MAX_TIME.toNanos());
         URI uri;
         try {
@@ -94,7 +95,7 @@ public final class WebFetch implements Tool {
                     if (status != 200) throw new ToolException("the page answered HTTP " + status);
                     String type = res.headers().firstValue("Content-Type").orElse("text/html").toLowerCase(Locale.ROOT);
                     byte[] body = in.readNBytes(MAX_BODY_BYTES);
-                    return cap(text(body, type, uri));
+                    return page(body, type, uri);
                 }
             } catch (IOException | IllegalArgumentException e) {
                 throw new ToolException("the page could not be fetched");
@@ -103,16 +104,22 @@ public final class WebFetch implements Tool {
         throw new ToolException("too many redirects");
     }
 
-    private static String text(byte[] body, String type, URI uri) throws ToolException, IOException {
+    /** The page's text for the model (capped), and the page itself (its final URL, its title) as the source. */
+    private static Output page(byte[] body, String type, URI uri) throws ToolException, IOException {
         String charset = charset(type);
-        if (type.startsWith("text/plain")) return new String(body, charset == null ? StandardCharsets.UTF_8 : Charset.forName(charset));
+        Source source = Source.of("", uri.toString());
+        if (type.startsWith("text/plain")) {
+            String text = new String(body, charset == null ? StandardCharsets.UTF_8 : Charset.forName(charset));
+            return new Output(cap(text), source == null ? List.of() : List.of(source));
+        }
         if (!type.startsWith("text/html") && !type.startsWith("application/xhtml")) {
             throw new ToolException("not a web page (" + type.split(";")[0].strip() + ")");
         }
         var doc = Jsoup.parse(new ByteArrayInputStream(body), charset, uri.toString());
         String title = doc.title().strip();
         String text = doc.body() == null ? "" : doc.body().text();
-        return title.isEmpty() ? text : title + "\n\n" + text;
+        Source titled = Source.of(title, uri.toString());
+        return new Output(cap(title.isEmpty() ? text : title + "\n\n" + text), titled == null ? List.of() : List.of(titled));
     }
 
     /** The declared charset, or null for jsoup to detect (only ones the JDK supports). */

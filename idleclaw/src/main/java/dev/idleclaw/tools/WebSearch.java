@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code web_search}: asks a SearXNG instance's JSON API ({@code GET {url}/search?q=…&format=json&categories=general};
@@ -57,7 +59,7 @@ public final class WebSearch implements Tool {
     }
 
     @Override
-    public String execute(JsonNode arguments, Duration timeout) throws ToolException, InterruptedException {
+    public Output execute(JsonNode arguments, Duration timeout) throws ToolException, InterruptedException {
         String query = arguments.path("query").asText("").strip();
         if (query.isEmpty()) throw new ToolException("the query is empty");
         if (query.length() > MAX_QUERY_CHARS) query = query.substring(0, MAX_QUERY_CHARS);
@@ -79,22 +81,23 @@ public final class WebSearch implements Tool {
         return format(answer);
     }
 
-    /** The top results as numbered entries; says so when there are none. */
-    static String format(JsonNode answer) throws ToolException {
+    /** The top results as numbered entries (says so when there are none), each one a source. */
+    static Output format(JsonNode answer) throws ToolException {
         JsonNode results = answer.path("results");
         if (!results.isArray()) throw new ToolException("the search service's answer has no results list");
         var out = new StringBuilder();
-        int n = 0;
+        List<Source> sources = new ArrayList<>();
         for (JsonNode r : results) {
-            String url = r.path("url").asText("");
-            if (url.isEmpty()) continue;
+            Source source = Source.of(r.path("title").asText(""), r.path("url").asText(""));
+            if (source == null) continue;
             String snippet = r.path("content").asText("").strip();
             if (snippet.length() > SNIPPET_CHARS) snippet = snippet.substring(0, SNIPPET_CHARS) + "…";
-            out.append(++n).append(". ").append(r.path("title").asText("").strip()).append('\n')
-               .append("   URL: ").append(url).append('\n');
+            sources.add(source);
+            out.append(sources.size()).append(". ").append(source.title()).append('\n')
+               .append("   URL: ").append(source.url()).append('\n');
             if (!snippet.isEmpty()) out.append("   ").append(snippet).append('\n');
-            if (n == TOP_RESULTS) break;
+            if (sources.size() == TOP_RESULTS) break;
         }
-        return n == 0 ? "No results found." : "Search results:\n" + out;
+        return sources.isEmpty() ? Output.text("No results found.") : new Output("Search results:\n" + out, sources);
     }
 }

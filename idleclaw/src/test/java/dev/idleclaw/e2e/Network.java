@@ -56,10 +56,16 @@ public final class Network implements AutoCloseable {
 
     /** Starts a node agent that proves {@code identity}'s key (null = anonymous) and waits until the hub lists it. */
     public NodeAgent addNode(StandInOllama ollama, dev.idleclaw.identity.Identity identity) {
+        return addNode(ollama, identity, dev.idleclaw.wire.NodeLimits.AGENT);
+    }
+
+    /** Starts a node agent that accepts only requests within {@code limits} (as {@code contribute --max-…} lowers them). */
+    public NodeAgent addNode(StandInOllama ollama, dev.idleclaw.identity.Identity identity, dev.idleclaw.wire.NodeLimits limits) {
         int before = hub.registry().registered().size();
         var timings = NodeTimings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
                 .withHealthCache(Duration.ofMillis(100)).withDrain(Duration.ofSeconds(2));
-        var agent = new NodeAgent(NodeConfig.of(url(), ollama.baseUrl(), 2).withTimings(timings).withIdentity(identity));
+        var agent = new NodeAgent(NodeConfig.of(url(), ollama.baseUrl(), 2).withTimings(timings).withIdentity(identity)
+                .withLimits(limits));
         nodes.add(agent);
         nodeThreads.add(Thread.ofVirtual().name("node-" + nodes.size()).start(() -> {
             try {

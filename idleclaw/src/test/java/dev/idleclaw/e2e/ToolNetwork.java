@@ -7,6 +7,7 @@ import dev.idleclaw.testkit.Behaviour;
 import dev.idleclaw.testkit.StandInModel;
 import dev.idleclaw.testkit.StandInOllama;
 import dev.idleclaw.testkit.StandInSearx;
+import dev.idleclaw.wire.NodeLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,11 +34,16 @@ final class ToolNetwork implements AutoCloseable {
 
     /** Tools on (search URL set), then {@code change}. */
     ToolNetwork(Consumer<HubConfig.Builder> change) throws Exception {
+        this(change, NodeLimits.AGENT);
+    }
+
+    /** Tools on, then {@code change}; the node accepts only requests within {@code limits}. */
+    ToolNetwork(Consumer<HubConfig.Builder> change, NodeLimits limits) throws Exception {
         net = new Network(c -> {
             c.searchUrl = URI.create(searx.baseUrl());
             change.accept(c);
         });
-        net.addNode(ollama);
+        net.addNode(ollama, null, limits);
     }
 
     ToolNetwork() throws Exception {
@@ -58,10 +64,12 @@ final class ToolNetwork implements AutoCloseable {
         return Behaviour.ToolCall.of(name, arguments);
     }
 
-    HttpResponse<String> post(String path, String body) throws Exception {
+    /** POSTs {@code body} (JSON) with {@code headers} (name, value, …). */
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
         var req = HttpRequest.newBuilder(URI.create(net.url() + path)).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(req, HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json");
+        if (headers.length > 0) req.headers(headers);
+        return http.send(req.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The IdleClaw door's answer to one question to {@code model}. */

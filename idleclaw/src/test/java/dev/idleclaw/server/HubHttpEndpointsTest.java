@@ -41,6 +41,17 @@ class HubHttpEndpointsTest {
     }
 
     @Test
+    void healthNamesTheServerSideToolsOnlyWhenTheHubRunsThem() throws Exception {
+        try (var hub = HubFixture.start(c -> {
+            c.searchUrl = java.net.URI.create("http://127.0.0.1:9");
+            c.toolFetch = true;
+        })) {
+            assertThat(hub.get("/health").body())
+                    .matches("\\{\"status\":\"healthy\",\"uptime_seconds\":\\d+,\"node_count\":0,\"tools\":\\[\"web_search\",\"web_fetch\"]}");
+        }
+    }
+
+    @Test
     void modelsAreDistinctAndSortedBySizeOfTheFirstRegistrationStably() throws Exception {
         try (var hub = HubFixture.start()) {
             assertThat(hub.get("/api/models").body()).isEqualTo("{\"models\":[],\"capabilities\":{}}");

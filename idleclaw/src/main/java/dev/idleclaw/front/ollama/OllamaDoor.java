@@ -8,6 +8,7 @@ import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.front.BodyJson;
 import dev.idleclaw.front.CapabilityCheck;
 import dev.idleclaw.front.DoorError;
+import dev.idleclaw.front.Headers;
 import dev.idleclaw.relay.ChatRelay;
 import dev.idleclaw.registry.ModelCatalog;
 import dev.idleclaw.json.Json;
@@ -27,7 +28,7 @@ public final class OllamaDoor {
 
     private final ChatRelay relay;
     private final ModelCatalog catalog;
-    /** The hub's server-side tools when {@code --tools-for-all-doors} offers them here too; else null. */
+    /** The hub's server-side tools (none offered without a search URL), or null. */
     private final Toolbox tools;
 
     public OllamaDoor(ChatRelay relay, ModelCatalog catalog) {
@@ -35,7 +36,7 @@ public final class OllamaDoor {
     }
 
     public OllamaDoor(ChatRelay relay, ModelCatalog catalog, Toolbox tools) {
-        this.tools = tools != null && tools.allDoors() ? tools : null;
+        this.tools = tools;
         this.relay = relay;
         this.catalog = catalog;
     }
@@ -140,8 +141,28 @@ public final class OllamaDoor {
         }
         var job = new ChatRelay.Job("ollama", request.model(), link -> OllamaJson.params(request, request.keepAlive()), Caller.of(ctx));
         // Chats only, and never mixed with the consumer's own tools.
-        if (!generate && request.tools() == null) job = job.withTools(tools);
-        relay.run(job, new OllamaSink(ctx.res(), model, call.stream(), generate));
+        ToolChoice choice = generate || request.tools() != null || tools == null || !tools.offered() ? ToolChoice.NONE
+                : ToolChoice.of(ctx.header(Headers.TOOLS), tools.allDoors());
+        if (choice != ToolChoice.NONE) job = job.withTools(tools);
+        relay.run(job, new OllamaSink(ctx.res(), model, call.stream(), generate, choice == ToolChoice.SHOWN));
+    }
+
+    /**
+     * Whether a chat is offered the hub's tools: {@code SHOWN} with status lines and sources ({@code X-IdleClaw-Tools:
+     * web}), {@code UNSEEN} as any Ollama client gets them under {@code --tools-for-all-doors}, or {@code NONE}.
+     */
+    enum ToolChoice {
+        NONE, UNSEEN, SHOWN;
+
+        /** The choice of a chat whose hub offers tools, by its {@link Headers#TOOLS} header (null: absent). */
+        static ToolChoice of(String header, boolean allDoors) {
+            String asked = header == null ? "" : header.strip().toLowerCase(java.util.Locale.ROOT);
+            return switch (asked) {
+                case "web" -> SHOWN;
+                case "none" -> NONE;
+                default -> allDoors ? UNSEEN : NONE;
+            };
+        }
     }
 
     /** The request with the model name nodes serve ({@code llama3.2} → {@code llama3.2:latest}); replies echo the original. */

@@ -8,6 +8,7 @@ import dev.idleclaw.chat.ToolCall;
 import dev.idleclaw.front.DoorSink;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.tools.Source;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +32,21 @@ final class OllamaSink extends DoorSink {
     private final StringBuilder content = new StringBuilder(), thinking = new StringBuilder();
     private final List<ToolCall> calls = new ArrayList<>();
     private int toolIndex;
+    /** The consumer asked for tool status lines and sources ({@code X-IdleClaw-Tools: web}); plain Ollama gets neither. */
+    private final boolean toolNotes;
+    /** The server-side tool running now, or null. */
+    private String runningTool;
+    /** The answer's sources once its last run ended, or null when it was offered no tools. */
+    private List<Source> sources;
 
     OllamaSink(HttpServletResponse response, String model, boolean stream, boolean generate) {
+        this(response, model, stream, generate, false);
+    }
+
+    OllamaSink(HttpServletResponse response, String model, boolean stream, boolean generate, boolean toolNotes) {
         super(response, model, stream);
         this.generate = generate;
+        this.toolNotes = toolNotes;
         this.linePrefix = "{\"model\":" + Json.quote(model) + ",\"created_at\":";
     }
 
@@ -79,9 +91,29 @@ final class OllamaSink extends DoorSink {
         write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** With {@link #toolNotes}, a streamed line without {@code message}: {@code "tool_call":{"name","status"}}. */
     @Override
-    public void keepAlive() {
-        // NDJSON has no comment syntax, and an empty line breaks some clients: stay silent.
+    public void toolStatus(String tool, String status) throws IOException {
+        if (!toolNotes) return;
+        runningTool = "executing".equals(status) ? tool : null;
+        if (!stream) return;
+        ObjectNode o = Json.object().put("model", model).put("created_at", Rfc3339.utc(Instant.now()));
+        o.putObject("tool_call").put("name", tool).put("status", status);
+        line(o.put("done", false));
+    }
+
+    @Override
+    public void sources(List<Source> used) {
+        if (toolNotes) sources = used;
+    }
+
+    /**
+     * NDJSON has no comment syntax, and an empty line breaks some clients: silent, except that a consumer who asked for
+     * tool status lines gets the running tool's again.
+     */
+    @Override
+    public void keepAlive() throws IOException {
+        if (runningTool != null) toolStatus(runningTool, "executing");
     }
 
     @Override
@@ -97,6 +129,10 @@ final class OllamaSink extends DoorSink {
                 .put("prompt_eval_duration", m == null ? 0 : m.promptEvalDuration())
                 .put("eval_count", m == null ? 0 : m.evalCount())
                 .put("eval_duration", m == null ? 0 : m.evalDuration());
+        if (sources != null) {
+            var list = last.putArray("sources");
+            sources.forEach(src -> list.addObject().put("title", src.title()).put("url", src.url()));
+        }
         if (receipt() != null) last.put("receipt", receipt());
         line(last);
     }

@@ -59,6 +59,18 @@ class ChatPageTest {
     }
 
     @Test
+    void theHeaderLinksToTheDashboardWhichLinksBackAndAHubWithoutToolsOffersNoSearch() {
+        assertThat(browser.find("#search-toggle").isDisplayed()).isFalse();
+        browser.find(".chat-head a[href='dashboard']").click();
+        browser.waiting().until(d -> "IdleClaw network".equals(d.getTitle()));
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(network.url() + "dashboard");
+        browser.find("nav.tabs a[href='chat']").click();
+        browser.waiting().until(d -> "IdleClaw chat".equals(d.getTitle()));
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(network.url() + "chat");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void thePickerListsModelsLargestFirstWithCapabilitiesAndNodeCounts() {
         assertThat(page.modelOptions()).containsExactly(
                 "qwen3:8b · 8.2B · thinking · tools · 2 nodes", "llama3.2:3b · 3.2B · tools · 2 nodes", "broken:1b · 1.2B · tools · 2 nodes");
