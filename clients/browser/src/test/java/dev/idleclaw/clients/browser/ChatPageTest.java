@@ -11,42 +11,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
 /** The chat page in Chromium against a hub with two real node agents: models, streaming, Stop, a failing node. */
-@ExtendWith(BrowserExtension.class)
-class ChatPageTest {
+class ChatPageTest extends ChatSuite {
     /** 200 tokens 50 ms apart (10 s): an answer still streaming when the test acts on it. */
     private static final Behaviour LONG = Behaviour.defaults().withTokenCount(200).withDelayPerToken(Duration.ofMillis(50));
     /** The stand-in notices a closed connection within its next token's write. */
     private static final long CANCEL_SECONDS = 5;
-
-    private static ChatNetwork network;
-    private static Browser browser;
-    private ChatPage page;
-
-    @BeforeAll
-    static void start(Browser shared) throws Exception {
-        browser = shared;
-        network = new ChatNetwork();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (network != null) network.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        network.reset();
-        page = new ChatPage(browser).open(network.url());
-    }
 
     @Test
     void theRootIsTheChatPageForABrowserAndOllamasTextForEveryoneElse() throws Exception {

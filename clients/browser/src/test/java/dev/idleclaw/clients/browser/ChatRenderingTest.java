@@ -6,37 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.testkit.Behaviour;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
 /** How answers look: thinking, highlighted code, untrusted HTML made inert, accessibility, the screenshots. */
-@ExtendWith(BrowserExtension.class)
-class ChatRenderingTest {
-    private static ChatNetwork network;
-    private static Browser browser;
-    private ChatPage page;
-
-    @BeforeAll
-    static void start(Browser shared) throws Exception {
-        browser = shared;
-        network = new ChatNetwork();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (network != null) network.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        network.reset();
-        page = new ChatPage(browser).open(network.url());
-    }
-
+class ChatRenderingTest extends ChatSuite {
     @Test
     void thinkingStreamsIntoACollapsedBlockThatOpens() {
         network.ollama.behaviour(THINKER, Behaviour.defaults().withThinking("Let me", " think", " it over."));

@@ -5,38 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idleclaw.auth.ApiKeys;
 import dev.idleclaw.identity.Identity;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
 /** What the page keeps in the browser (conversations, an API key) and the phone layout. */
-@ExtendWith(BrowserExtension.class)
-class ConversationsAndKeysTest {
-    private static ChatNetwork network;
-    private static Browser browser;
-    private ChatPage page;
-
-    @BeforeAll
-    static void start(Browser shared) throws Exception {
-        browser = shared;
-        network = new ChatNetwork();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (network != null) network.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        network.reset();
-        page = new ChatPage(browser).open(network.url());
-    }
-
+class ConversationsAndKeysTest extends ChatSuite {
     @Test
     void conversationsAreKeptInTheBrowserRenamedAndDeleted() {
         page.pick(MODEL).send("What is the capital of France?");
