@@ -2,6 +2,7 @@ package dev.idleclaw.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.json.Json;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,6 +22,14 @@ public interface Tool {
         public static Output text(String text) {
             return new Output(text, List.of());
         }
+    }
+
+    /** The schema of an arguments object with one required string property, {@code name}. */
+    static ObjectNode oneStringArgument(String name, String description) {
+        ObjectNode schema = Json.object().put("type", "object");
+        schema.putObject("properties").putObject(name).put("type", "string").put("description", description);
+        schema.putArray("required").add(name);
+        return schema;
     }
 
     String name();

@@ -3,7 +3,6 @@ package dev.idleclaw.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.announce.UrlSafety;
-import dev.idleclaw.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,10 +59,7 @@ public final class WebFetch implements Tool {
 
     @Override
     public ObjectNode parameters() {
-        ObjectNode schema = Json.object().put("type", "object");
-        schema.putObject("properties").putObject("url").put("type", "string").put("description", "The http or https URL of the page");
-        schema.putArray("required").add("url");
-        return schema;
+        return Tool.oneStringArgument("url", "The http or https URL of the page");
     }
 
     @Override

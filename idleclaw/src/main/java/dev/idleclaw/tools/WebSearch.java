@@ -52,10 +52,7 @@ public final class WebSearch implements Tool {
 
     @Override
     public ObjectNode parameters() {
-        ObjectNode schema = Json.object().put("type", "object");
-        schema.putObject("properties").putObject("query").put("type", "string").put("description", "The search query");
-        schema.putArray("required").add("query");
-        return schema;
+        return Tool.oneStringArgument("query", "The search query");
     }
 
     @Override
