@@ -200,11 +200,17 @@ public final class RelayStream {
     public Event takeFinal() {
         drain.lock();
         try {
-            if (!passLocked(true)) return null;
-            Event e = queue.poll();
-            if (e == null) e = pendingTerminal;
-            if (e != null) ended = true;
-            return e;
+            while (true) {
+                if (!passLocked(true)) return null;
+                // Only a drain-lock holder takes from the queue, but a reader may add to it at any time: a chunk that
+                // arrived after the pass above is passed in the next turn, never handed to the consumer's thread.
+                Event e = queue.peek();
+                if (e != null && passable(e)) continue;
+                if (e != null) queue.poll();
+                else e = pendingTerminal;
+                if (e != null) ended = true;
+                return e;
+            }
         } finally {
             drain.unlock();
         }

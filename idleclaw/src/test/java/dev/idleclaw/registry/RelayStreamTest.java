@@ -165,6 +165,24 @@ class RelayStreamTest {
     }
 
     @Test
+    void theConsumerThreadNeverTakesANonFinalChunkThatArrivesWhileItLooks() throws Exception {
+        for (int round = 0; round < 300; round++) {
+            var s = stream();
+            var passer = new Recorder();
+            s.attach(passer);
+            var reader = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 20; i++) s.deliver(piece("t" + i));
+                s.deliver(last());
+            });
+            RelayStream.Event taken;
+            while ((taken = s.takeFinal()) == null && !s.passingEnded()) Thread.onSpinWait();
+            reader.join();
+            assertThat(taken).as("round %d", round).isInstanceOf(RelayStream.Chunk.class);
+            assertThat(passer.seen.stream().filter(e -> !e.startsWith("flush@")).count()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void theConsumerWaitsUntilItsDeadlineWhenNothingArrives() throws Exception {
         var s = stream();
         s.attach(new Recorder());
