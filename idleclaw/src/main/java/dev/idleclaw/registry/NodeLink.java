@@ -37,6 +37,7 @@ public final class NodeLink {
     private volatile String challenge;
     private volatile String pubkey;
     private final Served served = new Served();
+    private final Suspicion suspicion = new Suspicion();
 
     // guarded by Scheduler.lock
     int active;
@@ -73,6 +74,17 @@ public final class NodeLink {
 
     public Instant connectedAt() {
         return connectedAt;
+    }
+
+    /** The suspicion flags raised against this connection (never against a claimed id). */
+    public Suspicion suspicion() {
+        return suspicion;
+    }
+
+    /** Size in bytes of {@code model} as registered, or 0 when this link does not serve it or gave no size. */
+    public long modelSize(String model) {
+        for (ModelInfo m : models()) if (m.name().equals(model)) return Math.max(0, m.size());
+        return 0;
     }
 
     /** Registration data, or null before {@code register}. */

@@ -47,6 +47,7 @@ public final class ChatRelay {
     private final HubMetrics metrics;
 
     private final ReceiptDesk receipts;
+    private final SuspicionChecks suspicion;
 
     public ChatRelay(RelaySettings config, Limits limits, Scheduler scheduler, HubStats stats, HubMetrics metrics, ReceiptDesk receipts) {
         this.config = config;
@@ -55,6 +56,7 @@ public final class ChatRelay {
         this.scheduler = scheduler;
         this.stats = stats;
         this.metrics = metrics;
+        this.suspicion = new SuspicionChecks(scheduler, metrics);
     }
 
     /**
@@ -107,6 +109,10 @@ public final class ChatRelay {
         long chunks;
         /** The relayed output's {@link TokenEstimate}, at least one per chunk. */
         long tokens;
+        /** When the current attempt's request was sent (nanoTime). */
+        long sentNanos;
+        /** Whether the current attempt's output held something its request did not ask for (dropped, not counted). */
+        boolean dropped;
     }
 
     /** {@code TOOLS}: a node run ended with calls of server-side tools; the answer goes on after them. */
@@ -180,6 +186,7 @@ public final class ChatRelay {
                 RelayStream stream = new RelayStream(UUID.randomUUID().toString(), lease, config.relayBufferChunks());
                 link.track(stream);
                 sink.servedBy(link.label());
+                progress.sentNanos = System.nanoTime();
                 boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), params, job.requester(), job.via()));
                 try {
                     if (sent && !started) {
@@ -187,6 +194,7 @@ public final class ChatRelay {
                         started = true;
                     }
                     progress.tokens = 0;
+                    progress.dropped = false;
                     var served = new Served(job, stream, params, progress, UnaskedOutput.of(params), tools, run);
                     result = sent ? pump(served, run, answerDeadline) : new Result(Outcome.FAILED, ChatSink.Failure.DISCONNECTED);
                 } catch (IOException consumerGone) {
@@ -208,6 +216,7 @@ public final class ChatRelay {
                         throw e;
                     }
                 }
+                if (result.nodeFault() && run.hasOutput() && brokenOff(result.failure)) suspicion.aborted(link, result.failure.name());
                 long left = answerDeadline - System.nanoTime();
                 if (!result.nodeFault() || run.hasOutput() || attempt >= MAX_ATTEMPTS || left <= 0) break;
                 log.info("{} failed before output ({}); trying another backend (attempt {})", link, result.failure, attempt + 1);
@@ -225,6 +234,12 @@ public final class ChatRelay {
             long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
             metrics.finished(job.door(), job.model(), outcome(result), ttft, progress.chunks);
         }
+    }
+
+    /** A failure that is the node breaking off its answer (not the consumer's slowness nor an invalid request). */
+    private static boolean brokenOff(ChatSink.Failure failure) {
+        return failure == ChatSink.Failure.NODE_ERROR || failure == ChatSink.Failure.DISCONNECTED
+               || failure == ChatSink.Failure.TIMEOUT || failure == ChatSink.Failure.NODE_UNAVAILABLE;
     }
 
     /** Refuses the consumer's request before any node was asked, in the order every sink expects (start, refused, flush). */
@@ -317,6 +332,7 @@ public final class ChatRelay {
     private void unasked(Served served, UnaskedOutput.Kind kind) {
         NodeLink link = served.stream().link();
         metrics.unasked(kind.label());
+        served.progress().dropped = true;
         if (kind == UnaskedOutput.Kind.THINKING && link.canThink(served.params().path("model").asText(""))) return;
         log.warn("{} sent {} its request did not ask for; dropped, reputation lowered", link, kind.label());
         scheduler.adjustReputation(link, -Scheduler.FAILURE_PENALTY);
@@ -472,6 +488,10 @@ public final class ChatRelay {
             }
             case RelayStream.Chunk c when OllamaJson.isDone(c.chunk()) -> {
                 var end = OllamaJson.end(c.chunk());
+                if (end.metrics() != null) {
+                    suspicion.answered(stream.link(), served.params().path("model").asText(""), end.metrics().evalCount(),
+                            served.progress().tokens, System.nanoTime() - served.progress().sentNanos, served.progress().dropped);
+                }
                 if (c.receipt() != null) {
                     // The node's work is over: free its slot before the receipt's signature check and ledger commit.
                     stream.close(false);

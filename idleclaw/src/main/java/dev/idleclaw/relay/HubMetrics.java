@@ -82,6 +82,12 @@ public final class HubMetrics {
                 .tags("kind", kind).register(registry).increment();
     }
 
+    /** A suspicion flag raised against a node ({@code reason}: a {@code Suspicion.Reason} label). */
+    void suspicion(String reason) {
+        Counter.builder("idleclaw_node_suspicion").description("Suspicion flags raised against nodes, by reason")
+                .tags("reason", reason).register(registry).increment();
+    }
+
     /** One server-side tool call: {@code tool} is an offered tool's name (or {@code unknown}), {@code outcome} a label. */
     void toolCall(String tool, String outcome, long nanos) {
         Counter.builder("idleclaw_tool_calls").description("Server-side tool calls by tool and outcome")

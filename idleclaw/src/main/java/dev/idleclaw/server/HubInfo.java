@@ -94,7 +94,7 @@ public final class HubInfo {
 
     /**
      * The operator's node list: every registered backend with its masked address, key (or anonymous), models, load,
-     * reputation, probe results, uptime and what it has served. Never a full address.
+     * reputation, probe results, suspicion flags (docs/trust.md), uptime and what it has served. Never a full address.
      */
     public ObjectNode adminNodes() {
         ObjectNode out = Json.object();
@@ -115,6 +115,10 @@ public final class HubInfo {
             var probes = n.putObject("probes").put("passed", s.probesPassed()).put("failed", s.probesFailed());
             if (s.lastProbeAt() == 0) probes.putNull("last_at").putNull("last_passed");
             else probes.put("last_at", s.lastProbeAt()).put("last_passed", s.lastProbePassed());
+            var flags = n.putArray("flags");
+            for (var f : l.suspicion().flags()) {
+                flags.addObject().put("reason", f.reason().label).put("detail", f.detail()).put("at", f.atMillis());
+            }
             if (l.pubkey() != null) n.put("pubkey", l.pubkey()).put("anonymous", false);
             else n.putNull("pubkey").put("anonymous", true);
         }

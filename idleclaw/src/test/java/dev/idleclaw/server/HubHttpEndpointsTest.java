@@ -205,8 +205,9 @@ class HubHttpEndpointsTest {
             assertThat(json(res).path("nodes")).hasSize(1);
             assertThat(fields(n)).containsExactly("node_id", "label", "ip", "kind", "models", "connected_seconds", "active_requests",
                     "max_concurrent", "available", "reputation", "ollama_version", "answers", "tokens_served", "chars_received",
-                    "probes", "pubkey", "anonymous");
+                    "probes", "flags", "pubkey", "anonymous");
             assertThat(n.path("anonymous").asBoolean()).isTrue();
+            assertThat(n.path("flags").isArray()).isTrue();
             assertThat(n.path("node_id").asText()).isEqualTo("node-1");
             assertThat(n.path("ip").asText()).isEqualTo("127.0.x.x");
             assertThat(n.path("models").toString()).isEqualTo("[\"qwen3:8b\",\"llama3.2:3b\"]");

@@ -64,6 +64,11 @@ public record StandInModel(String name, long size, String digest, String modifie
         return new StandInModel(name, size, digest, rfc3339, family, parameterSize, quantization, capabilities, contextLength);
     }
 
+    /** This model with another size in bytes (what a node registers; the hub bounds decoding speed by it). */
+    public StandInModel withSize(long bytes) {
+        return new StandInModel(name, bytes, digest, modifiedAt, family, parameterSize, quantization, capabilities, contextLength);
+    }
+
     /** This model with another trained context window. */
     public StandInModel withContextLength(int tokens) {
         return new StandInModel(name, size, digest, modifiedAt, family, parameterSize, quantization, capabilities, tokens);
