@@ -14,7 +14,8 @@ public final class ReadBurst {
     private static final Logger log = LoggerFactory.getLogger(ReadBurst.class);
     private static final ThreadLocal<ReadBurst> CURRENT = ThreadLocal.withInitial(ReadBurst::new);
 
-    private final ArrayList<RelayStream> touched = new ArrayList<>();
+    /** Made on the first stream passed to: most tasks (HTTP requests, writes completing) pass none. */
+    private ArrayList<RelayStream> touched;
     /** Passes entered and not left on this thread: a task Jetty runs inside another flushes with the outer one. */
     private int depth;
 
@@ -35,10 +36,14 @@ public final class ReadBurst {
     static void flushLater(RelayStream stream) {
         ReadBurst burst = CURRENT.get();
         if (burst.depth == 0) stream.flushPassed();
-        else burst.touched.add(stream);
+        else {
+            if (burst.touched == null) burst.touched = new ArrayList<>();
+            burst.touched.add(stream);
+        }
     }
 
     private void flushAll() {
+        if (touched == null) return;
         // By index: a flush never adds to the list (it runs outside any pass), but stays safe if one did.
         try {
             for (int i = 0; i < touched.size(); i++) {
