@@ -52,6 +52,11 @@ public final class Hub implements AutoCloseable {
     private static final long DRAIN_POLL_MILLIS = 50;
     /** After the drain timeout and the nodes' close, how long cut-off answers get to write their ending. */
     private static final long FINISH_MILLIS = 1000;
+    /**
+     * After the last answer left its sink, how long the HTTP layer gets to complete the responses (the door returns,
+     * Jetty writes the end of the chunked body) before the server stops: stopping at once cut those endings.
+     */
+    private static final long COMPLETE_MILLIS = 200;
     /** A worker's health check of its Ollama must fit in a Lobstah router's 2 s capacity timeout. */
     private static final java.time.Duration BACKEND_CONNECT_TIMEOUT = java.time.Duration.ofMillis(1500);
 
@@ -339,6 +344,7 @@ public final class Hub implements AutoCloseable {
         // Answers still running end with the "disconnected" error and [DONE] once their node's link closes;
         // give them a moment before the HTTP server stops, so consumers do not see a cut stream.
         awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS));
+        pause(COMPLETE_MILLIS);
         stats.save();
         timers.shutdownNow();
         statsFeed.close();
@@ -376,6 +382,14 @@ public final class Hub implements AutoCloseable {
         if (peerBackends != null) peerBackends.closeAll();
         var own = local;
         if (own != null) own.link().close(1001, "server shutting down");
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until no answer is in flight or {@code deadline} (a {@link System#nanoTime()} value) passes. */
