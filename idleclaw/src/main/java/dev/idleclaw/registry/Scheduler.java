@@ -133,8 +133,11 @@ public final class Scheduler {
         }
     }
 
-    /** A slot on exactly {@code link} if it has one free right now, else null (probes never wait or queue). */
-    Lease tryAcquire(NodeLink link) {
+    /**
+     * A slot on exactly {@code link} if it has one free right now, else null. Verification (canaries, re-runs,
+     * fingerprints) uses it: it never waits or queues, and it ignores reputation, so a suspended node is still checked.
+     */
+    public Lease tryAcquire(NodeLink link) {
         lock.lock();
         try {
             var reg = link.registration();
@@ -167,6 +170,25 @@ public final class Scheduler {
             lock.unlock();
         }
         dispatch();
+    }
+
+    /**
+     * One verification result for {@code link} ({@code check}: {@code probe}, {@code canary}, {@code fingerprint} or
+     * {@code rerun}): its reputation changes by {@code reputationDelta}. Counting passed checks toward leaving
+     * probation is the standing part's (docs/trust.md).
+     */
+    public void verified(NodeLink link, boolean passed, double reputationDelta, String check) {
+        adjustReputation(link, reputationDelta);
+    }
+
+    /** Whether {@code link} is still on probation (not yet trusted); none is until probation lands. */
+    public boolean onProbation(NodeLink link) {
+        return false;
+    }
+
+    /** Whether {@code link} gets no consumer traffic for its reputation or an operator's word; none is until that lands. */
+    public boolean suspended(NodeLink link) {
+        return false;
     }
 
     private void adjust(NodeLink link, double delta) {

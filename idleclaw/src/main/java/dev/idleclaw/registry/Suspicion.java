@@ -20,7 +20,8 @@ public final class Suspicion {
 
     /** Why a node is suspected; {@code label} is the metric tag and the admin API's value. */
     public enum Reason {
-        TOKEN_COUNT("token_count"), TOO_FAST("too_fast"), ABORTS("aborts");
+        TOKEN_COUNT("token_count"), TOO_FAST("too_fast"), ABORTS("aborts"), CANARY("canary"), FINGERPRINT("fingerprint"),
+        RERUN("rerun");
 
         public final String label;
 

@@ -9,6 +9,9 @@ import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.receipt.ReceiptException;
 import dev.idleclaw.receipt.ReceiptException.Reason;
 import dev.idleclaw.receipt.SignedReceipt;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.registry.Backend;
+import dev.idleclaw.registry.NodeLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +100,26 @@ public final class ReceiptDesk {
             var counted = new ChatEnd(null, new ChatEnd.Metrics(0, 0, promptEvalCount, 0, 0, 0));
             return new Expected(workerKey, requester, jobId, model, counted, 0, inputEstimate, 0, requesterVerified, null, 0);
         }
+    }
+
+    /**
+     * What the hub knows of a chat it sent {@code link} as request {@code requestId} with {@code params}, answered
+     * with {@code end} after {@code relayedTokens} of relayed output, for {@code requester} (null: anonymous).
+     */
+    public static Expected forChat(NodeLink link, String requestId, ObjectNode params, ChatEnd end, long relayedTokens,
+                                   String requester, boolean requesterVerified) {
+        var tools = params.path("tools");
+        long promptTokens = tools.isEmpty() ? 0 : TOOLS_TEMPLATE_TOKENS + TokenEstimate.of(tools.toString());
+        int images = 0;
+        for (var m : params.path("messages")) {
+            promptTokens += TEMPLATE_TOKENS_PER_MESSAGE + TokenEstimate.of(m.path("content").asText(""))
+                    + TokenEstimate.of(m.path("thinking").asText(""))
+                    + TokenEstimate.of(m.path("tool_calls").isMissingNode() ? "" : m.path("tool_calls").toString());
+            images += m.path("images").size();
+        }
+        Backend backend = link.backend();
+        return new Expected(link.pubkey(), requester, backend.receiptJobId(requestId), params.path("model").asText(""), end,
+                relayedTokens, promptTokens, images, requesterVerified, backend.vouchedRequester());
     }
 
     /** The most output tokens a receipt may claim for what the hub relayed. */

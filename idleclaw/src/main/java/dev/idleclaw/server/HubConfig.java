@@ -8,6 +8,7 @@ import dev.idleclaw.config.Limits;
 import dev.idleclaw.config.NodeLinks;
 import dev.idleclaw.config.RelaySettings;
 import dev.idleclaw.config.ToolSettings;
+import dev.idleclaw.config.VerifySettings;
 import dev.idleclaw.config.Worker;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,9 +26,11 @@ import java.util.function.Consumer;
  * @param statsSaveInterval how often the counters are written to {@code dataDir}
  * @param worker            null: a network hub; set: {@code idleclaw worker}
  * @param tools             the server-side tools (none without a search URL)
+ * @param verify            the checks of the nodes' output (canaries, fingerprints, re-runs)
  */
 public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen, Limits limits, RelaySettings relay,
-                        NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools) {
+                        NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools,
+                        VerifySettings verify) {
 
     /** Upstream persists its counters every minute. */
     public static final Duration DEFAULT_STATS_SAVE = Duration.ofSeconds(60);
@@ -45,6 +48,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(federation, "federation");
         Objects.requireNonNull(tools, "tools");
+        Objects.requireNonNull(verify, "verify");
         require(federation.announce() == null || worker == null, "a worker announces itself; set WorkerConfig.announce instead");
     }
 
@@ -83,7 +87,11 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public Duration pingInterval = NodeLinks.DEFAULT_PING_INTERVAL, pongTimeout = NodeLinks.DEFAULT_PONG_TIMEOUT;
         public Duration chunkTimeout = RelaySettings.DEFAULT_CHUNK_TIMEOUT, responseTimeout = RelaySettings.DEFAULT_RESPONSE_TIMEOUT;
         public Duration keepAliveInterval = RelaySettings.DEFAULT_KEEP_ALIVE, drainTimeout = RelaySettings.DEFAULT_DRAIN_TIMEOUT;
-        public Duration statsSaveInterval = DEFAULT_STATS_SAVE, probeInterval = NodeLinks.DEFAULT_PROBE_INTERVAL;
+        public Duration statsSaveInterval = DEFAULT_STATS_SAVE;
+        /** Hidden checks per node per hour (0: off) and the share of consumer chats re-run on a second node (0: none). */
+        public double canaryRate = VerifySettings.DEFAULT_CANARY_RATE, rerunShare = VerifySettings.DEFAULT_RERUN_SHARE;
+        /** Nodes on one address count as independent for re-runs: a test fleet on one machine only. */
+        public boolean verifySameAddress;
         public int maxResponseChars = RelaySettings.DEFAULT_MAX_RESPONSE_CHARS, relayBufferChunks = RelaySettings.DEFAULT_RELAY_BUFFER;
         public List<String> contentDenyPatterns = List.of();
         /** Null: {@code ledger.db} in the data directory. */
@@ -131,10 +139,11 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                     new Limits(chatRpm, wsRpm, defaultRpm, maxNodesPerIp, maxChatsPerIp, maxMessages, contentDenyPatterns),
                     new RelaySettings(queueCapacity, queueTimeout, chunkTimeout, responseTimeout, keepAliveInterval, drainTimeout,
                             relayBufferChunks, maxResponseChars),
-                    new NodeLinks(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout, probeInterval),
+                    new NodeLinks(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout),
                     new LedgerSettings(ledgerAt, bootstrapAllowance, publicLedger, adminToken),
                     new Federation(peersFile, localPeers, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, announce),
-                    worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt));
+                    worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt),
+                    new VerifySettings(canaryRate, rerunShare, verifySameAddress));
         }
     }
 }
