@@ -51,6 +51,7 @@ public final class StandInOllama implements AutoCloseable {
     private volatile String version = DEFAULT_VERSION;
     private volatile boolean stopping;
     private volatile boolean recording = true;
+    private volatile long hardwareSeed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
     private final Javalin app;
 
     private StandInOllama(int port) {
@@ -103,6 +104,15 @@ public final class StandInOllama implements AutoCloseable {
     /** What {@code /api/version} reports (default {@value #DEFAULT_VERSION}). */
     public StandInOllama version(String version) {
         this.version = Objects.requireNonNull(version);
+        return this;
+    }
+
+    /**
+     * The seed of this stand-in's "hardware": where its generative answers diverge under {@link Nondeterminism}.
+     * Random per stand-in unless set, so honest stand-ins of one model differ as different GPUs do.
+     */
+    public StandInOllama hardwareSeed(long seed) {
+        this.hardwareSeed = seed;
         return this;
     }
 
@@ -201,6 +211,8 @@ public final class StandInOllama implements AutoCloseable {
     }
 
     String currentVersion() { return version; }
+
+    long hardwareSeed() { return hardwareSeed; }
 
     RequestLog requestLog() { return log; }
 
