@@ -1,8 +1,6 @@
 package dev.idleclaw.verify;
 
 import dev.idleclaw.chat.ChatMessage;
-import dev.idleclaw.registry.NodeLink;
-import dev.idleclaw.registry.Scheduler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,7 +38,6 @@ final class Fingerprints {
 
     private record Group(Prefix answer, Set<Object> voters) {}
 
-    private final Scheduler scheduler;
     /** Per digest, per prompt index, the groups of trusted answers. */
     private final Map<String, List<List<Group>>> references = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -49,30 +46,25 @@ final class Fingerprints {
         }
     };
 
-    Fingerprints(Scheduler scheduler) {
-        this.scheduler = scheduler;
-    }
-
     /** The messages of fingerprint prompt {@code index}. */
     static List<ChatMessage> messages(int index) {
         return List.of(ChatMessage.of("user", PROMPTS.get(index)));
     }
 
     /**
-     * Judges {@code link}'s greedy answer to prompt {@code index} for {@code digest} against the reference, then, if
-     * the node is trusted and did not mismatch, counts its answer as a vote.
+     * Judges node {@code who}'s greedy answer to prompt {@code index} for {@code digest} against the reference, then,
+     * if the node is {@code trusted} (not on probation, not suspended) and did not mismatch, counts it as a vote.
      */
-    synchronized Verdict judge(NodeLink link, String digest, int index, Prefix answer) {
+    synchronized Verdict judge(Object who, boolean trusted, String digest, int index, Prefix answer) {
         List<Group> groups = references.computeIfAbsent(digest, d -> {
             List<List<Group>> perPrompt = new ArrayList<>();
             for (int i = 0; i < PROMPTS.size(); i++) perPrompt.add(new ArrayList<>());
             return perPrompt;
         }).get(index);
-        Object who = Nodes.identity(link);
         Group ref = reference(groups);
         Verdict verdict = ref == null || ref.voters().equals(Set.of(who)) ? Verdict.NO_REFERENCE
                 : PrefixRule.agree(ref.answer(), answer) ? Verdict.MATCH : Verdict.MISMATCH;
-        if (verdict != Verdict.MISMATCH && !scheduler.onProbation(link) && !scheduler.suspended(link)) vote(groups, who, answer);
+        if (verdict != Verdict.MISMATCH && trusted) vote(groups, who, answer);
         return verdict;
     }
 

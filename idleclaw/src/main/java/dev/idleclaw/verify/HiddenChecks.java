@@ -155,7 +155,9 @@ public final class HiddenChecks {
             verdicts.scheduler().adjustReputation(link, -dev.idleclaw.registry.Scheduler.FAILURE_PENALTY);
             return true;
         }
-        switch (fingerprints.judge(link, digest, index, a.prefix())) {
+        var scheduler = verdicts.scheduler();
+        boolean trusted = !scheduler.onProbation(link) && !scheduler.suspended(link);
+        switch (fingerprints.judge(Nodes.identity(link), trusted, digest, index, a.prefix())) {
             case MATCH -> verdicts.passed(link, "fingerprint", FINGERPRINT_REWARD);
             case MISMATCH -> verdicts.failed(link, Reason.FINGERPRINT, "fingerprint", FINGERPRINT_PENALTY,
                     "greedy answer to fingerprint prompt " + (index + 1) + " of " + model + " differs from the reference"

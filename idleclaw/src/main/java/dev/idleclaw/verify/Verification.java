@@ -31,7 +31,7 @@ public final class Verification {
         this.settings = settings;
         var verdicts = new Verdicts(scheduler, metrics);
         // Hidden checks draw from a secure generator: a node sees their numbers and words, and must not predict the next.
-        this.hidden = new HiddenChecks(registry, verdicts, new Fingerprints(scheduler), shapes, receipts, settings.canaryRate(),
+        this.hidden = new HiddenChecks(registry, verdicts, new Fingerprints(), shapes, receipts, settings.canaryRate(),
                 new SecureRandom());
         RandomGenerator perThread = () -> ThreadLocalRandom.current().nextLong();
         this.reruns = new Reruns(scheduler, verdicts, new Agreement(), receipts, settings.rerunShare(), settings.sameAddress(),
