@@ -145,7 +145,8 @@ public final class HiddenChecks {
     boolean fingerprint(NodeLink link, String model, int index, Set<String> seen) throws InterruptedException {
         String digest = Nodes.digest(link, model);
         List<ChatMessage> messages = Fingerprints.messages(index);
-        ObjectNode params = Greedy.apply(shape().params(model, messages, link), Fingerprints.SEED);
+        // Always the first (plain) shape: a door's own system text (the IdleClaw door's names the date) changes the answer.
+        ObjectNode params = Greedy.apply(shapes.getFirst().params(model, messages, link), Fingerprints.SEED);
         Lease lease = verdicts.scheduler().tryAcquire(link);
         if (lease == null) return false;
         seen.add(digest);

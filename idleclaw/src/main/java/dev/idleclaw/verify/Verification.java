@@ -23,7 +23,8 @@ public final class Verification {
     private final Reruns reruns;
 
     /**
-     * {@code shapes}: the request shapes of the hub's doors, which hidden checks imitate; {@code receipts}: where their
+     * {@code shapes}: the request shapes of the hub's doors, which hidden checks imitate (fingerprints always use the
+     * first, which must not depend on the day or the node); {@code receipts}: where their
      * receipts go; {@code metrics}: where results are counted.
      */
     public Verification(VerifySettings settings, NodeRegistry registry, Scheduler scheduler, List<RequestShape> shapes,
