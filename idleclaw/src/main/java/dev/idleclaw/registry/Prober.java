@@ -70,7 +70,7 @@ public final class Prober {
             stream.close(false);
         }
         boolean passed = answer != null && q.answer().matcher(answer).find();
-        scheduler.adjustReputation(link, passed ? PASS_REWARD : -MISS_PENALTY);
+        scheduler.verified(link, passed, passed ? PASS_REWARD : -MISS_PENALTY, "probe");
         link.served().probed(passed);
         log.info("probe of {} {}; reputation now {}", link, passed ? "passed" : "failed",
                 String.format("%.2f", scheduler.reputation(link)));

@@ -8,6 +8,7 @@ import dev.idleclaw.config.Limits;
 import dev.idleclaw.config.NodeLinks;
 import dev.idleclaw.config.RelaySettings;
 import dev.idleclaw.config.ToolSettings;
+import dev.idleclaw.config.TrustSettings;
 import dev.idleclaw.config.Worker;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,9 +26,11 @@ import java.util.function.Consumer;
  * @param statsSaveInterval how often the counters are written to {@code dataDir}
  * @param worker            null: a network hub; set: {@code idleclaw worker}
  * @param tools             the server-side tools (none without a search URL)
+ * @param trust             probation and suspension of nodes (docs/trust.md)
  */
 public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen, Limits limits, RelaySettings relay,
-                        NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools) {
+                        NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools,
+                        TrustSettings trust) {
 
     /** Upstream persists its counters every minute. */
     public static final Duration DEFAULT_STATS_SAVE = Duration.ofSeconds(60);
@@ -45,6 +48,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(federation, "federation");
         Objects.requireNonNull(tools, "tools");
+        Objects.requireNonNull(trust, "trust");
         require(federation.announce() == null || worker == null, "a worker announces itself; set WorkerConfig.announce instead");
     }
 
@@ -110,6 +114,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public boolean toolFetch, toolsForAllDoors;
         public Duration toolTimeout = ToolSettings.DEFAULT_TIMEOUT;
         public int toolCallsPerMinute = ToolSettings.DEFAULT_CALLS_PER_MINUTE;
+        public int probationChecks = TrustSettings.DEFAULT_PROBATION_CHECKS;
+        public double probationShare = TrustSettings.DEFAULT_PROBATION_SHARE, suspendBelow = TrustSettings.DEFAULT_SUSPEND_BELOW;
         /** Addresses web_fetch may reach despite their block: a test's page server only. */
         public java.util.function.Predicate<java.net.InetAddress> fetchExempt;
 
@@ -134,7 +140,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                     new NodeLinks(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout, probeInterval),
                     new LedgerSettings(ledgerAt, bootstrapAllowance, publicLedger, adminToken),
                     new Federation(peersFile, localPeers, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, announce),
-                    worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt));
+                    worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt),
+                    new TrustSettings(probationChecks, probationShare, suspendBelow));
         }
     }
 }
