@@ -75,6 +75,8 @@ public final class NodeRegistry {
                 int ofKey = directory.ofKey(link.pubkey()) - (replaced != null && sameKey(replaced, link) ? 1 : 0);
                 if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
                 link.standing(standings.forKey(link.pubkey()));
+            } else if (link.backend().isNodeAgent() && replaced != link) {
+                link.standing(standings.fresh(null)); // an anonymous node: its own standing, for this connection
             }
             int fromIp = !link.backend().isNodeAgent() ? 0
                     : directory.agentsFrom(link.ip()) - (replaced != null && Directory.agentFrom(replaced, link.ip()) ? 1 : 0);

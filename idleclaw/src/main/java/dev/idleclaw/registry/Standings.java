@@ -36,8 +36,15 @@ final class Standings {
     Standing forKey(String pubkey) {
         Standing s = byKey.get(pubkey);
         if (s != null) return s;
-        if (byKey.size() >= MAX_REMEMBERED_KEYS) return new Standing(pubkey, false);
-        return byKey.computeIfAbsent(pubkey, k -> new Standing(k, false));
+        if (byKey.size() >= MAX_REMEMBERED_KEYS) return fresh(pubkey);
+        return byKey.computeIfAbsent(pubkey, this::fresh);
+    }
+
+    /** A newcomer's standing: on probation, unless {@code --probation-checks} is 0 (no probation at all). */
+    Standing fresh(String pubkey) {
+        var s = new Standing(pubkey, false);
+        s.leftProbation = trust.probationChecks() == 0;
+        return s;
     }
 
     /** The remembered standing of {@code pubkey}, or null. */

@@ -185,7 +185,7 @@ final class AdminApi {
         return null;
     }
 
-    private static JsonNode body(Context ctx) {
+    static JsonNode body(Context ctx) {
         try {
             JsonNode n = Json.parse(ctx.bodyAsBytes());
             if (n.isObject()) return n;
@@ -201,7 +201,7 @@ final class AdminApi {
                 .put("until", Instant.ofEpochMilli(b.until()).toString()).put("until_ms", b.until());
     }
 
-    private String operator(Context ctx) {
+    String operator(Context ctx) {
         return clientIp.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
     }
 }

@@ -141,7 +141,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                     new LedgerSettings(ledgerAt, bootstrapAllowance, publicLedger, adminToken),
                     new Federation(peersFile, localPeers, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, announce),
                     worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt),
-                    new TrustSettings(probationChecks, probationShare, suspendBelow));
+                    // A worker's nodes are its owner's own machines: no probation (docs/trust.md).
+                    new TrustSettings(worker == null ? probationChecks : 0, probationShare, suspendBelow));
         }
     }
 }
