@@ -108,6 +108,8 @@ final class AdminApi {
             ErrorShape.IDLECLAW.write(ctx, 409, "too many bans in force (" + Bans.MAX_BANS + ")");
             return;
         }
+        // A banned key is caught: what it holds is forfeited and it starts on probation when it may return.
+        if (kind == Bans.Kind.KEY) hub.scheduler().operator(target, dev.idleclaw.registry.Standing.Action.BAN);
         int closed = 0;
         for (NodeLink l : hub.registry().registered()) {
             if (kind == Bans.Kind.KEY ? target.equals(l.pubkey()) : target.equals(l.ip())) {

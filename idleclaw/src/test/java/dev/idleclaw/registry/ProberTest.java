@@ -39,7 +39,7 @@ class ProberTest {
     }
 
     @Test
-    void aNodeAtZeroReputationIsNotRoutedToButAPassedProbeBringsItBack() throws Exception {
+    void aNodeBelowTheSuspendThresholdIsNotRoutedToButPassedProbesBringItBack() throws Exception {
         try (var hub = HubFixture.start(); var node = StandInNode.registered(hub.port(), 1, "m:1")) {
             var prober = new Prober(hub.hub.registry(), hub.hub.scheduler());
             NodeLink link = hub.hub.registry().registered().getFirst();
@@ -51,7 +51,12 @@ class ProberTest {
             assertThat(hub.hub.info().models().path("models")).isEmpty();
 
             node.serving(List.of("42"));
+            // Suspended below 0.2 (--suspend-below): three passes (0.15) are not enough, the fourth (0.2) is.
+            for (int i = 0; i < 3; i++) assertThat(prober.probe(link, SEVEN_TIMES_SIX)).isTrue();
+            assertThat(hub.hub.scheduler().suspended(link)).isTrue();
+            assertThat(hub.hub.info().models().path("models")).isEmpty();
             assertThat(prober.probe(link, SEVEN_TIMES_SIX)).isTrue();
+            assertThat(hub.hub.scheduler().suspended(link)).isFalse();
             assertThat(hub.hub.info().models().path("models").get(0).asText()).isEqualTo("m:1");
             assertThat(Sse.parse(hub.chat(HubFixture.ask("m:1", "hi")).body()).content()).isEqualTo("42");
         }
