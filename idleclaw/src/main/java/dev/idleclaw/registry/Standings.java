@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The standings of every key the hub has seen, remembered across reconnections and bounded, and the rules that move
  * a standing (docs/trust.md): reputation changes, passed checks, the threshold, and the operator's actions. Every
- * method but {@link #forKey}, {@link #known} and {@link #all} runs under the {@link Scheduler}'s lock, which
+ * method but {@link #forKey}, {@link #fresh}, {@link #known} and {@link #all} runs under the {@link Scheduler}'s lock, which
  * guards every {@link Standing}; what becomes of held credits is queued and handed out after the lock is released.
  */
 final class Standings {
