@@ -118,6 +118,18 @@ final class ServerCommand implements Callable<Integer> {
             description = "Share of consumer chats (those that set no temperature or seed) answered greedily and re-run on a "
                     + "second node to compare; 0 turns re-runs off (env: IDLECLAW_RERUN_SHARE, default: 0.01).")
     double rerunShare;
+    @Option(names = "--probation-checks", defaultValue = "${env:IDLECLAW_PROBATION_CHECKS:-5}",
+            description = "Checks (probes, canaries, …) a new node key passes before it leaves probation; its credits are "
+                    + "held until then (env: IDLECLAW_PROBATION_CHECKS, default: 5).")
+    int probationChecks;
+    @Option(names = "--probation-share", defaultValue = "${env:IDLECLAW_PROBATION_SHARE:-0.1}",
+            description = "Most of a model's requests nodes on probation get while a trusted node is free, 0..1 "
+                    + "(env: IDLECLAW_PROBATION_SHARE, default: 0.1).")
+    double probationShare;
+    @Option(names = "--suspend-below", defaultValue = "${env:IDLECLAW_SUSPEND_BELOW:-0.2}",
+            description = "Reputation below which a node gets no consumer traffic (checks still reach it, so it can "
+                    + "recover) (env: IDLECLAW_SUSPEND_BELOW, default: 0.2).")
+    double suspendBelow;
     @Option(names = "--max-response-chars", defaultValue = "${env:IDLECLAW_MAX_RESPONSE_CHARS:-4096}",
             description = "Content characters per IdleClaw-dialect answer (env: IDLECLAW_MAX_RESPONSE_CHARS, default: 4096).")
     int maxResponseChars;
@@ -196,6 +208,9 @@ final class ServerCommand implements Callable<Integer> {
                 b.maxResponseChars = maxResponseChars;
                 b.canaryRate = canaryRate;
                 b.rerunShare = rerunShare;
+                b.probationChecks = probationChecks;
+                b.probationShare = probationShare;
+                b.suspendBelow = suspendBelow;
                 b.ledger = ledger == null || ledger.isBlank() ? null : ledger;
                 b.bootstrapAllowance = bootstrapAllowance;
                 b.contentDenyPatterns = nonEmpty(denyPatterns);

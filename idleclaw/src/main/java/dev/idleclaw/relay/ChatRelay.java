@@ -297,6 +297,19 @@ public final class ChatRelay {
         return c == null ? Long.MAX_VALUE : c;
     }
 
+    /**
+     * Checks and records the node's receipt; a node on probation has its credit held (docs/trust.md), and should it
+     * have left probation or been caught meanwhile, the scheduler settles what it holds.
+     */
+    private dev.idleclaw.receipt.SignedReceipt accept(com.fasterxml.jackson.databind.JsonNode receipt, Served served,
+                                                      dev.idleclaw.chat.ChatEnd end) {
+        NodeLink link = served.stream().link();
+        boolean hold = scheduler.onProbation(link);
+        var accepted = receipts.accept(receipt, expected(served, end).withHold(hold));
+        if (accepted != null && hold) scheduler.settleHolds(link);
+        return accepted;
+    }
+
     /** What the hub knows of a finished attempt, to check the node's receipt against. */
     private static ReceiptDesk.Expected expected(Served s, dev.idleclaw.chat.ChatEnd end) {
         return ReceiptDesk.forChat(s.stream().link(), s.stream().requestId(), s.params(), end, s.progress().tokens,
@@ -494,7 +507,7 @@ public final class ChatRelay {
                 // A tool round: the node's run is over but the answer goes on, on this lease; its receipt is recorded.
                 stream.retire();
                 var end = OllamaJson.end(c.chunk());
-                if (c.receipt() != null) receipts.accept(c.receipt(), expected(served, end));
+                if (c.receipt() != null) accept(c.receipt(), served, end);
                 served.tools().measure(end);
                 yield new Result(Outcome.TOOLS, null);
             }
@@ -507,7 +520,7 @@ public final class ChatRelay {
                 if (c.receipt() != null) {
                     // The node's work is over: free its slot before the receipt's signature check and ledger commit.
                     stream.close(false);
-                    var accepted = receipts.accept(c.receipt(), expected(served, end));
+                    var accepted = accept(c.receipt(), served, end);
                     // Another hub's request gets this hub's own receipt: it called this hub, not the node.
                     if (accepted != null && served.job().fromAnotherHub()) accepted = receipts.vouch(accepted);
                     if (accepted != null) sink.receipt(accepted.toBase64());

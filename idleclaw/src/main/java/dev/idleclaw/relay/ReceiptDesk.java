@@ -72,11 +72,26 @@ public final class ReceiptDesk {
      * {@code relayedTokens}: the relayed output's {@link TokenEstimate}, at least one per chunk; {@code promptTokens}:
      * the estimate of the text sent, template tokens per message included; {@code requesterVerified}: only a proved
      * requester is debited; {@code forwarder}: this hub's key when the request went to a peer, which may name this
-     * hub as requester; {@code templateTokens}: what the model's template may add to the prompt beyond that).
+     * hub as requester; {@code templateTokens}: what the model's template may add to the prompt beyond that;
+     * {@code hold}: the serving node is on probation, so what it earns is held, docs/trust.md).
      */
     public record Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
                            long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder,
-                           long templateTokens) {
+                           long templateTokens, boolean hold) {
+        /** Credit not held. */
+        public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
+                        long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder,
+                        long templateTokens) {
+            this(workerKey, requester, jobId, model, end, relayedTokens, promptTokens, images, requesterVerified, forwarder,
+                    templateTokens, false);
+        }
+
+        /** The same, with the worker's credit held ({@code true}) or not. */
+        public Expected withHold(boolean held) {
+            return new Expected(workerKey, requester, jobId, model, end, relayedTokens, promptTokens, images,
+                    requesterVerified, forwarder, templateTokens, held);
+        }
+
         /** A chat: the prompt may also hold the chat template's fixed text ({@link #PROMPT_TEMPLATE_TOKENS}). */
         public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
                         long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder) {
@@ -138,7 +153,7 @@ public final class ReceiptDesk {
             SignedReceipt signed = check(json, expected);
             // A peer that names this hub (forwarding an anonymous caller on its own credit) charges this hub itself.
             boolean debit = expected.requesterVerified() || signed.receipt().requesterPubkey().equals(expected.forwarder());
-            if (ledger.append(signed, debit) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
+            if (ledger.append(signed, debit, expected.hold()) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
             metrics.receipt("accepted");
             return signed;
         } catch (ReceiptException e) {

@@ -81,6 +81,8 @@ public final class Hub implements AutoCloseable {
     static final String IDENTITY_FILE = "identity.json";
     private final Identity identity;
     private final Ledger ledger;
+    /** Releases or forfeits a key's held credits as its standing changes (docs/trust.md). */
+    private final HeldCredits heldCredits;
     /** How often the peers and their capacity are re-read (capacity itself is cached 30 s by the directory). */
     static final java.time.Duration PEER_REFRESH = java.time.Duration.ofSeconds(2);
     private final PeerDirectory peers;
@@ -108,9 +110,11 @@ public final class Hub implements AutoCloseable {
                 BACKEND_CONNECT_TIMEOUT, dev.idleclaw.ollama.OllamaClient.DEFAULT_HEALTH_TTL);
         this.ledger = Ledgers.open(config.ledger().location(), config.ledger().bootstrapAllowance());
         this.stats = HubStats.load(config.dataDir());
-        this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart());
+        this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart(), config.trust());
         stats.nodesRegistered(registry::registeredTotal);
         this.scheduler = new Scheduler(registry, config.relay().queueCapacity());
+        this.heldCredits = new HeldCredits(ledger);
+        scheduler.listen(heldCredits);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
         var clientIp = new ClientIp(config.listen().trustedProxies());
         this.nodeSocket = new NodeSocket(config.nodeLinks(), worker != null, registry, timers, stats, identity);
@@ -359,6 +363,7 @@ public final class Hub implements AutoCloseable {
         timers.shutdownNow();
         statsFeed.close();
         app.stop();
+        heldCredits.close();
         ledger.close();
         if (backend != null) backend.close();
         log.info(config.role() == HubConfig.Role.WORKER ? "worker stopped" : "hub stopped");
@@ -381,6 +386,7 @@ public final class Hub implements AutoCloseable {
         closeBackends();
         timers.shutdownNow();
         stats.save();
+        heldCredits.close();
         ledger.close();
         if (backend != null) backend.close();
         log.info("hub aborted");

@@ -9,6 +9,7 @@ import dev.idleclaw.config.NodeLinks;
 import dev.idleclaw.config.RelaySettings;
 import dev.idleclaw.config.ToolSettings;
 import dev.idleclaw.config.VerifySettings;
+import dev.idleclaw.config.TrustSettings;
 import dev.idleclaw.config.Worker;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,10 +28,11 @@ import java.util.function.Consumer;
  * @param worker            null: a network hub; set: {@code idleclaw worker}
  * @param tools             the server-side tools (none without a search URL)
  * @param verify            the checks of the nodes' output (canaries, fingerprints, re-runs)
+ * @param trust             probation and suspension of nodes (docs/trust.md)
  */
 public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen, Limits limits, RelaySettings relay,
                         NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools,
-                        VerifySettings verify) {
+                        VerifySettings verify, TrustSettings trust) {
 
     /** Upstream persists its counters every minute. */
     public static final Duration DEFAULT_STATS_SAVE = Duration.ofSeconds(60);
@@ -49,6 +51,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         Objects.requireNonNull(federation, "federation");
         Objects.requireNonNull(tools, "tools");
         Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(trust, "trust");
         require(federation.announce() == null || worker == null, "a worker announces itself; set WorkerConfig.announce instead");
     }
 
@@ -118,6 +121,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public boolean toolFetch, toolsForAllDoors;
         public Duration toolTimeout = ToolSettings.DEFAULT_TIMEOUT;
         public int toolCallsPerMinute = ToolSettings.DEFAULT_CALLS_PER_MINUTE;
+        public int probationChecks = TrustSettings.DEFAULT_PROBATION_CHECKS;
+        public double probationShare = TrustSettings.DEFAULT_PROBATION_SHARE, suspendBelow = TrustSettings.DEFAULT_SUSPEND_BELOW;
         /** Addresses web_fetch may reach despite their block: a test's page server only. */
         public java.util.function.Predicate<java.net.InetAddress> fetchExempt;
 
@@ -143,7 +148,9 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                     new LedgerSettings(ledgerAt, bootstrapAllowance, publicLedger, adminToken),
                     new Federation(peersFile, localPeers, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, announce),
                     worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt),
-                    new VerifySettings(canaryRate, rerunShare, verifySameAddress));
+                    new VerifySettings(canaryRate, rerunShare, verifySameAddress),
+                    // A worker's nodes are its owner's own machines: no probation (docs/trust.md).
+                    new TrustSettings(worker == null ? probationChecks : 0, probationShare, suspendBelow));
         }
     }
 }
