@@ -34,9 +34,9 @@ class StandingTest {
     private static final String TOKEN = "operator-token-for-standing-tests";
     private static final String MODEL = "standing:3b";
     /** An honest language model: it answers the hub's canaries right. */
-    private static final Behaviour RIGHT = Behaviour.languageModel();
+    private static final Behaviour RIGHT = Behaviour.languageModel().withDelayPerToken(Duration.ofMillis(1));
     /** The same, slow enough (~200 ms an answer) that concurrent requests overlap and fill a node's two slots. */
-    private static final Behaviour RIGHT_SLOWLY = RIGHT.withDelayPerToken(Duration.ofMillis(50));
+    private static final Behaviour RIGHT_SLOWLY = RIGHT.withDelayPerToken(Duration.ofMillis(10));
     private static final Behaviour WRONG = Behaviour.defaults().withTokens("no ", "idea");
     /** Hidden checks in a loop until both standings changed: far more than the 5 passes and 3 misses needed. */
     private static final int MAX_PROBES = 200;

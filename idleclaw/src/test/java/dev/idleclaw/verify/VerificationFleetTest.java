@@ -103,6 +103,8 @@ class VerificationFleetTest {
         var checks = net.hub.verification().checks();
         List<NodeLink> honest = List.of(node(MODEL, Lies.honest(Nondeterminism.typical())),
                 node(MODEL, Lies.honest(Nondeterminism.typical())), node(MODEL, Lies.honest(Nondeterminism.typical())));
+        // The reference comes from trusted nodes: on a new network, the operator vouches for the first ones.
+        for (NodeLink n : honest) net.hub.scheduler().operator(n.pubkey(), dev.idleclaw.registry.Standing.Action.TRUST);
         NodeLink detector = node(MODEL, Lies.canaryDetector());
         NodeLink smart = node(MODEL, Lies.otherWeights(Lies.SMALL_MODEL, 1.0)); // a small model that aces every canary
         for (NodeLink liar : List.of(detector, smart)) {
