@@ -49,6 +49,12 @@ public final class Standing {
     int checksPassed;
     boolean leftProbation;
     Verdict verdict = Verdict.NONE;
+    /**
+     * Caught lying: it fell below the threshold with a suspicion flag on record. Passing checks cannot clear that (a node
+     * that lies only to consumers, about its counts or its speed, passes every check), so it stays suspended until the
+     * operator trusts or resets the key.
+     */
+    boolean convicted;
 
     Standing(String pubkey, boolean exempt) {
         this.pubkey = pubkey;
@@ -60,7 +66,7 @@ public final class Standing {
         return switch (verdict) {
             case SUSPENDED -> State.OPERATOR_SUSPENDED;
             case TRUSTED -> State.OPERATOR_TRUSTED;
-            case NONE -> reputation < suspendBelow ? State.AUTO_SUSPENDED
+            case NONE -> reputation < suspendBelow || convicted ? State.AUTO_SUSPENDED
                     : exempt || leftProbation ? State.TRUSTED : State.PROBATION;
         };
     }

@@ -66,7 +66,10 @@ final class Standings {
         State before = state(s);
         // Rounded so that exact steps add up: 0.5 - 10 × 0.05 is 6.9e-17 in doubles.
         s.reputation = Math.clamp(Math.round((s.reputation + delta) * 1e6) / 1e6, 0.0, 1.0);
-        if (state(s) == State.AUTO_SUSPENDED && before != State.AUTO_SUSPENDED) caught(s);
+        if (state(s) == State.AUTO_SUSPENDED && before != State.AUTO_SUSPENDED) {
+            if (!s.exempt && s.flags() > 0) s.convicted = true;
+            caught(s);
+        }
     }
 
     /** One verification result: the reputation moves; a pass counts toward leaving probation. */
@@ -86,6 +89,7 @@ final class Standings {
         switch (action) {
             case TRUST -> {
                 s.verdict = Standing.Verdict.TRUSTED;
+                s.convicted = false;
                 release(s);
             }
             case SUSPEND -> {
@@ -101,6 +105,7 @@ final class Standings {
                 s.reputation = Scheduler.INITIAL_REPUTATION;
                 s.checksPassed = 0;
                 s.leftProbation = false;
+                s.convicted = false;
                 s.clearFlags();
             }
         }

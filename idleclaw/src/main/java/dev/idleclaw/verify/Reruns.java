@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Sampled re-runs: a share of consumer chats whose consumer chose neither temperature nor seed is sent greedily
  * ({@link #plan}); once the consumer's answer has ended, the same request runs again on a second node serving the same
  * model digest (never the same key or address), in the background, never shown or charged to the consumer. The two
- * answers' openings are compared by the {@link PrefixRule}. On a disagreement a third node breaks the tie and the odd
- * one out is flagged; with no third node, a node whose agreement rate is far below its peers' is ({@link Agreement}).
+ * answers' openings are compared by the {@link PrefixRule}. On a disagreement a third, trusted node breaks the tie and
+ * the odd one out is flagged; with no third node, a node whose agreement rate is far below its peers' is ({@link Agreement}).
  */
 public final class Reruns {
     private static final Logger log = LoggerFactory.getLogger(Reruns.class);
@@ -98,7 +98,7 @@ public final class Reruns {
     void compare(Plan plan, String model, NodeLink first, Prefix firstAnswer, Function<NodeLink, ObjectNode> params)
             throws InterruptedException {
         String digest = Nodes.digest(first, model);
-        var second = run(plan, model, List.of(first), params);
+        var second = run(plan, model, List.of(first), params, l -> true);
         if (second == null) {
             verdicts.counted("rerun", "skipped");
             return;
@@ -111,7 +111,7 @@ public final class Reruns {
             verdicts.passed(second.link(), "rerun", RERUN_REWARD);
             return;
         }
-        var third = run(plan, model, List.of(first, second.link()), params);
+        var third = run(plan, model, List.of(first, second.link()), params, this::trusted);
         if (third == null) {
             judgeByStatistics(digest, model, first);
             judgeByStatistics(digest, model, second.link());
@@ -147,10 +147,22 @@ public final class Reruns {
     /** One re-run's result. */
     record Rerun(NodeLink link, Prefix answer) {}
 
-    /** Re-runs on a node independent of every one in {@code before}, waiting a bounded time for a slot; null if none. */
-    private Rerun run(Plan plan, String model, List<NodeLink> before, Function<NodeLink, ObjectNode> params)
-            throws InterruptedException {
-        Lease lease = slot(model, before);
+    /**
+     * Whether {@code link} may break a tie: a node that has earned trust and is not suspended. Liars of one kind (the
+     * same small model behind two keys) agree with each other; letting one break the tie between the other and an
+     * honest node would flag the honest one.
+     */
+    private boolean trusted(NodeLink link) {
+        return !scheduler.onProbation(link) && !scheduler.suspended(link);
+    }
+
+    /**
+     * Re-runs on a node independent of every one in {@code before} and {@code eligible}, waiting a bounded time for a
+     * slot; null if none.
+     */
+    private Rerun run(Plan plan, String model, List<NodeLink> before, Function<NodeLink, ObjectNode> params,
+                      java.util.function.Predicate<NodeLink> eligible) throws InterruptedException {
+        Lease lease = slot(model, before, eligible);
         if (lease == null) return null;
         ObjectNode p = plan.apply(params.apply(lease.link()));
         if (NodeRun.run(lease, p, true, receipts) instanceof NodeRun.Answered a) return new Rerun(lease.link(), a.prefix());
@@ -158,10 +170,11 @@ public final class Reruns {
         return null;
     }
 
-    private Lease slot(String model, List<NodeLink> before) throws InterruptedException {
+    private Lease slot(String model, List<NodeLink> before, java.util.function.Predicate<NodeLink> eligible)
+            throws InterruptedException {
         long deadline = System.nanoTime() + SLOT_WAIT.toNanos();
         while (true) {
-            List<NodeLink> candidates = new ArrayList<>(others(model, before));
+            List<NodeLink> candidates = new ArrayList<>(others(model, before).stream().filter(eligible).toList());
             if (candidates.isEmpty()) return null;
             Collections.shuffle(candidates, java.util.concurrent.ThreadLocalRandom.current());
             for (NodeLink l : candidates) {
