@@ -66,6 +66,24 @@ class StandingsTest {
     }
 
     @Test
+    void aKeyCaughtWithASuspicionFlagStaysSuspendedWhateverItsChecksUntilTheOperatorResetsIt() {
+        Standing s = standings.forKey(KEY);
+        s.flagged(); // e.g. a token count that disagreed with the relayed text
+        standings.adjust(s, -0.35); // 0.15: caught
+        assertThat(standings.state(s)).isEqualTo(State.AUTO_SUSPENDED);
+        for (int i = 0; i < 20; i++) standings.verified(s, true, 0.05); // canaries it answers right: 1.0
+        assertThat(s.reputation).isEqualTo(1.0);
+        assertThat(standings.state(s)).as("checks cannot clear a lie told to consumers").isEqualTo(State.AUTO_SUSPENDED);
+
+        standings.apply(s, Action.RESET);
+        assertThat(standings.state(s)).isEqualTo(State.PROBATION);
+        s.flagged();
+        standings.adjust(s, -0.35);
+        standings.apply(s, Action.TRUST);
+        assertThat(standings.state(s)).isEqualTo(State.OPERATOR_TRUSTED);
+    }
+
+    @Test
     void theOperatorsTrustReleasesAndOutranksTheThreshold() {
         Standing s = standings.forKey(KEY);
         standings.apply(s, Action.TRUST);
