@@ -118,6 +118,9 @@ final class ServerCommand implements Callable<Integer> {
             description = "Share of consumer chats (those that set no temperature or seed) answered greedily and re-run on a "
                     + "second node to compare; 0 turns re-runs off (env: IDLECLAW_RERUN_SHARE, default: 0.01).")
     double rerunShare;
+    @Option(names = "--verify-same-address", hidden = true,
+            description = "Let nodes on one address (under different keys) check each other: a benchmark fleet on one machine only.")
+    boolean verifySameAddress;
     @Option(names = "--probation-checks", defaultValue = "${env:IDLECLAW_PROBATION_CHECKS:-5}",
             description = "Checks (probes, canaries, …) a new node key passes before it leaves probation; its credits are "
                     + "held until then (env: IDLECLAW_PROBATION_CHECKS, default: 5).")
@@ -208,6 +211,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.maxResponseChars = maxResponseChars;
                 b.canaryRate = canaryRate;
                 b.rerunShare = rerunShare;
+                b.verifySameAddress = verifySameAddress;
                 b.probationChecks = probationChecks;
                 b.probationShare = probationShare;
                 b.suspendBelow = suspendBelow;
