@@ -204,26 +204,26 @@ public final class Scheduler {
 
     /** {@code link}'s standing as the operator sees it. */
     public Standing.View standing(NodeLink link) {
-        return locked(() -> link.standing().view(standings.trust().suspendBelow()));
+        return locked(() -> standings.view(link.standing()));
     }
 
     /** The remembered standing of {@code pubkey}, or null when the hub has never seen the key. */
     public Standing.View standing(String pubkey) {
         Standing s = standings.known(pubkey);
-        return s == null ? null : locked(() -> s.view(standings.trust().suspendBelow()));
+        return s == null ? null : locked(() -> standings.view(s));
     }
 
     /** Every remembered key's standing, by key. */
     public List<Standing.View> standings() {
         List<Standing> all = standings.all();
-        return locked(() -> all.stream().map(s -> s.view(standings.trust().suspendBelow())).toList());
+        return locked(() -> all.stream().map(standings::view).toList());
     }
 
     /** Applies an operator's {@code action} to {@code pubkey} (remembered from now on if it was not); its new standing. */
     public Standing.View operator(String pubkey, Standing.Action action) {
         Standing s = standings.forKey(pubkey);
         judge(s, x -> standings.apply(x, action));
-        return locked(() -> s.view(standings.trust().suspendBelow()));
+        return locked(() -> standings.view(s));
     }
 
     /**

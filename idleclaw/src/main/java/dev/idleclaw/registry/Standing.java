@@ -37,7 +37,12 @@ public final class Standing {
     enum Verdict { NONE, TRUSTED, SUSPENDED }
 
     /** One key's standing as the operator sees it. {@code pubkey} null: an anonymous connection. */
-    public record View(String pubkey, State state, double reputation, int checksPassed, long flags) {}
+    /**
+     * One key's standing as the operator sees it. {@code pubkey} null: an anonymous connection. {@code convictions}:
+     * times it was caught lying; {@code barredUntil}: until when (epoch millis, 0 = not barred) checks cannot bring it back.
+     */
+    public record View(String pubkey, State state, double reputation, int checksPassed, long flags, int convictions,
+                       long barredUntil) {}
 
     /** The key, or null for an anonymous connection. */
     final String pubkey;
@@ -50,23 +55,27 @@ public final class Standing {
     boolean leftProbation;
     Verdict verdict = Verdict.NONE;
     /**
-     * Caught lying: it fell below the threshold with a suspicion flag on record. Passing checks cannot clear that (a node
-     * that lies only to consumers, about its counts or its speed, passes every check), so it stays suspended until the
-     * operator trusts or resets the key.
+     * Times it was caught lying: it fell below the threshold with a suspicion flag on record, or was flagged again after
+     * an earlier conviction. Each bars it from consumer traffic for a while ({@link Standings#bar}); the operator's trust
+     * or reset clears them.
      */
-    boolean convicted;
+    int convictions;
+    /** Until when (epoch millis) it stays suspended whatever its reputation; 0: not barred. */
+    long barredUntil;
+    /** Its flag count at its last conviction: a newer flag after a conviction is a relapse. */
+    long flagsAtConviction;
 
     Standing(String pubkey, boolean exempt) {
         this.pubkey = pubkey;
         this.exempt = exempt;
     }
 
-    /** Where it stands with reputation {@code suspendBelow} as the threshold (under the scheduler's lock). */
-    State state(double suspendBelow) {
+    /** Where it stands at {@code nowMillis} with reputation {@code suspendBelow} as the threshold (under the scheduler's lock). */
+    State state(double suspendBelow, long nowMillis) {
         return switch (verdict) {
             case SUSPENDED -> State.OPERATOR_SUSPENDED;
             case TRUSTED -> State.OPERATOR_TRUSTED;
-            case NONE -> reputation < suspendBelow || convicted ? State.AUTO_SUSPENDED
+            case NONE -> reputation < suspendBelow || nowMillis < barredUntil ? State.AUTO_SUSPENDED
                     : exempt || leftProbation ? State.TRUSTED : State.PROBATION;
         };
     }
@@ -92,7 +101,8 @@ public final class Standing {
         flags.set(0);
     }
 
-    View view(double suspendBelow) {
-        return new View(pubkey, state(suspendBelow), reputation, checksPassed, flags());
+    View view(double suspendBelow, long nowMillis) {
+        return new View(pubkey, state(suspendBelow, nowMillis), reputation, checksPassed, flags(), convictions,
+                nowMillis < barredUntil ? barredUntil : 0);
     }
 }

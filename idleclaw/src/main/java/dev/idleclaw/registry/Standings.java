@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The standings of every key the hub has seen, remembered across reconnections and bounded, and the rules that move
@@ -16,6 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Standings {
     /** Keys whose standing is remembered; beyond this, new keys start afresh at each connection (bounded memory). */
     static final int MAX_REMEMBERED_KEYS = 100_000;
+    /**
+     * How long a first conviction bars a key from consumer traffic, whatever its checks: a lie told only to consumers
+     * (counts, speed, truncation, another model's text) passes canaries, so checks alone would bring a liar back within
+     * minutes; an hour makes each lie cost far more than it earns, and an honest node flagged by mistake still returns.
+     */
+    static final long CONVICTION_BAR_MILLIS = 3_600_000;
+    /** The longest bar: each further conviction doubles it up to a week (the operator can always trust or reset). */
+    static final long MAX_BAR_MILLIS = 7 * 24 * 3_600_000L;
 
     /** A held-credit outcome waiting to be told to the listener. */
     record Outcome(String pubkey, boolean released) {}
@@ -23,9 +32,16 @@ final class Standings {
     private final TrustSettings trust;
     private final ConcurrentHashMap<String, Standing> byKey = new ConcurrentHashMap<>();
     private final List<Outcome> outcomes = new ArrayList<>(); // guarded by Scheduler.lock
+    private final LongSupplier clock;
 
     Standings(TrustSettings trust) {
+        this(trust, System::currentTimeMillis);
+    }
+
+    /** {@code clock}: epoch millis, for the conviction bars. */
+    Standings(TrustSettings trust, LongSupplier clock) {
         this.trust = trust;
+        this.clock = clock;
     }
 
     TrustSettings trust() {
@@ -58,18 +74,37 @@ final class Standings {
     }
 
     State state(Standing s) {
-        return s.state(trust.suspendBelow());
+        return s.state(trust.suspendBelow(), clock.getAsLong());
     }
 
-    /** Changes the reputation by {@code delta}, clamped to [0, 1]; falling below the threshold catches the key. */
+    Standing.View view(Standing s) {
+        return s.view(trust.suspendBelow(), clock.getAsLong());
+    }
+
+    /**
+     * Changes the reputation by {@code delta}, clamped to [0, 1]; falling below the threshold catches the key. Caught
+     * with a suspicion flag on record, or flagged again after a conviction (a relapse, whatever its reputation), it is
+     * convicted: barred from consumer traffic for {@link #bar} of its convictions, then it recovers through checks.
+     */
     void adjust(Standing s, double delta) {
         State before = state(s);
         // Rounded so that exact steps add up: 0.5 - 10 × 0.05 is 6.9e-17 in doubles.
         s.reputation = Math.clamp(Math.round((s.reputation + delta) * 1e6) / 1e6, 0.0, 1.0);
-        if (state(s) == State.AUTO_SUSPENDED && before != State.AUTO_SUSPENDED) {
-            if (!s.exempt && s.flags() > 0) s.convicted = true;
+        boolean fell = state(s) == State.AUTO_SUSPENDED && before != State.AUTO_SUSPENDED;
+        boolean newFlag = !s.exempt && s.verdict == Standing.Verdict.NONE && s.flags() > s.flagsAtConviction;
+        if (newFlag && (fell || s.convictions > 0)) {
+            s.convictions++;
+            s.flagsAtConviction = s.flags();
+            s.barredUntil = clock.getAsLong() + bar(s.convictions);
+            caught(s);
+        } else if (fell) {
             caught(s);
         }
+    }
+
+    /** The bar of the {@code n}th conviction: {@link #CONVICTION_BAR_MILLIS} doubled per earlier one, at most a week. */
+    static long bar(int n) {
+        return Math.min(MAX_BAR_MILLIS, CONVICTION_BAR_MILLIS << Math.min(n - 1, 20));
     }
 
     /** One verification result: the reputation moves; a pass counts toward leaving probation. */
@@ -89,7 +124,7 @@ final class Standings {
         switch (action) {
             case TRUST -> {
                 s.verdict = Standing.Verdict.TRUSTED;
-                s.convicted = false;
+                pardon(s);
                 release(s);
             }
             case SUSPEND -> {
@@ -105,8 +140,8 @@ final class Standings {
                 s.reputation = Scheduler.INITIAL_REPUTATION;
                 s.checksPassed = 0;
                 s.leftProbation = false;
-                s.convicted = false;
                 s.clearFlags();
+                pardon(s);
             }
         }
     }
@@ -121,6 +156,13 @@ final class Standings {
             case OPERATOR_SUSPENDED, AUTO_SUSPENDED -> forfeit(s);
             case PROBATION -> {}
         }
+    }
+
+    /** The operator's trust or reset: convictions and bars are cleared, and only flags raised after count again. */
+    private static void pardon(Standing s) {
+        s.convictions = 0;
+        s.barredUntil = 0;
+        s.flagsAtConviction = s.flags();
     }
 
     /** Caught: whatever is held is forfeited, and trust must be earned again from the start. */

@@ -126,7 +126,9 @@ final class TrustApi {
         long connected = connections.getOrDefault(v.pubkey(), 0L);
         return Json.object().put("pubkey", v.pubkey()).put("standing", v.state().label)
                 .put("reputation", Math.round(v.reputation() * 100) / 100.0).put("checks_passed", v.checksPassed())
-                .put("flags", v.flags()).put("held", account.held()).put("forfeited", account.forfeited())
+                .put("flags", v.flags()).put("convictions", v.convictions())
+                .put("barred_until", v.barredUntil() == 0 ? null : java.time.Instant.ofEpochMilli(v.barredUntil()).toString())
+                .put("held", account.held()).put("forfeited", account.forfeited())
                 .put("earned", account.earned()).put("connected", connected)
                 .put("banned", hub.registry().bans().banned(v.pubkey(), null));
     }

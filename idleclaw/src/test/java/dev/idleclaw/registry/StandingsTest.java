@@ -66,21 +66,47 @@ class StandingsTest {
     }
 
     @Test
-    void aKeyCaughtWithASuspicionFlagStaysSuspendedWhateverItsChecksUntilTheOperatorResetsIt() {
-        Standing s = standings.forKey(KEY);
+    void aKeyCaughtWithASuspicionFlagIsBarredForAnHourThenRecoversThroughChecksAndARelapseDoublesTheBar() {
+        var now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        var timed = new Standings(TrustSettings.DEFAULTS, now::get);
+        Standing s = timed.forKey(KEY);
         s.flagged(); // e.g. a token count that disagreed with the relayed text
-        standings.adjust(s, -0.35); // 0.15: caught
-        assertThat(standings.state(s)).isEqualTo(State.AUTO_SUSPENDED);
-        for (int i = 0; i < 20; i++) standings.verified(s, true, 0.05); // canaries it answers right: 1.0
+        timed.adjust(s, -0.35); // 0.15: caught, with a flag on record
+        assertThat(timed.state(s)).isEqualTo(State.AUTO_SUSPENDED);
+        assertThat(s.convictions).isEqualTo(1);
+        for (int i = 0; i < 20; i++) timed.verified(s, true, 0.05); // canaries it answers right: 1.0
         assertThat(s.reputation).isEqualTo(1.0);
-        assertThat(standings.state(s)).as("checks cannot clear a lie told to consumers").isEqualTo(State.AUTO_SUSPENDED);
+        assertThat(timed.state(s)).as("checks cannot clear a lie told to consumers during the bar").isEqualTo(State.AUTO_SUSPENDED);
+        assertThat(timed.view(s).barredUntil()).isEqualTo(1_000_000 + Standings.CONVICTION_BAR_MILLIS);
 
-        standings.apply(s, Action.RESET);
-        assertThat(standings.state(s)).isEqualTo(State.PROBATION);
+        now.addAndGet(Standings.CONVICTION_BAR_MILLIS);
+        assertThat(timed.state(s)).as("after the bar, back on probation: it can recover").isEqualTo(State.PROBATION);
+        s.flagged(); // the next lie, at a reputation far above the threshold
+        timed.adjust(s, -0.1);
+        assertThat(timed.state(s)).as("a relapse").isEqualTo(State.AUTO_SUSPENDED);
+        assertThat(timed.view(s).barredUntil()).isEqualTo(now.get() + 2 * Standings.CONVICTION_BAR_MILLIS);
+        assertThat(Standings.bar(30)).isEqualTo(Standings.MAX_BAR_MILLIS);
+
+        timed.apply(s, Action.RESET);
+        assertThat(timed.state(s)).isEqualTo(State.PROBATION);
         s.flagged();
+        timed.adjust(s, -0.1); // one flag at 0.4: no conviction without a fall
+        assertThat(timed.state(s)).isEqualTo(State.PROBATION);
+        timed.adjust(s, -0.35);
+        assertThat(timed.state(s)).isEqualTo(State.AUTO_SUSPENDED);
+        timed.apply(s, Action.TRUST);
+        assertThat(timed.state(s)).isEqualTo(State.OPERATOR_TRUSTED);
+        assertThat(timed.view(s).convictions()).isZero();
+    }
+
+    @Test
+    void aKeySuspendedByFailuresAloneRecoversThroughChecksAtOnce() {
+        Standing s = standings.forKey(KEY);
         standings.adjust(s, -0.35);
-        standings.apply(s, Action.TRUST);
-        assertThat(standings.state(s)).isEqualTo(State.OPERATOR_TRUSTED);
+        assertThat(standings.state(s)).isEqualTo(State.AUTO_SUSPENDED);
+        standings.verified(s, true, 0.05);
+        assertThat(standings.state(s)).isEqualTo(State.PROBATION);
+        assertThat(s.convictions).isZero();
     }
 
     @Test
@@ -101,7 +127,7 @@ class StandingsTest {
         s.flagged();
         standings.apply(s, Action.RESET);
         assertThat(standings.state(s)).isEqualTo(State.PROBATION);
-        assertThat(s.view(0.2)).isEqualTo(new Standing.View(KEY, State.PROBATION, 0.5, 0, 0));
+        assertThat(standings.view(s)).isEqualTo(new Standing.View(KEY, State.PROBATION, 0.5, 0, 0, 0, 0));
         assertThat(standings.drain()).as("a reset keeps what is held held").isEmpty();
     }
 
