@@ -47,6 +47,29 @@ function shortKey(key) {
   return key ? `${key.slice(0, 10)}…${key.slice(-6)}` : null;
 }
 
+const STANDING = {
+  probation: ["badge warn", "probation"], trusted: ["badge ok", "trusted"], operator_trusted: ["badge ok", "trusted by you"],
+  operator_suspended: ["badge bad", "suspended by you"], auto_suspended: ["badge bad", "suspended"],
+};
+
+function standingBadge(n) {
+  const [cls, label] = STANDING[n.standing] || ["badge", n.standing];
+  return el("span", { class: cls, "data-standing": n.standing, title: `${n.checks_passed} check(s) passed`, text: label });
+}
+
+/** Trust / Suspend (and Reset once the operator or the threshold decided) for a node with a key; none for anonymous ones. */
+function standingButtons(n) {
+  if (n.anonymous || n.kind === "peer") return [];
+  const key = encodeURIComponent(n.pubkey);
+  const button = (action, label, cls, done) => el("button", { class: `btn small ${cls}`, type: "button", "data-action": action, text: label,
+    onclick: () => act(api("POST", `admin/trust/${key}/${action}`), () => `${done} ${shortKey(n.pubkey)}.`) });
+  const out = [];
+  if (n.standing !== "operator_trusted") out.push(button("trust", "Trust", "", "Trusted"));
+  if (n.standing !== "operator_suspended") out.push(button("suspend", "Suspend", "danger", "Suspended"));
+  if (n.standing !== "probation" && n.standing !== "trusted") out.push(button("reset", "Reset", "", "Reset"));
+  return out;
+}
+
 function renderNodes(nodes) {
   text("nodes-count", `(${nodes.length})`);
   text("nodes-updated", `updated ${new Date().toLocaleTimeString()}`);
@@ -65,11 +88,13 @@ function renderNodes(nodes) {
       el("td", { class: "models" }, n.models.map(m => el("span", { class: "badge", text: m }))),
       el("td", {}, meter, `${n.active_requests}/${n.max_concurrent}`),
       el("td", { class: "num" }, el("span", { class: n.reputation < 0.5 ? "badge bad" : n.available ? "badge ok" : "badge warn", text: n.reputation.toFixed(2) })),
+      el("td", {}, standingBadge(n)),
       el("td", {}, probes),
       el("td", { class: "num", text: duration(n.connected_seconds) }),
       el("td", { class: "num", title: `${count(n.answers)} answers, ${count(n.chars_received)} characters received` },
         `${count(n.tokens_served)} tok`),
       el("td", {}, el("div", { class: "actions" },
+        ...standingButtons(n),
         el("button", { class: "btn small", type: "button", "data-action": "disconnect", text: "Disconnect",
           onclick: () => act(api("POST", `admin/nodes/${encodeURIComponent(n.node_id)}/disconnect`), () => `Disconnected ${n.node_id}.`) }),
         el("button", { class: "btn small danger", type: "button", "data-action": "ban", text: "Ban…", onclick: () => askBan(n) }))));

@@ -43,7 +43,7 @@ class AgentBodyThroughHubTest {
         hub = Hub.start(HubConfig.builder(data).apply(c -> {
             c.port = 0;
             c.chatRpm = c.wsRpm = c.defaultRpm = 1_000_000;
-            c.probeInterval = Duration.ZERO;
+            c.canaryRate = 0;
         }).build());
         ollama = StandInOllama.start().model(StandInModel.of(MODEL)).behaviour(Behaviour.defaults().withTokenCount(TOKENS));
         agent = new NodeAgent(new NodeConfig(URI.create("http://127.0.0.1:" + hub.port()), URI.create(ollama.baseUrl()),

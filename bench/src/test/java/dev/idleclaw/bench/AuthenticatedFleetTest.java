@@ -37,7 +37,7 @@ class AuthenticatedFleetTest {
             c.chatRpm = c.wsRpm = c.defaultRpm = 1_000_000;
             c.maxNodesPerIp = c.maxChatsPerIp = 1_000;
             c.maxConnectionsPerIp = 100_000;
-            c.probeInterval = Duration.ZERO;
+            c.canaryRate = 0;
         }).build());
         fleet = new Fleet(new Fleet.Options(URI.create("ws://127.0.0.1:" + hub.port() + "/ws/node"), NODES, SLOTS, TOKENS, 1, MODEL, 15, 0, true));
         fleet.connectAll();

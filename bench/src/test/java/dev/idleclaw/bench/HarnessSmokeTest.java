@@ -41,7 +41,7 @@ class HarnessSmokeTest {
             c.chatRpm = c.wsRpm = c.defaultRpm = 1_000_000;
             c.maxNodesPerIp = c.maxChatsPerIp = 1_000;
             c.maxConnectionsPerIp = 100_000;
-            c.probeInterval = Duration.ZERO;
+            c.canaryRate = 0;
         }).build());
         base = URI.create("http://127.0.0.1:" + hub.port());
         fleet = new Fleet(new Fleet.Options(URI.create("ws://127.0.0.1:" + hub.port() + "/ws/node"), NODES, SLOTS, TOKENS, 1, MODEL, 15, 0));

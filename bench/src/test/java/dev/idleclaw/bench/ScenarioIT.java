@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code scenario S1 --quick}, {@code scenario S2 --quick --receipts}, {@code scenario S6 --quick} and {@code scenario S7 --quick}
+ * {@code scenario S1 --quick}, {@code scenario S2 --quick --receipts}, {@code scenario S6 --quick}, {@code scenario S7 --quick}
+ * and {@code scenario S8 --quick}
  * (with its own hub and against an external one) from the packaged jars, as an operator runs
  * them: hub, stand-in, node agent or fleet, and load generator as separate processes. Checks that they complete with
  * no failed request and print their tables and a parseable RESULT line; the figures themselves are not judged
@@ -65,6 +66,22 @@ class ScenarioIT {
         var added = (Map<?, ?>) result.get("agent_minus_small");
         assertThat(added.get("hub_cpu_us_per_request")).isInstanceOf(Number.class);
         assertThat(added.get("added_ttft_p50_ms")).isInstanceOf(Number.class);
+    }
+
+    @Test
+    void quickS8RunsTheTrustFleetWithVerificationOffDefaultAndAccelerated() throws Exception {
+        String text = scenario("S8", "--quick");
+        assertThat(text).contains("S8 trust fleet", "verification accelerated", "cost of verification");
+        Map<?, ?> result = result(text);
+        var runs = (Map<?, ?>) result.get("runs");
+        assertThat(List.copyOf(runs.keySet())).isEqualTo(List.of("off", "default", "accelerated"));
+        for (Object name : runs.keySet()) {
+            var run = (Map<?, ?>) runs.get(name);
+            assertThat(((Number) run.get("requests")).longValue()).as(name.toString()).isPositive();
+            assertThat(run.get("failures")).as(name.toString()).isEqualTo(0);
+        }
+        assertThat((Map<?, ?>) ((Map<?, ?>) runs.get("off")).get("verification")).isEmpty();
+        assertThat(((Map<?, ?>) ((Map<?, ?>) runs.get("accelerated")).get("verification")).containsKey("canary_passed")).isTrue();
     }
 
     @Test

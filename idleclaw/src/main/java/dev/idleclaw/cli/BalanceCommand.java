@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * when the hub is unreachable, answers other than 200, or answers for another key.
  */
 @Command(name = "balance", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Show your credit on a hub: available, earned, spent and allowance.")
+        description = "Show your credit on a hub: available, earned, spent, allowance, and any credit held while your node is on probation.")
 final class BalanceCommand implements Callable<Integer> {
     /** A quick look like {@code status}: a hub slower than this counts as unreachable. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -96,6 +96,9 @@ final class BalanceCommand implements Callable<Integer> {
         out.println("earned: " + self.path("earned").asLong());
         out.println("spent: " + self.path("spent").asLong());
         out.println("allowance: " + self.path("allowance").asLong());
+        // Earned while the node key was on probation: released when it leaves probation (docs/trust.md).
+        if (self.path("held").asLong() > 0) out.println("held: " + self.path("held").asLong());
+        if (self.path("forfeited").asLong() > 0) out.println("forfeited: " + self.path("forfeited").asLong());
         return 0;
     }
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "idleclaw", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "IdleClaw: a community inference network for Ollama.",
         subcommands = {ServerCommand.class, RouterCommand.class, WorkerCommand.class, TrackerCommand.class, PeersCommand.class, ContributeCommand.class, ConsumeCommand.class, StatusCommand.class,
-                KeygenCommand.class, WhoamiCommand.class, BalanceCommand.class, CommandLine.HelpCommand.class})
+                KeygenCommand.class, WhoamiCommand.class, BalanceCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -110,10 +110,29 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-allowance", defaultValue = "${env:IDLECLAW_BOOTSTRAP_ALLOWANCE:-10000}",
             description = "Tokens of credit every new consumer key starts with (env: IDLECLAW_BOOTSTRAP_ALLOWANCE, default: 10000).")
     long bootstrapAllowance;
-    @Option(names = "--probe-interval", defaultValue = "${env:IDLECLAW_PROBE_INTERVAL:-300}",
-            description = "Seconds between known-answer probes of a random node; 0 turns probing off "
-                    + "(env: IDLECLAW_PROBE_INTERVAL, default: 300).")
-    int probeInterval;
+    @Option(names = "--canary-rate", defaultValue = "${env:IDLECLAW_CANARY_RATE:-4}",
+            description = "Hidden checks (canaries and model fingerprints) per node per hour, at random times; 0 turns them "
+                    + "off (env: IDLECLAW_CANARY_RATE, default: 4).")
+    double canaryRate;
+    @Option(names = "--rerun-share", defaultValue = "${env:IDLECLAW_RERUN_SHARE:-0.01}",
+            description = "Share of consumer chats (those that set no temperature or seed) answered greedily and re-run on a "
+                    + "second node to compare; 0 turns re-runs off (env: IDLECLAW_RERUN_SHARE, default: 0.01).")
+    double rerunShare;
+    @Option(names = "--verify-same-address", hidden = true,
+            description = "Let nodes on one address (under different keys) check each other: a benchmark fleet on one machine only.")
+    boolean verifySameAddress;
+    @Option(names = "--probation-checks", defaultValue = "${env:IDLECLAW_PROBATION_CHECKS:-5}",
+            description = "Checks (probes, canaries, …) a new node key passes before it leaves probation; its credits are "
+                    + "held until then (env: IDLECLAW_PROBATION_CHECKS, default: 5).")
+    int probationChecks;
+    @Option(names = "--probation-share", defaultValue = "${env:IDLECLAW_PROBATION_SHARE:-0.1}",
+            description = "Most of a model's requests nodes on probation get while a trusted node is free, 0..1 "
+                    + "(env: IDLECLAW_PROBATION_SHARE, default: 0.1).")
+    double probationShare;
+    @Option(names = "--suspend-below", defaultValue = "${env:IDLECLAW_SUSPEND_BELOW:-0.2}",
+            description = "Reputation below which a node gets no consumer traffic (checks still reach it, so it can "
+                    + "recover) (env: IDLECLAW_SUSPEND_BELOW, default: 0.2).")
+    double suspendBelow;
     @Option(names = "--max-response-chars", defaultValue = "${env:IDLECLAW_MAX_RESPONSE_CHARS:-4096}",
             description = "Content characters per IdleClaw-dialect answer (env: IDLECLAW_MAX_RESPONSE_CHARS, default: 4096).")
     int maxResponseChars;
@@ -190,7 +209,12 @@ final class ServerCommand implements Callable<Integer> {
                 b.responseTimeout = Duration.ofSeconds(responseTimeout);
                 b.drainTimeout = Duration.ofSeconds(drainTimeout);
                 b.maxResponseChars = maxResponseChars;
-                b.probeInterval = Duration.ofSeconds(probeInterval);
+                b.canaryRate = canaryRate;
+                b.rerunShare = rerunShare;
+                b.verifySameAddress = verifySameAddress;
+                b.probationChecks = probationChecks;
+                b.probationShare = probationShare;
+                b.suspendBelow = suspendBelow;
                 b.ledger = ledger == null || ledger.isBlank() ? null : ledger;
                 b.bootstrapAllowance = bootstrapAllowance;
                 b.contentDenyPatterns = nonEmpty(denyPatterns);

@@ -4,12 +4,10 @@ import java.time.Duration;
 
 /**
  * How the hub keeps its nodes' WebSocket links honest: the registration deadline, heartbeat eviction, the ping/pong
- * deadline, and the known-answer probe.
- *
- * @param probeInterval how often one random node is probed; zero turns probing off
+ * deadline.
  */
 public record NodeLinks(Duration registrationTimeout, Duration heartbeatTimeout, Duration evictionScan,
-                        Duration pingInterval, Duration pongTimeout, Duration probeInterval) {
+                        Duration pingInterval, Duration pongTimeout) {
 
     /** Upstream: a node must register within 10 s of connecting. */
     public static final Duration DEFAULT_REGISTRATION_TIMEOUT = Duration.ofSeconds(10);
@@ -19,10 +17,8 @@ public record NodeLinks(Duration registrationTimeout, Duration heartbeatTimeout,
     public static final Duration DEFAULT_EVICTION_SCAN = Duration.ofSeconds(15);
     /** WebSocket ping period and pong deadline, as Python websockets/uvicorn use. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20), DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(20);
-    /** Upstream probes one random node every five minutes; zero turns probing off. */
-    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(300);
 
     public NodeLinks {
-        Checks.zeroOrPositive(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout, probeInterval);
+        Checks.zeroOrPositive(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout);
     }
 }

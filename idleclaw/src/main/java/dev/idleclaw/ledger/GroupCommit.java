@@ -25,7 +25,7 @@ final class GroupCommit implements AutoCloseable {
     static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
     /** One queued append. */
-    record Pending(SignedReceipt receipt, boolean debitRequester, CompletableFuture<Ledger.Append> done) {}
+    record Pending(SignedReceipt receipt, boolean debitRequester, boolean hold, CompletableFuture<Ledger.Append> done) {}
 
     /** Commits a batch in one transaction and returns each receipt's outcome in order. */
     @FunctionalInterface
@@ -45,10 +45,10 @@ final class GroupCommit implements AutoCloseable {
         this.writer = Thread.ofPlatform().daemon().name("ledger-writer").start(this::loop);
     }
 
-    /** Queues {@code receipt} and waits for its commit (see {@link Ledger#append(SignedReceipt, boolean)}). */
-    Ledger.Append append(SignedReceipt receipt, boolean debitRequester) {
+    /** Queues {@code receipt} and waits for its commit (see {@link Ledger#append(SignedReceipt, boolean, boolean)}). */
+    Ledger.Append append(SignedReceipt receipt, boolean debitRequester, boolean hold) {
         if (closed) throw new LedgerException("ledger " + name + ": closed");
-        var p = new Pending(receipt, debitRequester, new CompletableFuture<>());
+        var p = new Pending(receipt, debitRequester, hold, new CompletableFuture<>());
         if (!queue.offer(p)) throw new LedgerException("ledger " + name + ": " + MAX_PENDING + " appends already waiting");
         try {
             return p.done.get(COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

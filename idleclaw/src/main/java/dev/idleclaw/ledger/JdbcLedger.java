@@ -72,7 +72,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
     private volatile GroupCommit writer;
 
     @Override
-    public Append append(SignedReceipt signed, boolean debitRequester) {
+    public Append append(SignedReceipt signed, boolean debitRequester, boolean hold) {
         var w = writer;
         if (w == null) {
             synchronized (this) {
@@ -80,7 +80,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 w = writer;
             }
         }
-        return w.append(signed, debitRequester);
+        return w.append(signed, debitRequester, hold);
     }
 
     /** Stops the append writer after it committed what is queued; subclasses call it first in {@code close}. */
@@ -97,12 +97,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
         return run("append receipts", c -> {
             c.setAutoCommit(false);
             try {
-                try (var lock = c.prepareStatement(LedgerSql.ADD_TOTALS)) {
-                    lock.setLong(1, 0);
-                    lock.setLong(2, 0);
-                    lock.setLong(3, 0);
-                    lock.executeUpdate();
-                }
+                lockTotals(c);
                 long seq;
                 try (var totals = c.prepareStatement(LedgerSql.TOTALS); var rs = totals.executeQuery()) {
                     if (!rs.next()) throw new SQLException("the totals row is missing");
@@ -110,25 +105,27 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 }
                 List<Append> results = new ArrayList<>(batch.size());
                 Map<String, long[]> accounts = new LinkedHashMap<>();
-                long earned = 0, spent = 0, accepted = 0;
+                long earned = 0, spent = 0, held = 0, accepted = 0;
                 for (var p : batch) {
                     SignedReceipt signed = p.receipt();
                     Receipt r = signed.receipt();
-                    if (insertReceipt(c, seq + accepted + 1, signed, Json.write(signed.toJson())) == 0) {
+                    boolean debit = p.debitRequester() && !Receipt.ANONYMOUS.equals(r.requesterPubkey());
+                    // Credit moves from a paying requester to the worker; nobody paying means nobody earns.
+                    long t = debit ? r.tokens() : 0;
+                    long h = p.hold() ? t : 0, e = t - h;
+                    if (insertReceipt(c, seq + accepted + 1, signed, Json.write(signed.toJson()), h) == 0) {
                         results.add(Append.DUPLICATE);
                         continue;
                     }
                     accepted++;
-                    boolean debit = p.debitRequester() && !Receipt.ANONYMOUS.equals(r.requesterPubkey());
-                    // Credit moves from a paying requester to the worker; nobody paying means nobody earns.
-                    long t = debit ? r.tokens() : 0;
-                    earned += t;
+                    earned += e;
+                    held += h;
                     spent += t;
                     if (r.workerPubkey().equals(r.requesterPubkey())) {
-                        add(accounts, r.workerPubkey(), t, t);
+                        add(accounts, r.workerPubkey(), e, t, h);
                     } else {
-                        add(accounts, r.workerPubkey(), t, 0);
-                        if (debit) add(accounts, r.requesterPubkey(), 0, t);
+                        add(accounts, r.workerPubkey(), e, 0, h);
+                        if (debit) add(accounts, r.requesterPubkey(), 0, t, 0);
                     }
                     results.add(Append.ACCEPTED);
                 }
@@ -138,15 +135,11 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                         s.setLong(2, e.getValue()[0]);
                         s.setLong(3, e.getValue()[1]);
                         s.setLong(4, e.getValue()[2]);
+                        s.setLong(5, e.getValue()[3]);
                         s.executeUpdate();
                     }
                 }
-                try (var totals = c.prepareStatement(LedgerSql.ADD_TOTALS)) {
-                    totals.setLong(1, earned);
-                    totals.setLong(2, spent);
-                    totals.setLong(3, accepted);
-                    totals.executeUpdate();
-                }
+                addTotals(c, earned, spent, accepted, held, 0);
                 c.commit();
                 return results;
             } catch (SQLException | RuntimeException e) {
@@ -158,14 +151,84 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
         });
     }
 
-    private static void add(Map<String, long[]> accounts, String pubkey, long earned, long spent) {
-        long[] a = accounts.computeIfAbsent(pubkey, k -> new long[3]);
+    private static void add(Map<String, long[]> accounts, String pubkey, long earned, long spent, long held) {
+        long[] a = accounts.computeIfAbsent(pubkey, k -> new long[4]);
         a[0] += earned;
         a[1] += spent;
         a[2]++;
+        a[3] += held;
     }
 
-    private static int insertReceipt(Connection c, long seq, SignedReceipt signed, String json) throws SQLException {
+    /** Takes the totals row's lock (an update that changes nothing): every writing transaction does this first. */
+    private static void lockTotals(Connection c) throws SQLException {
+        addTotals(c, 0, 0, 0, 0, 0);
+    }
+
+    private static void addTotals(Connection c, long earned, long spent, long receipts, long held, long forfeited) throws SQLException {
+        try (var s = c.prepareStatement(LedgerSql.ADD_TOTALS)) {
+            s.setLong(1, earned);
+            s.setLong(2, spent);
+            s.setLong(3, receipts);
+            s.setLong(4, held);
+            s.setLong(5, forfeited);
+            s.executeUpdate();
+        }
+    }
+
+    @Override
+    public long release(String pubkey) {
+        return settle(pubkey, true);
+    }
+
+    @Override
+    public long forfeit(String pubkey) {
+        return settle(pubkey, false);
+    }
+
+    /**
+     * Moves all of {@code pubkey}'s held credit to earned ({@code release}) or forfeited, in one transaction that
+     * first locks the totals row, so no append of the same key interleaves; records the outcome for audit.
+     */
+    private long settle(String pubkey, boolean release) {
+        return run(release ? "release held credit" : "forfeit held credit", c -> {
+            c.setAutoCommit(false);
+            try {
+                lockTotals(c);
+                long held = 0;
+                try (var s = c.prepareStatement(LedgerSql.HELD)) {
+                    s.setString(1, pubkey);
+                    try (var rs = s.executeQuery()) {
+                        if (rs.next()) held = rs.getLong(1);
+                    }
+                }
+                if (held > 0) {
+                    try (var s = c.prepareStatement(release ? LedgerSql.RELEASE : LedgerSql.FORFEIT)) {
+                        s.setLong(1, held);
+                        s.setLong(2, held);
+                        s.setString(3, pubkey);
+                        s.executeUpdate();
+                    }
+                    addTotals(c, release ? held : 0, 0, 0, -held, release ? 0 : held);
+                    try (var s = c.prepareStatement(LedgerSql.HOLD_OUTCOME)) {
+                        s.setString(1, pubkey);
+                        s.setString(2, release ? "released" : "forfeited");
+                        s.setLong(3, held);
+                        s.setLong(4, System.currentTimeMillis());
+                        s.executeUpdate();
+                    }
+                }
+                c.commit();
+                return held;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    private static int insertReceipt(Connection c, long seq, SignedReceipt signed, String json, long held) throws SQLException {
         Receipt r = signed.receipt();
         try (var s = c.prepareStatement(LedgerSql.INSERT_RECEIPT)) {
             s.setLong(1, seq);
@@ -181,6 +244,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
             s.setString(11, signed.signature());
             s.setString(12, json);
             s.setLong(13, System.currentTimeMillis());
+            s.setLong(14, held);
             return s.executeUpdate();
         }
     }
@@ -206,7 +270,8 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
     }
 
     private Account account(ResultSet rs) throws SQLException {
-        return new Account(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), bootstrapAllowance);
+        return new Account(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), bootstrapAllowance,
+                rs.getLong(5), rs.getLong(6));
     }
 
     @Override
@@ -214,7 +279,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
         return run("read the totals", c -> {
             try (var s = c.prepareStatement(LedgerSql.TOTALS); var rs = s.executeQuery()) {
                 if (!rs.next()) throw new SQLException("the totals row is missing");
-                return new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                return new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
             }
         });
     }

@@ -33,7 +33,22 @@ public interface Ledger extends AutoCloseable {
      * key, and a node cannot earn by serving requests nobody pays for (its own, sent anonymously). The receipt row
      * itself does not record the choice.
      */
-    Append append(SignedReceipt receipt, boolean debitRequester);
+    default Append append(SignedReceipt receipt, boolean debitRequester) {
+        return append(receipt, debitRequester, false);
+    }
+
+    /**
+     * As {@link #append(SignedReceipt, boolean)}; with {@code hold}, what the worker earns is held instead (a node on
+     * probation, docs/trust.md "Held credits"): the requester is debited as usual, the worker's credit waits in
+     * {@link Account#held()} until {@link #release} or {@link #forfeit}.
+     */
+    Append append(SignedReceipt receipt, boolean debitRequester, boolean hold);
+
+    /** Moves everything {@code pubkey} has held into its earned credit; how much moved (0: nothing was held). */
+    long release(String pubkey);
+
+    /** Forfeits everything {@code pubkey} has held (nobody gets it; the requesters stay debited); how much. */
+    long forfeit(String pubkey);
 
     /** One key's account; an unknown key has zeros and the full bootstrap allowance. */
     Account account(String pubkey);
@@ -75,8 +90,16 @@ public interface Ledger extends AutoCloseable {
     @Override
     void close();
 
-    /** One key's credit: {@code available = allowance + earned − spent}. */
-    record Account(String pubkey, long earned, long spent, long receipts, long allowance) {
+    /**
+     * One key's credit: {@code available = allowance + earned − spent}. {@code held}: earned on probation, not yet
+     * available; {@code forfeited}: held credit lost when the key was caught.
+     */
+    record Account(String pubkey, long earned, long spent, long receipts, long allowance, long held, long forfeited) {
+        /** An account with nothing held or forfeited. */
+        public Account(String pubkey, long earned, long spent, long receipts, long allowance) {
+            this(pubkey, earned, spent, receipts, allowance, 0, 0);
+        }
+
         public long net() {
             return earned - spent;
         }
@@ -86,8 +109,16 @@ public interface Ledger extends AutoCloseable {
         }
     }
 
-    /** Whole-ledger sums. */
-    record Totals(long earned, long spent, long receipts) {}
+    /**
+     * Whole-ledger sums. Credit only moves, so {@code spent = earned + held + forfeited} always: every debited token
+     * is earned, held or forfeited, and nobody earns what nobody was debited for.
+     */
+    record Totals(long earned, long spent, long receipts, long held, long forfeited) {
+        /** Totals with nothing held or forfeited. */
+        public Totals(long earned, long spent, long receipts) {
+            this(earned, spent, receipts, 0, 0);
+        }
+    }
 
     /** An operator-issued API key's binding (the key itself is never stored). */
     record ApiKey(String pubkey, String label, long createdAt) {}

@@ -7,22 +7,30 @@ package dev.idleclaw.ledger;
 final class LedgerSql {
     private LedgerSql() {}
 
-    static final String TOTALS = "SELECT earned, spent, receipts FROM totals WHERE id = 1";
+    static final String TOTALS = "SELECT earned, spent, receipts, held, forfeited FROM totals WHERE id = 1";
     /** A batch's totals in one statement; run first with zeros to take the row lock before reading the sequence. */
-    static final String ADD_TOTALS = "UPDATE totals SET earned = earned + ?, spent = spent + ?, receipts = receipts + ? WHERE id = 1";
+    static final String ADD_TOTALS = """
+            UPDATE totals SET earned = earned + ?, spent = spent + ?, receipts = receipts + ?, held = held + ?,
+                forfeited = forfeited + ? WHERE id = 1""";
     /** A batch's change to one account ({@code receipts} = how many of the batch's receipts name it). */
     static final String CREDIT_ACCOUNT_BY = """
-            INSERT INTO accounts (pubkey, earned, spent, receipts) VALUES (?, ?, ?, ?)
+            INSERT INTO accounts (pubkey, earned, spent, receipts, held) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (pubkey) DO UPDATE SET earned = accounts.earned + excluded.earned,
-                spent = accounts.spent + excluded.spent, receipts = accounts.receipts + excluded.receipts""";
+                spent = accounts.spent + excluded.spent, receipts = accounts.receipts + excluded.receipts,
+                held = accounts.held + excluded.held""";
+    static final String HELD = "SELECT held FROM accounts WHERE pubkey = ?";
+    /** Moves an account's held credit into earned ({@code ?} = the held amount read under the totals lock). */
+    static final String RELEASE = "UPDATE accounts SET earned = earned + ?, held = held - ? WHERE pubkey = ?";
+    static final String FORFEIT = "UPDATE accounts SET forfeited = forfeited + ?, held = held - ? WHERE pubkey = ?";
+    static final String HOLD_OUTCOME = "INSERT INTO hold_outcomes (pubkey, outcome, tokens, at) VALUES (?, ?, ?, ?)";
     static final String INSERT_RECEIPT = """
             INSERT INTO receipts (seq, worker_pubkey, nonce, requester_pubkey, job_id, model, input_tokens,
-                                  output_tokens, started_at, completed_at, signature, signed_json, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  output_tokens, started_at, completed_at, signature, signed_json, recorded_at, held_tokens)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (worker_pubkey, nonce) DO NOTHING""";
-    static final String ACCOUNT = "SELECT pubkey, earned, spent, receipts FROM accounts WHERE pubkey = ?";
+    static final String ACCOUNT = "SELECT pubkey, earned, spent, receipts, held, forfeited FROM accounts WHERE pubkey = ?";
     static final String ACCOUNTS = """
-            SELECT pubkey, earned, spent, receipts FROM accounts
+            SELECT pubkey, earned, spent, receipts, held, forfeited FROM accounts
             ORDER BY (earned - spent) DESC, pubkey LIMIT ?""";
     static final String RECENT = "SELECT seq, signed_json FROM receipts ORDER BY seq DESC LIMIT ?";
     static final String RECENT_OF = """

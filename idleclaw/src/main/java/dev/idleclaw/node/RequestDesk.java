@@ -47,14 +47,23 @@ final class RequestDesk {
         }
     }
 
+    /**
+     * Stops a job and gives its slot back at once: the hub counts the slot free as it sends the cancel, and its next
+     * request may arrive before the job's thread has closed the Ollama stream. Whoever removes the job from its map
+     * (here or the job's thread when it ends) releases the slot, so it is released exactly once.
+     */
     private void cancel(String requestId) {
-        var job = jobs.get(requestId);
+        var job = jobs.remove(requestId);
         if (job != null) {
             log.debug("request {} cancelled by the hub", requestId);
             job.cancel();
+            slots.release();
         }
-        var embedding = embeds.get(requestId);
-        if (embedding != null) embedding.cancel();
+        var embedding = embeds.remove(requestId);
+        if (embedding != null) {
+            embedding.cancel();
+            slots.release();
+        }
     }
 
     /** Refuses (draining, invalid, no free slot) or starts the request on its own virtual thread. */
@@ -86,8 +95,7 @@ final class RequestDesk {
             try {
                 job.run();
             } finally {
-                jobs.remove(id, job);
-                slots.release();
+                if (jobs.remove(id, job)) slots.release(); // else a cancel released it
             }
         });
     }
@@ -113,8 +121,7 @@ final class RequestDesk {
             try {
                 job.run();
             } finally {
-                embeds.remove(id, job);
-                slots.release();
+                if (embeds.remove(id, job)) slots.release(); // else a cancel released it
             }
         });
     }

@@ -37,16 +37,18 @@ public final class NodeLink {
     private volatile String challenge;
     private volatile String pubkey;
     private final Served served = new Served();
-    private final Suspicion suspicion = new Suspicion();
+    private final Suspicion suspicion = new Suspicion(this::flagged);
+    /** This connection's standing: its key's shared one once registered, its own while anonymous (docs/trust.md). */
+    private volatile Standing standing;
 
     // guarded by Scheduler.lock
     int active;
-    double reputation = Scheduler.INITIAL_REPUTATION;
 
     /** A node agent on its WebSocket {@code session}, connected from {@code ip}. */
     public NodeLink(Session session, String ip) {
         this.backend = new NodeSocketBackend(session);
         this.ip = ip;
+        this.standing = new Standing(null, false);
     }
 
     /** A peer as a scheduler backend: its key is authenticated by its signed capacity and receipts. */
@@ -54,6 +56,7 @@ public final class NodeLink {
         this.backend = peer;
         this.ip = host;
         this.pubkey = peer.pubkey();
+        this.standing = new Standing(pubkey, true);
     }
 
     /** The worker's own Ollama in this process, registered under the worker's {@code key}. */
@@ -61,6 +64,7 @@ public final class NodeLink {
         this.backend = local;
         this.ip = ip;
         this.pubkey = key;
+        this.standing = new Standing(key, true);
     }
 
     /** How this link reaches its backend. */
@@ -74,6 +78,20 @@ public final class NodeLink {
 
     public Instant connectedAt() {
         return connectedAt;
+    }
+
+    /** This connection's standing (its fields are guarded by the scheduler's lock). */
+    Standing standing() {
+        return standing;
+    }
+
+    /** Shares {@code s}, the remembered standing of this connection's key (at registration, before it is routable). */
+    void standing(Standing s) {
+        standing = s;
+    }
+
+    private void flagged() {
+        standing.flagged();
     }
 
     /** The suspicion flags raised against this connection (never against a claimed id). */

@@ -1,11 +1,11 @@
 package dev.idleclaw.registry;
 
+import dev.idleclaw.config.TrustSettings;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,20 +18,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeRegistry {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
-    /** Keys whose reputation is remembered; beyond this, new keys start afresh (bounded memory). */
-    static final int MAX_REMEMBERED_KEYS = 100_000;
-
     private final int maxNodesPerIp;
     private final Map<String, NodeLink> byNodeId = new HashMap<>();
     private final Directory directory = new Directory(); // guarded by this
     private final AtomicLong registeredTotal;
-    private final ConcurrentHashMap<String, Double> reputationByKey = new ConcurrentHashMap<>();
+    private final Standings standings;
     private final Bans bans = new Bans();
     private Runnable onChange = () -> {};
 
     public NodeRegistry(int maxNodesPerIp, long registeredTotalSoFar) {
+        this(maxNodesPerIp, registeredTotalSoFar, TrustSettings.DEFAULTS);
+    }
+
+    /** {@code trust}: probation and the suspension threshold (docs/trust.md). */
+    public NodeRegistry(int maxNodesPerIp, long registeredTotalSoFar, TrustSettings trust) {
         this.maxNodesPerIp = maxNodesPerIp;
         this.registeredTotal = new AtomicLong(registeredTotalSoFar);
+        this.standings = new Standings(trust);
+    }
+
+    /** Every key's standing, remembered across its connections (the rules run under the scheduler's lock). */
+    Standings standings() {
+        return standings;
     }
 
     /** The operator's bans: a banned key or address cannot register ({@link #register}). */
@@ -66,8 +74,9 @@ public final class NodeRegistry {
                 // A key is one owner, wherever it connects from: the per-address cap applies to it too.
                 int ofKey = directory.ofKey(link.pubkey()) - (replaced != null && sameKey(replaced, link) ? 1 : 0);
                 if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
-                Double remembered = reputationByKey.get(link.pubkey());
-                if (remembered != null) link.reputation = remembered;
+                link.standing(standings.forKey(link.pubkey()));
+            } else if (link.backend().isNodeAgent() && replaced != link) {
+                link.standing(standings.fresh(null)); // an anonymous node: its own standing, for this connection
             }
             int fromIp = !link.backend().isNodeAgent() ? 0
                     : directory.agentsFrom(link.ip()) - (replaced != null && Directory.agentFrom(replaced, link.ip()) ? 1 : 0);
@@ -86,16 +95,6 @@ public final class NodeRegistry {
 
     private static boolean sameKey(NodeLink a, NodeLink b) {
         return a.pubkey() != null && a.pubkey().equals(b.pubkey());
-    }
-
-    /**
-     * Keeps an authenticated node's reputation across its connections (called under the scheduler's lock), so a
-     * node cannot shed a bad reputation by reconnecting. Anonymous nodes start afresh each time.
-     */
-    void rememberReputation(NodeLink link) {
-        if (link.pubkey() != null && (reputationByKey.size() < MAX_REMEMBERED_KEYS || reputationByKey.containsKey(link.pubkey()))) {
-            reputationByKey.put(link.pubkey(), link.reputation);
-        }
     }
 
     /** Forgets {@code link} if it is registered; a replaced link's late cleanup changes nothing. */

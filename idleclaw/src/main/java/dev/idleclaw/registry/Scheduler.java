@@ -14,10 +14,15 @@ import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
- * Picks a node for each request: exact model match, a free slot, non-zero reputation; best
- * {@code 0.5·free share + 0.3·reputation + 0.2} wins, ties at random (idleclaw-wire.md §8). When every suitable
- * node is busy the request waits in a bounded FIFO queue until a slot frees or its deadline passes. Invariant:
- * a free slot never coexists with a waiter that could use it, so newcomers never overtake waiters.
+ * Picks a node for each request: exact model match, a free slot, not suspended (docs/trust.md); best
+ * {@code 0.5·free share + 0.3·reputation + 0.2} wins, ties at random (idleclaw-wire.md §8). Nodes on probation get
+ * at most the probation share of a model's requests while a non-probation node has a free slot for them, and every
+ * request when none has. When every suitable node is busy the request waits in a bounded FIFO queue until a slot
+ * frees or its deadline passes. Invariants: a free slot never coexists with a waiter that could use it, so
+ * newcomers never overtake waiters; and one lock, this scheduler's, guards every link's load, every
+ * {@link Standing} and the probation share, so a standing never changes between a check and the pick that relies on
+ * it. Nothing else is locked while it is held but the registry's directory (never the other way round), and the
+ * {@link StandingListener} is called only after it is released.
  */
 public final class Scheduler {
     public static final double INITIAL_REPUTATION = 0.5;
@@ -47,6 +52,9 @@ public final class Scheduler {
     private static final Predicate<NodeLink> ANY = l -> true;
 
     private final NodeRegistry registry;
+    private final Standings standings;
+    private final ProbationShare share;
+    private volatile StandingListener listener = StandingListener.NONE;
     private final int queueCapacity;
     private final ReentrantLock lock = new ReentrantLock();
     /** Waiting callers with available credit: served before anyone in {@link #waiters}. */
@@ -57,8 +65,15 @@ public final class Scheduler {
 
     public Scheduler(NodeRegistry registry, int queueCapacity) {
         this.registry = registry;
+        this.standings = registry.standings();
+        this.share = new ProbationShare(standings.trust().probationShare());
         this.queueCapacity = queueCapacity;
         registry.onChange(this::dispatch);
+    }
+
+    /** Who hears what becomes of held credits (the hub connects the ledger); set once at startup. */
+    public void listen(StandingListener listener) {
+        this.listener = listener;
     }
 
     /** A slot on a node for {@code model}, waiting up to {@code maxWaitNanos} when all suitable nodes are busy. */
@@ -93,7 +108,7 @@ public final class Scheduler {
             if (closed) throw new NoNode(Refusal.SHUTTING_DOWN, 5);
             List<NodeLink> nodes = serving(model, eligible);
             if (!anyUsable(nodes, exclude)) throw new NoNode(Refusal.NO_MODEL, 0);
-            NodeLink best = pick(nodes, exclude);
+            NodeLink best = pick(model, nodes, exclude);
             if (best != null) {
                 best.active++;
                 return best;
@@ -134,7 +149,7 @@ public final class Scheduler {
     }
 
     /** A slot on exactly {@code link} if it has one free right now, else null (probes never wait or queue). */
-    Lease tryAcquire(NodeLink link) {
+    public Lease tryAcquire(NodeLink link) {
         lock.lock();
         try {
             var reg = link.registration();
@@ -148,36 +163,111 @@ public final class Scheduler {
 
     /** Gives a slot back ({@link Lease#release}); {@code failed} lowers the node's reputation. */
     void release(NodeLink link, boolean failed) {
+        List<Standings.Outcome> out;
         lock.lock();
         try {
             link.active--;
-            if (failed) adjust(link, -FAILURE_PENALTY);
+            if (failed) standings.adjust(link.standing(), -FAILURE_PENALTY);
+            out = standings.drain();
         } finally {
             lock.unlock();
         }
+        tell(out);
         dispatch();
     }
 
-    /** Changes a node's reputation by {@code delta}, clamped to [0, 1]. */
+    /**
+     * Changes a node's reputation by {@code delta}, clamped to [0, 1] (an authenticated key keeps it across its
+     * connections). Falling below {@code --suspend-below} suspends the node and forfeits its held credits.
+     */
     public void adjustReputation(NodeLink link, double delta) {
+        judge(link.standing(), s -> standings.adjust(s, delta));
+    }
+
+    /**
+     * One verification result ({@code check}: "probe", "canary", "fingerprint", "rerun"): the reputation moves by
+     * {@code reputationDelta}, and a pass counts toward leaving probation (docs/trust.md).
+     */
+    public void verified(NodeLink link, boolean passed, double reputationDelta, String check) {
+        judge(link.standing(), s -> standings.verified(s, passed, reputationDelta));
+    }
+
+    /** Whether {@code link}'s key has not earned trust yet (suspended or not): its credits are held. */
+    public boolean onProbation(NodeLink link) {
+        return locked(() -> link.standing().untrusted());
+    }
+
+    /** Whether {@code link} gets no consumer traffic now (operator- or auto-suspended). */
+    public boolean suspended(NodeLink link) {
+        return locked(() -> standings.state(link.standing()).suspended());
+    }
+
+    /** {@code link}'s standing as the operator sees it. */
+    public Standing.View standing(NodeLink link) {
+        return locked(() -> standings.view(link.standing()));
+    }
+
+    /** The remembered standing of {@code pubkey}, or null when the hub has never seen the key. */
+    public Standing.View standing(String pubkey) {
+        Standing s = standings.known(pubkey);
+        return s == null ? null : locked(() -> standings.view(s));
+    }
+
+    /** Every remembered key's standing, by key. */
+    public List<Standing.View> standings() {
+        List<Standing> all = standings.all();
+        return locked(() -> all.stream().map(standings::view).toList());
+    }
+
+    /** Applies an operator's {@code action} to {@code pubkey} (remembered from now on if it was not); its new standing. */
+    public Standing.View operator(String pubkey, Standing.Action action) {
+        Standing s = standings.forKey(pubkey);
+        judge(s, x -> standings.apply(x, action));
+        return locked(() -> standings.view(s));
+    }
+
+    /**
+     * Called after a receipt of {@code link} was recorded as held: if the key left probation or was caught since the
+     * hold was decided, its held credits are released or forfeited now.
+     */
+    public void settleHolds(NodeLink link) {
+        judge(link.standing(), standings::settle);
+    }
+
+    /** Runs {@code change} on {@code s} under the lock, then tells the listener and hands freed capacity to waiters. */
+    private void judge(Standing s, java.util.function.Consumer<Standing> change) {
+        List<Standings.Outcome> out;
         lock.lock();
         try {
-            adjust(link, delta);
+            change.accept(s);
+            out = standings.drain();
         } finally {
             lock.unlock();
         }
+        tell(out);
         dispatch();
     }
 
-    private void adjust(NodeLink link, double delta) {
-        // Rounded so that exact steps add up: 0.5 - 10 × 0.05 is 6.9e-17 in doubles, which would still be routable.
-        link.reputation = Math.clamp(Math.round((link.reputation + delta) * 1e6) / 1e6, 0.0, 1.0);
-        registry.rememberReputation(link);
+    private void tell(List<Standings.Outcome> outcomes) {
+        var l = listener;
+        for (var o : outcomes) {
+            if (o.released()) l.released(o.pubkey());
+            else l.forfeited(o.pubkey());
+        }
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Hands free slots to waiters: callers with credit first, then anonymous ones, oldest first in each. A waiter
-     * whose model no usable node serves any more (the last one left or fell to reputation 0) is woken at once with
+     * whose model no usable node serves any more (the last one left or was suspended) is woken at once with
      * {@link Refusal#NO_MODEL} instead of waiting out its deadline; while other nodes serve it, it keeps waiting.
      */
     void dispatch() {
@@ -199,7 +289,7 @@ public final class Scheduler {
                 w.slot.completeExceptionally(new NoNode(Refusal.NO_MODEL, 0));
                 continue;
             }
-            NodeLink best = pick(nodes, w.exclude);
+            NodeLink best = pick(w.model, nodes, w.exclude);
             if (best == null) continue;
             best.active++;
             it.remove();
@@ -207,7 +297,7 @@ public final class Scheduler {
         }
     }
 
-    /** Every open link that serves {@code model}, whatever its load or reputation. */
+    /** Every open link that serves {@code model}, whatever its load or standing. */
     public List<NodeLink> serving(String model) {
         return registry.serving(model);
     }
@@ -217,9 +307,13 @@ public final class Scheduler {
         return eligible == ANY ? all : all.stream().filter(eligible).toList();
     }
 
-    /** Whether a node in {@code nodes} could ever take the request: not excluded, reputation left, still open. */
-    private static boolean anyUsable(List<NodeLink> nodes, Set<NodeLink> exclude) {
-        return nodes.stream().anyMatch(l -> !exclude.contains(l) && l.reputation > 0 && !l.isClosed());
+    /** Whether a node in {@code nodes} could ever take the request: not excluded, not suspended, still open. */
+    private boolean anyUsable(List<NodeLink> nodes, Set<NodeLink> exclude) {
+        return nodes.stream().anyMatch(l -> !exclude.contains(l) && !suspendedLocked(l) && !l.isClosed());
+    }
+
+    private boolean suspendedLocked(NodeLink l) {
+        return standings.state(l.standing()).suspended();
     }
 
     private int waitingLocked() {
@@ -260,35 +354,47 @@ public final class Scheduler {
     }
 
     /**
-     * Whether {@code link} would be given a request now or once a slot frees: registered, open, available and with
-     * reputation left. Listings ({@code /health}, {@code /api/models}, {@code /api/tags}, {@code /v1/models}) count only these.
+     * Whether {@code link} would be given a request now or once a slot frees: registered, open, available and not
+     * suspended. Listings ({@code /health}, {@code /api/models}, {@code /api/tags}, {@code /v1/models}) count only these.
      */
     public boolean routable(NodeLink link) {
         lock.lock();
         try {
-            return link.registration() != null && link.available() && link.reputation > 0;
+            return link.registration() != null && link.available() && !suspendedLocked(link);
         } finally {
             lock.unlock();
         }
     }
 
     public double reputation(NodeLink link) {
-        lock.lock();
-        try {
-            return link.reputation;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> link.standing().reputation);
     }
 
-    private NodeLink pick(List<NodeLink> nodes, Set<NodeLink> exclude) {
+    /**
+     * The best free node for a consumer request of {@code model}, or null. When the best is on probation while a
+     * non-probation node is free too (a contested request), the probation node gets it only within its share.
+     */
+    private NodeLink pick(String model, List<NodeLink> nodes, Set<NodeLink> exclude) {
+        NodeLink best = best(nodes, exclude, false);
+        if (best == null) return null;
+        NodeLink trusted = best.standing().untrusted() ? best(nodes, exclude, true) : best;
+        if (trusted == null) return best; // only probation nodes are free: they serve
+        boolean toProbation = best != trusted && share.allows(model);
+        share.record(model, toProbation);
+        return toProbation ? best : trusted;
+    }
+
+    /** The highest-scoring free, unsuspended node (among trusted ones only when {@code trustedOnly}), ties at random. */
+    private NodeLink best(List<NodeLink> nodes, Set<NodeLink> exclude, boolean trustedOnly) {
         NodeLink best = null;
         double bestScore = -1;
         int ties = 0;
         for (NodeLink l : nodes) {
             var reg = l.registration();
-            if (reg == null || exclude.contains(l) || !l.available() || l.reputation <= 0 || l.active >= reg.maxConcurrent()) continue;
-            double score = 0.5 * (1.0 - (double) l.active / reg.maxConcurrent()) + 0.3 * l.reputation + 0.2;
+            if (reg == null || exclude.contains(l) || !l.available() || l.active >= reg.maxConcurrent()) continue;
+            Standing s = l.standing();
+            if (standings.state(s).suspended() || (trustedOnly && s.untrusted())) continue;
+            double score = 0.5 * (1.0 - (double) l.active / reg.maxConcurrent()) + 0.3 * s.reputation + 0.2;
             if (score > bestScore + TIE) {
                 best = l;
                 bestScore = score;

@@ -28,7 +28,8 @@ public final class Served {
         tokens.add(tokenCount);
     }
 
-    void probed(boolean passed) {
+    /** A hidden check (canary, fingerprint) of this link ended, {@code passed} or not. */
+    public void probed(boolean passed) {
         (passed ? probesPassed : probesFailed).increment();
         lastProbePassed = passed;
         lastProbeAt.set(System.currentTimeMillis());

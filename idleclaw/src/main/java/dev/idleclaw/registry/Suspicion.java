@@ -20,7 +20,8 @@ public final class Suspicion {
 
     /** Why a node is suspected; {@code label} is the metric tag and the admin API's value. */
     public enum Reason {
-        TOKEN_COUNT("token_count"), TOO_FAST("too_fast"), ABORTS("aborts");
+        TOKEN_COUNT("token_count"), TOO_FAST("too_fast"), ABORTS("aborts"), CANARY("canary"), FINGERPRINT("fingerprint"),
+        RERUN("rerun");
 
         public final String label;
 
@@ -37,12 +38,25 @@ public final class Suspicion {
     /** Recent answer endings, oldest first: true = ended by the node mid-answer. */
     private final ArrayDeque<Boolean> endings = new ArrayDeque<>();
     private int abortsInWindow;
+    private final Runnable onRaise;
+
+    public Suspicion() {
+        this(() -> {});
+    }
+
+    /** {@code onRaise} hears each flag (the key's standing counts them across connections). */
+    public Suspicion(Runnable onRaise) {
+        this.onRaise = onRaise;
+    }
 
     /** Records a flag. */
-    public synchronized void raise(Reason reason, String detail) {
-        if (flags.size() == MAX_FLAGS_KEPT) flags.removeFirst();
-        flags.addLast(new Flag(reason, detail, System.currentTimeMillis()));
-        counts.merge(reason, 1L, Long::sum);
+    public void raise(Reason reason, String detail) {
+        synchronized (this) {
+            if (flags.size() == MAX_FLAGS_KEPT) flags.removeFirst();
+            flags.addLast(new Flag(reason, detail, System.currentTimeMillis()));
+            counts.merge(reason, 1L, Long::sum);
+        }
+        onRaise.run();
     }
 
     /** The most recent flags, oldest first (at most {@link #MAX_FLAGS_KEPT}). */

@@ -5,13 +5,14 @@ import dev.idleclaw.chat.ChatChunk;
 import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.config.Limits;
 import dev.idleclaw.config.RelaySettings;
-import dev.idleclaw.registry.Backend;
 import dev.idleclaw.registry.Lease;
 import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.registry.RelayStream;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.stats.HubStats;
 import dev.idleclaw.tools.Toolbox;
+import dev.idleclaw.verify.Prefix;
+import dev.idleclaw.verify.Reruns;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.MessageLimits;
 import dev.idleclaw.wire.NodeLimits;
@@ -48,8 +49,17 @@ public final class ChatRelay {
 
     private final ReceiptDesk receipts;
     private final SuspicionChecks suspicion;
+    /** Samples requests for re-runs on a second node; null when re-runs are off. */
+    private final Reruns reruns;
 
     public ChatRelay(RelaySettings config, Limits limits, Scheduler scheduler, HubStats stats, HubMetrics metrics, ReceiptDesk receipts) {
+        this(config, limits, scheduler, stats, metrics, receipts, null);
+    }
+
+    /** {@code reruns}: which requests to re-run on a second node after their answer (null: none). */
+    public ChatRelay(RelaySettings config, Limits limits, Scheduler scheduler, HubStats stats, HubMetrics metrics, ReceiptDesk receipts,
+                     Reruns reruns) {
+        this.reruns = reruns;
         this.config = config;
         this.maxMessages = limits.maxMessages();
         this.receipts = receipts;
@@ -113,6 +123,8 @@ public final class ChatRelay {
         long sentNanos;
         /** Whether the current attempt's output held something its request did not ask for (dropped, not counted). */
         boolean dropped;
+        /** The opening words of the answer's content, kept only for a request sampled for a re-run. */
+        Prefix opening;
     }
 
     /** {@code TOOLS}: a node run ended with calls of server-side tools; the answer goes on after them. */
@@ -176,12 +188,18 @@ public final class ChatRelay {
         boolean started = false;
         Result result = null;
         ToolLoop tools = job.tools() == null ? null : new ToolLoop(job.tools(), metrics);
+        // A sampled request is answered greedily, by every attempt alike; server-side tool rounds are never re-run.
+        Reruns.Plan rerun = reruns == null || tools != null ? null : reruns.plan(lease.link(), job.model(), sized);
         try {
             for (int attempt = 1; ; attempt++) {
                 NodeLink link = lease.link();
                 tried.add(link);
                 ObjectNode params = job.params().apply(link);
                 if (tools != null) params = tools.params(params, link);
+                if (rerun != null) {
+                    params = rerun.apply(params);
+                    progress.opening = new Prefix();
+                }
                 ChatSink run = tools == null ? sink : tools.sink(sink);
                 RelayStream stream = new RelayStream(UUID.randomUUID().toString(), lease, config.relayBufferChunks());
                 link.track(stream);
@@ -228,6 +246,10 @@ public final class ChatRelay {
             }
             finish(sink, started, result, lease.link());
             if (progress.tokens > 0) lease.link().served().answered(progress.tokens);
+            if (rerun != null && result.outcome == Outcome.DONE) {
+                // After the consumer's answer ended, in the background: never delayed, shown or charged.
+                reruns.answered(rerun, job.model(), lease.link(), progress.opening.finish(), job.params());
+            }
         } finally {
             sink.drained(); // the request is under way until its answer has left the sink
             stats.requestEnded(result == null || result.outcome == Outcome.FAILED);
@@ -275,21 +297,23 @@ public final class ChatRelay {
         return c == null ? Long.MAX_VALUE : c;
     }
 
+    /**
+     * Checks and records the node's receipt; a node on probation has its credit held (docs/trust.md), and should it
+     * have left probation or been caught meanwhile, the scheduler settles what it holds.
+     */
+    private dev.idleclaw.receipt.SignedReceipt accept(com.fasterxml.jackson.databind.JsonNode receipt, Served served,
+                                                      dev.idleclaw.chat.ChatEnd end) {
+        NodeLink link = served.stream().link();
+        boolean hold = scheduler.onProbation(link);
+        var accepted = receipts.accept(receipt, expected(served, end).withHold(hold));
+        if (accepted != null && hold) scheduler.settleHolds(link);
+        return accepted;
+    }
+
     /** What the hub knows of a finished attempt, to check the node's receipt against. */
     private static ReceiptDesk.Expected expected(Served s, dev.idleclaw.chat.ChatEnd end) {
-        var tools = s.params().path("tools");
-        long promptTokens = tools.isEmpty() ? 0 : ReceiptDesk.TOOLS_TEMPLATE_TOKENS + TokenEstimate.of(tools.toString());
-        int images = 0;
-        for (var m : s.params().path("messages")) {
-            promptTokens += ReceiptDesk.TEMPLATE_TOKENS_PER_MESSAGE + TokenEstimate.of(m.path("content").asText(""))
-                    + TokenEstimate.of(m.path("thinking").asText(""))
-                    + TokenEstimate.of(m.path("tool_calls").isMissingNode() ? "" : m.path("tool_calls").toString());
-            images += m.path("images").size();
-        }
-        Backend backend = s.stream().link().backend();
-        return new ReceiptDesk.Expected(s.stream().link().pubkey(), s.job().requester(), backend.receiptJobId(s.stream().requestId()),
-                s.params().path("model").asText(""), end, s.progress().tokens, promptTokens, images,
-                s.job().requesterVerified(), backend.vouchedRequester());
+        return ReceiptDesk.forChat(s.stream().link(), s.stream().requestId(), s.params(), end, s.progress().tokens,
+                s.job().requester(), s.job().requesterVerified());
     }
 
     private static HubMetrics.Outcome outcome(Result r) {
@@ -347,6 +371,7 @@ public final class ChatRelay {
         if (chunk.isEmpty()) return Relayed.SKIPPED;
         Progress progress = served.progress();
         if (progress.chunks++ == 0) progress.firstChunkNanos = now;
+        if (progress.opening != null) progress.opening.add(chunk.content());
         progress.tokens += Math.max(1, TokenEstimate.of(chunk.content()) + TokenEstimate.of(chunk.thinking())
                 + (chunk.toolCalls().isEmpty() ? 0 : TokenEstimate.of(chunk.toolCalls().toString())));
         return sink.chunk(chunk) ? Relayed.WRITTEN : Relayed.CUT;
@@ -482,7 +507,7 @@ public final class ChatRelay {
                 // A tool round: the node's run is over but the answer goes on, on this lease; its receipt is recorded.
                 stream.retire();
                 var end = OllamaJson.end(c.chunk());
-                if (c.receipt() != null) receipts.accept(c.receipt(), expected(served, end));
+                if (c.receipt() != null) accept(c.receipt(), served, end);
                 served.tools().measure(end);
                 yield new Result(Outcome.TOOLS, null);
             }
@@ -495,7 +520,7 @@ public final class ChatRelay {
                 if (c.receipt() != null) {
                     // The node's work is over: free its slot before the receipt's signature check and ledger commit.
                     stream.close(false);
-                    var accepted = receipts.accept(c.receipt(), expected(served, end));
+                    var accepted = accept(c.receipt(), served, end);
                     // Another hub's request gets this hub's own receipt: it called this hub, not the node.
                     if (accepted != null && served.job().fromAnotherHub()) accepted = receipts.vouch(accepted);
                     if (accepted != null) sink.receipt(accepted.toBase64());

@@ -118,7 +118,10 @@ public final class EmbedRelay {
         Caller caller = job.caller();
         var expected = ReceiptDesk.Expected.embedding(stream.link().pubkey(), caller.pubkey(), caller.verified(),
                 stream.requestId(), job.model(), result.promptEvalCount(), inputTokens(job.input()));
-        var accepted = receipts.accept(result.receipt(), expected);
+        // A node on probation has its credit held; settled at once should it have left probation or been caught meanwhile.
+        boolean hold = scheduler.onProbation(stream.link());
+        var accepted = receipts.accept(result.receipt(), expected.withHold(hold));
+        if (accepted != null && hold) scheduler.settleHolds(stream.link());
         // Another hub's request gets this hub's own receipt: it called this hub, not the node.
         if (accepted != null && caller.fromAnotherHub()) accepted = receipts.vouch(accepted);
         return accepted == null ? null : accepted.toBase64();

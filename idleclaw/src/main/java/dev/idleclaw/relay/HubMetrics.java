@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * requests by front door, model and outcome; time to first token; tokens relayed; queue wait; nodes connected;
  * node link errors. Model labels are only names some node served, so clients cannot inflate label cardinality.
  */
-public final class HubMetrics {
+public final class HubMetrics implements dev.idleclaw.verify.VerifyMetrics {
     /** Buckets from 5 ms to 2 min: first tokens and queue waits both live in that range. */
     private static final Duration MIN_BUCKET = Duration.ofMillis(5), MAX_BUCKET = Duration.ofMinutes(2);
     /** Label for a model no node served, so arbitrary names never become label values. */
@@ -83,9 +83,17 @@ public final class HubMetrics {
     }
 
     /** A suspicion flag raised against a node ({@code reason}: a {@code Suspicion.Reason} label). */
-    void suspicion(String reason) {
+    @Override
+    public void suspicion(String reason) {
         Counter.builder("idleclaw_node_suspicion").description("Suspicion flags raised against nodes, by reason")
                 .tags("reason", reason).register(registry).increment();
+    }
+
+    /** One verification of a node's output: {@code check} canary, fingerprint or rerun; {@code outcome} a label. */
+    @Override
+    public void verification(String check, String outcome) {
+        Counter.builder("idleclaw_verification").description("Checks of nodes' output (canaries, fingerprints, re-runs) by outcome")
+                .tags("check", check, "outcome", outcome).register(registry).increment();
     }
 
     /** One server-side tool call: {@code tool} is an offered tool's name (or {@code unknown}), {@code outcome} a label. */

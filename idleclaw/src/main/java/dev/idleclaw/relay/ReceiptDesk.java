@@ -9,6 +9,9 @@ import dev.idleclaw.receipt.Receipt;
 import dev.idleclaw.receipt.ReceiptException;
 import dev.idleclaw.receipt.ReceiptException.Reason;
 import dev.idleclaw.receipt.SignedReceipt;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idleclaw.registry.Backend;
+import dev.idleclaw.registry.NodeLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,11 +72,26 @@ public final class ReceiptDesk {
      * {@code relayedTokens}: the relayed output's {@link TokenEstimate}, at least one per chunk; {@code promptTokens}:
      * the estimate of the text sent, template tokens per message included; {@code requesterVerified}: only a proved
      * requester is debited; {@code forwarder}: this hub's key when the request went to a peer, which may name this
-     * hub as requester; {@code templateTokens}: what the model's template may add to the prompt beyond that).
+     * hub as requester; {@code templateTokens}: what the model's template may add to the prompt beyond that;
+     * {@code hold}: the serving node is on probation, so what it earns is held, docs/trust.md).
      */
     public record Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
                            long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder,
-                           long templateTokens) {
+                           long templateTokens, boolean hold) {
+        /** Credit not held. */
+        public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
+                        long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder,
+                        long templateTokens) {
+            this(workerKey, requester, jobId, model, end, relayedTokens, promptTokens, images, requesterVerified, forwarder,
+                    templateTokens, false);
+        }
+
+        /** The same, with the worker's credit held ({@code true}) or not. */
+        public Expected withHold(boolean held) {
+            return new Expected(workerKey, requester, jobId, model, end, relayedTokens, promptTokens, images,
+                    requesterVerified, forwarder, templateTokens, held);
+        }
+
         /** A chat: the prompt may also hold the chat template's fixed text ({@link #PROMPT_TEMPLATE_TOKENS}). */
         public Expected(String workerKey, String requester, String jobId, String model, ChatEnd end,
                         long relayedTokens, long promptTokens, int images, boolean requesterVerified, String forwarder) {
@@ -99,6 +117,26 @@ public final class ReceiptDesk {
         }
     }
 
+    /**
+     * What the hub knows of a chat it sent {@code link} as request {@code requestId} with {@code params}, answered
+     * with {@code end} after {@code relayedTokens} of relayed output, for {@code requester} (null: anonymous).
+     */
+    public static Expected forChat(NodeLink link, String requestId, ObjectNode params, ChatEnd end, long relayedTokens,
+                                   String requester, boolean requesterVerified) {
+        var tools = params.path("tools");
+        long promptTokens = tools.isEmpty() ? 0 : TOOLS_TEMPLATE_TOKENS + TokenEstimate.of(tools.toString());
+        int images = 0;
+        for (var m : params.path("messages")) {
+            promptTokens += TEMPLATE_TOKENS_PER_MESSAGE + TokenEstimate.of(m.path("content").asText(""))
+                    + TokenEstimate.of(m.path("thinking").asText(""))
+                    + TokenEstimate.of(m.path("tool_calls").isMissingNode() ? "" : m.path("tool_calls").toString());
+            images += m.path("images").size();
+        }
+        Backend backend = link.backend();
+        return new Expected(link.pubkey(), requester, backend.receiptJobId(requestId), params.path("model").asText(""), end,
+                relayedTokens, promptTokens, images, requesterVerified, backend.vouchedRequester());
+    }
+
     /** The most output tokens a receipt may claim for what the hub relayed. */
     static long maxOutputTokens(Expected x) {
         return x.relayedTokens() + OUTPUT_SLACK;
@@ -115,7 +153,7 @@ public final class ReceiptDesk {
             SignedReceipt signed = check(json, expected);
             // A peer that names this hub (forwarding an anonymous caller on its own credit) charges this hub itself.
             boolean debit = expected.requesterVerified() || signed.receipt().requesterPubkey().equals(expected.forwarder());
-            if (ledger.append(signed, debit) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
+            if (ledger.append(signed, debit, expected.hold()) == Ledger.Append.DUPLICATE) throw new ReceiptException(Reason.REPLAY);
             metrics.receipt("accepted");
             return signed;
         } catch (ReceiptException e) {

@@ -108,6 +108,8 @@ final class AdminApi {
             ErrorShape.IDLECLAW.write(ctx, 409, "too many bans in force (" + Bans.MAX_BANS + ")");
             return;
         }
+        // A banned key is caught: what it holds is forfeited and it starts on probation when it may return.
+        if (kind == Bans.Kind.KEY) hub.scheduler().operator(target, dev.idleclaw.registry.Standing.Action.BAN);
         int closed = 0;
         for (NodeLink l : hub.registry().registered()) {
             if (kind == Bans.Kind.KEY ? target.equals(l.pubkey()) : target.equals(l.ip())) {
@@ -185,7 +187,7 @@ final class AdminApi {
         return null;
     }
 
-    private static JsonNode body(Context ctx) {
+    static JsonNode body(Context ctx) {
         try {
             JsonNode n = Json.parse(ctx.bodyAsBytes());
             if (n.isObject()) return n;
@@ -201,7 +203,7 @@ final class AdminApi {
                 .put("until", Instant.ofEpochMilli(b.until()).toString()).put("until_ms", b.until());
     }
 
-    private String operator(Context ctx) {
+    String operator(Context ctx) {
         return clientIp.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
     }
 }

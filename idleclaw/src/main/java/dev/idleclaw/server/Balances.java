@@ -32,7 +32,8 @@ final class Balances {
     static ObjectNode balance(Ledger ledger, String hubKey, String self, View view) {
         var totals = ledger.totals();
         ObjectNode o = Json.object().put("pubkey", hubKey);
-        o.putObject("totals").put("earned", totals.earned()).put("spent", totals.spent()).put("receipts", totals.receipts());
+        o.putObject("totals").put("earned", totals.earned()).put("spent", totals.spent()).put("receipts", totals.receipts())
+                .put("held", totals.held()).put("forfeited", totals.forfeited());
         o.set("self", account(ledger.account(self)));
         var peers = o.putArray("perPeer");
         List<Ledger.Account> accounts = switch (view) {
@@ -46,7 +47,8 @@ final class Balances {
 
     private static ObjectNode account(Ledger.Account a) {
         return Json.object().put("pubkey", a.pubkey()).put("earned", a.earned()).put("spent", a.spent())
-                .put("net", a.net()).put("allowance", a.allowance()).put("available", a.available());
+                .put("net", a.net()).put("allowance", a.allowance()).put("available", a.available())
+                .put("held", a.held()).put("forfeited", a.forfeited());
     }
 
     /** {@code total} counts the whole ledger (public); the receipts are those the view shows. */

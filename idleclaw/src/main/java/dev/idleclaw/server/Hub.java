@@ -20,13 +20,15 @@ import dev.idleclaw.registry.LocalOllamaBackend;
 import dev.idleclaw.registry.ModelCatalog;
 import dev.idleclaw.registry.NodeRegistry;
 import dev.idleclaw.registry.PeerTransport;
-import dev.idleclaw.registry.Prober;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.relay.ChatRelay;
 import dev.idleclaw.relay.EmbedRelay;
 import dev.idleclaw.relay.HubMetrics;
 import dev.idleclaw.relay.ReceiptDesk;
 import dev.idleclaw.stats.HubStats;
+import dev.idleclaw.verify.RequestShape;
+import dev.idleclaw.verify.Verification;
+import java.util.List;
 import dev.idleclaw.node.Inventory;
 import dev.idleclaw.node.LocalNode;
 import dev.idleclaw.node.NodeTimings;
@@ -71,12 +73,16 @@ public final class Hub implements AutoCloseable {
     private final ModelCatalog catalog;
     private final dev.idleclaw.front.embed.EmbedDoor embeddings;
     private final HubMetrics metrics;
+    /** Canaries, fingerprints and re-runs of the nodes' output (docs/trust.md). */
+    private final Verification verification;
     private final HubRoutes routes;
     private final StatsFeed statsFeed;
     /** The hub's key pair in its data directory (the same file {@code idleclaw keygen} writes by default). */
     static final String IDENTITY_FILE = "identity.json";
     private final Identity identity;
     private final Ledger ledger;
+    /** Releases or forfeits a key's held credits as its standing changes (docs/trust.md). */
+    private final HeldCredits heldCredits;
     /** How often the peers and their capacity are re-read (capacity itself is cached 30 s by the directory). */
     static final java.time.Duration PEER_REFRESH = java.time.Duration.ofSeconds(2);
     private final PeerDirectory peers;
@@ -104,9 +110,11 @@ public final class Hub implements AutoCloseable {
                 BACKEND_CONNECT_TIMEOUT, dev.idleclaw.ollama.OllamaClient.DEFAULT_HEALTH_TTL);
         this.ledger = Ledgers.open(config.ledger().location(), config.ledger().bootstrapAllowance());
         this.stats = HubStats.load(config.dataDir());
-        this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart());
+        this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart(), config.trust());
         stats.nodesRegistered(registry::registeredTotal);
         this.scheduler = new Scheduler(registry, config.relay().queueCapacity());
+        this.heldCredits = new HeldCredits(ledger);
+        scheduler.listen(heldCredits);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
         var clientIp = new ClientIp(config.listen().trustedProxies());
         this.nodeSocket = new NodeSocket(config.nodeLinks(), worker != null, registry, timers, stats, identity);
@@ -115,7 +123,9 @@ public final class Hub implements AutoCloseable {
         var traffic = new dev.idleclaw.stats.Traffic();
         this.metrics = new HubMetrics(registry, scheduler, stats, traffic);
         var receipts = new ReceiptDesk(ledger, metrics, identity);
-        var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts);
+        this.verification = new Verification(config.verify(), registry, scheduler, List.of(RequestShape.PLAIN,
+                (model, messages, link) -> IdleClawDoor.params(model, messages, false, link)), new HiddenReceipts(receipts), metrics);
+        var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts, verification.reruns());
         var limiter = new RateLimiter(config.limits().chatRpm(), config.limits().wsRpm(), config.limits().defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler);
         this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
@@ -133,10 +143,9 @@ public final class Hub implements AutoCloseable {
         timers.scheduleAtFixedRate(nodeSocket::pingAll, links.pingInterval().toMillis(), links.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(nodeSocket::evictSilent, links.evictionScan().toMillis(), links.evictionScan().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(stats::save, config.statsSaveInterval().toMillis(), config.statsSaveInterval().toMillis(), TimeUnit.MILLISECONDS);
-        if (!links.probeInterval().isZero()) {
-            var prober = new Prober(registry, scheduler);
-            long every = links.probeInterval().toMillis();
-            timers.scheduleAtFixedRate(() -> Thread.ofVirtual().name("probe").start(prober::probeRandomNode), every, every, TimeUnit.MILLISECONDS);
+        if (verification.hiddenChecks()) {
+            long every = Verification.TICK.toMillis();
+            timers.scheduleAtFixedRate(verification::tick, every, every, TimeUnit.MILLISECONDS);
         }
         timers.scheduleAtFixedRate(() -> limiter.sweep(System.nanoTime()), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         // On a virtual thread: the tick reads the ledger's totals, which must never hold up the pings on this timer.
@@ -290,6 +299,11 @@ public final class Hub implements AutoCloseable {
         return metrics;
     }
 
+    /** The verification of the nodes' output (canaries, fingerprints, re-runs). */
+    public Verification verification() {
+        return verification;
+    }
+
     /** The embeddings doors (Ollama's and OpenAI's). */
     public dev.idleclaw.front.embed.EmbedDoor embeddings() {
         return embeddings;
@@ -349,6 +363,7 @@ public final class Hub implements AutoCloseable {
         timers.shutdownNow();
         statsFeed.close();
         app.stop();
+        heldCredits.close();
         ledger.close();
         if (backend != null) backend.close();
         log.info(config.role() == HubConfig.Role.WORKER ? "worker stopped" : "hub stopped");
@@ -371,6 +386,7 @@ public final class Hub implements AutoCloseable {
         closeBackends();
         timers.shutdownNow();
         stats.save();
+        heldCredits.close();
         ledger.close();
         if (backend != null) backend.close();
         log.info("hub aborted");

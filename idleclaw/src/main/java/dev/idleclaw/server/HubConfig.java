@@ -8,6 +8,8 @@ import dev.idleclaw.config.Limits;
 import dev.idleclaw.config.NodeLinks;
 import dev.idleclaw.config.RelaySettings;
 import dev.idleclaw.config.ToolSettings;
+import dev.idleclaw.config.VerifySettings;
+import dev.idleclaw.config.TrustSettings;
 import dev.idleclaw.config.Worker;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,9 +27,12 @@ import java.util.function.Consumer;
  * @param statsSaveInterval how often the counters are written to {@code dataDir}
  * @param worker            null: a network hub; set: {@code idleclaw worker}
  * @param tools             the server-side tools (none without a search URL)
+ * @param verify            the checks of the nodes' output (canaries, fingerprints, re-runs)
+ * @param trust             probation and suspension of nodes (docs/trust.md)
  */
 public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen, Limits limits, RelaySettings relay,
-                        NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools) {
+                        NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools,
+                        VerifySettings verify, TrustSettings trust) {
 
     /** Upstream persists its counters every minute. */
     public static final Duration DEFAULT_STATS_SAVE = Duration.ofSeconds(60);
@@ -45,6 +50,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(federation, "federation");
         Objects.requireNonNull(tools, "tools");
+        Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(trust, "trust");
         require(federation.announce() == null || worker == null, "a worker announces itself; set WorkerConfig.announce instead");
     }
 
@@ -83,7 +90,11 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public Duration pingInterval = NodeLinks.DEFAULT_PING_INTERVAL, pongTimeout = NodeLinks.DEFAULT_PONG_TIMEOUT;
         public Duration chunkTimeout = RelaySettings.DEFAULT_CHUNK_TIMEOUT, responseTimeout = RelaySettings.DEFAULT_RESPONSE_TIMEOUT;
         public Duration keepAliveInterval = RelaySettings.DEFAULT_KEEP_ALIVE, drainTimeout = RelaySettings.DEFAULT_DRAIN_TIMEOUT;
-        public Duration statsSaveInterval = DEFAULT_STATS_SAVE, probeInterval = NodeLinks.DEFAULT_PROBE_INTERVAL;
+        public Duration statsSaveInterval = DEFAULT_STATS_SAVE;
+        /** Hidden checks per node per hour (0: off) and the share of consumer chats re-run on a second node (0: none). */
+        public double canaryRate = VerifySettings.DEFAULT_CANARY_RATE, rerunShare = VerifySettings.DEFAULT_RERUN_SHARE;
+        /** Nodes on one address count as independent for re-runs: a test fleet on one machine only. */
+        public boolean verifySameAddress;
         public int maxResponseChars = RelaySettings.DEFAULT_MAX_RESPONSE_CHARS, relayBufferChunks = RelaySettings.DEFAULT_RELAY_BUFFER;
         public List<String> contentDenyPatterns = List.of();
         /** Null: {@code ledger.db} in the data directory. */
@@ -110,6 +121,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public boolean toolFetch, toolsForAllDoors;
         public Duration toolTimeout = ToolSettings.DEFAULT_TIMEOUT;
         public int toolCallsPerMinute = ToolSettings.DEFAULT_CALLS_PER_MINUTE;
+        public int probationChecks = TrustSettings.DEFAULT_PROBATION_CHECKS;
+        public double probationShare = TrustSettings.DEFAULT_PROBATION_SHARE, suspendBelow = TrustSettings.DEFAULT_SUSPEND_BELOW;
         /** Addresses web_fetch may reach despite their block: a test's page server only. */
         public java.util.function.Predicate<java.net.InetAddress> fetchExempt;
 
@@ -131,10 +144,13 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                     new Limits(chatRpm, wsRpm, defaultRpm, maxNodesPerIp, maxChatsPerIp, maxMessages, contentDenyPatterns),
                     new RelaySettings(queueCapacity, queueTimeout, chunkTimeout, responseTimeout, keepAliveInterval, drainTimeout,
                             relayBufferChunks, maxResponseChars),
-                    new NodeLinks(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout, probeInterval),
+                    new NodeLinks(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout),
                     new LedgerSettings(ledgerAt, bootstrapAllowance, publicLedger, adminToken),
                     new Federation(peersFile, localPeers, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, announce),
-                    worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt));
+                    worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt),
+                    new VerifySettings(canaryRate, rerunShare, verifySameAddress),
+                    // A worker's nodes are its owner's own machines: no probation (docs/trust.md).
+                    new TrustSettings(worker == null ? probationChecks : 0, probationShare, suspendBelow));
         }
     }
 }

@@ -94,7 +94,7 @@ public final class HubInfo {
 
     /**
      * The operator's node list: every registered backend with its masked address, key (or anonymous), models, load,
-     * reputation, probe results, suspicion flags (docs/trust.md), uptime and what it has served. Never a full address.
+     * reputation, standing (docs/trust.md), probe results, suspicion flags (docs/trust.md), uptime and what it has served. Never a full address.
      */
     public ObjectNode adminNodes() {
         ObjectNode out = Json.object();
@@ -110,6 +110,8 @@ public final class HubInfo {
                     .put("max_concurrent", l.registration().maxConcurrent())
                     .put("available", scheduler.routable(l))
                     .put("reputation", Math.round(scheduler.reputation(l) * 100) / 100.0)
+                    .put("standing", scheduler.standing(l).state().label)
+                    .put("checks_passed", scheduler.standing(l).checksPassed())
                     .put("ollama_version", l.registration().ollamaVersion())
                     .put("answers", s.answers()).put("tokens_served", s.tokens()).put("chars_received", s.charsReceived());
             var probes = n.putObject("probes").put("passed", s.probesPassed()).put("failed", s.probesFailed());

@@ -119,6 +119,9 @@ public final class HubRoutes {
         own.get("/admin/keys", admin.guarded(admin::keys));
         own.post("/admin/keys", admin.guarded(admin::createKey));
         own.delete("/admin/keys/{pubkey}", admin.guarded(admin::revokeKeys));
+        var trust = new TrustApi(hub, admin);
+        own.get("/admin/trust", admin.guarded(trust::list));
+        own.post("/admin/trust/{pubkey}/{action}", admin.guarded(trust::act));
         own.get("/api/stats", hub.statsFeed()::snapshot);
         own.get("/api/stats/stream", hub.statsFeed()::stream);
         own.get("/balance", lookups::balance);

@@ -127,8 +127,9 @@ public record WorkerConfig(String host, int port, URI ollama, Path dataDir, Path
             b.defaultRpm = OTHER_RPM;
             b.maxChatsPerIp = CHATS_PER_IP;
             b.wsRpm = NODE_CONNECTS_PER_MINUTE;
-            // One node, our own: known-answer probes would only spend its Ollama's time.
-            b.probeInterval = Duration.ZERO;
+            // One node, our own: hidden checks and re-runs would only spend its Ollama's time.
+            b.canaryRate = 0;
+            b.rerunShare = 0;
             b.corsOrigins = java.util.List.of();
             b.worker = new Worker(tier, ollama, identityPath());
             if (hub != null) hub.accept(b);

@@ -52,7 +52,17 @@ final class FakeLedger implements Ledger {
     }
 
     @Override
-    public Append append(SignedReceipt receipt, boolean debitRequester) {
+    public Append append(SignedReceipt receipt, boolean debitRequester, boolean hold) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long release(String pubkey) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long forfeit(String pubkey) {
         throw new UnsupportedOperationException();
     }
 

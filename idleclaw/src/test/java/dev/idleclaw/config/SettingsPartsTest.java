@@ -23,7 +23,7 @@ class SettingsPartsTest {
             c.chunkTimeout = Duration.ofSeconds(5);
             c.relayBufferChunks = 12;
             c.heartbeatTimeout = Duration.ofSeconds(3);
-            c.probeInterval = Duration.ZERO;
+            c.canaryRate = 0;
             c.bootstrapAllowance = 42;
             c.adminToken = null;
             c.peersFile = Path.of("peers.json");
@@ -37,7 +37,7 @@ class SettingsPartsTest {
         assertThat(config.relay().chunkTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.relay().relayBufferChunks()).isEqualTo(12);
         assertThat(config.nodeLinks().heartbeatTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(config.nodeLinks().probeInterval()).isZero();
+        assertThat(config.verify().canaryRate()).isZero();
         assertThat(config.ledger().bootstrapAllowance()).isEqualTo(42);
         assertThat(config.ledger().adminToken()).isEmpty();
         assertThat(config.federation().syncFrom()).containsExactly(URI.create("https://tracker.example.org"));

@@ -2,6 +2,7 @@ package dev.idleclaw.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idleclaw.ledger.Ledger;
 import dev.idleclaw.auth.ApiKeys;
 import dev.idleclaw.auth.RequestSignature;
 import dev.idleclaw.identity.Identity;
@@ -78,7 +79,8 @@ class EmbedReceiptEndToEndTest {
             assertThat(ledger.totals().receipts()).isEqualTo(3);
             assertThat(ledger.account(consumer.publicKey()).spent()).isEqualTo(paid);
             assertThat(ledger.account(consumer.publicKey()).available()).isEqualTo(10_000 - paid);
-            assertThat(ledger.account(worker.publicKey()).earned()).isEqualTo(paid);
+            // A new key is on probation: what it earns is held (docs/trust.md).
+            assertThat(ledger.account(worker.publicKey()).held()).isEqualTo(paid);
             assertThat(ledger.recent(10)).extracting(SignedReceipt::toBase64)
                     .containsExactlyInAnyOrder(r1.toBase64(), r2.toBase64(), r3.toBase64());
         }
@@ -96,7 +98,7 @@ class EmbedReceiptEndToEndTest {
             SignedReceipt r = receipt(response);
             assertSignedFor(r, worker, owner.publicKey(), 2);
             assertThat(net.hub.ledger().account(owner.publicKey()).spent()).isEqualTo(2);
-            assertThat(net.hub.ledger().account(worker.publicKey()).earned()).isEqualTo(2);
+            assertThat(net.hub.ledger().account(worker.publicKey()).held()).as("on probation: held").isEqualTo(2);
         }
     }
 
@@ -110,8 +112,8 @@ class EmbedReceiptEndToEndTest {
             var ledger = net.hub.ledger();
             assertThat(ledger.totals().receipts()).isEqualTo(1);
             assertThat(ledger.account(worker.publicKey()).receipts()).isEqualTo(1);
-            assertThat(ledger.account(worker.publicKey()).earned()).isZero();
-            assertThat(ledger.totals().earned()).isZero();
+            assertThat(ledger.account(worker.publicKey())).extracting(Ledger.Account::earned, Ledger.Account::held).containsExactly(0L, 0L);
+            assertThat(ledger.totals().earned() + ledger.totals().held()).isZero();
         }
     }
 

@@ -123,7 +123,7 @@ final class FederatedNetwork implements AutoCloseable {
         c.maxConnectionsPerIp = 100_000;
         c.queueTimeout = Duration.ofSeconds(3);
         c.drainTimeout = Duration.ofSeconds(1);
-        c.probeInterval = Duration.ZERO;
+        c.canaryRate = 0;
     }
 
     /** Starts (or restarts, on the same directory, identity and port) a member's hub and a fresh node agent. */

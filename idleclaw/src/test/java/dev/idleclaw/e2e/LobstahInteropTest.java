@@ -53,7 +53,7 @@ class LobstahInteropTest {
             c.chatRpm = 6_000;
             c.maxChatsPerIp = 64;
             c.maxConnectionsPerIp = 100_000;
-            c.probeInterval = Duration.ZERO;
+            c.canaryRate = 0;
             c.drainTimeout = Duration.ofSeconds(1);
         }).hub;
         await().atMost(Duration.ofSeconds(10)).until(() -> router.catalog().find(MODEL).isPresent());

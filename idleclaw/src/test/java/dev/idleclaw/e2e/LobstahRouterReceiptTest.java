@@ -48,7 +48,7 @@ class LobstahRouterReceiptTest {
         dir = Files.createTempDirectory("hub-for-lobstah");
         ollama = StandInOllama.start().model(StandInModel.of(MODEL));
         hub = HubFixture.on(dir, c -> {
-            c.probeInterval = Duration.ZERO;
+            c.canaryRate = 0;
             c.drainTimeout = Duration.ofSeconds(1);
         }).hub;
         agent = new NodeAgent(NodeConfig.of("http://127.0.0.1:" + hub.port(), ollama.baseUrl().toString(), 2)

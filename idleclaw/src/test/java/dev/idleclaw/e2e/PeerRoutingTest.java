@@ -67,7 +67,7 @@ class PeerRoutingTest {
             c.chatRpm = 6_000;
             c.maxChatsPerIp = 64;
             c.maxConnectionsPerIp = 100_000;
-            c.probeInterval = Duration.ZERO;
+            c.canaryRate = 0;
             c.drainTimeout = Duration.ofSeconds(1);
             c.heartbeatTimeout = HEARTBEAT_TIMEOUT;
             c.evictionScan = EVICTION_SCAN;

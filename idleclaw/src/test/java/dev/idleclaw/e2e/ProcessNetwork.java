@@ -56,7 +56,7 @@ final class ProcessNetwork implements AutoCloseable {
     /** Starts the hub and waits until it answers /health. */
     void startHub() throws Exception {
         var args = new ArrayList<>(List.of("server", "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
-                "--drain-timeout", "2", "--probe-interval", "0", "--rate-limit-chat", UNLIMITED,
+                "--drain-timeout", "2", "--canary-rate", "0", "--rate-limit-chat", UNLIMITED,
                 "--rate-limit-default", UNLIMITED, "--rate-limit-ws", UNLIMITED, "--max-chats-per-ip", CHATS_PER_IP,
                 "--max-connections-per-ip", "100000"));
         if (ledger != null) args.addAll(List.of("--ledger", ledger));

@@ -46,7 +46,7 @@ class SuspicionTest {
     void start() throws Exception {
         net = new Network(c -> {
             c.adminToken = TOKEN;
-            c.probeInterval = Duration.ofHours(1); // probes change reputation too; these tests watch only the flags
+            c.canaryRate = 0; // canaries change reputation too; these tests watch only the flags
         });
     }
 

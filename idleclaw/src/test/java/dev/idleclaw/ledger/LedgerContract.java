@@ -423,6 +423,120 @@ abstract class LedgerContract {
         assertThat(ledger.append(Receipts.signed(worker, requester, 1, 1))).as("writable after the crash").isEqualTo(Ledger.Append.ACCEPTED);
     }
 
+    @Test
+    void aHeldReceiptDebitsTheRequesterButTheWorkerCreditWaits() {
+        assertThat(ledger.append(Receipts.signed(worker, requester, 120, 30), true, true)).isEqualTo(Ledger.Append.ACCEPTED);
+
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 0, 0, 1, ALLOWANCE, 150, 0));
+        assertThat(ledger.account(worker.publicKey()).available()).as("held credit is not spendable").isEqualTo(ALLOWANCE);
+        assertThat(ledger.account(requester).spent()).isEqualTo(150);
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(0, 150, 1, 150, 0));
+    }
+
+    @Test
+    void releasingMovesEverythingHeldIntoEarnedOnce() throws Exception {
+        ledger.append(Receipts.signed(worker, requester, 100, 0), true, true);
+        ledger.append(Receipts.signed(worker, requester, 20, 5), true, true);
+        ledger.append(Receipts.signed(worker, requester, 7, 3));
+
+        assertThat(ledger.release(worker.publicKey())).isEqualTo(125);
+        assertThat(ledger.release(worker.publicKey())).as("nothing left to release").isZero();
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 135, 0, 3, ALLOWANCE, 0, 0));
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(135, 135, 3, 0, 0));
+        reopen();
+        assertThat(ledger.account(worker.publicKey()).earned()).as("durable").isEqualTo(135);
+        assertOutcomes(worker.publicKey(), "released", 125);
+    }
+
+    @Test
+    void forfeitingLosesWhatIsHeldButKeepsWhatWasEarned() throws Exception {
+        ledger.append(Receipts.signed(worker, requester, 50, 0));
+        ledger.append(Receipts.signed(worker, requester, 40, 0), true, true);
+
+        assertThat(ledger.forfeit(worker.publicKey())).isEqualTo(40);
+        assertThat(ledger.forfeit(worker.publicKey())).isZero();
+        assertThat(ledger.release(worker.publicKey())).as("forfeited credit is gone for good").isZero();
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 50, 0, 2, ALLOWANCE, 0, 40));
+        assertThat(ledger.account(requester).spent()).as("the requester stays debited").isEqualTo(90);
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(50, 90, 2, 0, 40));
+        assertOutcomes(worker.publicKey(), "forfeited", 40);
+        assertThat(ledger.release(Identity.generate().publicKey())).as("an unknown key holds nothing").isZero();
+    }
+
+    @Test
+    void aHeldAnonymousOrUnverifiedReceiptHoldsNothing() {
+        ledger.append(Receipts.signed(worker, Receipt.ANONYMOUS, 40, 2), true, true);
+        ledger.append(Receipts.signed(worker, requester, 30, 10), false, true);
+
+        assertThat(ledger.account(worker.publicKey())).isEqualTo(new Ledger.Account(worker.publicKey(), 0, 0, 2, ALLOWANCE, 0, 0));
+        assertThat(ledger.totals()).isEqualTo(new Ledger.Totals(0, 0, 2, 0, 0));
+    }
+
+    /**
+     * The ledger's consistency under concurrent held and plain appends, releases and forfeits: every debited token
+     * is earned, held or forfeited ({@code spent = earned + held + forfeited}: nothing is earned undebited), the
+     * accounts add up to the totals, and what receipts held equals what is still held, forfeited or was released.
+     */
+    @Test
+    @Timeout(60)
+    void heldCreditsStayConsistentUnderConcurrentAppendsReleasesAndForfeits() throws Exception {
+        Identity[] workers = {worker, otherWorker, Identity.generate(), Identity.generate()};
+        String[] requesters = {requester, Identity.generate().publicKey(), Receipt.ANONYMOUS, workers[3].publicKey()};
+        var start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(THREADS)) {
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < PER_THREAD / 5; i++) {
+                        var w = workers[(thread + i) % workers.length];
+                        ledger.append(Receipts.signed(w, requesters[i % requesters.length], i % 13, thread + 1), i % 3 != 0, i % 2 == 0);
+                        if (i % 7 == 0) ledger.release(w.publicKey());
+                        if (i % 11 == 0) ledger.forfeit(w.publicKey());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : done) f.get(50, TimeUnit.SECONDS);
+        }
+        var totals = ledger.totals();
+        assertThat(totals.receipts()).isEqualTo(THREADS * (PER_THREAD / 5));
+        assertThat(totals.held() + totals.forfeited()).as("something was held").isPositive();
+        assertThat(totals.spent()).isEqualTo(totals.earned() + totals.held() + totals.forfeited());
+        try (var c = inspect(); var s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT sum(earned), sum(spent), sum(held), sum(forfeited), sum(receipts) FROM accounts")) {
+                rs.next();
+                // A worker serving itself counts its receipt once on its account; none do here (workers[3] requests others').
+                assertThat(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)})
+                        .containsExactly(totals.earned(), totals.spent(), totals.held(), totals.forfeited());
+            }
+            long heldByReceipts, released;
+            try (var rs = s.executeQuery("SELECT coalesce(sum(held_tokens), 0) FROM receipts")) {
+                rs.next();
+                heldByReceipts = rs.getLong(1);
+            }
+            try (var rs = s.executeQuery("SELECT coalesce(sum(tokens), 0) FROM hold_outcomes WHERE outcome = 'released'")) {
+                rs.next();
+                released = rs.getLong(1);
+            }
+            assertThat(heldByReceipts).isEqualTo(totals.held() + totals.forfeited() + released);
+        }
+    }
+
+    private void assertOutcomes(String pubkey, String outcome, long tokens) throws SQLException {
+        try (var c = inspect(); var s = c.prepareStatement("SELECT outcome, tokens FROM hold_outcomes WHERE pubkey = ?")) {
+            s.setString(1, pubkey);
+            try (var rs = s.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(outcome);
+                assertThat(rs.getLong(2)).isEqualTo(tokens);
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
     private static byte[] sha256(String s) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
     }

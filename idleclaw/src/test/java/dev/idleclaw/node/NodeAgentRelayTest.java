@@ -138,6 +138,21 @@ class NodeAgentRelayTest extends NodeTestSupport {
     }
 
     @Test
+    void aCancelledRequestsSlotIsFreeForTheHubsNextRequestAtOnce() {
+        // The hub frees its count of the node's slot when it sends the cancel; the next request may follow at once.
+        ollama.reply(FakeOllama.tokens(QWEN, many(300)), Duration.ofMillis(20));
+        startAgent(config(1, FAST));
+        for (int i = 0; i < 20; i++) {
+            String id = "again" + i;
+            hub.sendRequest(id, chat(QWEN, "hi"));
+            await().atMost(SOON).until(() -> !chunks(id).isEmpty() || !errors(id).isEmpty());
+            assertThat(errors(id)).as("request %d after a cancel", i).isEmpty();
+            hub.cancel(id);
+        }
+        await().atMost(SOON).until(() -> ollama.openStreams() == 0);
+    }
+
+    @Test
     void requestsRunConcurrentlyAndThoseBeyondMaxConcurrentAreRefused() {
         ollama.reply(FakeOllama.tokens(QWEN, many(300)), Duration.ofMillis(20));
         startAgent();

@@ -12,6 +12,8 @@ import dev.idleclaw.testkit.StandInModel;
 import dev.idleclaw.testkit.StandInOllama;
 import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.WireCodec;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -121,10 +123,21 @@ class NodeEmbedTest {
         assertThat(ollama.requests().stream().noneMatch(r -> r.path().equals("/api/embed"))).isTrue();
     }
 
+    /**
+     * Ollama stops while the node runs. The stopped stand-in's port is then held, bound but not listening: binding
+     * proves nothing listens there any more (a stand-in whose listening socket outlived close() once accepted the
+     * node's health probe and never answered it), and while held no other server can take the freed port, so the
+     * node's connection is refused at once.
+     */
     @Test
-    void anOllamaThatIsGoneIsReportedUnavailable() {
+    void anOllamaThatIsGoneIsReportedUnavailable() throws Exception {
+        int port = ollama.port();
         ollama.close();
-        var result = embed("e4", EMBED, List.of("x"), null);
-        assertThat(result.path("error").asText()).isEqualTo("ollama_unavailable");
+        try (var held = new Socket()) {
+            held.setReuseAddress(true); // the stand-in's closed connections may linger in TIME_WAIT on this port
+            held.bind(new InetSocketAddress("127.0.0.1", port));
+            var result = embed("e4", EMBED, List.of("x"), null);
+            assertThat(result.path("error").asText()).isEqualTo("ollama_unavailable");
+        }
     }
 }

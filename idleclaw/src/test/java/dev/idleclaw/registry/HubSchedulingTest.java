@@ -180,7 +180,7 @@ class HubSchedulingTest {
     }
 
     @Test
-    void aFailingNodeLosesReputationAndAtZeroIsNeitherRoutedToNorListed() throws Exception {
+    void aFailingNodeLosesReputationAndBelowTheThresholdIsNeitherRoutedToNorListed() throws Exception {
         try (var hub = HubFixture.start(); var bad = StandInNode.registered(hub.port(), 2, "m:1")) {
             AtomicInteger badRequests = new AtomicInteger();
             bad.onRequest(req -> {
@@ -188,28 +188,28 @@ class HubSchedulingTest {
                 bad.error(req.path("request_id").asText(), "ollama_error");
             });
             NodeLink badLink = link(hub, bad);
-            for (int i = 1; i <= 10; i++) {
+            for (int i = 1; i <= 7; i++) {
                 assertThat(Sse.parse(hub.chat(ask("m:1", "x")).body()).content()).isEqualTo("\n\n[Error: the model failed while answering]");
                 assertThat(hub.hub.scheduler().reputation(badLink)).isCloseTo(0.5 - 0.05 * i, org.assertj.core.data.Offset.offset(1e-9));
             }
-            // 0.5 / 0.05 = 10 failures: exactly zero, so never chosen again.
-            assertThat(hub.hub.scheduler().reputation(badLink)).isEqualTo(0.0);
+            // Seven failures: 0.15, below --suspend-below 0.2, so never chosen again (six leave it at 0.2, still routable).
+            assertThat(hub.hub.scheduler().suspended(badLink)).isTrue();
             var refused = hub.chat(ask("m:1", "x"));
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).isEqualTo("{\"detail\":\"No nodes available with model m:1\"}");
-            assertThat(badRequests).hasValue(10);
+            assertThat(badRequests).hasValue(7);
             // No node would take a request for m:1, so no listing claims it is served.
             assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[]");
             assertThat(json(hub.get("/api/tags")).path("models").toString()).isEqualTo("[]");
             assertThat(json(hub.get("/v1/models")).path("data").toString()).isEqualTo("[]");
             assertThat(json(hub.get("/health")).path("node_count").asInt()).isZero();
-            assertThat(json(hub.get("/metrics")).path("requests_errors_total").asInt()).isEqualTo(10);
+            assertThat(json(hub.get("/metrics")).path("requests_errors_total").asInt()).isEqualTo(7);
 
             try (var good = StandInNode.registered(hub.port(), 2, "m:1").serving(List.of("ok"))) {
                 assertThat(json(hub.get("/api/models")).path("models").toString()).isEqualTo("[\"m:1\"]");
                 assertThat(json(hub.get("/health")).path("node_count").asInt()).isEqualTo(1);
                 for (int i = 0; i < 5; i++) assertThat(Sse.parse(hub.chat(ask("m:1", "y")).body()).content()).isEqualTo("ok");
-                assertThat(badRequests).hasValue(10);
+                assertThat(badRequests).hasValue(7);
             }
         }
     }

@@ -43,7 +43,8 @@ class AdminApiTest {
         for (String[] route : List.of(new String[] {"GET", "/admin/nodes"}, new String[] {"POST", "/admin/nodes/x/disconnect"},
                 new String[] {"POST", "/admin/nodes/x/ban"}, new String[] {"GET", "/admin/bans"}, new String[] {"POST", "/admin/bans"},
                 new String[] {"DELETE", "/admin/bans/x"}, new String[] {"GET", "/admin/keys"}, new String[] {"POST", "/admin/keys"},
-                new String[] {"DELETE", "/admin/keys/x"})) {
+                new String[] {"DELETE", "/admin/keys/x"}, new String[] {"GET", "/admin/trust"},
+                new String[] {"POST", "/admin/trust/lob1" + "a".repeat(64) + "/trust"})) {
             for (String[] headers : List.of(new String[0], new String[] {"Authorization", "Bearer wrong"},
                     new String[] {"Cookie", "token=" + TOKEN})) {
                 var res = hub.send(hub.port(), route[0], route[1] + "?token=" + TOKEN, "{}", headers);
@@ -156,6 +157,46 @@ class AdminApiTest {
             assertThat(admin("DELETE", "/admin/keys/" + owner.publicKey(), null).statusCode()).isEqualTo(200);
             assertThat(hub.hub.ledger().apiKeys()).isEmpty();
             assertThat(hub.chat(HubFixture.ask("m:1", "hi"), "Authorization", "Bearer " + apiKey).statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void trustSuspendBanAndResetChangeAKeysStandingAndTheListShowsIt() throws Exception {
+        var key = Identity.generate();
+        String path = "/admin/trust/" + key.publicKey() + "/";
+        assertThat(admin("POST", "/admin/trust/nope/trust", "").statusCode()).isEqualTo(422);
+        assertThat(admin("POST", path + "promote", "").statusCode()).isEqualTo(404);
+        try (var node = authenticated("keyed", key)) {
+            assertThat(node.next().path("type").asText()).isEqualTo("registered");
+            JsonNode row = json(hub.get("/admin/nodes", AS_ADMIN)).path("nodes").get(0);
+            assertThat(row.path("standing").asText()).isEqualTo("probation");
+            assertThat(row.path("checks_passed").asInt()).isZero();
+
+            assertThat(json(admin("POST", path + "suspend", "")).path("standing").asText()).isEqualTo("operator_suspended");
+            assertThat(hub.chat(HubFixture.ask("m:1", "hi")).statusCode()).as("a suspended key gets no consumer traffic").isEqualTo(503);
+            assertThat(json(hub.get("/admin/nodes", AS_ADMIN)).path("nodes").get(0).path("available").asBoolean()).isFalse();
+            JsonNode listed = json(hub.get("/admin/trust", AS_ADMIN));
+            assertThat(listed.path("probation_checks").asInt()).isEqualTo(5);
+            assertThat(listed.path("suspend_below").asDouble()).isEqualTo(0.2);
+            JsonNode k = listed.path("keys").get(0);
+            assertThat(k.path("pubkey").asText()).isEqualTo(key.publicKey());
+            assertThat(k.path("standing").asText()).isEqualTo("operator_suspended");
+            assertThat(k.path("held").asLong()).isZero();
+            assertThat(k.path("connected").asInt()).isEqualTo(1);
+            assertThat(json(admin("POST", path + "trust", "")).path("standing").asText()).isEqualTo("operator_trusted");
+
+            var ban = admin("POST", path + "ban?seconds=60", "");
+            assertThat(ban.statusCode()).as(ban.body()).isEqualTo(200);
+            assertThat(json(ban).path("standing").asText()).as("a banned key must earn trust again").isEqualTo("probation");
+            assertThat(json(ban).path("closed").asInt()).isEqualTo(1);
+            assertThat(node.closed().get(10, TimeUnit.SECONDS).code()).isEqualTo(1008);
+        }
+        try (var again = authenticated("keyed-2", key)) {
+            assertThat(again.closed().get(10, TimeUnit.SECONDS).reason()).contains("banned");
+        }
+        assertThat(json(admin("POST", path + "reset", "")).path("banned").asBoolean()).as("a reset lifts the key's ban").isFalse();
+        try (var back = authenticated("keyed-3", key)) {
+            assertThat(back.next().path("type").asText()).isEqualTo("registered");
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * The hub every in-process test starts: on an ephemeral loopback port, with limits generous enough that only a test
- * that lowers one meets it, short queue and drain timings, no prober, and a plain HTTP/1.1 client to talk to it.
+ * that lowers one meets it, short queue and drain timings, no hidden checks or re-runs, and a plain HTTP/1.1 client to talk to it.
  */
 public final class HubFixture implements AutoCloseable {
     /** Requests and node links per minute: far above what any one test makes. */
@@ -47,7 +47,8 @@ public final class HubFixture implements AutoCloseable {
             c.maxConnectionsPerIp = GENEROUS_CONNECTIONS;
             c.queueTimeout = QUEUE_TIMEOUT;
             c.drainTimeout = DRAIN_TIMEOUT;
-            c.probeInterval = Duration.ZERO;
+            c.canaryRate = 0;
+            c.rerunShare = 0;
         });
         change.accept(b);
         this.hub = Hub.start(b.build());

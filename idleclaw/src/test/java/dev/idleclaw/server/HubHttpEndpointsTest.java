@@ -204,7 +204,7 @@ class HubHttpEndpointsTest {
             JsonNode n = json(res).path("nodes").path(0);
             assertThat(json(res).path("nodes")).hasSize(1);
             assertThat(fields(n)).containsExactly("node_id", "label", "ip", "kind", "models", "connected_seconds", "active_requests",
-                    "max_concurrent", "available", "reputation", "ollama_version", "answers", "tokens_served", "chars_received",
+                    "max_concurrent", "available", "reputation", "standing", "checks_passed", "ollama_version", "answers", "tokens_served", "chars_received",
                     "probes", "flags", "pubkey", "anonymous");
             assertThat(n.path("anonymous").asBoolean()).isTrue();
             assertThat(n.path("flags").isArray()).isTrue();

@@ -32,11 +32,14 @@ import java.util.stream.IntStream;
  *                        message than there are rounds, the next round's calls are the answer, as native
  *                        {@code tool_calls} when the request offers {@code tools}, else as {@code <tool_call>} text
  *                        streamed in small pieces; then the content tokens
+ * @param generative      the stand-in as a language model: content written from the prompt instead of
+ *                        {@link #tokens()}, one word per chunk (see {@link Generative}); null = the scripted tokens.
+ *                        {@code evalCount} still overrides its counts when set
  */
 public record Behaviour(List<String> tokens, List<String> thinking, Duration delayPerToken, Integer hangAfter,
                         Integer errorAfter, String errorMessage, Integer dropAfter, PreStreamError preStreamError,
                         List<ToolCall> toolCalls, boolean legacyToolShape, Integer evalCount,
-                        Integer promptEvalCount, List<List<ToolCall>> toolRounds) {
+                        Integer promptEvalCount, List<List<ToolCall>> toolRounds, Generative generative) {
 
     /** Default content pieces. */
     public static final List<String> DEFAULT_TOKENS = List.of("Hello", " from", " the", " stand-in", ".");
@@ -65,14 +68,37 @@ public record Behaviour(List<String> tokens, List<String> thinking, Duration del
     /** Streams {@link #DEFAULT_TOKENS} with no delay and no failure. */
     public static Behaviour defaults() {
         return new Behaviour(DEFAULT_TOKENS, DEFAULT_THINKING, Duration.ZERO, null, null, null, null, null,
-                List.of(), false, null, null, List.of());
+                List.of(), false, null, null, List.of(), null);
+    }
+
+    /**
+     * The stand-in as a language model with the served model's own weights (from its digest, so stand-ins serving
+     * the same {@link StandInModel} agree), bit-exact hardware and honest counts; no delay.
+     */
+    public static Behaviour languageModel() { return defaults().withGenerative(Generative.honest()); }
+
+    /** The stand-in as a language model with the given weights, whatever model it serves. */
+    public static Behaviour languageModel(Weights weights) {
+        return defaults().withGenerative(Generative.honest().withSpeaker(new Speaker.Honest(weights)));
+    }
+
+    /** This behaviour writing its content with {@code g} (null = back to the scripted {@link #tokens()}). */
+    public Behaviour withGenerative(Generative g) {
+        return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds, g);
+    }
+
+    /** This generative behaviour on hardware with the given nondeterminism. */
+    public Behaviour withNondeterminism(Nondeterminism n) {
+        if (generative == null) throw new IllegalStateException("not generative: call withGenerative first");
+        return withGenerative(generative.withNondeterminism(n));
     }
 
     public Behaviour withTokens(String... pieces) { return withTokens(List.of(pieces)); }
 
     public Behaviour withTokens(List<String> pieces) {
         return new Behaviour(pieces, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     /** {@code n} generated pieces: {@code "tok0 ", "tok1 ", …}. */
@@ -82,33 +108,33 @@ public record Behaviour(List<String> tokens, List<String> thinking, Duration del
 
     public Behaviour withThinking(String... pieces) {
         return new Behaviour(tokens, List.of(pieces), delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     public Behaviour withDelayPerToken(Duration delay) {
         return new Behaviour(tokens, thinking, delay, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     public Behaviour withHangAfter(int chunks) {
         return new Behaviour(tokens, thinking, delayPerToken, chunks, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     public Behaviour withErrorAfter(int chunks, String message) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, chunks, message, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     public Behaviour withDropAfter(int chunks) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, chunks,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     /** Answer every inference request with {@code status} and {@code {"error":message}}. */
     public Behaviour withPreStreamError(int status, String message) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                new PreStreamError(status, message), toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds);
+                new PreStreamError(status, message), toolCalls, legacyToolShape, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     /** Shorthand for {@code withPreStreamError(503, BUSY_MESSAGE)}. */
@@ -116,29 +142,29 @@ public record Behaviour(List<String> tokens, List<String> thinking, Duration del
 
     public Behaviour withToolCalls(ToolCall... calls) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, List.of(calls), legacyToolShape, evalCount, promptEvalCount, toolRounds);
+                preStreamError, List.of(calls), legacyToolShape, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     /** Calls tools for {@code rounds.length} rounds (one list of calls each), then answers (see {@link #toolRounds}). */
     @SafeVarargs
     public final Behaviour withToolRounds(List<ToolCall>... rounds) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, List.of(rounds));
+                preStreamError, toolCalls, legacyToolShape, evalCount, promptEvalCount, List.of(rounds), generative);
     }
 
     public Behaviour withLegacyToolShape(boolean legacy) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacy, evalCount, promptEvalCount, toolRounds);
+                preStreamError, toolCalls, legacy, evalCount, promptEvalCount, toolRounds, generative);
     }
 
     public Behaviour withEvalCount(int count) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, count, promptEvalCount, toolRounds);
+                preStreamError, toolCalls, legacyToolShape, count, promptEvalCount, toolRounds, generative);
     }
 
     public Behaviour withPromptEvalCount(int count) {
         return new Behaviour(tokens, thinking, delayPerToken, hangAfter, errorAfter, errorMessage, dropAfter,
-                preStreamError, toolCalls, legacyToolShape, evalCount, count, toolRounds);
+                preStreamError, toolCalls, legacyToolShape, evalCount, count, toolRounds, generative);
     }
 
     private static void requireNonNegative(Integer value, String what) {

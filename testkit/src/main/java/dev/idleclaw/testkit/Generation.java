@@ -26,15 +26,24 @@ final class Generation {
     private final Replies replies;
     private final InferenceRequest request;
     private final Behaviour behaviour;
+    private final StandInModel model;
+    private final long hardware;
     private final Chunks chunks;
     private final long start = System.nanoTime();
+    private Integer claimed;
 
-    /** {@code exchange} paces and fails the reply; {@code replies} receives its native chunks. */
-    Generation(Exchange exchange, Replies replies, InferenceRequest request, Behaviour behaviour) {
+    /**
+     * {@code exchange} paces and fails the reply; {@code replies} receives its native chunks; {@code model} and
+     * {@code hardware} (the stand-in's {@link StandInOllama#hardwareSeed}) feed a generative behaviour.
+     */
+    Generation(Exchange exchange, Replies replies, InferenceRequest request, Behaviour behaviour, StandInModel model,
+               long hardware) {
         this.exchange = exchange;
         this.replies = replies;
         this.request = request;
         this.behaviour = behaviour;
+        this.model = model;
+        this.hardware = hardware;
         this.chunks = new Chunks(request, behaviour.legacyToolShape());
     }
 
@@ -52,6 +61,12 @@ final class Generation {
             textCalls(round).forEach(t -> pieces.add(Piece.content(t)));
         } else if (toolMode) {
             pieces.add(Piece.tools(behaviour.toolCalls()));
+        } else if (behaviour.generative() != null) {
+            var answer = StandInText.write(behaviour.generative(), model, hardware, request.prompt(), request.numPredict());
+            if (answer.length()) reason = "length";
+            claimed = answer.claimed();
+            var words = answer.words();
+            for (int i = 0; i < words.size(); i++) pieces.add(Piece.content(i == 0 ? words.get(i) : " " + words.get(i)));
         } else {
             var tokens = behaviour.tokens();
             if (tokens.size() >= limit) reason = "length";
@@ -124,7 +139,7 @@ final class Generation {
 
     private Metrics metrics(List<Piece> pieces) {
         var generated = pieces.stream().mapToInt(p -> Math.max(1, p.toolCalls().size())).sum();
-        var evalCount = behaviour.evalCount() != null ? behaviour.evalCount() : generated;
+        var evalCount = behaviour.evalCount() != null ? behaviour.evalCount() : claimed != null ? claimed : generated;
         var promptCount = behaviour.promptEvalCount() != null ? behaviour.promptEvalCount()
                 : Math.max(1, (request.inputChars() + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
         var eval = Math.max(1, System.nanoTime() - start);

@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * @param numPredict {@code options.num_predict}, or null
  * @param inputChars characters of prompt text, for a default {@code prompt_eval_count}
  * @param toolRound  assistant messages after the last user message (chat only): the tool rounds already run
+ * @param prompt     what a generative answer depends on
  */
 record InferenceRequest(boolean chat, String model, boolean stream, boolean hasInput, boolean unload, boolean think,
-                        boolean hasTools, Integer numPredict, int inputChars, int toolRound) {
+                        boolean hasTools, Integer numPredict, int inputChars, int toolRound, Prompt prompt) {
 
     private static final Set<String> THINK_LEVELS = Set.of("low", "medium", "high", "max");
     private static final Pattern GO_DURATION =
@@ -63,28 +64,43 @@ record InferenceRequest(boolean chat, String model, boolean stream, boolean hasI
         var numPredict = root.path("options").path("num_predict");
         var stream = !root.path("stream").isBoolean() || root.path("stream").asBoolean();
         var predict = numPredict.isNumber() ? numPredict.asInt() : null;
+        var options = root.path("options");
+        var temperature = options.path("temperature").isNumber() ? options.path("temperature").asDouble() : null;
+        var seed = options.path("seed").isNumber() ? options.path("seed").asLong() : null;
+        var text = new StringBuilder();
         if (chat) {
             var messages = root.path("messages");
             var chars = 0;
             var round = 0;
+            var lastUser = "";
             for (var message : messages) {
-                chars += message.path("content").asText("").length();
+                var content = message.path("content").asText("");
+                chars += content.length();
+                Prompt.add(text, message.path("role").asText(""), content);
                 switch (message.path("role").asText("")) {
-                    case "user" -> round = 0;
+                    case "user" -> {
+                        round = 0;
+                        lastUser = content;
+                    }
                     case "assistant" -> round++;
                     default -> { }
                 }
             }
             return new InferenceRequest(true, model, stream, !messages.isEmpty(), unload, think,
-                    !root.path("tools").isEmpty(), predict, chars, round);
+                    !root.path("tools").isEmpty(), predict, chars, round,
+                    new Prompt(text.toString(), lastUser, temperature, seed));
         }
         if (root.path("raw").asBoolean(false) && (!root.path("template").asText("").isEmpty()
                 || !root.path("system").asText("").isEmpty() || !root.path("context").isEmpty())) {
             throw new BadRequest(400, "raw mode does not support template, system, or context");
         }
         var prompt = root.path("prompt").asText("");
-        var chars = prompt.length() + root.path("system").asText("").length();
-        return new InferenceRequest(false, model, stream, !prompt.isEmpty(), unload, think, false, predict, chars, 0);
+        var system = root.path("system").asText("");
+        if (!system.isEmpty()) Prompt.add(text, "system", system);
+        Prompt.add(text, "user", prompt);
+        var chars = prompt.length() + system.length();
+        return new InferenceRequest(false, model, stream, !prompt.isEmpty(), unload, think, false, predict, chars, 0,
+                new Prompt(text.toString(), prompt, temperature, seed));
     }
 
     private static boolean think(JsonNode value) throws BadRequest {

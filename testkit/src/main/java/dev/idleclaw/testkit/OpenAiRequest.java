@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * A {@code POST /v1/chat/completions} body checked and rewritten into the native {@code /api/chat} body, as
  * Ollama's {@code ChatMiddleware} and {@code openai.FromChatRequest} do, with their error texts. Only what the
- * stand-in acts on is carried over (model, messages, stream, tools, {@code max_tokens}, reasoning effort); the
- * sampling options Ollama also maps change nothing in a stand-in.
+ * stand-in acts on is carried over (model, messages, stream, tools, {@code max_tokens}, {@code temperature},
+ * {@code seed}, reasoning effort); the other sampling options Ollama also maps change nothing in a stand-in.
  *
  * @param nativeBody   the {@code /api/chat} body to run; its {@code stream} is OpenAI's, default false
  * @param includeUsage {@code stream_options.include_usage}
@@ -58,6 +58,8 @@ record OpenAiRequest(ObjectNode nativeBody, boolean includeUsage) {
         for (var message : messages) addMessage(nativeMessages, message);
         var options = nativeBody.putObject("options");
         if (root.path("max_tokens").isNumber()) options.put("num_predict", root.path("max_tokens").asInt());
+        if (root.path("temperature").isNumber()) options.put("temperature", root.path("temperature").asDouble());
+        if (root.path("seed").isNumber()) options.put("seed", root.path("seed").asLong());
         nativeBody.put("stream", root.path("stream").asBoolean(false));
         if (root.path("tools").isArray()) nativeBody.set("tools", root.path("tools"));
         var effort = root.path("reasoning").isObject() ? root.path("reasoning").path("effort").asText("")

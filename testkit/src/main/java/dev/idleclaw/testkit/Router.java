@@ -148,7 +148,7 @@ final class Router {
         }
         server.streams().incrementAndGet();
         try {
-            new Generation(exchange, replies, request, behaviour).run();
+            new Generation(exchange, replies, request, behaviour, model, server.hardwareSeed()).run();
         } finally {
             server.streams().decrementAndGet();
         }

@@ -41,6 +41,14 @@ public final class StandInOllama implements AutoCloseable {
     private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
     /** Jetty's idle timeout (default 30 s) would cut hanging or slow replies before the client gives up. */
     private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * No acceptor threads: the selector accepts, so Jetty closes the listening socket inside {@code stop()}. With
+     * acceptor threads, an interrupted acceptor closes it only when it next runs, after {@link #close()} returned;
+     * under load a stopped stand-in then still accepted connections and left them unanswered.
+     */
+    private static final int ACCEPTORS = 0;
+    /** Jetty's default number of selectors. */
+    private static final int DEFAULT_SELECTORS = -1;
 
     private final Map<String, StandInModel> models = new LinkedHashMap<>();
     private final Map<String, Behaviour> modelBehaviours = new ConcurrentHashMap<>();
@@ -51,6 +59,7 @@ public final class StandInOllama implements AutoCloseable {
     private volatile String version = DEFAULT_VERSION;
     private volatile boolean stopping;
     private volatile boolean recording = true;
+    private volatile long hardwareSeed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
     private final Javalin app;
 
     private StandInOllama(int port) {
@@ -63,7 +72,7 @@ public final class StandInOllama implements AutoCloseable {
             cfg.http.generateEtags = false;
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
             cfg.jetty.addConnector((server, http) -> {
-                var connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                var connector = new ServerConnector(server, ACCEPTORS, DEFAULT_SELECTORS, new HttpConnectionFactory(http));
                 connector.setHost(HOST);
                 connector.setPort(port);
                 connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
@@ -103,6 +112,15 @@ public final class StandInOllama implements AutoCloseable {
     /** What {@code /api/version} reports (default {@value #DEFAULT_VERSION}). */
     public StandInOllama version(String version) {
         this.version = Objects.requireNonNull(version);
+        return this;
+    }
+
+    /**
+     * The seed of this stand-in's "hardware": where its generative answers diverge under {@link Nondeterminism}.
+     * Random per stand-in unless set, so honest stand-ins of one model differ as different GPUs do.
+     */
+    public StandInOllama hardwareSeed(long seed) {
+        this.hardwareSeed = seed;
         return this;
     }
 
@@ -201,6 +219,8 @@ public final class StandInOllama implements AutoCloseable {
     }
 
     String currentVersion() { return version; }
+
+    long hardwareSeed() { return hardwareSeed; }
 
     RequestLog requestLog() { return log; }
 

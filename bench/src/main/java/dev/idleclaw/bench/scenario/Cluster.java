@@ -62,12 +62,18 @@ final class Cluster implements AutoCloseable {
 
     /** {@code idleclaw server} with every limit raised; returns its base URL. */
     URI startHub() throws IOException, InterruptedException {
+        return startHub(List.of());
+    }
+
+    /** {@link #startHub()} with {@code extra} server options (S8: verification rates, an admin token). */
+    URI startHub(List<String> extra) throws IOException, InterruptedException {
         Path data = settings.workDir().resolve("hub-data-" + System.nanoTime());
         var cmd = jvm(SERVER_CPU, settings.hubXmx(), "-jar", settings.productJar().toString(), "server", "--port", "0",
                 "--data-dir", data.toString(), "--rate-limit-chat", UNLIMITED, "--rate-limit-ws", UNLIMITED,
                 "--rate-limit-default", UNLIMITED, "--max-nodes-per-ip", "100000", "--max-chats-per-ip", "100000",
                 "--max-connections-per-ip", "100000",
                 "--queue-size", "100000", "--queue-timeout", "60", "--max-response-chars", "100000000");
+        cmd.addAll(extra);
         return listening(start("hub", cmd, Map.of("IDLECLAW_LOG_LEVEL", settings.hubLogLevel())));
     }
 
@@ -119,6 +125,24 @@ final class Cluster implements AutoCloseable {
         // keeps the harness from creating an identity in the user's home directory.)
         return jvm(TOOLS_CPU, "256m", "-jar", settings.productJar().toString(), "contribute", "--anonymous", "--server", hub.toString(),
                 "--ollama", ollama.toString(), "--max-concurrent", Integer.toString(slots));
+    }
+
+    /**
+     * S8's fleet ({@code TrustFleetProcess}): honest and lying stand-ins behind real node agents with their own keys, in
+     * one process on the tools CPU; returns once it printed every member (the lines before its ready line).
+     */
+    List<String> startTrustFleet(URI hub, Path counts, int honest, long paceMs, long sizeBytes, int slots)
+            throws IOException, InterruptedException {
+        var cmd = jvm(TOOLS_CPU, settings.toolXmx(), "-cp", settings.benchClasspath(), "dev.idleclaw.bench.trust.TrustFleetProcess",
+                hub.toString(), counts.toString(), Integer.toString(honest), Long.toString(paceMs), Long.toString(sizeBytes),
+                Integer.toString(slots));
+        Child c = start("fleet", cmd);
+        var members = new java.util.LinkedHashSet<String>(); // the wait re-reads earlier lines
+        c.awaitLine(l -> {
+            if (l.startsWith("member ")) members.add(l.substring("member ".length()));
+            return l.equals(dev.idleclaw.bench.trust.TrustFleetProcess.READY);
+        }, START_TIMEOUT);
+        return List.copyOf(members);
     }
 
     /** The simulated fleet as its own process (it prints its own progress; the hub's count is the truth). */

@@ -12,16 +12,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code scenario S1..S6}: starts the hub, stand-in, node agent or fleet and load generator as separate pinned
+ * {@code scenario S1..S8}: starts the hub, stand-in, node agent or fleet and load generator as separate pinned
  * processes, runs the load through the hub and then directly against the stand-in, and prints the figures.
  * Every size below overrides the scenario's own (full or {@code --quick}) value.
  */
 @Command(name = "scenario", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a benchmark scenario (S1 relay overhead, S2 concurrency, S3 idle fleet, S4 dialects, S5 soak,"
-                + " S6 agent-sized requests, S7 realistic fleet: 20 × 10 slots, 100 consumers, then sequential TTFT; also"
+                + " S6 agent-sized requests, S7 realistic fleet: 20 × 10 slots, 100 consumers, then sequential TTFT; S8 trust fleet: honest and lying nodes,"
+                + " verification off / default / accelerated; also"
                 + " against an external hub such as the original Python server with --hub-url and --hub-pid).")
 public final class ScenarioCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5 | S6 | S7")
+    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5 | S6 | S7 | S8")
     String scenario;
     @Option(names = "--quick", description = "Shrink everything so the scenario finishes in seconds (smoke test).")
     boolean quick;
@@ -97,8 +98,8 @@ public final class ScenarioCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7").contains(scenario.toUpperCase())) {
-            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S7)");
+        if (!List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8").contains(scenario.toUpperCase())) {
+            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S8)");
             return 2;
         }
         boolean s7 = scenario.equalsIgnoreCase("S7");
@@ -151,6 +152,7 @@ public final class ScenarioCommand implements Callable<Integer> {
                 case "S5" -> new Soak(this, cluster, report).run();
                 case "S6" -> new AgentRequests(this, cluster, report).run();
                 case "S7" -> new RealisticFleet(this, cluster, report).run();
+                case "S8" -> new TrustFleetScenario(this, cluster, report).run();
                 default -> throw new IllegalStateException("checked above");
             }
             report.finish();

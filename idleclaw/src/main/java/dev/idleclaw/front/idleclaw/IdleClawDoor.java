@@ -68,13 +68,21 @@ public final class IdleClawDoor {
                 return;
             }
         }
-        var job = new ChatRelay.Job("idleclaw", req.model(), link -> {
-            boolean think = req.think() && (link == null || link.canThink(req.model()));
-            var canonical = new ChatRequest(req.model(), SystemPrompt.compose(req.messages(), think),
-                    com.fasterxml.jackson.databind.node.BooleanNode.valueOf(think), null, null, null, null);
-            return OllamaJson.params(canonical, KEEP_LOADED);
-        }, Caller.of(ctx)).withTools(tools);
+        var job = new ChatRelay.Job("idleclaw", req.model(), link -> params(req.model(), req.messages(), req.think(), link),
+                Caller.of(ctx)).withTools(tools);
         relay.run(job, new IdleClawSink(res, req.model(), req.think(), maxResponseChars));
+    }
+
+    /**
+     * The Ollama parameters this door sends {@code link} (null: any node) for a consumer's {@code messages}: its own
+     * system message first, thinking only where the node's model can. Hidden checks use it to look like this door.
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode params(String model, java.util.List<ChatMessage> messages,
+                                                                        boolean think, dev.idleclaw.registry.NodeLink link) {
+        boolean thinks = think && (link == null || link.canThink(model));
+        var canonical = new ChatRequest(model, SystemPrompt.compose(messages, thinks),
+                com.fasterxml.jackson.databind.node.BooleanNode.valueOf(thinks), null, null, null, null);
+        return OllamaJson.params(canonical, KEEP_LOADED);
     }
 
     /** Writes {@code {"detail": message}} as the response body. */

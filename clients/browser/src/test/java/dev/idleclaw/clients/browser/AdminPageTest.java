@@ -16,7 +16,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * {@code /admin} in a real Chromium against a hub with an admin token and a real node agent: a wrong token is
- * refused and shows nothing; the right one shows the node, and its Disconnect button closes the node's connection.
+ * refused and shows nothing; the right one shows the node, and its Disconnect button closes the node's connection; a
+ * node with a key shows its standing, and its Suspend, Trust and Reset buttons change it.
  * The token never reaches the URL or localStorage.
  */
 @ExtendWith(BrowserExtension.class)
@@ -98,6 +99,41 @@ class AdminPageTest {
         browser.driver.findElement(org.openqa.selenium.By.xpath("//table[@id='bans']//tr[td[contains(., '127.0.x.x')]]//button")).click();
         wait.until(d -> network.hub.registry().count() == 1);
         assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aKeyedNodeShowsItsStandingAndTheOperatorSuspendsAndTrustsItsKey() throws Exception {
+        var key = Identity.generate();
+        try (var own = StandInOllama.start().model(StandInModel.of("llama3.2:3b"));
+             var keyed = new Network(c -> c.adminToken = TOKEN)) {
+            keyed.addNode(own, key);
+            NodeLink link = keyed.hub.registry().registered().getFirst();
+            String row = "#nodes tbody tr[data-node='" + link.nodeId() + "'] ";
+            browser.open(keyed.url() + "/admin");
+            signIn(TOKEN);
+            var wait = new WebDriverWait(browser.driver, WAIT);
+            wait.until(d -> !browser.all(row + "[data-standing=probation]").isEmpty());
+            assertThat(browser.find(row + "[data-standing]").getText()).isEqualTo("probation");
+            assertThat(browser.all(row + "button[data-action=reset]")).as("nothing to reset for a newcomer").isEmpty();
+
+            browser.find(row + "button[data-action=suspend]").click();
+            wait.until(d -> !browser.all(row + "[data-standing=operator_suspended]").isEmpty());
+            assertThat(keyed.hub.scheduler().suspended(link)).isTrue();
+            assertThat(browser.find(row + "[data-standing]").getText()).isEqualTo("suspended by you");
+            browser.screenshot("admin-standing");
+            assertThat(Axe.seriousViolations(browser)).isEmpty();
+
+            browser.find(row + "button[data-action=trust]").click();
+            wait.until(d -> !browser.all(row + "[data-standing=operator_trusted]").isEmpty());
+            assertThat(keyed.hub.scheduler().suspended(link)).isFalse();
+            assertThat(keyed.hub.scheduler().onProbation(link)).isFalse();
+            assertThat(browser.all(row + "button[data-action=trust]")).isEmpty();
+
+            browser.find(row + "button[data-action=reset]").click();
+            wait.until(d -> !browser.all(row + "[data-standing=probation]").isEmpty());
+            assertThat(keyed.hub.scheduler().onProbation(link)).isTrue();
+            assertThat(browser.consoleErrors()).isEmpty();
+        }
     }
 
     /** Issues an API key and bans another key through the page's forms; both land in the hub. */

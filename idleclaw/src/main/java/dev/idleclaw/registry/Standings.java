@@ -1,0 +1,191 @@
+package dev.idleclaw.registry;
+
+import dev.idleclaw.config.TrustSettings;
+import dev.idleclaw.registry.Standing.State;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The standings of every key the hub has seen, remembered across reconnections and bounded, and the rules that move
+ * a standing (docs/trust.md): reputation changes, passed checks, the threshold, and the operator's actions. Every
+ * method but {@link #forKey}, {@link #fresh}, {@link #known} and {@link #all} runs under the {@link Scheduler}'s lock, which
+ * guards every {@link Standing}; what becomes of held credits is queued and handed out after the lock is released.
+ */
+final class Standings {
+    /** Keys whose standing is remembered; beyond this, new keys start afresh at each connection (bounded memory). */
+    static final int MAX_REMEMBERED_KEYS = 100_000;
+    /**
+     * How long a first conviction bars a key from consumer traffic, whatever its checks: a lie told only to consumers
+     * (counts, speed, truncation, another model's text) passes canaries, so checks alone would bring a liar back within
+     * minutes; an hour makes each lie cost far more than it earns, and an honest node flagged by mistake still returns.
+     */
+    static final long CONVICTION_BAR_MILLIS = 3_600_000;
+    /** The longest bar: each further conviction doubles it up to a week (the operator can always trust or reset). */
+    static final long MAX_BAR_MILLIS = 7 * 24 * 3_600_000L;
+
+    /** A held-credit outcome waiting to be told to the listener. */
+    record Outcome(String pubkey, boolean released) {}
+
+    private final TrustSettings trust;
+    private final ConcurrentHashMap<String, Standing> byKey = new ConcurrentHashMap<>();
+    private final List<Outcome> outcomes = new ArrayList<>(); // guarded by Scheduler.lock
+    private final LongSupplier clock;
+
+    Standings(TrustSettings trust) {
+        this(trust, System::currentTimeMillis);
+    }
+
+    /** {@code clock}: epoch millis, for the conviction bars. */
+    Standings(TrustSettings trust, LongSupplier clock) {
+        this.trust = trust;
+        this.clock = clock;
+    }
+
+    TrustSettings trust() {
+        return trust;
+    }
+
+    /** The remembered standing of {@code pubkey}, new if unknown (a fresh unremembered one when the book is full). */
+    Standing forKey(String pubkey) {
+        Standing s = byKey.get(pubkey);
+        if (s != null) return s;
+        if (byKey.size() >= MAX_REMEMBERED_KEYS) return fresh(pubkey);
+        return byKey.computeIfAbsent(pubkey, this::fresh);
+    }
+
+    /** A newcomer's standing: on probation, unless {@code --probation-checks} is 0 (no probation at all). */
+    Standing fresh(String pubkey) {
+        var s = new Standing(pubkey, false);
+        s.leftProbation = trust.probationChecks() == 0;
+        return s;
+    }
+
+    /** The remembered standing of {@code pubkey}, or null. */
+    Standing known(String pubkey) {
+        return byKey.get(pubkey);
+    }
+
+    /** Every remembered standing, by key. */
+    List<Standing> all() {
+        return byKey.values().stream().sorted(Comparator.comparing(s -> s.pubkey)).toList();
+    }
+
+    State state(Standing s) {
+        return s.state(trust.suspendBelow(), clock.getAsLong());
+    }
+
+    Standing.View view(Standing s) {
+        return s.view(trust.suspendBelow(), clock.getAsLong());
+    }
+
+    /**
+     * Changes the reputation by {@code delta}, clamped to [0, 1]; falling below the threshold catches the key. Caught
+     * with a suspicion flag on record, or flagged again after a conviction (a relapse, whatever its reputation), it is
+     * convicted: barred from consumer traffic for {@link #bar} of its convictions, then it recovers through checks.
+     */
+    void adjust(Standing s, double delta) {
+        State before = state(s);
+        // Rounded so that exact steps add up: 0.5 - 10 × 0.05 is 6.9e-17 in doubles.
+        s.reputation = Math.clamp(Math.round((s.reputation + delta) * 1e6) / 1e6, 0.0, 1.0);
+        boolean fell = state(s) == State.AUTO_SUSPENDED && before != State.AUTO_SUSPENDED;
+        boolean newFlag = !s.exempt && s.verdict == Standing.Verdict.NONE && s.flags() > s.flagsAtConviction;
+        if (newFlag && (fell || s.convictions > 0)) {
+            s.convictions++;
+            s.flagsAtConviction = s.flags();
+            s.barredUntil = clock.getAsLong() + bar(s.convictions);
+            caught(s);
+        } else if (fell) {
+            caught(s);
+        }
+    }
+
+    /** The bar of the {@code n}th conviction: {@link #CONVICTION_BAR_MILLIS} doubled per earlier one, at most a week. */
+    static long bar(int n) {
+        return Math.min(MAX_BAR_MILLIS, CONVICTION_BAR_MILLIS << Math.min(n - 1, 20));
+    }
+
+    /** One verification result: the reputation moves; a pass counts toward leaving probation. */
+    void verified(Standing s, boolean passed, double delta) {
+        adjust(s, delta);
+        if (!passed) return;
+        s.checksPassed++;
+        if (state(s) == State.PROBATION && s.checksPassed >= trust.probationChecks()
+                && s.reputation >= Scheduler.INITIAL_REPUTATION) {
+            s.leftProbation = true;
+            release(s);
+        }
+    }
+
+    /** Applies an operator's action. */
+    void apply(Standing s, Standing.Action action) {
+        switch (action) {
+            case TRUST -> {
+                s.verdict = Standing.Verdict.TRUSTED;
+                pardon(s);
+                release(s);
+            }
+            case SUSPEND -> {
+                s.verdict = Standing.Verdict.SUSPENDED;
+                forfeit(s);
+            }
+            case BAN -> {
+                s.verdict = Standing.Verdict.NONE;
+                caught(s);
+            }
+            case RESET -> {
+                s.verdict = Standing.Verdict.NONE;
+                s.reputation = Scheduler.INITIAL_REPUTATION;
+                s.checksPassed = 0;
+                s.leftProbation = false;
+                s.clearFlags();
+                pardon(s);
+            }
+        }
+    }
+
+    /**
+     * Re-tells a key's held-credit outcome after a receipt was recorded as held: when the key left probation or was
+     * caught between the decision to hold and the ledger's commit, that receipt would otherwise stay held.
+     */
+    void settle(Standing s) {
+        switch (state(s)) {
+            case TRUSTED, OPERATOR_TRUSTED -> release(s);
+            case OPERATOR_SUSPENDED, AUTO_SUSPENDED -> forfeit(s);
+            case PROBATION -> {}
+        }
+    }
+
+    /** The operator's trust or reset: convictions and bars are cleared, and only flags raised after count again. */
+    private static void pardon(Standing s) {
+        s.convictions = 0;
+        s.barredUntil = 0;
+        s.flagsAtConviction = s.flags();
+    }
+
+    /** Caught: whatever is held is forfeited, and trust must be earned again from the start. */
+    private void caught(Standing s) {
+        forfeit(s);
+        s.leftProbation = false;
+        s.checksPassed = 0;
+    }
+
+    private void release(Standing s) {
+        if (s.pubkey != null && !s.exempt) outcomes.add(new Outcome(s.pubkey, true));
+    }
+
+    private void forfeit(Standing s) {
+        if (s.pubkey != null && !s.exempt) outcomes.add(new Outcome(s.pubkey, false));
+    }
+
+    /** The outcomes queued so far, emptied (under the lock). */
+    List<Outcome> drain() {
+        if (outcomes.isEmpty()) return List.of();
+        var out = List.copyOf(outcomes);
+        outcomes.clear();
+        return out;
+    }
+
+}
