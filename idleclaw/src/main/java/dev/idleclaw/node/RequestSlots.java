@@ -31,9 +31,13 @@ final class RequestSlots {
         return max - permits.availablePermits();
     }
 
-    /** What the heartbeat reports as {@code available}: taking work and with a free slot. */
+    /**
+     * What the heartbeat reports as {@code available}: taking work (not draining). Not "a slot is free": the hub counts
+     * the node's slots itself, and a node full at its heartbeat would otherwise get nothing until the next one, 15 s
+     * later, however soon its slots freed.
+     */
     boolean available() {
-        return !closed && active() < max;
+        return !closed;
     }
 
     void close() {

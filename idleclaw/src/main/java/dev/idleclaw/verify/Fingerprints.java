@@ -68,6 +68,20 @@ final class Fingerprints {
         return verdict;
     }
 
+    /**
+     * The first prompt of {@code digest} that has a reference ({@code referenced}) or lacks one, or -1. A newcomer is
+     * fingerprinted only on a prompt with a reference; a trusted node votes first where one is missing, so that two
+     * trusted voters build a reference on the same prompt.
+     */
+    synchronized int prompt(String digest, boolean referenced) {
+        var perPrompt = references.get(digest);
+        for (int i = 0; i < PROMPTS.size(); i++) {
+            boolean has = perPrompt != null && reference(perPrompt.get(i)) != null;
+            if (has == referenced) return i;
+        }
+        return -1;
+    }
+
     private static Group reference(List<Group> groups) {
         Group best = null;
         int second = 0;

@@ -100,10 +100,14 @@ public final class HiddenChecks {
      */
     public boolean checkNow(NodeLink link) throws InterruptedException {
         var seen = fingerprinted.computeIfAbsent(link, l -> ConcurrentHashMap.newKeySet());
+        boolean trusted = !verdicts.scheduler().onProbation(link) && !verdicts.scheduler().suspended(link);
         for (ModelInfo m : link.models()) {
             String digest = Nodes.digest(link, m.name());
             if (digest != null && Nodes.chats(link, m) && seen.size() < MAX_FIRST_FINGERPRINTS && !seen.contains(digest)) {
-                return fingerprint(link, m.name(), random.nextInt(Fingerprints.PROMPTS.size()), seen);
+                // A newcomer's first fingerprint waits for a reference (a canary meanwhile); a trusted node votes.
+                int index = fingerprints.prompt(digest, !trusted);
+                if (index < 0 && trusted) index = random.nextInt(Fingerprints.PROMPTS.size());
+                if (index >= 0) return fingerprint(link, m.name(), index, seen);
             }
         }
         List<ModelInfo> chat = link.models().stream().filter(m -> Nodes.chats(link, m)).toList();
@@ -163,7 +167,10 @@ public final class HiddenChecks {
             case MISMATCH -> verdicts.failed(link, Reason.FINGERPRINT, "fingerprint", FINGERPRINT_PENALTY,
                     "greedy answer to fingerprint prompt " + (index + 1) + " of " + model + " differs from the reference"
                     + " of trusted nodes for digest " + shortDigest(digest));
-            case NO_REFERENCE -> verdicts.counted("fingerprint", "skipped");
+            case NO_REFERENCE -> {
+                verdicts.counted("fingerprint", "skipped");
+                if (!trusted) seen.remove(digest); // judged once a reference exists
+            }
         }
         return true;
     }

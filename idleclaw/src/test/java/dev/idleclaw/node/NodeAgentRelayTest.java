@@ -153,6 +153,20 @@ class NodeAgentRelayTest extends NodeTestSupport {
     }
 
     @Test
+    void aNodeWhoseSlotsAreAllBusyStillReportsItselfAvailableSoTheHubUsesTheNextFreeSlotAtOnce() {
+        ollama.reply(FakeOllama.tokens(QWEN, many(300)), Duration.ofMillis(20));
+        startAgent(config(1, FAST));
+        hub.sendRequest("full", chat(QWEN, "hi"));
+        await().atMost(SOON).until(() -> !chunks("full").isEmpty());
+        int seen = hub.frames("heartbeat").size();
+        await().atMost(SOON).until(() -> hub.frames("heartbeat").size() > seen);
+        var beat = hub.frames("heartbeat").getLast().json();
+        assertThat(beat.get("active_requests").intValue()).isEqualTo(1);
+        assertThat(beat.get("available").booleanValue()).as("available means taking work, not a free slot").isTrue();
+        hub.cancel("full");
+    }
+
+    @Test
     void requestsRunConcurrentlyAndThoseBeyondMaxConcurrentAreRefused() {
         ollama.reply(FakeOllama.tokens(QWEN, many(300)), Duration.ofMillis(20));
         startAgent();
