@@ -46,6 +46,8 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
     private volatile List<RemoteNode> remote = List.of();
     private volatile List<Member> members = List.of();
     private volatile Reach reach = Reach.UNKNOWN;
+    /** Set when the hub stops: a tick cut short by it is no outage worth a warning. */
+    private volatile boolean stopping;
 
     public ClusterDirectory(ClusterSettings settings, String hubKey, String version, NodeRegistry registry, Scheduler scheduler) {
         this.settings = settings;
@@ -94,6 +96,7 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
                 reach = Reach.UP;
             }
         } catch (RuntimeException e) {
+            if (stopping) return;
             store.drop();
             remote = List.of();
             members = List.of();
@@ -177,6 +180,7 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
     }
 
     private void stopTicks() {
+        stopping = true;
         timer.shutdownNow();
         try {
             timer.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);

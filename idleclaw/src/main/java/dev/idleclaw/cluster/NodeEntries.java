@@ -27,17 +27,27 @@ final class NodeEntries {
 
     private NodeEntries() {}
 
+    /**
+     * The value for {@code hub}'s nodes: the first {@link #MAX_NODES} of them, and of those only as many as fit in
+     * {@link #MAX_CHARS}, so a reader never discards a value a member wrote.
+     */
     static String encode(String hub, List<RemoteNode> nodes) {
-        ObjectNode out = Json.object().put("v", FORMAT).put("hub", hub);
-        ArrayNode array = out.putArray("nodes");
-        for (RemoteNode n : nodes.subList(0, Math.min(nodes.size(), MAX_NODES))) {
-            ObjectNode o = array.addObject().put("node_id", n.nodeId()).put("label", n.label())
+        var out = new StringBuilder("{\"v\":").append(FORMAT).append(",\"hub\":").append(Json.quote(hub)).append(",\"nodes\":[");
+        String end = "]}";
+        int written = 0;
+        for (RemoteNode n : nodes) {
+            if (written == MAX_NODES) break;
+            ObjectNode o = Json.object().put("node_id", n.nodeId()).put("label", n.label())
                     .put("free_slots", n.freeSlots()).put("max_slots", n.maxSlots())
                     .put("reputation", n.reputation()).put("standing", n.standing());
             ArrayNode models = o.putArray("models");
             for (ModelInfo m : n.models().subList(0, Math.min(n.models().size(), MAX_MODELS))) models.add(model(m));
+            String text = Json.write(o);
+            if (out.length() + 1 + text.length() + end.length() > MAX_CHARS) break;
+            if (written++ > 0) out.append(',');
+            out.append(text);
         }
-        return Json.write(out);
+        return out.append(end).toString();
     }
 
     /** The nodes in {@code text}, each marked as held by the hub the value names; empty when it is not such a value. */
