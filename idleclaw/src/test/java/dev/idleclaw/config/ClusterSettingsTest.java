@@ -11,6 +11,11 @@ class ClusterSettingsTest {
     private static final String PREFIX = ClusterSettings.DEFAULT_PREFIX;
 
     @Test
+    void aHubBuiltWithTheDefaultsHasNoCluster(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertThat(dev.idleclaw.server.HubConfig.builder(dir).build().cluster()).isNull();
+    }
+
+    @Test
     void withoutClusterThereAreNoSettings() {
         assertThat(ClusterSettings.of(null, null, TTL, PREFIX)).isNull();
         assertThat(ClusterSettings.of(" ", "", TTL, PREFIX)).isNull();
