@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     /** Top to bottom: a layer may use only the layers after it. */
-    private static final String[] LAYERS = {"cli", "worker", "server", "web", "tracker", "admission", "front", "relay", "verify", "link", "registry"};
+    private static final String[] LAYERS = {"cli", "worker", "server", "web", "cluster", "tracker", "admission", "front", "relay", "verify", "link", "registry"};
     /** Packages below every layer: what they share (settings, counters) and the protocol, identity and storage code. */
     private static final String[] SHARED = {"config", "stats", "wire", "json", "chat", "ledger", "receipt", "identity",
         "ollama", "node", "peer", "announce", "auth", "home", "tls", "tools"};

@@ -169,6 +169,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tool-timeout", defaultValue = "${env:IDLECLAW_TOOL_TIMEOUT:-15}",
             description = "Seconds one tool call may take (env: IDLECLAW_TOOL_TIMEOUT, default: 15).")
     long toolTimeout;
+    @Option(names = "--cluster", paramLabel = "REDIS_URL", defaultValue = "${env:IDLECLAW_CLUSTER:-}",
+            description = "Join the cluster of hubs sharing this Redis store, redis://host:port[/db]; needs --cluster-url "
+                    + "(env: IDLECLAW_CLUSTER, default: no cluster, Redis untouched).")
+    String cluster;
+    @Option(names = "--cluster-url", paramLabel = "URL", defaultValue = "${env:IDLECLAW_CLUSTER_URL:-}",
+            description = "This hub's address as the other cluster members reach it, e.g. http://10.0.0.5:8000 "
+                    + "(env: IDLECLAW_CLUSTER_URL; required with --cluster).")
+    String clusterUrl;
     @Mixin
     FederationOptions.Sync sync;
     @Mixin
@@ -227,6 +235,8 @@ final class ServerCommand implements Callable<Integer> {
                 b.toolFetch = toolFetch;
                 b.toolsForAllDoors = toolsForAllDoors;
                 b.toolTimeout = Duration.ofSeconds(toolTimeout);
+                b.cluster = cluster;
+                b.clusterUrl = clusterUrl;
             }).build();
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw server: " + e.getMessage());

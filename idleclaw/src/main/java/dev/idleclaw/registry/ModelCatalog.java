@@ -36,19 +36,47 @@ public final class ModelCatalog {
     private final NodeRegistry registry;
     private final Scheduler scheduler;
     private final Map<String, OffsetDateTime> firstSeen = new ConcurrentHashMap<>();
+    private final ClusterNodes cluster;
 
     public ModelCatalog(NodeRegistry registry, Scheduler scheduler) {
-        this.registry = registry;
-        this.scheduler = scheduler;
+        this(registry, scheduler, ClusterNodes.NONE);
     }
 
-    /** Every model on a routable node, newest first. */
+    /** A catalog whose {@link #listed()} also shows the models of {@code cluster}'s other hubs. */
+    public ModelCatalog(NodeRegistry registry, Scheduler scheduler, ClusterNodes cluster) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.cluster = cluster;
+    }
+
+    /** Every model on a routable node of this hub, newest first: what this hub can answer. */
     public List<Entry> models() {
+        return entries(localByName());
+    }
+
+    /**
+     * The listing ({@code /api/tags}, {@code /v1/models}): this hub's models and those of the other hubs' nodes in the
+     * cluster, one entry per name with the node counts summed; this hub's own nodes describe a name first. Without a
+     * cluster, the same as {@link #models()}.
+     */
+    public List<Entry> listed() {
+        Map<String, List<ModelInfo>> byName = localByName();
+        for (RemoteNode n : cluster.remote()) {
+            for (ModelInfo m : n.models()) byName.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(m);
+        }
+        return entries(byName);
+    }
+
+    private Map<String, List<ModelInfo>> localByName() {
         Map<String, List<ModelInfo>> byName = new LinkedHashMap<>();
         for (NodeLink l : registry.registered()) {
             if (!scheduler.routable(l)) continue;
             for (ModelInfo m : l.models()) byName.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(m);
         }
+        return byName;
+    }
+
+    private List<Entry> entries(Map<String, List<ModelInfo>> byName) {
         List<Entry> out = new ArrayList<>(byName.size());
         byName.forEach((name, infos) -> out.add(entry(name, infos)));
         out.sort(Comparator.comparing(Entry::modifiedAt).reversed());

@@ -99,6 +99,8 @@ public final class Hub implements AutoCloseable {
     private volatile LocalOllamaBackend local;
     private volatile boolean draining;
     private boolean closed;
+    /** This hub's part of the cluster's directory ({@code --cluster}); null for a hub on its own. */
+    private final dev.idleclaw.cluster.ClusterDirectory cluster;
 
     private Hub(HubConfig config) {
         this.config = config;
@@ -115,11 +117,14 @@ public final class Hub implements AutoCloseable {
         this.scheduler = new Scheduler(registry, config.relay().queueCapacity());
         this.heldCredits = new HeldCredits(ledger);
         scheduler.listen(heldCredits);
+        this.cluster = config.cluster() == null ? null : new dev.idleclaw.cluster.ClusterDirectory(config.cluster(),
+                identity.publicKey(), version(), registry, scheduler);
+        dev.idleclaw.registry.ClusterNodes others = cluster == null ? dev.idleclaw.registry.ClusterNodes.NONE : cluster;
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
         var clientIp = new ClientIp(config.listen().trustedProxies());
         this.nodeSocket = new NodeSocket(config.nodeLinks(), worker != null, registry, timers, stats, identity);
         var toolbox = dev.idleclaw.tools.Toolbox.of(config.tools());
-        this.info = new HubInfo(registry, scheduler, stats, toolbox.names());
+        this.info = new HubInfo(registry, scheduler, stats, toolbox.names(), others);
         var traffic = new dev.idleclaw.stats.Traffic();
         this.metrics = new HubMetrics(registry, scheduler, stats, traffic);
         var receipts = new ReceiptDesk(ledger, metrics, identity);
@@ -127,7 +132,7 @@ public final class Hub implements AutoCloseable {
                 (model, messages, link) -> IdleClawDoor.params(model, messages, false, link)), new HiddenReceipts(receipts), metrics);
         var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts, verification.reruns());
         var limiter = new RateLimiter(config.limits().chatRpm(), config.limits().wsRpm(), config.limits().defaultRpm());
-        this.catalog = new ModelCatalog(registry, scheduler);
+        this.catalog = new ModelCatalog(registry, scheduler, others);
         this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
         this.routes = new HubRoutes(config.listen(), config.nodeLinks(), config.ledger(), config.federation(), worker != null, this,
                 clientIp, limiter, new ChatGate(config.limits().maxChatsPerIp()),
@@ -194,6 +199,7 @@ public final class Hub implements AutoCloseable {
             hub.app.start(config.listen().host(), config.listen().port());
         } catch (RuntimeException e) {
             hub.timers.shutdownNow();
+            if (hub.cluster != null) hub.cluster.abandon();
             hub.ledger.close();
             if (hub.backend != null) hub.backend.close();
             throw e;
@@ -207,6 +213,7 @@ public final class Hub implements AutoCloseable {
         } else {
             log.info("listening on http://{}:{} (no node listener)", config.listen().host(), hub.port());
         }
+        if (hub.cluster != null) hub.cluster.start();
         if (config.federation().announce() != null) {
             hub.announcer = new dev.idleclaw.announce.Announcer(config.federation().announce(), hub.identity, hub::servedModels);
             hub.announcer.start();
@@ -286,6 +293,17 @@ public final class Hub implements AutoCloseable {
         return follower;
     }
 
+    /** This hub's part of the cluster's directory, or null when it runs without {@code --cluster}. */
+    public dev.idleclaw.cluster.ClusterDirectory cluster() {
+        return cluster;
+    }
+
+    /** The build version from the jar manifest ({@code 0.1.0-dev} when run from classes), as cluster members show it. */
+    private static String version() {
+        String v = Hub.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-dev" : v;
+    }
+
     /** The hub's own key (nodes' authentication is bound to it). */
     public String publicKey() {
         return identity.publicKey();
@@ -351,6 +369,7 @@ public final class Hub implements AutoCloseable {
         // Withdraw first, so routers stop choosing this hub while it drains.
         var a = announcer;
         if (a != null) a.stop();
+        if (cluster != null) cluster.close();
         scheduler.close();
         if (stats.active() > 0) log.info("draining {} in-flight answer(s) for up to {} s", stats.active(), config.relay().drainTimeout().toSeconds());
         awaitIdle(System.nanoTime() + config.relay().drainTimeout().toNanos());
@@ -380,6 +399,7 @@ public final class Hub implements AutoCloseable {
         draining = true;
         var a = announcer;
         if (a != null) a.abandon();
+        if (cluster != null) cluster.abandon();
         scheduler.close();
         statsFeed.close();
         app.stop();

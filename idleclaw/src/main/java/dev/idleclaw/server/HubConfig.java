@@ -2,6 +2,7 @@ package dev.idleclaw.server;
 
 import dev.idleclaw.announce.Announcer;
 import dev.idleclaw.front.ChatDialect;
+import dev.idleclaw.config.ClusterSettings;
 import dev.idleclaw.config.Federation;
 import dev.idleclaw.config.LedgerSettings;
 import dev.idleclaw.config.Limits;
@@ -29,10 +30,11 @@ import java.util.function.Consumer;
  * @param tools             the server-side tools (none without a search URL)
  * @param verify            the checks of the nodes' output (canaries, fingerprints, re-runs)
  * @param trust             probation and suspension of nodes (docs/trust.md)
+ * @param cluster           null: a hub on its own; set: a member of the cluster sharing this Redis store
  */
 public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen, Limits limits, RelaySettings relay,
                         NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, Worker worker, ToolSettings tools,
-                        VerifySettings verify, TrustSettings trust) {
+                        VerifySettings verify, TrustSettings trust, ClusterSettings cluster) {
 
     /** Upstream persists its counters every minute. */
     public static final Duration DEFAULT_STATS_SAVE = Duration.ofSeconds(60);
@@ -52,6 +54,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         Objects.requireNonNull(tools, "tools");
         Objects.requireNonNull(verify, "verify");
         Objects.requireNonNull(trust, "trust");
+        require(cluster == null || worker == null, "a worker is one machine's hub: --cluster is for network hubs");
         require(federation.announce() == null || worker == null, "a worker announces itself; set WorkerConfig.announce instead");
     }
 
@@ -125,6 +128,12 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public double probationShare = TrustSettings.DEFAULT_PROBATION_SHARE, suspendBelow = TrustSettings.DEFAULT_SUSPEND_BELOW;
         /** Addresses web_fetch may reach despite their block: a test's page server only. */
         public java.util.function.Predicate<java.net.InetAddress> fetchExempt;
+        /** {@code --cluster} and {@code --cluster-url}; null or blank: no cluster. */
+        public String cluster, clusterUrl;
+        /** How long cluster entries live without a refresh: tests shorten it to see a dead hub vanish quickly. */
+        public Duration clusterTtl = ClusterSettings.DEFAULT_TTL;
+        /** The cluster's key prefix: tests give each run its own, so they can share one Redis. */
+        public String clusterPrefix = ClusterSettings.DEFAULT_PREFIX;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -150,7 +159,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                     worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt),
                     new VerifySettings(canaryRate, rerunShare, verifySameAddress),
                     // A worker's nodes are its owner's own machines: no probation (docs/trust.md).
-                    new TrustSettings(worker == null ? probationChecks : 0, probationShare, suspendBelow));
+                    new TrustSettings(worker == null ? probationChecks : 0, probationShare, suspendBelow),
+                    ClusterSettings.of(cluster, clusterUrl, clusterTtl, clusterPrefix));
         }
     }
 }

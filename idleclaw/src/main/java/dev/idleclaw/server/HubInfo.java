@@ -3,6 +3,8 @@ package dev.idleclaw.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.registry.Capabilities;
+import dev.idleclaw.registry.ClusterNodes;
+import dev.idleclaw.registry.RemoteNode;
 import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.registry.NodeRegistry;
 import dev.idleclaw.registry.Scheduler;
@@ -24,8 +26,11 @@ public final class HubInfo {
     private final Instant startedAt = Instant.now();
     /** The server-side tools the hub offers (none without a search URL). */
     private final List<String> tools;
+    /** The other hubs' nodes when this hub is in a cluster ({@link ClusterNodes#NONE} otherwise). */
+    private final ClusterNodes cluster;
 
-    HubInfo(NodeRegistry registry, Scheduler scheduler, HubStats stats, List<String> tools) {
+    HubInfo(NodeRegistry registry, Scheduler scheduler, HubStats stats, List<String> tools, ClusterNodes cluster) {
+        this.cluster = cluster;
         this.registry = registry;
         this.scheduler = scheduler;
         this.stats = stats;
@@ -37,20 +42,25 @@ public final class HubInfo {
     }
 
     /**
-     * {@code node_count} counts only nodes that would take a request ({@link Scheduler#routable}). A hub that runs
+     * {@code node_count} counts only nodes that would take a request ({@link Scheduler#routable}), the other cluster
+     * hubs' included. A hub that runs
      * server-side tools adds {@code tools} (their names) after the original's fields, so a page knows to offer them;
      * without tools the answer is exactly the original's.
      */
     public ObjectNode health() {
         ObjectNode out = Json.object().put("status", "healthy").put("uptime_seconds", uptimeSeconds())
-                .put("node_count", routable().size());
+                .put("node_count", routable().size() + cluster.remote().size());
         if (!tools.isEmpty()) tools.forEach(out.putArray("tools")::add);
         return out;
     }
 
-    /** Distinct models of routable nodes, largest first (size from the first node that registered the name), with capabilities. */
+    /**
+     * Distinct models of routable nodes, the other cluster hubs' included, largest first (size from the first node that
+     * registered the name, this hub's own first), with capabilities.
+     */
     public ObjectNode models() {
         Map<String, ModelInfo> first = firstSeen();
+        for (RemoteNode n : cluster.remote()) for (ModelInfo m : n.models()) first.putIfAbsent(m.name(), m);
         List<ModelInfo> sorted = new ArrayList<>(first.values());
         sorted.sort(Comparator.comparingLong(ModelInfo::size).reversed());
         ObjectNode out = Json.object();

@@ -52,7 +52,7 @@ public final class OllamaDoor {
     public void tags(Context ctx) {
         ObjectNode out = Json.object();
         var models = out.putArray("models");
-        for (ModelCatalog.Entry e : catalog.models()) {
+        for (ModelCatalog.Entry e : catalog.listed()) {
             var entry = models.addObject().put("name", e.name()).put("model", e.name()).put("modified_at", rfc3339(e.modifiedAt()))
                     .put("size", e.size()).put("digest", e.digest());
             entry.set("details", details(e));

@@ -71,7 +71,7 @@ public final class OpenAiDoor {
     public void models(Context ctx) throws IOException {
         ObjectNode out = Json.object().put("object", "list");
         var data = out.putArray("data");
-        catalog.models().forEach(e -> data.add(model(e.name(), e, owner)));
+        catalog.listed().forEach(e -> data.add(model(e.name(), e, owner)));
         write(ctx.res(), 200, out);
     }
 
