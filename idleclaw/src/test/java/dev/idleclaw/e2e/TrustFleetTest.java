@@ -50,15 +50,7 @@ class TrustFleetTest {
 
     /** Every lying kind, as its stand-in behaves. */
     static Map<String, Behaviour> liars() {
-        var m = new LinkedHashMap<String, Behaviour>();
-        m.put("other_weights", Lies.otherWeights().withDelayPerToken(PACE));
-        m.put("random_tokens", Lies.randomTokens().withDelayPerToken(PACE));
-        m.put("truncated", Lies.truncated(HONEST, 12));
-        m.put("inflated_counts", Lies.inflatedCounts(HONEST, 4));
-        m.put("too_fast", Lies.tooFast(HONEST));
-        m.put("canary_detector", Lies.canaryDetector().withDelayPerToken(PACE));
-        m.put("canary_failer", Behaviour.defaults().withTokens("no ", "idea"));
-        return m;
+        return Lies.fleet(HONEST, PACE);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.idleclaw.testkit;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -103,5 +105,23 @@ public final class Lies {
         var w = new StringBuilder();
         for (int i = 2 + random.nextInt(6); i > 0; i--) w.append((char) ('a' + random.nextInt(26)));
         return w.toString();
+    }
+
+    /**
+     * One stand-in of every lying kind a trust fleet runs, by name, in a fixed order: another model's weights, random
+     * tokens, {@code honest} truncated to 12 words claiming the full count, counts inflated 4×, {@code honest} without
+     * its delay, a canary detector, and a node answering "no idea" to everything; {@code pace} is the delay per word of
+     * those that make their own text.
+     */
+    public static Map<String, Behaviour> fleet(Behaviour honest, Duration pace) {
+        var m = new LinkedHashMap<String, Behaviour>();
+        m.put("other_weights", otherWeights().withDelayPerToken(pace));
+        m.put("random_tokens", randomTokens().withDelayPerToken(pace));
+        m.put("truncated", truncated(honest, 12));
+        m.put("inflated_counts", inflatedCounts(honest, 4));
+        m.put("too_fast", tooFast(honest));
+        m.put("canary_detector", canaryDetector().withDelayPerToken(pace));
+        m.put("canary_failer", Behaviour.defaults().withTokens("no ", "idea"));
+        return m;
     }
 }

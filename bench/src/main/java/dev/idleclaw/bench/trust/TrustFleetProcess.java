@@ -39,15 +39,7 @@ public final class TrustFleetProcess {
 
     /** Every lying kind, as its stand-in behaves, at {@code pace} a word where it keeps one. */
     public static Map<String, Behaviour> liars(Behaviour honest, Duration pace) {
-        var m = new LinkedHashMap<String, Behaviour>();
-        m.put("other_weights", Lies.otherWeights().withDelayPerToken(pace));
-        m.put("random_tokens", Lies.randomTokens().withDelayPerToken(pace));
-        m.put("truncated", Lies.truncated(honest, 12));
-        m.put("inflated_counts", Lies.inflatedCounts(honest, 4));
-        m.put("too_fast", Lies.tooFast(honest));
-        m.put("canary_detector", Lies.canaryDetector().withDelayPerToken(pace));
-        m.put("canary_failer", Behaviour.defaults().withTokens("no ", "idea"));
-        return m;
+        return Lies.fleet(honest, pace);
     }
 
     public static void main(String[] args) throws Exception {
