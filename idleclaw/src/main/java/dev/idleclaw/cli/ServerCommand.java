@@ -125,6 +125,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Checks (probes, canaries, …) a new node key passes before it leaves probation; its credits are "
                     + "held until then (env: IDLECLAW_PROBATION_CHECKS, default: 5).")
     int probationChecks;
+    @Option(names = "--probation-answers", defaultValue = "${env:IDLECLAW_PROBATION_ANSWERS:-10}",
+            description = "Consumer answers a new node key relays without a suspicion flag before it leaves probation (lies"
+                    + " about counts or speed show only there) (env: IDLECLAW_PROBATION_ANSWERS, default: 10).")
+    int probationAnswers;
     @Option(names = "--probation-share", defaultValue = "${env:IDLECLAW_PROBATION_SHARE:-0.1}",
             description = "Most of a model's requests nodes on probation get while a trusted node is free, 0..1 "
                     + "(env: IDLECLAW_PROBATION_SHARE, default: 0.1).")
@@ -221,6 +225,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.rerunShare = rerunShare;
                 b.verifySameAddress = verifySameAddress;
                 b.probationChecks = probationChecks;
+                b.probationAnswers = probationAnswers;
                 b.probationShare = probationShare;
                 b.suspendBelow = suspendBelow;
                 b.ledger = ledger == null || ledger.isBlank() ? null : ledger;

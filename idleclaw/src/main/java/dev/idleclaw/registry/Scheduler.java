@@ -192,6 +192,11 @@ public final class Scheduler {
         judge(link.standing(), s -> standings.verified(s, passed, reputationDelta));
     }
 
+    /** A consumer answer {@code link} relayed raised no suspicion flag: it counts toward leaving probation. */
+    public void answeredClean(NodeLink link) {
+        judge(link.standing(), standings::answeredClean);
+    }
+
     /** Whether {@code link}'s key has not earned trust yet (suspended or not): its credits are held. */
     public boolean onProbation(NodeLink link) {
         return locked(() -> link.standing().untrusted());

@@ -52,6 +52,8 @@ public final class Standing {
     // guarded by Scheduler.lock
     double reputation = Scheduler.INITIAL_REPUTATION;
     int checksPassed;
+    /** Consumer answers relayed without a suspicion flag since it (re)started probation. */
+    int cleanAnswers;
     boolean leftProbation;
     Verdict verdict = Verdict.NONE;
     /**

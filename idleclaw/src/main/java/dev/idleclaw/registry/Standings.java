@@ -112,8 +112,22 @@ final class Standings {
         adjust(s, delta);
         if (!passed) return;
         s.checksPassed++;
+        leaveProbationIfDue(s);
+    }
+
+    /** A consumer answer relayed without a suspicion flag: counts toward leaving probation. */
+    void answeredClean(Standing s) {
+        s.cleanAnswers++;
+        leaveProbationIfDue(s);
+    }
+
+    /**
+     * Leaves probation, releasing what it holds, once the key has passed its checks and given its clean consumer
+     * answers with at least the starting reputation.
+     */
+    private void leaveProbationIfDue(Standing s) {
         if (state(s) == State.PROBATION && s.checksPassed >= trust.probationChecks()
-                && s.reputation >= Scheduler.INITIAL_REPUTATION) {
+                && s.cleanAnswers >= trust.probationAnswers() && s.reputation >= Scheduler.INITIAL_REPUTATION) {
             s.leftProbation = true;
             release(s);
         }
@@ -139,6 +153,7 @@ final class Standings {
                 s.verdict = Standing.Verdict.NONE;
                 s.reputation = Scheduler.INITIAL_REPUTATION;
                 s.checksPassed = 0;
+                s.cleanAnswers = 0;
                 s.leftProbation = false;
                 s.clearFlags();
                 pardon(s);
@@ -170,6 +185,7 @@ final class Standings {
         forfeit(s);
         s.leftProbation = false;
         s.checksPassed = 0;
+        s.cleanAnswers = 0;
     }
 
     private void release(Standing s) {

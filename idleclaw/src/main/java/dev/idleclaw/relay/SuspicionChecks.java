@@ -62,6 +62,8 @@ public final class SuspicionChecks {
         if (tokens >= MIN_TOKENS_FOR_SPEED && rate > limit) {
             flag(link, Reason.TOO_FAST, TOO_FAST_PENALTY, String.format("%d tokens of %s at %.0f tokens/s; a model of"
                     + " %d MB decodes at most %.0f tokens/s", tokens, model, rate, link.modelSize(model) >> 20, limit));
+        } else {
+            scheduler.answeredClean(link);
         }
         link.suspicion().answered(false);
     }

@@ -124,7 +124,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public boolean toolFetch, toolsForAllDoors;
         public Duration toolTimeout = ToolSettings.DEFAULT_TIMEOUT;
         public int toolCallsPerMinute = ToolSettings.DEFAULT_CALLS_PER_MINUTE;
-        public int probationChecks = TrustSettings.DEFAULT_PROBATION_CHECKS;
+        public int probationChecks = TrustSettings.DEFAULT_PROBATION_CHECKS, probationAnswers = TrustSettings.DEFAULT_PROBATION_ANSWERS;
         public double probationShare = TrustSettings.DEFAULT_PROBATION_SHARE, suspendBelow = TrustSettings.DEFAULT_SUSPEND_BELOW;
         /** Addresses web_fetch may reach despite their block: a test's page server only. */
         public java.util.function.Predicate<java.net.InetAddress> fetchExempt;
@@ -159,7 +159,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                     worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt),
                     new VerifySettings(canaryRate, rerunShare, verifySameAddress),
                     // A worker's nodes are its owner's own machines: no probation (docs/trust.md).
-                    new TrustSettings(worker == null ? probationChecks : 0, probationShare, suspendBelow),
+                    new TrustSettings(worker == null ? probationChecks : 0, probationAnswers, probationShare, suspendBelow),
                     ClusterSettings.of(cluster, clusterUrl, clusterTtl, clusterPrefix));
         }
     }

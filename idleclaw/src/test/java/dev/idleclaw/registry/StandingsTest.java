@@ -11,7 +11,23 @@ import org.junit.jupiter.api.Test;
 /** The standing rules on their own: probation, the threshold, the operator's actions and what becomes of held credit. */
 class StandingsTest {
     private static final String KEY = "lob1" + "a".repeat(64);
-    private final Standings standings = new Standings(TrustSettings.DEFAULTS);
+    /** The default rules, but no clean consumer answers needed: most cases here are about checks. */
+    private final Standings standings = new Standings(new TrustSettings(TrustSettings.DEFAULT_PROBATION_CHECKS, 0,
+            TrustSettings.DEFAULT_PROBATION_SHARE, TrustSettings.DEFAULT_SUSPEND_BELOW));
+
+    @Test
+    void aNewKeyLeavesProbationOnlyOnceItHasAlsoGivenItsCleanConsumerAnswers() {
+        var rules = new Standings(TrustSettings.DEFAULTS);
+        Standing s = rules.forKey(KEY);
+        for (int i = 0; i < 2 * TrustSettings.DEFAULT_PROBATION_CHECKS; i++) rules.verified(s, true, 0.05);
+        assertThat(rules.state(s)).as("checks alone: lies about counts or speed show only in consumer answers").isEqualTo(State.PROBATION);
+        for (int i = 1; i < TrustSettings.DEFAULT_PROBATION_ANSWERS; i++) rules.answeredClean(s);
+        assertThat(rules.state(s)).isEqualTo(State.PROBATION);
+        assertThat(rules.drain()).isEmpty();
+        rules.answeredClean(s);
+        assertThat(rules.state(s)).isEqualTo(State.TRUSTED);
+        assertThat(rules.drain()).containsExactly(new Outcome(KEY, true));
+    }
 
     @Test
     void aNewKeyIsOnProbationUntilItPassesEnoughChecksAndIsReleasedOnce() {
@@ -157,7 +173,7 @@ class StandingsTest {
 
     @Test
     void zeroProbationChecksMeansNoProbation() {
-        var none = new Standings(new TrustSettings(0, 0.1, 0.2));
+        var none = new Standings(new TrustSettings(0, 10, 0.1, 0.2));
         assertThat(none.state(none.forKey(KEY))).isEqualTo(State.TRUSTED);
         assertThat(none.state(none.fresh(null))).isEqualTo(State.TRUSTED);
     }
