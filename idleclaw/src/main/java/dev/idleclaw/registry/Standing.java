@@ -54,6 +54,8 @@ public final class Standing {
     int checksPassed;
     /** Consumer answers relayed without a suspicion flag since it (re)started probation. */
     int cleanAnswers;
+    /** Its flag count when it (re)started probation: a flag raised on probation keeps it there. */
+    long flagsAtProbationStart;
     boolean leftProbation;
     Verdict verdict = Verdict.NONE;
     /**

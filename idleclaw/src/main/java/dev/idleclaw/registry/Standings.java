@@ -123,11 +123,13 @@ final class Standings {
 
     /**
      * Leaves probation, releasing what it holds, once the key has passed its checks and given its clean consumer
-     * answers with at least the starting reputation.
+     * answers with at least the starting reputation, and raised no suspicion flag since its probation began (a flagged
+     * newcomer stays on probation, its credit held, until it is caught or the operator decides).
      */
     private void leaveProbationIfDue(Standing s) {
         if (state(s) == State.PROBATION && s.checksPassed >= trust.probationChecks()
-                && s.cleanAnswers >= trust.probationAnswers() && s.reputation >= Scheduler.INITIAL_REPUTATION) {
+                && s.cleanAnswers >= trust.probationAnswers() && s.reputation >= Scheduler.INITIAL_REPUTATION
+                && s.flags() == s.flagsAtProbationStart) {
             s.leftProbation = true;
             release(s);
         }
@@ -156,6 +158,7 @@ final class Standings {
                 s.cleanAnswers = 0;
                 s.leftProbation = false;
                 s.clearFlags();
+                s.flagsAtProbationStart = 0;
                 pardon(s);
             }
         }
@@ -186,6 +189,7 @@ final class Standings {
         s.leftProbation = false;
         s.checksPassed = 0;
         s.cleanAnswers = 0;
+        s.flagsAtProbationStart = s.flags();
     }
 
     private void release(Standing s) {

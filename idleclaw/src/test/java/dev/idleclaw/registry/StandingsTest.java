@@ -30,6 +30,15 @@ class StandingsTest {
     }
 
     @Test
+    void aNewcomerFlaggedOnProbationStaysOnProbationWhateverItsChecks() {
+        Standing s = standings.forKey(KEY);
+        s.flagged(); // e.g. a fingerprint that did not match, at a reputation that stays above the threshold
+        for (int i = 0; i < 20; i++) standings.verified(s, true, 0.05);
+        assertThat(standings.state(s)).isEqualTo(State.PROBATION);
+        assertThat(standings.drain()).as("its credit stays held").isEmpty();
+    }
+
+    @Test
     void aNewKeyIsOnProbationUntilItPassesEnoughChecksAndIsReleasedOnce() {
         Standing s = standings.forKey(KEY);
         assertThat(standings.state(s)).isEqualTo(State.PROBATION);
