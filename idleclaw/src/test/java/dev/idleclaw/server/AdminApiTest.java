@@ -166,6 +166,7 @@ class AdminApiTest {
         String path = "/admin/trust/" + key.publicKey() + "/";
         assertThat(admin("POST", "/admin/trust/nope/trust", "").statusCode()).isEqualTo(422);
         assertThat(admin("POST", path + "promote", "").statusCode()).isEqualTo(404);
+        assertThat(admin("POST", path + "ban?seconds=0", "").statusCode()).as("a ban of no time").isEqualTo(422);
         try (var node = authenticated("keyed", key)) {
             assertThat(node.next().path("type").asText()).isEqualTo("registered");
             JsonNode row = json(hub.get("/admin/nodes", AS_ADMIN)).path("nodes").get(0);
