@@ -57,7 +57,7 @@ final class MemberRoute implements Handler {
             error(ctx, 400, "requester does not match the signed on-behalf-of");
             return;
         }
-        log.info("serving request {} forwarded by cluster member {}", Json.text(body, "request_id"), f.forwarder().substring(0, 16));
+        log.debug("serving request {} forwarded by cluster member {}", Json.text(body, "request_id"), f.forwarder().substring(0, 16));
         var job = ChatRelay.Job.memberForward(model, p, requester, requester != null && body.path("requester_verified").asBoolean(false),
                 body.path("credited").asBoolean(false));
         relay.run(job, new MemberSink(ctx.res(), model));

@@ -48,6 +48,8 @@ public final class MemberLinks {
     private final Map<String, NodeLink> byHub = new HashMap<>();
     private volatile Map<String, List<NodeLink>> byModel = Map.of();
     private volatile Runnable onChange = () -> {};
+    /** Set by {@link #closeAll}: the links go because this hub stops, whatever the directory says. */
+    private volatile boolean closing;
 
     public MemberLinks(Identity self, HttpClient http) {
         this.self = self;
@@ -87,7 +89,8 @@ public final class MemberLinks {
                     byHub.remove(hub);
                     dropped.add(l);
                     log.info("cluster member {} removed: {}", short16(hub),
-                            o == null ? "no routable nodes, or gone from the directory" : moved ? "its address changed" : "link closed");
+                            closing ? "this hub is shutting down"
+                                    : o == null ? "no routable nodes, or gone from the directory" : moved ? "its address changed" : "link closed");
                 }
             }
             for (Offer o : wanted.values()) {
@@ -115,6 +118,7 @@ public final class MemberLinks {
 
     /** Removes every member link (shutdown); requests in flight on them end as from a vanished node. */
     public void closeAll() {
+        closing = true;
         update(List.of());
     }
 

@@ -207,7 +207,8 @@ public final class ChatRelay {
         Result result = null;
         ToolLoop tools = job.tools() == null ? null : new ToolLoop(job.tools(), metrics);
         // A sampled request is answered greedily, by every attempt alike; server-side tool rounds are never re-run.
-        Reruns.Plan rerun = reruns == null || tools != null ? null : reruns.plan(lease.link(), job.model(), sized);
+        Reruns.Plan rerun = reruns == null || tools != null || lease.link().backend().clusterMember() ? null
+                : reruns.plan(lease.link(), job.model(), sized);
         try {
             for (int attempt = 1; ; attempt++) {
                 NodeLink link = lease.link();
@@ -292,7 +293,7 @@ public final class ChatRelay {
         };
         metrics.forwarded(outcome);
         if (result.outcome == Outcome.FAILED && result.nodeFault()) {
-            log.info("forwarded request to cluster {} failed ({}){}", member, result.failure, hadOutput ? " mid-answer" : "");
+            log.info("forwarded request failed on cluster {} ({}){}", member, result.failure, hadOutput ? " mid-answer" : " before any output");
         }
     }
 
