@@ -85,6 +85,11 @@ public final class SharedAdmission implements AutoCloseable {
         return store.reachable();
     }
 
+    /** Whether the first probe has run: before it, admission is this hub's own. */
+    public boolean probed() {
+        return store.known();
+    }
+
     /** Starts the ticks, the first at once in the background: the hub never waits for Redis to start. */
     public void start() {
         timer.scheduleWithFixedDelay(this::sync, 0, SYNC.toMillis(), TimeUnit.MILLISECONDS);

@@ -27,7 +27,7 @@ final class SharedRates implements RateBudget {
     private final ClusterKeys keys;
     private final RateLimiter local;
     private final BucketConfiguration[] configs = new BucketConfiguration[RateLimiter.Kind.values().length];
-    private final ProxyManager<String> buckets;
+    private final ProxyManager<Object> buckets;
 
     SharedRates(SharedStore store, ClusterKeys keys, RateLimiter local, int chatRpm, int wsRpm, int defaultRpm) {
         this.store = store;
@@ -63,21 +63,24 @@ final class SharedRates implements RateBudget {
                 .addLimit(Bandwidth.builder().capacity(n).refillGreedy(n, Duration.ofMinutes(1)).build()).build();
     }
 
-    /** Bucket4j's commands on whatever connection the store holds now; none (Redis down) fails the command at once. */
-    private record Current(SharedStore store) implements RedisApi<String> {
+    /**
+     * Bucket4j's commands on whatever connection the store holds now; none (Redis down) fails the command at once.
+     * Keys are typed Object: Bucket4j hands them over in an {@code Object[]}, whatever its key type.
+     */
+    private record Current(SharedStore store) implements RedisApi<Object> {
         @Override
-        public <V> RedisFuture<V> eval(String script, ScriptOutputType type, String[] keys, byte[][] args) {
-            return connection().async().eval(script, type, keys, args);
+        public <V> RedisFuture<V> eval(String script, ScriptOutputType type, Object[] keys, byte[][] args) {
+            return connection().async().eval(script, type, java.util.Arrays.copyOf(keys, keys.length, String[].class), args);
         }
 
         @Override
-        public RedisFuture<byte[]> get(String key) {
-            return connection().async().get(key);
+        public RedisFuture<byte[]> get(Object key) {
+            return connection().async().get((String) key);
         }
 
         @Override
-        public RedisFuture<?> delete(String key) {
-            return connection().async().del(key);
+        public RedisFuture<?> delete(Object key) {
+            return connection().async().del((String) key);
         }
 
         private io.lettuce.core.api.StatefulRedisConnection<String, byte[]> connection() {

@@ -70,6 +70,11 @@ final class SharedStore implements AutoCloseable {
         return reach.get() == Reach.UP;
     }
 
+    /** Whether any probe or command has told yet whether Redis is reachable. */
+    boolean known() {
+        return reach.get() != Reach.UNKNOWN;
+    }
+
     /** A command failed: Redis counts as down until the next {@link #check()} reaches it. Never waits. */
     void failed(RuntimeException e) {
         if (closing) return;
