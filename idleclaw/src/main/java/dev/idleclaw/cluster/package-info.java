@@ -2,7 +2,8 @@
  * The hub as one member of a cluster sharing a Redis store: membership and the node directory (which hub holds which
  * routable node, with its models, slots and standing), each hub's entries under its own keys with a TTL, so a dead
  * hub's entries expire by themselves. The server wires it; it reads the registry and the scheduler, and hands the
- * other hubs' nodes to the catalog through {@link dev.idleclaw.registry.ClusterNodes}. Request forwarding between
- * hubs is not here yet.
+ * other hubs' nodes to the catalog through {@link dev.idleclaw.registry.ClusterNodes}. {@link dev.idleclaw.cluster.SharedAdmission}
+ * keeps the admission state (budgets, stream and node caps as leases, bans) in the same Redis, behind the interfaces
+ * the admission steps and the registry define. Request forwarding between hubs is not here yet.
  */
 package dev.idleclaw.cluster;
