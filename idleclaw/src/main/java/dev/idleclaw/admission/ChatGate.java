@@ -3,7 +3,7 @@ package dev.idleclaw.admission;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Counts open chat streams per client address and refuses more than the configured number. */
-public final class ChatGate {
+public final class ChatGate implements StreamSlots {
     private final int maxPerClient;
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
@@ -21,6 +21,11 @@ public final class ChatGate {
             return now + 1;
         });
         return ok[0];
+    }
+
+    @Override
+    public Runnable take(String client) {
+        return enter(client) ? () -> leave(client) : null;
     }
 
     public void leave(String client) {

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Per-client token buckets (Bucket4j, in memory): capacity = requests per minute, starting full, refilled
  * smoothly. One token per request; a spent token is not returned when the request later fails.
  */
-public final class RateLimiter {
+public final class RateLimiter implements RateBudget {
     /** Upstream drops buckets idle this long; a returning client starts full again. */
     static final Duration IDLE_EXPIRY = Duration.ofSeconds(600);
     /** Bound on tracked (client, bucket) pairs so an address-hopping flood cannot grow memory without limit. */
@@ -50,7 +50,7 @@ public final class RateLimiter {
         return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
-    /** Takes one token; returns 0 when allowed, else the whole seconds a client should wait ({@code Retry-After}). */
+    @Override
     public long take(Kind kind, String client) {
         if (buckets.size() >= MAX_TRACKED) sweep(System.nanoTime());
         if (buckets.size() >= MAX_TRACKED) return IDLE_EXPIRY.toSeconds();

@@ -9,9 +9,9 @@ import dev.idleclaw.front.Headers;
  * spending its own credit is not held to it.
  */
 public final class RequestRate implements Step {
-    private final RateLimiter limiter;
+    private final RateBudget limiter;
 
-    public RequestRate(RateLimiter limiter) {
+    public RequestRate(RateBudget limiter) {
         this.limiter = limiter;
     }
 

@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * {@link Admission}'s open-stream step: one of the client's slots in {@link ChatGate}, or 429 with {@code Retry-After}.
+ * {@link Admission}'s open-stream step: one of the client's slots in {@link StreamSlots}, or 429 with {@code Retry-After}.
  * The slot comes back as the answer's last bytes are handed to the connection, before they are sent, so a client
  * that sends its next request the instant it has read this answer finds its slot free; or, at the latest, when the
  * door returns (an answer it never wrote, an error the routes answer after it).
@@ -17,20 +17,21 @@ import org.eclipse.jetty.util.Callback;
 public final class StreamCap implements Step {
     /** Retry-After for a client already at its open-stream cap (upstream's). */
     static final String RETRY_AFTER_SECONDS = "5";
-    private final ChatGate gate;
+    private final StreamSlots slots;
 
-    public StreamCap(ChatGate gate) {
-        this.gate = gate;
+    public StreamCap(StreamSlots slots) {
+        this.slots = slots;
     }
 
     @Override
     public boolean pass(Admitting request) {
-        if (!gate.enter(request.client())) {
+        Runnable giveBack = slots.take(request.client());
+        if (giveBack == null) {
             request.ctx().header(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             request.refuse(429, "Too many concurrent requests");
             return false;
         }
-        var slot = new Slot(gate, request.client());
+        var slot = new Slot(giveBack);
         request.atEnd(slot::release);
         var jetty = ServletContextRequest.getServletContextRequest(request.ctx().req());
         if (jetty != null) jetty.addHttpStreamWrapper(stream -> new ReleasedOnLastBytes(stream, slot));
@@ -39,17 +40,15 @@ public final class StreamCap implements Step {
 
     /** One taken slot, given back exactly once. */
     private static final class Slot {
-        private final ChatGate gate;
-        private final String client;
+        private final Runnable giveBack;
         private final AtomicBoolean held = new AtomicBoolean(true);
 
-        Slot(ChatGate gate, String client) {
-            this.gate = gate;
-            this.client = client;
+        Slot(Runnable giveBack) {
+            this.giveBack = giveBack;
         }
 
         void release() {
-            if (held.compareAndSet(true, false)) gate.leave(client);
+            if (held.compareAndSet(true, false)) giveBack.run();
         }
     }
 

@@ -4,6 +4,8 @@
  * hub's entries expire by themselves; and request forwarding between members ({@link dev.idleclaw.cluster.ClusterForwarding}):
  * the other members as scheduler backends of last resort, and the internal route their forwards arrive on. The
  * server wires it; it reads the registry and the scheduler, and hands the other hubs' nodes to the catalog through
- * {@link dev.idleclaw.registry.ClusterNodes}.
+ * {@link dev.idleclaw.registry.ClusterNodes}. {@link dev.idleclaw.cluster.SharedAdmission}
+ * keeps the admission state (budgets, stream and node caps as leases, bans) in the same Redis, behind the interfaces
+ * the admission steps and the registry define.
  */
 package dev.idleclaw.cluster;

@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param redis  the shared store, {@code redis://host:port[/db]} ({@code --cluster})
  * @param url    this hub's address as the other members reach it ({@code --cluster-url})
- * @param ttl    how long a member's entries outlive its last refresh; refreshed every {@link #refresh()}
+ * @param ttl    how long a member's entries, and its leases on open streams and node places, outlive its last refresh;
+ *               refreshed every {@link #refresh()}
  * @param prefix every key this hub writes or reads starts with it, so clusters (and tests) can share one Redis
  */
 public record ClusterSettings(URI redis, URI url, Duration ttl, String prefix) {
@@ -22,6 +23,11 @@ public record ClusterSettings(URI redis, URI url, Duration ttl, String prefix) {
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(15);
     /** Refreshes per TTL: an entry is rewritten three times before it would expire, so one slow tick never drops it. */
     public static final int REFRESHES_PER_TTL = 3;
+    /**
+     * The longest TTL: a crashed hub's entries, and its leases on its clients' open streams and its nodes' places,
+     * outlive it this long at most.
+     */
+    public static final Duration MAX_TTL = Duration.ofMinutes(5);
     /** The key prefix of a cluster that sets none. */
     public static final String DEFAULT_PREFIX = "idleclaw:";
 
@@ -38,6 +44,8 @@ public record ClusterSettings(URI redis, URI url, Duration ttl, String prefix) {
                 "--cluster-url must be an http:// or https:// URL with a host, got '" + url + "'");
         Objects.requireNonNull(ttl, "cluster TTL");
         require(ttl.toMillis() >= REFRESHES_PER_TTL * 100L, "the cluster TTL must be at least 300 ms, got " + ttl);
+        require(ttl.compareTo(MAX_TTL) <= 0, "the cluster TTL must be at most " + MAX_TTL.toMinutes()
+                + " minutes (a crashed hub's leases hold that long), got " + ttl);
         require(prefix != null && !prefix.isBlank() && prefix.length() <= 64, "the cluster key prefix must be 1 to 64 characters");
     }
 

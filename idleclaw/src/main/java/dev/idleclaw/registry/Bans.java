@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 /**
  * The operator's temporary bans of a public key or an address: a banned node cannot register (so its reconnects are
  * refused) and a banned consumer's requests are refused, until the ban runs out. In memory only: a restart lifts them.
+ * A hub in a cluster keeps its copy of the cluster's shared list here ({@link #adopt}).
  */
-public final class Bans {
+public final class Bans implements BanList {
     /** Bans held at once: far more than an operator sets by hand, small enough that a runaway script cannot grow memory. */
     public static final int MAX_BANS = 10_000;
     /** The longest ban: a week; anything longer is a policy for the allow/deny configuration, not a click. */
@@ -39,7 +40,7 @@ public final class Bans {
         this.clock = clock;
     }
 
-    /** Bans {@code target} for {@code duration} (1 s .. {@link #MAX_DURATION}); null when {@link #MAX_BANS} are held. */
+    @Override
     public Ban ban(Kind kind, String target, Duration duration) {
         if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("a ban lasts from 1 second to " + MAX_DURATION.toDays() + " days");
@@ -52,7 +53,7 @@ public final class Bans {
         return ban;
     }
 
-    /** Lifts the ban with this {@link Ban#id()}; the ban lifted, or null when there was none. */
+    @Override
     public Ban lift(String id) {
         for (var e : bans.entrySet()) {
             if (e.getValue().id().equals(id) && bans.remove(e.getKey(), e.getValue())) return e.getValue();
@@ -60,16 +61,31 @@ public final class Bans {
         return null;
     }
 
-    /** Whether {@code key} (may be null: anonymous) or {@code address} is banned now. */
+    @Override
     public boolean banned(String key, String address) {
         if (bans.isEmpty()) return false;
         return (key != null && active(id(Kind.KEY, key))) || (address != null && active(id(Kind.ADDRESS, address)));
     }
 
-    /** The bans in force, soonest to end first. */
+    @Override
     public List<Ban> list() {
         sweep();
         return bans.values().stream().sorted(Comparator.comparingLong(Ban::until)).toList();
+    }
+
+    /**
+     * The bans in force become exactly {@code shared} (the cluster's list as last read), less those already over, and
+     * at most {@link #MAX_BANS} of them.
+     */
+    public void adopt(java.util.Collection<Ban> shared) {
+        long now = clock.getAsLong();
+        var next = new java.util.HashMap<String, Ban>();
+        for (Ban b : shared) {
+            if (next.size() == MAX_BANS) break;
+            if (b.until() > now) next.put(id(b.kind(), b.target()), b);
+        }
+        bans.keySet().retainAll(next.keySet());
+        bans.putAll(next);
     }
 
     private boolean active(String id) {

@@ -23,7 +23,9 @@ public final class NodeRegistry {
     private final Directory directory = new Directory(); // guarded by this
     private final AtomicLong registeredTotal;
     private final Standings standings;
-    private final Bans bans = new Bans();
+    private final BanList bans;
+    /** The cluster-wide part of the node cap ({@link NodeLeases#NONE} for a hub on its own). */
+    private final NodeLeases leases;
     private Runnable onChange = () -> {};
 
     public NodeRegistry(int maxNodesPerIp, long registeredTotalSoFar) {
@@ -32,7 +34,14 @@ public final class NodeRegistry {
 
     /** {@code trust}: probation and the suspension threshold (docs/trust.md). */
     public NodeRegistry(int maxNodesPerIp, long registeredTotalSoFar, TrustSettings trust) {
+        this(maxNodesPerIp, registeredTotalSoFar, trust, new Bans(), NodeLeases.NONE);
+    }
+
+    /** {@code bans} and {@code leases}: this hub's own, or the cluster's shared ones. */
+    public NodeRegistry(int maxNodesPerIp, long registeredTotalSoFar, TrustSettings trust, BanList bans, NodeLeases leases) {
         this.maxNodesPerIp = maxNodesPerIp;
+        this.bans = bans;
+        this.leases = leases;
         this.registeredTotal = new AtomicLong(registeredTotalSoFar);
         this.standings = new Standings(trust);
     }
@@ -43,7 +52,7 @@ public final class NodeRegistry {
     }
 
     /** The operator's bans: a banned key or address cannot register ({@link #register}). */
-    public Bans bans() {
+    public BanList bans() {
         return bans;
     }
 
@@ -63,6 +72,40 @@ public final class NodeRegistry {
             log.info("refused node {} from {}: its key or address is banned", r.nodeId(), link.maskedIp());
             throw new WireException(WireException.POLICY, "banned by the hub's operator");
         }
+        // The cluster's count first, outside the lock: it may wait (briefly) on the shared store.
+        List<String> scopes = scopes(link);
+        NodeLeases.Taken taken = scopes.isEmpty() ? null : leases.take(r.nodeId(), scopes, maxNodesPerIp);
+        if (taken != null && !taken.granted()) {
+            throw new WireException(WireException.POLICY, taken.full().startsWith("key:") ? "too many nodes for this key"
+                    : "too many nodes from this IP");
+        }
+        NodeLink replaced;
+        try {
+            replaced = commit(link, r);
+        } catch (WireException | RuntimeException e) {
+            if (taken != null) leases.release(r.nodeId(), taken.newly());
+            throw e;
+        }
+        // A node that re-registered from another address no longer counts against the old one.
+        if (replaced != null && !replaced.ip().equals(link.ip()) && Directory.agentFrom(replaced, replaced.ip())) {
+            leases.release(r.nodeId(), List.of(NodeLeases.address(replaced.ip())));
+        }
+        registeredTotal.incrementAndGet();
+        if (replaced != null) replaced.close(1000, "re-registered");
+        log.info("registered {} with {} model(s), max_concurrent {}, ollama {}", link, r.models().size(),
+                r.maxConcurrent(), r.ollamaVersion());
+        onChange.run();
+    }
+
+    /** The scopes a link's node counts in across the cluster: a node agent's address, and its key when it proved one. */
+    private static List<String> scopes(NodeLink link) {
+        if (!link.backend().isNodeAgent()) return List.of();
+        return link.pubkey() == null ? List.of(NodeLeases.address(link.ip()))
+                : List.of(NodeLeases.address(link.ip()), NodeLeases.key(link.pubkey()));
+    }
+
+    /** This hub's checks and the registration itself, under the lock; the link replaced, if any. */
+    private NodeLink commit(NodeLink link, NodeMessage.Register r) throws WireException {
         NodeLink replaced;
         synchronized (this) {
             replaced = byNodeId.get(r.nodeId());
@@ -86,11 +129,7 @@ public final class NodeRegistry {
             if (replaced != null) directory.remove(replaced);
             directory.add(link);
         }
-        registeredTotal.incrementAndGet();
-        if (replaced != null) replaced.close(1000, "re-registered");
-        log.info("registered {} with {} model(s), max_concurrent {}, ollama {}", link, r.models().size(),
-                r.maxConcurrent(), r.ollamaVersion());
-        onChange.run();
+        return replaced;
     }
 
     private static boolean sameKey(NodeLink a, NodeLink b) {
@@ -103,6 +142,8 @@ public final class NodeRegistry {
             if (!directory.remove(link)) return;
             byNodeId.remove(link.nodeId(), link);
         }
+        List<String> scopes = scopes(link);
+        if (!scopes.isEmpty()) leases.release(link.nodeId(), scopes);
         log.info("removed {}", link);
         onChange.run();
     }

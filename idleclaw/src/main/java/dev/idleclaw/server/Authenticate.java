@@ -3,7 +3,7 @@ package dev.idleclaw.server;
 import dev.idleclaw.admission.Admission;
 import dev.idleclaw.admission.Admitting;
 import dev.idleclaw.admission.CallerAuth;
-import dev.idleclaw.registry.Bans;
+import dev.idleclaw.registry.BanList;
 import dev.idleclaw.relay.Caller;
 
 /** {@link Admission}'s caller steps: the proved caller (or the refusal of its credentials), then a named requester. */
@@ -14,7 +14,7 @@ final class Authenticate {
      * The caller the credentials prove (anonymous without any); wrong credentials are refused in the door's shape, and
      * so (403) is a banned address or key, before and after the credentials are checked.
      */
-    static boolean caller(Admitting request, Bans bans) {
+    static boolean caller(Admitting request, BanList bans) {
         if (bans.banned(null, request.client())) {
             request.refuse(403, "Banned by the hub's operator");
             return false;

@@ -13,9 +13,7 @@ import dev.idleclaw.peer.PeerDirectory;
 import dev.idleclaw.identity.IdentityFile;
 import dev.idleclaw.ledger.Ledger;
 import dev.idleclaw.ledger.Ledgers;
-import dev.idleclaw.admission.ChatGate;
 import dev.idleclaw.admission.ClientIp;
-import dev.idleclaw.admission.RateLimiter;
 import dev.idleclaw.registry.LocalOllamaBackend;
 import dev.idleclaw.registry.ModelCatalog;
 import dev.idleclaw.registry.NodeRegistry;
@@ -103,6 +101,8 @@ public final class Hub implements AutoCloseable {
     private final dev.idleclaw.cluster.ClusterDirectory cluster;
     /** Forwarding to and from the other members ({@code --cluster}); null for a hub on its own. */
     private final dev.idleclaw.cluster.ClusterForwarding forwarding;
+    /** Rate limits, caps and bans: this hub's own, or shared through the cluster's Redis ({@code --cluster}). */
+    private final AdmissionState admission;
 
     private Hub(HubConfig config) {
         this.config = config;
@@ -114,7 +114,10 @@ public final class Hub implements AutoCloseable {
                 BACKEND_CONNECT_TIMEOUT, dev.idleclaw.ollama.OllamaClient.DEFAULT_HEALTH_TTL);
         this.ledger = Ledgers.open(config.ledger().location(), config.ledger().bootstrapAllowance());
         this.stats = HubStats.load(config.dataDir());
-        this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart(), config.trust());
+        this.admission = AdmissionState.of(config, identity.publicKey());
+        this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart(), config.trust(),
+                admission.bans(), admission.nodeLeases());
+        admission.closeBanned(registry);
         stats.nodesRegistered(registry::registeredTotal);
         this.scheduler = new Scheduler(registry, config.relay().queueCapacity());
         this.heldCredits = new HeldCredits(ledger);
@@ -135,11 +138,11 @@ public final class Hub implements AutoCloseable {
         var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts, verification.reruns());
         this.forwarding = cluster == null ? null
                 : new dev.idleclaw.cluster.ClusterForwarding(config.cluster(), cluster, identity, ledger, scheduler, relay);
-        var limiter = new RateLimiter(config.limits().chatRpm(), config.limits().wsRpm(), config.limits().defaultRpm());
+        var limiter = admission.localRates();
         this.catalog = new ModelCatalog(registry, scheduler, others);
         this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
         this.routes = new HubRoutes(config.listen(), config.nodeLinks(), config.ledger(), config.federation(), worker != null, this,
-                clientIp, limiter, new ChatGate(config.limits().maxChatsPerIp()),
+                clientIp, admission.rates(), admission.streams(),
                 new HubRoutes.Doors(new IdleClawDoor(config.limits(), config.relay(), relay, toolbox), new OllamaDoor(relay, catalog, toolbox), worker == null ? new OpenAiDoor(relay, catalog, OpenAiDoor.OWNER, false, toolbox)
                         // A Lobstah router reads the usage chunk of every stream, and owned_by names the worker's key.
                         : new OpenAiDoor(relay, catalog, "lobstah:" + identity.publicKey().substring(0, 12), true),
@@ -204,6 +207,7 @@ public final class Hub implements AutoCloseable {
         } catch (RuntimeException e) {
             hub.timers.shutdownNow();
             if (hub.cluster != null) hub.cluster.abandon();
+            if (hub.admission.shared() != null) hub.admission.shared().abandon();
             hub.ledger.close();
             if (hub.backend != null) hub.backend.close();
             throw e;
@@ -218,6 +222,7 @@ public final class Hub implements AutoCloseable {
             log.info("listening on http://{}:{} (no node listener)", config.listen().host(), hub.port());
         }
         if (hub.cluster != null) hub.cluster.start();
+        if (hub.admission.shared() != null) hub.admission.shared().start();
         if (config.federation().announce() != null) {
             hub.announcer = new dev.idleclaw.announce.Announcer(config.federation().announce(), hub.identity, hub::servedModels);
             hub.announcer.start();
@@ -295,6 +300,11 @@ public final class Hub implements AutoCloseable {
     /** The tracker follower syncing the peers file, or null when this hub follows no tracker. */
     public dev.idleclaw.peer.TrackerFollower follower() {
         return follower;
+    }
+
+    /** The cluster's shared admission state, or null when the hub runs without {@code --cluster}. */
+    public dev.idleclaw.cluster.SharedAdmission sharedAdmission() {
+        return admission.shared();
     }
 
     /** This hub's part of the cluster's directory, or null when it runs without {@code --cluster}. */
@@ -391,6 +401,7 @@ public final class Hub implements AutoCloseable {
         timers.shutdownNow();
         statsFeed.close();
         app.stop();
+        if (admission.shared() != null) admission.shared().close();
         heldCredits.close();
         ledger.close();
         if (backend != null) backend.close();
@@ -409,6 +420,7 @@ public final class Hub implements AutoCloseable {
         var a = announcer;
         if (a != null) a.abandon();
         if (cluster != null) cluster.abandon();
+        if (admission.shared() != null) admission.shared().abandon();
         scheduler.close();
         statsFeed.close();
         app.stop();

@@ -2,16 +2,16 @@ package dev.idleclaw.server;
 
 import dev.idleclaw.admission.Admission;
 import dev.idleclaw.admission.CallerAuth;
-import dev.idleclaw.admission.ChatGate;
 import dev.idleclaw.admission.ClientIp;
 import dev.idleclaw.admission.Cors;
 import dev.idleclaw.admission.DoorShapes;
 import dev.idleclaw.admission.ErrorShape;
-import dev.idleclaw.admission.RateLimiter;
+import dev.idleclaw.admission.RateBudget;
 import dev.idleclaw.admission.RequestIds;
 import dev.idleclaw.admission.RequestRate;
 import dev.idleclaw.admission.SignedHost;
 import dev.idleclaw.admission.StreamCap;
+import dev.idleclaw.admission.StreamSlots;
 import dev.idleclaw.announce.UrlSafety;
 import dev.idleclaw.front.anthropic.AnthropicDoor;
 import dev.idleclaw.front.ollama.OllamaDoor;
@@ -64,7 +64,7 @@ public final class HubRoutes {
 
     /** {@code workerProfile}: the worker profile ({@code idleclaw worker}) rather than a network hub. */
     public HubRoutes(Listen config, NodeLinks nodeLinks, LedgerSettings ledger, Federation federation, boolean workerProfile, Hub hub,
-                     ClientIp clientIp, RateLimiter limiter, ChatGate chatGate, Doors doors) {
+                     ClientIp clientIp, RateBudget limiter, StreamSlots chatGate, Doors doors) {
         this.config = config;
         this.ledger = ledger;
         this.federation = federation;

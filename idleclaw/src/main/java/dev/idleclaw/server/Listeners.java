@@ -2,6 +2,7 @@ package dev.idleclaw.server;
 
 import dev.idleclaw.admission.AddressCap;
 import dev.idleclaw.admission.ClientIp;
+import dev.idleclaw.admission.RateBudget;
 import dev.idleclaw.admission.RateLimiter;
 import dev.idleclaw.admission.SlowRequests;
 import dev.idleclaw.front.Headers;
@@ -45,13 +46,13 @@ final class Listeners {
     private final Listen config;
     private final NodeLinks nodeLinks;
     private final ClientIp clientIp;
-    private final RateLimiter limiter;
+    private final RateBudget limiter;
     private final boolean worker;
     private volatile ServerConnector ollamaConnector;
     /** The worker profile's loopback listener, the only one a node with its key may connect on; null for a network hub. */
     private volatile ServerConnector nodeConnector;
 
-    Listeners(Listen config, NodeLinks nodeLinks, boolean worker, ClientIp clientIp, RateLimiter limiter) {
+    Listeners(Listen config, NodeLinks nodeLinks, boolean worker, ClientIp clientIp, RateBudget limiter) {
         this.config = config;
         this.nodeLinks = nodeLinks;
         this.clientIp = clientIp;

@@ -39,4 +39,19 @@ class ClusterSettingsTest {
         assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "ftp://h", TTL, PREFIX)).hasMessageContaining("--cluster-url must be");
         assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", Duration.ofMillis(10), PREFIX)).hasMessageContaining("TTL");
     }
+
+    @Test
+    void theTtlIsBoundedBothWaysSoACrashedHubsLeasesEndSoon() {
+        assertThat(ClusterSettings.of("redis://r:6379", "http://h:1", ClusterSettings.MAX_TTL, PREFIX).ttl()).isEqualTo(ClusterSettings.MAX_TTL);
+        assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", ClusterSettings.MAX_TTL.plusMillis(1), PREFIX))
+                .hasMessageContaining("cluster TTL must be at most 5 minutes");
+        assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", Duration.ofMillis(299), PREFIX))
+                .hasMessageContaining("cluster TTL must be at least 300 ms");
+    }
+
+    @Test
+    void thePrefixThatKeepsClustersApartIsRequiredAndShort() {
+        assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", TTL, " ")).hasMessageContaining("key prefix");
+        assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", TTL, "p".repeat(65))).hasMessageContaining("key prefix");
+    }
 }

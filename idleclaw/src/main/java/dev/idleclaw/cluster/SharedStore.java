@@ -1,0 +1,128 @@
+package dev.idleclaw.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admission state's connections to the cluster's Redis, shared by every request thread (Lettuce connections are
+ * thread-safe), and whether Redis is reachable. A request never waits on a connect: only {@link #check()} (the
+ * background tick) connects, and while Redis is down {@link #text()} and {@link #bytes()} return null at once, so
+ * admission falls back to this hub's own limits. A failed command marks the store down ({@link #failed}); one WARN line
+ * says so, one INFO line says when it is back.
+ */
+final class SharedStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SharedStore.class);
+    /**
+     * A request waits at most this on Redis before it is admitted under this hub's own limits: a healthy Redis on the
+     * hubs' network answers in about a millisecond.
+     */
+    static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
+    /** A TCP connect to a reachable Redis takes milliseconds; a second means it is down or unrouted (tick only). */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** How long closing waits for Lettuce's threads to stop: they hold nothing that needs longer. */
+    private static final long SHUTDOWN_SECONDS = 2;
+
+    private enum Reach { UNKNOWN, UP, DOWN }
+
+    private final RedisClient client;
+    private final String where;
+    private volatile StatefulRedisConnection<String, String> text;
+    private volatile StatefulRedisConnection<String, byte[]> bytes;
+    private final java.util.concurrent.atomic.AtomicReference<Reach> reach = new java.util.concurrent.atomic.AtomicReference<>(Reach.UNKNOWN);
+    private volatile boolean closing;
+
+    SharedStore(URI redis) {
+        RedisURI uri = RedisURI.create(redis.toString());
+        uri.setTimeout(COMMAND_TIMEOUT);
+        this.where = uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase(); // never the password
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder().autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build()).build());
+    }
+
+    /** The text connection while Redis is reachable, else null (never connects). */
+    StatefulRedisConnection<String, String> text() {
+        var c = text;
+        return reach.get() == Reach.UP && c != null && c.isOpen() ? c : null;
+    }
+
+    /** The connection with byte values (Bucket4j's state) while Redis is reachable, else null (never connects). */
+    StatefulRedisConnection<String, byte[]> bytes() {
+        var c = bytes;
+        return reach.get() == Reach.UP && c != null && c.isOpen() ? c : null;
+    }
+
+    boolean reachable() {
+        return reach.get() == Reach.UP;
+    }
+
+    /** Whether any probe or command has told yet whether Redis is reachable. */
+    boolean known() {
+        return reach.get() != Reach.UNKNOWN;
+    }
+
+    /** A command failed: Redis counts as down until the next {@link #check()} reaches it. Never waits. */
+    void failed(RuntimeException e) {
+        if (closing) return;
+        if (reach.getAndSet(Reach.DOWN) != Reach.DOWN) {
+            log.warn("cluster store {} is unreachable ({}): rate limits, node and stream caps and bans fall back to "
+                    + "this hub's own until it is back", where, e.getMessage());
+        }
+    }
+
+    /** The tick's probe: connects when needed and pings; true when Redis answers. Never throws. */
+    synchronized boolean check() {
+        if (closing) return false;
+        try {
+            if (text == null || !text.isOpen() || bytes == null || !bytes.isOpen()) {
+                drop();
+                text = client.connect();
+                bytes = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+            }
+            text.sync().ping();
+            if (reach.getAndSet(Reach.UP) == Reach.DOWN) {
+                log.info("cluster store {} is reachable again: rate limits, node and stream caps and bans are shared "
+                        + "across the cluster again", where);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            drop();
+            failed(e);
+            return false;
+        }
+    }
+
+    private void drop() {
+        for (var c : new StatefulRedisConnection<?, ?>[] {text, bytes}) {
+            if (c == null) continue;
+            try {
+                c.close();
+            } catch (RuntimeException ignored) {
+                // a broken connection may fail to close cleanly; it is gone either way
+            }
+        }
+        text = null;
+        bytes = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closing = true;
+        drop();
+        client.shutdown(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    }
+}
