@@ -42,6 +42,14 @@ public final class NodeRegistry {
         return standings;
     }
 
+    /**
+     * Keeps every key's standing in {@code store} (docs/trust.md "Persistence"): loaded when the key connects, written
+     * behind each change. Set once at startup, before nodes connect.
+     */
+    public void persistStandings(StandingStore store) {
+        standings.persistTo(store);
+    }
+
     /** The operator's bans: a banned key or address cannot register ({@link #register}). */
     public Bans bans() {
         return bans;
@@ -63,6 +71,8 @@ public final class NodeRegistry {
             log.info("refused node {} from {}: its key or address is banned", r.nodeId(), link.maskedIp());
             throw new WireException(WireException.POLICY, "banned by the hub's operator");
         }
+        // The key's standing as the ledger database has it (another hub may have convicted it), read before any lock.
+        Standing keyed = link.pubkey() != null && link.backend().isNodeAgent() ? standings.refresh(link.pubkey()) : null;
         NodeLink replaced;
         synchronized (this) {
             replaced = byNodeId.get(r.nodeId());
@@ -74,7 +84,7 @@ public final class NodeRegistry {
                 // A key is one owner, wherever it connects from: the per-address cap applies to it too.
                 int ofKey = directory.ofKey(link.pubkey()) - (replaced != null && sameKey(replaced, link) ? 1 : 0);
                 if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
-                link.standing(standings.forKey(link.pubkey()));
+                link.standing(keyed);
             } else if (link.backend().isNodeAgent() && replaced != link) {
                 link.standing(standings.fresh(null)); // an anonymous node: its own standing, for this connection
             }

@@ -56,7 +56,7 @@ public final class Scheduler {
     private final ProbationShare share;
     private volatile StandingListener listener = StandingListener.NONE;
     private final int queueCapacity;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
     /** Waiting callers with available credit: served before anyone in {@link #waiters}. */
     private final ArrayDeque<Waiter> credited = new ArrayDeque<>();
     /** Waiting anonymous callers (and keys without credit left), the free tier. */
@@ -66,6 +66,7 @@ public final class Scheduler {
     public Scheduler(NodeRegistry registry, int queueCapacity) {
         this.registry = registry;
         this.standings = registry.standings();
+        this.lock = standings.lock();
         this.share = new ProbationShare(standings.trust().probationShare());
         this.queueCapacity = queueCapacity;
         registry.onChange(this::dispatch);
@@ -167,7 +168,7 @@ public final class Scheduler {
         lock.lock();
         try {
             link.active--;
-            if (failed) standings.adjust(link.standing(), -FAILURE_PENALTY);
+            if (failed) standings.adjust(link.standing(), -FAILURE_PENALTY, "failed_request");
             out = standings.drain();
         } finally {
             lock.unlock();
@@ -181,7 +182,12 @@ public final class Scheduler {
      * connections). Falling below {@code --suspend-below} suspends the node and forfeits its held credits.
      */
     public void adjustReputation(NodeLink link, double delta) {
-        judge(link.standing(), s -> standings.adjust(s, delta));
+        adjustReputation(link, delta, "adjusted");
+    }
+
+    /** As {@link #adjustReputation(NodeLink, double)}; {@code reason} names the change in the reputation history. */
+    public void adjustReputation(NodeLink link, double delta, String reason) {
+        judge(link.standing(), s -> standings.adjust(s, delta, reason));
     }
 
     /**
@@ -189,7 +195,7 @@ public final class Scheduler {
      * {@code reputationDelta}, and a pass counts toward leaving probation (docs/trust.md).
      */
     public void verified(NodeLink link, boolean passed, double reputationDelta, String check) {
-        judge(link.standing(), s -> standings.verified(s, passed, reputationDelta));
+        judge(link.standing(), s -> standings.verified(s, passed, reputationDelta, check));
     }
 
     /** A consumer answer {@code link} relayed raised no suspicion flag: it counts toward leaving probation. */
@@ -214,7 +220,7 @@ public final class Scheduler {
 
     /** The remembered standing of {@code pubkey}, or null when the hub has never seen the key. */
     public Standing.View standing(String pubkey) {
-        Standing s = standings.known(pubkey);
+        Standing s = standings.knownOrStored(pubkey);
         return s == null ? null : locked(() -> standings.view(s));
     }
 
@@ -226,7 +232,7 @@ public final class Scheduler {
 
     /** Applies an operator's {@code action} to {@code pubkey} (remembered from now on if it was not); its new standing. */
     public Standing.View operator(String pubkey, Standing.Action action) {
-        Standing s = standings.forKey(pubkey);
+        Standing s = standings.refresh(pubkey);
         judge(s, x -> standings.apply(x, action));
         return locked(() -> standings.view(s));
     }

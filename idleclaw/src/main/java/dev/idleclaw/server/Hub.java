@@ -83,6 +83,8 @@ public final class Hub implements AutoCloseable {
     private final Ledger ledger;
     /** Releases or forfeits a key's held credits as its standing changes (docs/trust.md). */
     private final HeldCredits heldCredits;
+    /** Writes node standings into the ledger database behind the in-memory copy (docs/trust.md "Persistence"). */
+    private final dev.idleclaw.registry.StandingJournal standingJournal;
     /** How often the peers and their capacity are re-read (capacity itself is cached 30 s by the directory). */
     static final java.time.Duration PEER_REFRESH = java.time.Duration.ofSeconds(2);
     private final PeerDirectory peers;
@@ -117,6 +119,8 @@ public final class Hub implements AutoCloseable {
         this.scheduler = new Scheduler(registry, config.relay().queueCapacity());
         this.heldCredits = new HeldCredits(ledger);
         scheduler.listen(heldCredits);
+        this.standingJournal = new dev.idleclaw.registry.StandingJournal(ledger);
+        registry.persistStandings(standingJournal);
         this.cluster = config.cluster() == null ? null : new dev.idleclaw.cluster.ClusterDirectory(config.cluster(),
                 identity.publicKey(), version(), registry, scheduler);
         dev.idleclaw.registry.ClusterNodes others = cluster == null ? dev.idleclaw.registry.ClusterNodes.NONE : cluster;
@@ -200,6 +204,7 @@ public final class Hub implements AutoCloseable {
         } catch (RuntimeException e) {
             hub.timers.shutdownNow();
             if (hub.cluster != null) hub.cluster.abandon();
+            hub.standingJournal.close();
             hub.ledger.close();
             if (hub.backend != null) hub.backend.close();
             throw e;
@@ -383,6 +388,7 @@ public final class Hub implements AutoCloseable {
         statsFeed.close();
         app.stop();
         heldCredits.close();
+        standingJournal.close();
         ledger.close();
         if (backend != null) backend.close();
         log.info(config.role() == HubConfig.Role.WORKER ? "worker stopped" : "hub stopped");
@@ -407,6 +413,7 @@ public final class Hub implements AutoCloseable {
         timers.shutdownNow();
         stats.save();
         heldCredits.close();
+        standingJournal.close();
         ledger.close();
         if (backend != null) backend.close();
         log.info("hub aborted");
