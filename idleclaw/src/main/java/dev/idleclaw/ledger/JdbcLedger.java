@@ -156,9 +156,21 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 rollbackQuietly(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                autoCommitQuietly(c);
             }
         });
+    }
+
+    /**
+     * Back to auto-commit after a transaction. On a connection that broke (the database went away) this fails too, and
+     * must not hide the failure that ended the transaction: the pool discards such a connection anyway.
+     */
+    private static void autoCommitQuietly(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException broken) {
+            // reported by the transaction's own failure
+        }
     }
 
     private static void add(Map<String, long[]> accounts, String pubkey, long earned, long spent, long held) {
@@ -233,7 +245,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 rollbackQuietly(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                autoCommitQuietly(c);
             }
         });
     }
@@ -495,7 +507,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 rollbackQuietly(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                autoCommitQuietly(c);
             }
         });
     }
