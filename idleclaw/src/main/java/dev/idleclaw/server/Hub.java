@@ -130,7 +130,8 @@ public final class Hub implements AutoCloseable {
         var toolbox = dev.idleclaw.tools.Toolbox.of(config.tools());
         this.info = new HubInfo(registry, scheduler, stats, toolbox.names(), others);
         var traffic = new dev.idleclaw.stats.Traffic();
-        this.metrics = new HubMetrics(registry, scheduler, stats, traffic);
+        // In a cluster every series says which hub it is from (docs/operations.md "Metrics"); a lone hub's need not.
+        this.metrics = new HubMetrics(registry, scheduler, stats, traffic, config.cluster() == null ? null : identity.publicKey());
         var receipts = new ReceiptDesk(ledger, metrics, identity);
         this.verification = new Verification(config.verify(), registry, scheduler, List.of(RequestShape.PLAIN,
                 (model, messages, link) -> IdleClawDoor.params(model, messages, false, link)), new HiddenReceipts(receipts), metrics);
@@ -146,7 +147,7 @@ public final class Hub implements AutoCloseable {
                         new AnthropicDoor(relay, catalog),
                         new ResponsesDoor(relay, catalog)));
         this.statsFeed = new StatsFeed(new StatsSnapshot(new StatsSnapshot.Sources(registry, scheduler, this::peers, ledger,
-                info::uptimeSeconds, stats::active)), traffic, stats, System::currentTimeMillis);
+                info::uptimeSeconds, stats::active, cluster)), traffic, stats, System::currentTimeMillis);
         this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
         var links = config.nodeLinks();
         timers.scheduleAtFixedRate(nodeSocket::pingAll, links.pingInterval().toMillis(), links.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
