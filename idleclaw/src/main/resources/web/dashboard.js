@@ -98,6 +98,7 @@ function render(s) {
   renderModels(s.models);
   renderDoors(s.requests);
   renderPeers(s.peers);
+  renderCluster(s.cluster);
   renderLedger(s);
   document.getElementById("dashboard").setAttribute("aria-busy", "false");
 }
@@ -141,6 +142,22 @@ function renderPeers(peers) {
     el("strong", { text: p.label || "peer" }),
     el("span", { class: "badge", text: `${p.models} models` }),
     el("span", { class: "host", text: p.host ?? "" }))) : [el("li", { class: "muted", text: "No peers listed." })]));
+}
+
+// In a cluster: every hub's nodes (this hub's live, the others' from the cluster directory) and their counts.
+function renderCluster(cluster) {
+  const card = document.getElementById("cluster-card");
+  card.hidden = !cluster;
+  if (!cluster) return;
+  text("cluster-count", `${count(cluster.nodes)} nodes · ${count(cluster.free_slots)} of ${count(cluster.slots)} slots free · ${cluster.hubs.length} hubs`);
+  document.getElementById("cluster").replaceChildren(...cluster.hubs.map(h => el("li", { "data-hub": h.name },
+    el("strong", { text: h.name }),
+    el("span", { class: "badge", text: `${count(h.nodes)} nodes` }),
+    el("span", { class: "badge", text: `${count(h.free_slots)}/${count(h.slots)} free` }),
+    el("ul", { class: "cluster-nodes" }, ...h.node_list.map(n => el("li", {},
+      el("span", { class: `dot ${n.standing === "trusted" || n.standing === "operator_trusted" ? "ok" : "warn"}` }),
+      el("span", { class: "mono", text: n.models.join(", ") }),
+      el("span", { class: "muted", text: ` ${n.free_slots}/${n.max_slots} free · ${n.standing}` })))))));
 }
 
 function renderLedger(s) {

@@ -24,6 +24,15 @@ public final class CallerAuth {
     static final int LOOP_DETECTED = 508;
     /** The nonce store is full for this key (or in all): the caller should slow down, as for any rate limit. */
     static final int TOO_MANY_SIGNED = 429;
+    /**
+     * When the ledger database is unreachable, a request with credentials is refused with 503 and this Retry-After:
+     * the ledger retries the database every second and its pool gives up on a connection after five.
+     */
+    public static final long LEDGER_RETRY_AFTER_SECONDS = 5;
+    /** The 503's text: why, and what the caller can do meanwhile. */
+    static final String LEDGER_UNAVAILABLE = "the hub's ledger database is unreachable, and a signed or API-key request"
+            + " needs it to check its nonce and balance: retry shortly, or send the request without credentials to be"
+            + " served anonymously";
     private final Ledger ledger;
     private final String ownKey;
     private final Predicate<String> trustedForwarder;
@@ -43,18 +52,39 @@ public final class CallerAuth {
     /** Why a request's credentials were refused, and the status that says so. */
     public static final class Refused extends Exception {
         public final int status;
+        /** A Retry-After hint in seconds; 0 for none. */
+        public final long retryAfterSeconds;
 
         Refused(String message) {
             this(401, message);
         }
 
         Refused(int status, String message) {
+            this(status, message, 0);
+        }
+
+        Refused(int status, String message, long retryAfterSeconds) {
             super(message, null, false, false);
             this.status = status;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 
+    /**
+     * The caller, or the refusal of its credentials. Credentials need the ledger (a nonce to claim, a key to look up,
+     * a balance to read): while its database is unreachable they are refused with 503 (docs/operations.md), never
+     * downgraded to anonymous; a request without credentials does not touch the ledger and is served.
+     */
     Caller resolve(Context ctx, byte[] body) throws Refused {
+        try {
+            return resolveChecked(ctx, body);
+        } catch (dev.idleclaw.ledger.LedgerException e) {
+            if (!e.unavailable()) throw e;
+            throw new Refused(503, LEDGER_UNAVAILABLE, LEDGER_RETRY_AFTER_SECONDS);
+        }
+    }
+
+    private Caller resolveChecked(Context ctx, byte[] body) throws Refused {
         String query = ctx.queryString();
         String path = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
         String host = signedHost.of(ctx.req().getRemoteAddr(), ctx::header);

@@ -56,7 +56,7 @@ final class GroupCommit implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new LedgerException("ledger " + name + ": interrupted while appending");
         } catch (TimeoutException e) {
-            throw new LedgerException("ledger " + name + ": no commit within " + COMMIT_TIMEOUT.toSeconds() + " s");
+            throw new LedgerException("ledger " + name + ": no commit within " + COMMIT_TIMEOUT.toSeconds() + " s", true);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof LedgerException le ? le : new LedgerException("ledger " + name + ": " + e.getCause(), e.getCause());
         }

@@ -83,6 +83,16 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
         return w.append(signed, debitRequester, hold);
     }
 
+    /**
+     * Appends {@code receipts} in one transaction, in order, without the group-commit writer: what
+     * {@link OutageBuffer} uses to write what waited in memory. Each result as {@link #append} would give it.
+     */
+    final List<Append> appendAll(List<OutageBuffer.Op.Add> receipts) {
+        List<GroupCommit.Pending> batch = new ArrayList<>(receipts.size());
+        for (var a : receipts) batch.add(new GroupCommit.Pending(a.receipt(), a.debitRequester(), a.hold(), null));
+        return commitBatch(batch);
+    }
+
     /** Stops the append writer after it committed what is queued; subclasses call it first in {@code close}. */
     final void closeWriter() {
         var w = writer;
@@ -146,9 +156,21 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 rollbackQuietly(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                autoCommitQuietly(c);
             }
         });
+    }
+
+    /**
+     * Back to auto-commit after a transaction. On a connection that broke (the database went away) this fails too, and
+     * must not hide the failure that ended the transaction: the pool discards such a connection anyway.
+     */
+    private static void autoCommitQuietly(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException broken) {
+            // reported by the transaction's own failure
+        }
     }
 
     private static void add(Map<String, long[]> accounts, String pubkey, long earned, long spent, long held) {
@@ -223,7 +245,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
                 rollbackQuietly(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                autoCommitQuietly(c);
             }
         });
     }
@@ -427,6 +449,73 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
     private static String hex(byte[] sha256) {
         if (sha256 == null || sha256.length != 32) throw new IllegalArgumentException("an API key hash is 32 bytes (SHA-256)");
         return HexFormat.of().formatHex(sha256);
+    }
+
+    @Override
+    public Optional<NodeStanding> standing(String pubkey) {
+        return run("read a node standing", c -> {
+            try (var s = c.prepareStatement(LedgerSql.STANDING)) {
+                s.setString(1, pubkey);
+                try (var rs = s.executeQuery()) {
+                    if (!rs.next()) return Optional.<NodeStanding>empty();
+                    return Optional.of(new NodeStanding(rs.getString(1), rs.getLong(2) / 1e6, rs.getInt(3), rs.getInt(4),
+                            rs.getLong(5), rs.getLong(6), rs.getInt(7) != 0, rs.getString(8), rs.getInt(9), rs.getLong(10),
+                            rs.getLong(11), rs.getLong(12)));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveStandings(List<NodeStanding> standings, List<ReputationChange> changes) {
+        if (standings.isEmpty() && changes.isEmpty()) return;
+        run("save node standings", c -> {
+            c.setAutoCommit(false);
+            try {
+                try (var s = c.prepareStatement(LedgerSql.SAVE_STANDING)) {
+                    for (var n : standings) {
+                        s.setString(1, n.pubkey());
+                        s.setLong(2, NodeStanding.micros(n.reputation()));
+                        s.setInt(3, n.checksPassed());
+                        s.setInt(4, n.cleanAnswers());
+                        s.setLong(5, n.flags());
+                        s.setLong(6, n.flagsAtProbationStart());
+                        s.setInt(7, n.leftProbation() ? 1 : 0);
+                        s.setString(8, n.verdict());
+                        s.setInt(9, n.convictions());
+                        s.setLong(10, n.barredUntil());
+                        s.setLong(11, n.flagsAtConviction());
+                        s.setLong(12, n.updatedAt());
+                        s.addBatch();
+                    }
+                    if (!standings.isEmpty()) s.executeBatch();
+                }
+                try (var s = c.prepareStatement(LedgerSql.ADD_REPUTATION_CHANGE)) {
+                    for (var h : changes) {
+                        s.setLong(1, h.at());
+                        s.setString(2, h.pubkey());
+                        s.setLong(3, NodeStanding.micros(h.change()));
+                        s.setLong(4, NodeStanding.micros(h.reputation()));
+                        s.setString(5, h.reason());
+                        s.addBatch();
+                    }
+                    if (!changes.isEmpty()) s.executeBatch();
+                }
+                c.commit();
+                return null;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                autoCommitQuietly(c);
+            }
+        });
+    }
+
+    @Override
+    public List<ReputationChange> reputationHistory(String pubkey, int limit) {
+        return list("read reputation history", LedgerSql.REPUTATION_HISTORY, limit, rs -> new ReputationChange(rs.getLong(1),
+                rs.getString(2), rs.getLong(3) / 1e6, rs.getLong(4) / 1e6, rs.getString(5)), pubkey);
     }
 
     @Override

@@ -13,7 +13,14 @@ import java.util.Optional;
 public interface Ledger extends AutoCloseable {
 
     /** What {@link #append} did. */
-    enum Append { ACCEPTED, DUPLICATE }
+    enum Append {
+        ACCEPTED, DUPLICATE,
+        /**
+         * The database is unreachable: the receipt waits in memory and is written, in order, when it is back
+         * (duplicates then are skipped by the unique nonce key); see {@link OutageBuffer}.
+         */
+        QUEUED
+    }
 
     /**
      * Records an already verified receipt: the requester (unless anonymous) spends {@code tokens()} and the worker
@@ -83,6 +90,18 @@ public interface Ledger extends AutoCloseable {
 
     /** Every bound API key's public key and label (never the key). */
     List<ApiKey> apiKeys();
+
+    /** {@code pubkey}'s stored node standing (docs/trust.md "Persistence"), empty when none was saved. */
+    Optional<NodeStanding> standing(String pubkey);
+
+    /**
+     * Saves node standings (each replacing the key's row) and appends reputation changes, all in one transaction.
+     * Standings are the trust rules' state, not credit: the hub writes them behind its in-memory copy.
+     */
+    void saveStandings(List<NodeStanding> standings, List<ReputationChange> changes);
+
+    /** {@code pubkey}'s reputation changes, newest first, at most {@code limit}. */
+    List<ReputationChange> reputationHistory(String pubkey, int limit);
 
     /** The bootstrap allowance every new key starts with. */
     long bootstrapAllowance();

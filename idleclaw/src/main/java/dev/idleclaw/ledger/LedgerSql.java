@@ -60,4 +60,25 @@ final class LedgerSql {
     static final String REMOVE_API_KEYS = "DELETE FROM api_keys WHERE pubkey = ?";
     static final String API_KEY_OWNER = "SELECT pubkey FROM api_keys WHERE sha256 = ?";
     static final String API_KEYS = "SELECT pubkey, label, created_at FROM api_keys ORDER BY created_at, pubkey, label LIMIT ?";
+
+    /** A key's standing, replaced whole: the row is a snapshot of the rules' state, not a sum. */
+    static final String SAVE_STANDING = """
+            INSERT INTO node_standing (pubkey, reputation_micros, checks_passed, clean_answers, flags,
+                flags_at_probation_start, left_probation, verdict, convictions, barred_until, flags_at_conviction, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (pubkey) DO UPDATE SET reputation_micros = excluded.reputation_micros,
+                checks_passed = excluded.checks_passed, clean_answers = excluded.clean_answers, flags = excluded.flags,
+                flags_at_probation_start = excluded.flags_at_probation_start, left_probation = excluded.left_probation,
+                verdict = excluded.verdict, convictions = excluded.convictions, barred_until = excluded.barred_until,
+                flags_at_conviction = excluded.flags_at_conviction, updated_at = excluded.updated_at""";
+    static final String STANDING = """
+            SELECT pubkey, reputation_micros, checks_passed, clean_answers, flags, flags_at_probation_start,
+                left_probation, verdict, convictions, barred_until, flags_at_conviction, updated_at
+            FROM node_standing WHERE pubkey = ?""";
+    static final String ADD_REPUTATION_CHANGE = """
+            INSERT INTO reputation_history (at, pubkey, change_micros, reputation_micros, reason) VALUES (?, ?, ?, ?, ?)""";
+    /** Newest first (the index serves it). */
+    static final String REPUTATION_HISTORY = """
+            SELECT at, pubkey, change_micros, reputation_micros, reason FROM reputation_history WHERE pubkey = ?
+            ORDER BY at DESC LIMIT ?""";
 }

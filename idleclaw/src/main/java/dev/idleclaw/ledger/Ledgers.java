@@ -19,13 +19,14 @@ public final class Ledgers {
     }
 
     /**
-     * {@code jdbc:postgresql:…} opens {@link PostgresLedger}; {@code jdbc:sqlite:<path>} or a plain file path opens
+     * {@code jdbc:postgresql:…} opens {@link PostgresLedger} behind an {@link OutageBuffer} (a shared server can go
+     * away while the hub runs); {@code jdbc:sqlite:<path>} or a plain file path opens
      * {@link SqliteLedger} (a leading {@code ~/} is {@code $HOME}; parent directories are created). Either is migrated
      * to the current schema.
      */
     public static Ledger open(String target, long bootstrapAllowance) {
         if (target == null || target.isBlank()) throw new IllegalArgumentException("no ledger target");
-        if (target.startsWith(POSTGRES)) return PostgresLedger.open(target, bootstrapAllowance);
+        if (target.startsWith(POSTGRES)) return new OutageBuffer(PostgresLedger.open(target, bootstrapAllowance));
         String file = target.startsWith(SQLITE) ? target.substring(SQLITE.length()) : target;
         if (file.isBlank() || file.startsWith(":memory:") || file.startsWith("file:")) {
             throw new IllegalArgumentException("an SQLite ledger needs a plain file path, not " + target);

@@ -97,6 +97,14 @@ public final class ModelCatalog {
         return models().stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
+    /**
+     * {@code name}'s entry in the {@link #listed() listing}: also a model only another hub of the cluster serves,
+     * described by what that hub published (its nodes' details, capabilities and context window).
+     */
+    public Optional<Entry> findListed(String name) {
+        return listed().stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
     private Entry entry(String name, List<ModelInfo> infos) {
         ModelInfo first = infos.getFirst();
         ModelInfo described = infos.stream().filter(i -> i.details() != null).findFirst().orElse(first);

@@ -51,6 +51,14 @@ public final class NodeRegistry {
         return standings;
     }
 
+    /**
+     * Keeps every key's standing in {@code store} (docs/trust.md "Persistence"): loaded when the key connects, written
+     * behind each change. Set once at startup, before nodes connect.
+     */
+    public void persistStandings(StandingStore store) {
+        standings.persistTo(store);
+    }
+
     /** The operator's bans: a banned key or address cannot register ({@link #register}). */
     public BanList bans() {
         return bans;
@@ -106,6 +114,8 @@ public final class NodeRegistry {
 
     /** This hub's checks and the registration itself, under the lock; the link replaced, if any. */
     private NodeLink commit(NodeLink link, NodeMessage.Register r) throws WireException {
+        // The key's standing as the ledger database has it (another hub may have convicted it), read before any lock.
+        Standing keyed = link.pubkey() != null && link.backend().isNodeAgent() ? standings.refresh(link.pubkey()) : null;
         NodeLink replaced;
         synchronized (this) {
             replaced = byNodeId.get(r.nodeId());
@@ -117,7 +127,7 @@ public final class NodeRegistry {
                 // A key is one owner, wherever it connects from: the per-address cap applies to it too.
                 int ofKey = directory.ofKey(link.pubkey()) - (replaced != null && sameKey(replaced, link) ? 1 : 0);
                 if (ofKey >= maxNodesPerIp) throw new WireException(WireException.POLICY, "too many nodes for this key");
-                link.standing(standings.forKey(link.pubkey()));
+                link.standing(keyed);
             } else if (link.backend().isNodeAgent() && replaced != link) {
                 link.standing(standings.fresh(null)); // an anonymous node: its own standing, for this connection
             }

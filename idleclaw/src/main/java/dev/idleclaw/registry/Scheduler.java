@@ -58,7 +58,7 @@ public final class Scheduler {
     /** The other hubs of the cluster, chosen only when no node of this hub can take a request; null without a cluster. */
     private volatile MemberLinks members;
     private final int queueCapacity;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
     /** Waiting callers with available credit: served before anyone in {@link #waiters}. */
     private final ArrayDeque<Waiter> credited = new ArrayDeque<>();
     /** Waiting anonymous callers (and keys without credit left), the free tier. */
@@ -68,6 +68,7 @@ public final class Scheduler {
     public Scheduler(NodeRegistry registry, int queueCapacity) {
         this.registry = registry;
         this.standings = registry.standings();
+        this.lock = standings.lock();
         this.share = new ProbationShare(standings.trust().probationShare());
         this.queueCapacity = queueCapacity;
         registry.onChange(this::dispatch);
@@ -181,7 +182,7 @@ public final class Scheduler {
         lock.lock();
         try {
             link.active--;
-            if (failed && !link.backend().clusterMember()) standings.adjust(link.standing(), -FAILURE_PENALTY);
+            if (failed && !link.backend().clusterMember()) standings.adjust(link.standing(), -FAILURE_PENALTY, "failed_request");
             out = standings.drain();
         } finally {
             lock.unlock();
@@ -195,8 +196,13 @@ public final class Scheduler {
      * connections). Falling below {@code --suspend-below} suspends the node and forfeits its held credits.
      */
     public void adjustReputation(NodeLink link, double delta) {
+        adjustReputation(link, delta, "adjusted");
+    }
+
+    /** As {@link #adjustReputation(NodeLink, double)}; {@code reason} names the change in the reputation history. */
+    public void adjustReputation(NodeLink link, double delta, String reason) {
         if (link.backend().clusterMember()) return; // its nodes are its own hub's to judge
-        judge(link.standing(), s -> standings.adjust(s, delta));
+        judge(link.standing(), s -> standings.adjust(s, delta, reason));
     }
 
     /**
@@ -204,7 +210,7 @@ public final class Scheduler {
      * {@code reputationDelta}, and a pass counts toward leaving probation (docs/trust.md).
      */
     public void verified(NodeLink link, boolean passed, double reputationDelta, String check) {
-        judge(link.standing(), s -> standings.verified(s, passed, reputationDelta));
+        judge(link.standing(), s -> standings.verified(s, passed, reputationDelta, check));
     }
 
     /** A consumer answer {@code link} relayed raised no suspicion flag: it counts toward leaving probation. */
@@ -229,7 +235,7 @@ public final class Scheduler {
 
     /** The remembered standing of {@code pubkey}, or null when the hub has never seen the key. */
     public Standing.View standing(String pubkey) {
-        Standing s = standings.known(pubkey);
+        Standing s = standings.knownOrStored(pubkey);
         return s == null ? null : locked(() -> standings.view(s));
     }
 
@@ -241,7 +247,7 @@ public final class Scheduler {
 
     /** Applies an operator's {@code action} to {@code pubkey} (remembered from now on if it was not); its new standing. */
     public Standing.View operator(String pubkey, Standing.Action action) {
-        Standing s = standings.forKey(pubkey);
+        Standing s = standings.refresh(pubkey);
         judge(s, x -> standings.apply(x, action));
         return locked(() -> standings.view(s));
     }

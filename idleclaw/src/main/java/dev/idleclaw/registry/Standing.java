@@ -68,6 +68,8 @@ public final class Standing {
     long barredUntil;
     /** Its flag count at its last conviction: a newer flag after a conviction is a relapse. */
     long flagsAtConviction;
+    /** When (epoch millis) it last changed here or was loaded: a stored copy is taken only when newer. 0: never. */
+    long changedAt;
 
     Standing(String pubkey, boolean exempt) {
         this.pubkey = pubkey;
@@ -103,6 +105,32 @@ public final class Standing {
 
     void clearFlags() {
         flags.set(0);
+    }
+
+    /** What the ledger database keeps of it (under the scheduler's lock); only for a key's shared standing. */
+    dev.idleclaw.ledger.NodeStanding stored() {
+        return new dev.idleclaw.ledger.NodeStanding(pubkey, reputation, checksPassed, cleanAnswers, flags(),
+                flagsAtProbationStart, leftProbation, verdict.name().toLowerCase(java.util.Locale.ROOT), convictions,
+                barredUntil, flagsAtConviction, changedAt);
+    }
+
+    /** Takes over a stored copy (under the scheduler's lock): where another hub, or this one before a restart, left it. */
+    void restore(dev.idleclaw.ledger.NodeStanding row) {
+        reputation = Math.clamp(row.reputation(), 0.0, 1.0);
+        checksPassed = row.checksPassed();
+        cleanAnswers = row.cleanAnswers();
+        flags.set(row.flags());
+        flagsAtProbationStart = row.flagsAtProbationStart();
+        leftProbation = row.leftProbation();
+        verdict = switch (row.verdict()) {
+            case "trusted" -> Verdict.TRUSTED;
+            case "suspended" -> Verdict.SUSPENDED;
+            default -> Verdict.NONE;
+        };
+        convictions = row.convictions();
+        barredUntil = row.barredUntil();
+        flagsAtConviction = row.flagsAtConviction();
+        changedAt = row.updatedAt();
     }
 
     View view(double suspendBelow, long nowMillis) {

@@ -6,7 +6,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import dev.idleclaw.ledger.NodeStanding;
+import dev.idleclaw.ledger.ReputationChange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The standings of every key the hub has seen, remembered across reconnections and bounded, and the rules that move
@@ -15,6 +21,7 @@ import java.util.function.LongSupplier;
  * guards every {@link Standing}; what becomes of held credits is queued and handed out after the lock is released.
  */
 final class Standings {
+    private static final Logger log = LoggerFactory.getLogger(Standings.class);
     /** Keys whose standing is remembered; beyond this, new keys start afresh at each connection (bounded memory). */
     static final int MAX_REMEMBERED_KEYS = 100_000;
     /**
@@ -33,6 +40,11 @@ final class Standings {
     private final ConcurrentHashMap<String, Standing> byKey = new ConcurrentHashMap<>();
     private final List<Outcome> outcomes = new ArrayList<>(); // guarded by Scheduler.lock
     private final LongSupplier clock;
+    /** The scheduler's lock: it guards every {@link Standing}, and loading a stored one takes it too. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Reputation changes since the last save (guarded by the lock). */
+    private final List<ReputationChange> history = new ArrayList<>();
+    private volatile StandingStore store = StandingStore.NONE;
 
     Standings(TrustSettings trust) {
         this(trust, System::currentTimeMillis);
@@ -46,6 +58,63 @@ final class Standings {
 
     TrustSettings trust() {
         return trust;
+    }
+
+    /** The lock that guards every standing: the scheduler's. */
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    /** Keeps standings in {@code store} from now on (set once at startup, before nodes connect). */
+    void persistTo(StandingStore store) {
+        this.store = store;
+    }
+
+    /**
+     * The standing of {@code pubkey} as {@link #forKey}, brought up to date from the store when the stored copy is
+     * newer than the one in memory (another hub changed it, or this hub restarted). Reads the database: never call it
+     * under a lock. When the store cannot be read, memory stands (a newcomer's standing for an unknown key).
+     */
+    Standing refresh(String pubkey) {
+        Standing s = forKey(pubkey);
+        Optional<NodeStanding> row = stored(pubkey);
+        if (row.isPresent()) {
+            lock.lock();
+            try {
+                if (row.get().updatedAt() > s.changedAt) s.restore(row.get());
+            } finally {
+                lock.unlock();
+            }
+        }
+        return s;
+    }
+
+    /** The remembered standing of {@code pubkey}, else its stored one (then remembered), else null. */
+    Standing knownOrStored(String pubkey) {
+        Standing s = known(pubkey);
+        if (s != null) return s;
+        return stored(pubkey).isPresent() ? refresh(pubkey) : null;
+    }
+
+    private Optional<NodeStanding> stored(String pubkey) {
+        try {
+            return store.load(pubkey);
+        } catch (RuntimeException e) {
+            log.debug("standing of {} not loaded: {}", pubkey, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Hands {@code s}'s new state, and the reputation changes so far, to the store (under the lock; never waits). */
+    private void save(Standing s) {
+        if (s.pubkey == null || s.exempt) {
+            history.clear();
+            return;
+        }
+        s.changedAt = Math.max(s.changedAt + 1, clock.getAsLong());
+        List<ReputationChange> changes = history.isEmpty() ? List.of() : List.copyOf(history);
+        history.clear();
+        store.write(List.of(s.stored()), changes);
     }
 
     /** The remembered standing of {@code pubkey}, new if unknown (a fresh unremembered one when the book is full). */
@@ -87,9 +156,23 @@ final class Standings {
      * convicted: barred from consumer traffic for {@link #bar} of its convictions, then it recovers through checks.
      */
     void adjust(Standing s, double delta) {
+        adjust(s, delta, "adjusted");
+    }
+
+    /** As {@link #adjust(Standing, double)}, with why for the reputation history. */
+    void adjust(Standing s, double delta, String reason) {
+        move(s, delta, reason);
+        save(s);
+    }
+
+    private void move(Standing s, double delta, String reason) {
         State before = state(s);
+        double was = s.reputation;
         // Rounded so that exact steps add up: 0.5 - 10 × 0.05 is 6.9e-17 in doubles.
         s.reputation = Math.clamp(Math.round((s.reputation + delta) * 1e6) / 1e6, 0.0, 1.0);
+        if (s.reputation != was && s.pubkey != null && !s.exempt) {
+            history.add(new ReputationChange(clock.getAsLong(), s.pubkey, s.reputation - was, s.reputation, reason));
+        }
         boolean fell = state(s) == State.AUTO_SUSPENDED && before != State.AUTO_SUSPENDED;
         boolean newFlag = !s.exempt && s.verdict == Standing.Verdict.NONE && s.flags() > s.flagsAtConviction;
         if (newFlag && (fell || s.convictions > 0)) {
@@ -109,16 +192,24 @@ final class Standings {
 
     /** One verification result: the reputation moves; a pass counts toward leaving probation. */
     void verified(Standing s, boolean passed, double delta) {
-        adjust(s, delta);
-        if (!passed) return;
-        s.checksPassed++;
-        leaveProbationIfDue(s);
+        verified(s, passed, delta, "check");
+    }
+
+    /** As {@link #verified(Standing, boolean, double)}; {@code check} names it in the reputation history. */
+    void verified(Standing s, boolean passed, double delta, String check) {
+        move(s, delta, check);
+        if (passed) {
+            s.checksPassed++;
+            leaveProbationIfDue(s);
+        }
+        save(s);
     }
 
     /** A consumer answer relayed without a suspicion flag: counts toward leaving probation. */
     void answeredClean(Standing s) {
         s.cleanAnswers++;
         leaveProbationIfDue(s);
+        save(s);
     }
 
     /**
@@ -153,6 +244,10 @@ final class Standings {
             }
             case RESET -> {
                 s.verdict = Standing.Verdict.NONE;
+                if (s.reputation != Scheduler.INITIAL_REPUTATION && s.pubkey != null && !s.exempt) {
+                    history.add(new ReputationChange(clock.getAsLong(), s.pubkey, Scheduler.INITIAL_REPUTATION - s.reputation,
+                            Scheduler.INITIAL_REPUTATION, "operator_reset"));
+                }
                 s.reputation = Scheduler.INITIAL_REPUTATION;
                 s.checksPassed = 0;
                 s.cleanAnswers = 0;
@@ -162,6 +257,7 @@ final class Standings {
                 pardon(s);
             }
         }
+        save(s);
     }
 
     /**

@@ -400,7 +400,7 @@ public final class ChatRelay {
         served.progress().dropped = true;
         if (kind == UnaskedOutput.Kind.THINKING && link.canThink(served.params().path("model").asText(""))) return;
         log.warn("{} sent {} its request did not ask for; dropped, reputation lowered", link, kind.label());
-        scheduler.adjustReputation(link, -Scheduler.FAILURE_PENALTY);
+        scheduler.adjustReputation(link, -Scheduler.FAILURE_PENALTY, "failed_request");
     }
 
     /** What became of one non-final chunk. */

@@ -37,7 +37,17 @@ public final class HubMetrics implements dev.idleclaw.verify.VerifyMetrics {
 
     /** {@code traffic}: the dashboard's live totals, counted alongside the Prometheus meters. */
     public HubMetrics(NodeRegistry nodes, Scheduler scheduler, HubStats stats, Traffic traffic) {
+        this(nodes, scheduler, stats, traffic, null);
+    }
+
+    /**
+     * As {@link #HubMetrics(NodeRegistry, Scheduler, HubStats, Traffic)}, every series labelled {@code hub="<hub>"}
+     * (the hub's key), so Prometheus can sum a cluster's hubs and tell them apart; null: no such label.
+     */
+    public HubMetrics(NodeRegistry nodes, Scheduler scheduler, HubStats stats, Traffic traffic, String hub) {
         this.traffic = traffic;
+        // A common tag: set before the first meter, so every series, later ones included, carries it.
+        if (hub != null) registry.config().commonTags("hub", hub);
         Gauge.builder("idleclaw_nodes_connected", nodes, n -> n.registered().size())
                 .description("Registered node connections").register(registry);
         Gauge.builder("idleclaw_queue_waiting", scheduler, Scheduler::waiting)

@@ -41,6 +41,9 @@ public final class ReceiptDesk {
 
     private final Ledger ledger;
     private final HubMetrics metrics;
+    /** A failing database fails every receipt: one line a minute says so, not one per answer. */
+    static final long LEDGER_ERROR_LOG_MILLIS = 60_000;
+    private final java.util.concurrent.atomic.AtomicLong lastLedgerError = new java.util.concurrent.atomic.AtomicLong();
     private final Identity hub;
 
     public ReceiptDesk(Ledger ledger, HubMetrics metrics) {
@@ -160,6 +163,14 @@ public final class ReceiptDesk {
             log.warn("receipt for request {} from {} rejected: {}", expected.jobId() == null ? "(a peer's)" : expected.jobId(), expected.workerKey() == null ? "an anonymous node" : expected.workerKey(),
                     e.reason().label);
             metrics.receipt(e.reason().label);
+            return null;
+        } catch (dev.idleclaw.ledger.LedgerException e) {
+            // The database failed in a way the outage buffer cannot absorb (or it is full): the answer is unaffected.
+            long now = System.currentTimeMillis(), last = lastLedgerError.get();
+            if (now - last >= LEDGER_ERROR_LOG_MILLIS && lastLedgerError.compareAndSet(last, now)) {
+                log.warn("receipt for request {} could not be recorded: {}", expected.jobId(), e.getMessage());
+            }
+            metrics.receipt("ledger_error");
             return null;
         }
     }

@@ -80,7 +80,7 @@ public final class SuspicionChecks {
     private void flag(NodeLink link, Reason reason, double penalty, String detail) {
         link.suspicion().raise(reason, detail);
         metrics.suspicion(reason.label);
-        scheduler.adjustReputation(link, -penalty);
+        scheduler.adjustReputation(link, -penalty, "suspicion_" + reason.label);
         log.warn("{} suspected ({}): {}; reputation now {}", link, reason.label, detail,
                 String.format("%.2f", scheduler.reputation(link)));
     }

@@ -21,6 +21,7 @@ final class Authenticate {
         }
         switch (request.credentials()) {
             case CallerAuth.Refused e -> {
+                if (e.retryAfterSeconds > 0) request.ctx().header("Retry-After", Long.toString(e.retryAfterSeconds));
                 request.refuse(e.status, e.getMessage());
                 return false;
             }

@@ -44,6 +44,12 @@ final class ErrorMapping {
                 shapes.of(ctx).write(ctx, bad.status(), bad.status() == 413 ? tooLarge() : bad.reason());
                 return;
             }
+            if (e instanceof dev.idleclaw.ledger.LedgerException le && le.unavailable()) {
+                // The ledger's own WARN said the database went away; each request it refuses is not news.
+                ctx.header("Retry-After", Long.toString(dev.idleclaw.admission.CallerAuth.LEDGER_RETRY_AFTER_SECONDS));
+                shapes.of(ctx).write(ctx, 503, "the hub's ledger database is unreachable: retry shortly");
+                return;
+            }
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             shapes.of(ctx).write(ctx, 500, "Internal Server Error");
         });

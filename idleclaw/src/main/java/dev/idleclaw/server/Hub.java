@@ -81,6 +81,8 @@ public final class Hub implements AutoCloseable {
     private final Ledger ledger;
     /** Releases or forfeits a key's held credits as its standing changes (docs/trust.md). */
     private final HeldCredits heldCredits;
+    /** Writes node standings into the ledger database behind the in-memory copy (docs/trust.md "Persistence"). */
+    private final dev.idleclaw.registry.StandingJournal standingJournal;
     /** How often the peers and their capacity are re-read (capacity itself is cached 30 s by the directory). */
     static final java.time.Duration PEER_REFRESH = java.time.Duration.ofSeconds(2);
     private final PeerDirectory peers;
@@ -122,6 +124,8 @@ public final class Hub implements AutoCloseable {
         this.scheduler = new Scheduler(registry, config.relay().queueCapacity());
         this.heldCredits = new HeldCredits(ledger);
         scheduler.listen(heldCredits);
+        this.standingJournal = new dev.idleclaw.registry.StandingJournal(ledger);
+        registry.persistStandings(standingJournal);
         this.cluster = config.cluster() == null ? null : new dev.idleclaw.cluster.ClusterDirectory(config.cluster(),
                 identity.publicKey(), version(), registry, scheduler);
         dev.idleclaw.registry.ClusterNodes others = cluster == null ? dev.idleclaw.registry.ClusterNodes.NONE : cluster;
@@ -131,7 +135,8 @@ public final class Hub implements AutoCloseable {
         var toolbox = dev.idleclaw.tools.Toolbox.of(config.tools());
         this.info = new HubInfo(registry, scheduler, stats, toolbox.names(), others);
         var traffic = new dev.idleclaw.stats.Traffic();
-        this.metrics = new HubMetrics(registry, scheduler, stats, traffic);
+        // In a cluster every series says which hub it is from (docs/operations.md "Metrics"); a lone hub's need not.
+        this.metrics = new HubMetrics(registry, scheduler, stats, traffic, config.cluster() == null ? null : identity.publicKey());
         var receipts = new ReceiptDesk(ledger, metrics, identity);
         this.verification = new Verification(config.verify(), registry, scheduler, List.of(RequestShape.PLAIN,
                 (model, messages, link) -> IdleClawDoor.params(model, messages, false, link)), new HiddenReceipts(receipts), metrics);
@@ -149,7 +154,7 @@ public final class Hub implements AutoCloseable {
                         new AnthropicDoor(relay, catalog),
                         new ResponsesDoor(relay, catalog)));
         this.statsFeed = new StatsFeed(new StatsSnapshot(new StatsSnapshot.Sources(registry, scheduler, this::peers, ledger,
-                info::uptimeSeconds, stats::active)), traffic, stats, System::currentTimeMillis);
+                info::uptimeSeconds, stats::active, cluster)), traffic, stats, System::currentTimeMillis);
         this.app = Javalin.create(cfg -> routes.install(cfg, nodeSocket::endpoint));
         var links = config.nodeLinks();
         timers.scheduleAtFixedRate(nodeSocket::pingAll, links.pingInterval().toMillis(), links.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -208,6 +213,7 @@ public final class Hub implements AutoCloseable {
             hub.timers.shutdownNow();
             if (hub.cluster != null) hub.cluster.abandon();
             if (hub.admission.shared() != null) hub.admission.shared().abandon();
+            hub.standingJournal.close();
             hub.ledger.close();
             if (hub.backend != null) hub.backend.close();
             throw e;
@@ -403,6 +409,7 @@ public final class Hub implements AutoCloseable {
         app.stop();
         if (admission.shared() != null) admission.shared().close();
         heldCredits.close();
+        standingJournal.close();
         ledger.close();
         if (backend != null) backend.close();
         log.info(config.role() == HubConfig.Role.WORKER ? "worker stopped" : "hub stopped");
@@ -428,6 +435,7 @@ public final class Hub implements AutoCloseable {
         timers.shutdownNow();
         stats.save();
         heldCredits.close();
+        standingJournal.close();
         ledger.close();
         if (backend != null) backend.close();
         log.info("hub aborted");

@@ -10,7 +10,12 @@ import dev.idleclaw.registry.NodeRegistry;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.stats.Traffic;
 import dev.idleclaw.wire.ModelInfo;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.idleclaw.cluster.ClusterDirectory;
+import dev.idleclaw.registry.RemoteNode;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -27,7 +32,16 @@ final class StatsSnapshot {
 
     /** What the snapshot reads; {@code peers} gives null when the hub has no peers file. */
     record Sources(NodeRegistry registry, Scheduler scheduler, Supplier<PeerDirectory> peers, Ledger ledger,
-                   Supplier<Long> uptimeSeconds, Supplier<Integer> inFlight) {}
+                   Supplier<Long> uptimeSeconds, Supplier<Integer> inFlight, ClusterDirectory cluster) {
+        /** A hub on its own. */
+        Sources(NodeRegistry registry, Scheduler scheduler, Supplier<PeerDirectory> peers, Ledger ledger,
+                Supplier<Long> uptimeSeconds, Supplier<Integer> inFlight) {
+            this(registry, scheduler, peers, ledger, uptimeSeconds, inFlight, null);
+        }
+    }
+
+    /** Nodes listed per hub in the cluster panel: enough to see a hub's fleet, bounded for the page's size. */
+    static final int MAX_LISTED_NODES = 200;
 
     private final Sources sources;
 
@@ -86,7 +100,73 @@ final class StatsSnapshot {
         else ttft.put("p50", point.ttftP50Ms()).put("p99", point.ttftP99Ms());
         peers(o);
         ledger(o);
+        cluster(o);
         return o;
+    }
+
+    /**
+     * {@code cluster}, only in a cluster: every hub's routable nodes (this hub's live, the others' as their directory
+     * entries were last read), counted in all and per hub, with the cluster's models. Hubs are named by position
+     * ("this hub", "hub 2"…), never by key or address, and nodes by what they serve, never by id.
+     */
+    private void cluster(ObjectNode o) {
+        ClusterDirectory cluster = sources.cluster();
+        if (cluster == null) return;
+        var c = o.putObject("cluster");
+        var hubs = c.putArray("hubs");
+        Map<String, int[]> models = new TreeMap<>();
+        int[] total = new int[3];
+        ObjectNode own = hubs.addObject().put("name", "this hub").put("self", true);
+        var ownNodes = own.putArray("node_list");
+        int[] mine = new int[3];
+        for (NodeLink l : sources.registry().registered()) {
+            if (!sources.scheduler().routable(l)) continue;
+            int max = l.registration().maxConcurrent(), open = Math.max(0, max - l.activeRequests());
+            node(ownNodes, l.models().stream().map(ModelInfo::name).toList(), open, max,
+                    sources.scheduler().standing(l).state().label, mine, models);
+        }
+        counts(own, mine, total);
+        Map<String, ArrayNode> byHub = new LinkedHashMap<>();
+        Map<String, int[]> countsByHub = new LinkedHashMap<>();
+        int n = 1;
+        for (var m : cluster.members()) {
+            ObjectNode h = hubs.addObject().put("name", "hub " + ++n).put("self", false);
+            byHub.put(m.hub(), h.putArray("node_list"));
+            countsByHub.put(m.hub(), new int[3]);
+        }
+        for (RemoteNode r : cluster.remote()) {
+            ArrayNode list = byHub.get(r.hub());
+            if (list == null) continue; // its hub's member entry expired first
+            node(list, r.models().stream().map(ModelInfo::name).toList(), r.freeSlots(), r.maxSlots(), r.standing(),
+                    countsByHub.get(r.hub()), models);
+        }
+        int i = 1;
+        for (int[] counts : countsByHub.values()) counts((ObjectNode) hubs.get(i++), counts, total);
+        c.put("nodes", total[0]).put("slots", total[1]).put("free_slots", total[2]);
+        var list = c.putArray("models");
+        models.entrySet().stream().sorted((a, b) -> b.getValue()[0] - a.getValue()[0]).forEach(e ->
+                list.addObject().put("name", e.getKey()).put("node_count", e.getValue()[0]).put("free_slots", e.getValue()[1]));
+    }
+
+    /** Adds one node to a hub's list (up to {@link #MAX_LISTED_NODES}) and to the counts: {nodes, slots, free}. */
+    private static void node(ArrayNode list, List<String> served, int free, int max, String standing, int[] counts,
+                             Map<String, int[]> models) {
+        counts[0]++;
+        counts[1] += max;
+        counts[2] += free;
+        for (String m : served) {
+            int[] mc = models.computeIfAbsent(m, k -> new int[2]);
+            mc[0]++;
+            mc[1] += free;
+        }
+        if (list.size() >= MAX_LISTED_NODES) return;
+        var node = list.addObject().put("free_slots", free).put("max_slots", max).put("standing", standing);
+        served.forEach(node.putArray("models")::add);
+    }
+
+    private static void counts(ObjectNode hub, int[] counts, int[] total) {
+        hub.put("nodes", counts[0]).put("slots", counts[1]).put("free_slots", counts[2]);
+        for (int i = 0; i < 3; i++) total[i] += counts[i];
     }
 
     /** {@code peers}: label, host and health of each peer, only when the hub has a peers file. */

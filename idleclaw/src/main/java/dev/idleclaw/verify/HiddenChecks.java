@@ -139,7 +139,7 @@ public final class HiddenChecks {
             case NodeRun.Failed f -> {
                 link.served().probed(false);
                 verdicts.counted("canary", "error");
-                verdicts.scheduler().adjustReputation(link, -dev.idleclaw.registry.Scheduler.FAILURE_PENALTY);
+                verdicts.scheduler().adjustReputation(link, -dev.idleclaw.registry.Scheduler.FAILURE_PENALTY, "failed_check");
             }
         }
         return true;
@@ -157,7 +157,7 @@ public final class HiddenChecks {
         var outcome = NodeRun.run(lease, params, true, receipts);
         if (!(outcome instanceof NodeRun.Answered a)) {
             verdicts.counted("fingerprint", "error");
-            verdicts.scheduler().adjustReputation(link, -dev.idleclaw.registry.Scheduler.FAILURE_PENALTY);
+            verdicts.scheduler().adjustReputation(link, -dev.idleclaw.registry.Scheduler.FAILURE_PENALTY, "failed_check");
             return true;
         }
         var scheduler = verdicts.scheduler();

@@ -100,4 +100,19 @@ final class FakeLedger implements Ledger {
     public long bootstrapAllowance() {
         return 10_000;
     }
+
+    @Override
+    public Optional<dev.idleclaw.ledger.NodeStanding> standing(String pubkey) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void saveStandings(List<dev.idleclaw.ledger.NodeStanding> standings, List<dev.idleclaw.ledger.ReputationChange> changes) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<dev.idleclaw.ledger.ReputationChange> reputationHistory(String pubkey, int limit) {
+        throw new UnsupportedOperationException();
+    }
 }

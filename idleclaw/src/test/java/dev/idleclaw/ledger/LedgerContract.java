@@ -540,4 +540,45 @@ abstract class LedgerContract {
     private static byte[] sha256(String s) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
     }
+
+    // Node standing (docs/trust.md "Persistence"): V4's tables, the same on both databases.
+
+    private NodeStanding convicted(String pubkey, long at) {
+        return new NodeStanding(pubkey, 0.123456, 3, 2, 4, 1, false, "none", 2, 1_900_000_000_000L, 4, at);
+    }
+
+    @Test
+    void aSavedStandingIsReadBackExactlyAfterARestart() {
+        String key = worker.publicKey();
+        assertThat(ledger.standing(key)).isEmpty();
+        ledger.saveStandings(List.of(convicted(key, 1_000)), List.of());
+        ledger.close();
+        ledger = open(ALLOWANCE);
+        assertThat(ledger.standing(key)).contains(convicted(key, 1_000));
+    }
+
+    @Test
+    void savingAStandingAgainReplacesItWhole() {
+        String key = worker.publicKey();
+        ledger.saveStandings(List.of(convicted(key, 1_000)), List.of());
+        var trusted = new NodeStanding(key, 0.9, 12, 10, 4, 4, true, "trusted", 0, 0, 4, 2_000);
+        ledger.saveStandings(List.of(trusted, convicted(otherWorker.publicKey(), 2_000)), List.of());
+        assertThat(ledger.standing(key)).contains(trusted);
+        assertThat(ledger.standing(otherWorker.publicKey())).contains(convicted(otherWorker.publicKey(), 2_000));
+    }
+
+    @Test
+    void reputationHistoryIsAppendOnlyAndReadNewestFirst() {
+        String key = worker.publicKey();
+        ledger.saveStandings(List.of(), List.of(new ReputationChange(1, key, -0.05, 0.45, "failed_request"),
+                new ReputationChange(2, key, 0.02, 0.47, "canary")));
+        ledger.saveStandings(List.of(), List.of(new ReputationChange(3, key, -0.47, 0.0, "suspicion_too_fast"),
+                new ReputationChange(3, otherWorker.publicKey(), 0.01, 0.51, "probe")));
+        assertThat(ledger.reputationHistory(key, 10)).containsExactly(
+                new ReputationChange(3, key, -0.47, 0.0, "suspicion_too_fast"),
+                new ReputationChange(2, key, 0.02, 0.47, "canary"),
+                new ReputationChange(1, key, -0.05, 0.45, "failed_request"));
+        assertThat(ledger.reputationHistory(key, 1)).hasSize(1);
+        assertThat(ledger.reputationHistory(requester, 10)).isEmpty();
+    }
 }

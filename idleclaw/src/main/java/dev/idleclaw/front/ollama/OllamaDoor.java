@@ -84,7 +84,8 @@ public final class OllamaDoor {
             json(ctx, 400, Json.object().put("error", "model is required"));
             return;
         }
-        var entry = catalog.find(name).or(() -> catalog.find(name + ":latest"));
+        // The cluster's listing: a model /api/tags lists is one /api/show describes, whichever hub's node serves it.
+        var entry = catalog.findListed(name).or(() -> catalog.findListed(name + ":latest"));
         if (entry.isEmpty()) {
             json(ctx, 404, Json.object().put("error", "model '" + name + "' not found"));
             return;

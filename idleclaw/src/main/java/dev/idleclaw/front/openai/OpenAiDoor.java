@@ -77,7 +77,7 @@ public final class OpenAiDoor {
 
     public void model(Context ctx) throws IOException {
         String id = ctx.pathParam("model");
-        var entry = catalog.find(id);
+        var entry = catalog.findListed(id); // as /v1/models lists it: the cluster's models too
         if (entry.isEmpty()) {
             error(ctx.res(), 404, "model '" + id + "' not found", "model_not_found");
             return;
