@@ -102,13 +102,22 @@ class ClusterIT {
         if (redis != null) redis.close();
     }
 
-    /** Every hub up (a killed one started again), seen up by the balancer, and holding a node of its own. */
+    /**
+     * Every hub up (a killed one started again), seen up by the balancer, and holding a node of its own: a hub without
+     * one gets the next node through the balancer ("balance leastconn": it has the fewest connections).
+     */
     @BeforeEach
     void clusterIsWhole() throws Exception {
         for (HubProcess h : cluster.hubs) if (!h.proc.process.isAlive()) cluster.start(h);
         awaitBalancerSeesAllUp();
-        for (HubProcess h : cluster.hubs) if (cluster.nodeKeys(h).isEmpty()) awaitOn(startNode(h.url()), h);
+        for (HubProcess h : cluster.hubs) if (cluster.nodeKeys(h).isEmpty()) awaitOn(startNode(lb.url()), h);
         await().atMost(REFRESH.multipliedBy(3)).ignoreExceptions().until(() -> everyHubLists(fleetSize()));
+    }
+
+    @Test
+    @Order(0)
+    void haproxyAcceptsTheShippedConfigurationAsItIs() throws Exception {
+        assertThat(Haproxy.check(Haproxy.binary(), DEPLOY.resolve(Haproxy.CONFIG))).contains("Configuration file is valid");
     }
 
     @Test
@@ -154,11 +163,13 @@ class ClusterIT {
         String victimKey, orphan;
         long killedAt;
         CompletableFuture<Double> reconnected, expired;
+        List<String> victimOutcomes = new ArrayList<>();
         try (load) {
             await().atMost(ANSWER_LIMIT).until(() -> load.acknowledged.size() >= 10);
             for (int i = 0; i < 2; i++) for (Dialect d : Dialect.values()) streams.add(DialectStream.start(http, lb.url(), d, SLOW));
             for (var s : streams) assertThat(s.status()).as(s.dialect() + " from " + s.hub()).isEqualTo(200);
             victim = cluster.hub(streams.getFirst().hub());
+            assertThat(streams).as("streams on other hubs, to show they live on").anyMatch(s -> !s.hub().equals(victim.name));
             victimKey = cluster.hubKey(victim);
             orphan = cluster.nodeKeys(victim).iterator().next();
 
@@ -179,8 +190,10 @@ class ClusterIT {
             }
             for (var s : streams) {
                 var answer = s.await(ANSWER_LIMIT);
-                if (victim.name.equals(s.hub())) assertThat(answer.outcome()).as(s.dialect() + ": " + answer.body()).isIn(IN_BAND_ERROR, CUT);
-                else assertThat(answer.outcome()).as(s.dialect() + " from " + s.hub() + ": " + answer.body()).isEqualTo(FINISHED);
+                if (victim.name.equals(s.hub())) {
+                    assertThat(answer.outcome()).as(s.dialect() + ": " + answer.body()).isIn(IN_BAND_ERROR, CUT);
+                    victimOutcomes.add(s.dialect() + " " + answer.outcome());
+                } else assertThat(answer.outcome()).as(s.dialect() + " from " + s.hub() + ": " + answer.body()).isEqualTo(FINISHED);
             }
         }
         assertThat(load.badSignatures).hasValue(0);
@@ -190,10 +203,10 @@ class ClusterIT {
             if (h != victim) await().atMost(REFRESH.multipliedBy(3)).until(() -> cluster.nodeCount(h.url()) == fleetSize());
         }
         ClusterLedger.assertHolds(pg.url(), List.copyOf(load.acknowledged));
-        System.out.printf("[cluster] %s SIGKILLed with %d of %d streams on it; its node was back on %s after %.1f s; its directory "
-                        + "entries expired after %.1f s; %d receipts acknowledged, all in the ledger once%n",
-                victim.name, streams.stream().filter(s -> victim.name.equals(s.hub())).count(), streams.size(),
-                cluster.hubOf(orphan).name, reconnectSeconds, expirySeconds, load.acknowledged.size());
+        System.out.printf("[cluster] %s SIGKILLed with %d of %d streams on it (%s); its node was back on %s after %.1f s; "
+                        + "its directory entries expired after %.1f s; %d receipts acknowledged, all in the ledger once%n",
+                victim.name, victimOutcomes.size(), streams.size(), victimOutcomes, cluster.hubOf(orphan).name,
+                reconnectSeconds, expirySeconds, load.acknowledged.size());
     }
 
     @Test

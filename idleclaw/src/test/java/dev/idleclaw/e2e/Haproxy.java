@@ -86,11 +86,7 @@ final class Haproxy implements AutoCloseable {
     static Haproxy start(Path binary, Path deploy, Path dir, List<Integer> hubPorts) throws Exception {
         int port = FreePorts.one(), statsPort = FreePorts.one();
         Path cfg = Files.writeString(Files.createDirectories(dir).resolve("haproxy.cfg"), render(deploy, port, statsPort, hubPorts));
-        var check = new ProcessBuilder(binary.toString(), "-c", "-f", cfg.toString()).redirectErrorStream(true).start();
-        String checked = new String(check.getInputStream().readAllBytes());
-        if (!check.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || check.exitValue() != 0) {
-            throw new AssertionError("haproxy -c refused the configuration:\n" + checked + "\n" + Files.readString(cfg));
-        }
+        String checked = check(binary, cfg);
         Path log = dir.resolve("haproxy.log");
         // -db: stay in the foreground, so the test owns the process and its log on stdout.
         var process = new ProcessBuilder(binary.toString(), "-db", "-f", cfg.toString()).redirectErrorStream(true)
@@ -105,6 +101,16 @@ final class Haproxy implements AutoCloseable {
             Thread.sleep(50);
         }
         return haproxy;
+    }
+
+    /** What {@code haproxy -c} says of {@code cfg}; throws when it refuses the file. */
+    static String check(Path binary, Path cfg) throws Exception {
+        var check = new ProcessBuilder(binary.toString(), "-c", "-f", cfg.toString()).redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes());
+        if (!check.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || check.exitValue() != 0) {
+            throw new AssertionError("haproxy -c refused the configuration:\n" + checked + "\n" + Files.readString(cfg));
+        }
+        return checked;
     }
 
     String url() {
