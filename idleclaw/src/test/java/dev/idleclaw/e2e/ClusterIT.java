@@ -78,6 +78,7 @@ class ClusterIT {
     static int nodeSerial;
 
     @BeforeAll
+    @Timeout(240)
     static void start() throws Exception {
         Path haproxy = Haproxy.binary();
         redis = RedisServer.start(dir.resolve("redis"));
@@ -107,6 +108,7 @@ class ClusterIT {
      * one gets the next node through the balancer ("balance leastconn": it has the fewest connections).
      */
     @BeforeEach
+    @Timeout(180)
     void clusterIsWhole() throws Exception {
         for (HubProcess h : cluster.hubs) if (!h.proc.process.isAlive()) cluster.start(h);
         awaitBalancerSeesAllUp();
