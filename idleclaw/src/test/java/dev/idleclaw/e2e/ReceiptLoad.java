@@ -59,11 +59,7 @@ final class ReceiptLoad implements AutoCloseable {
 
     /** One signed request; the receipt acknowledged with its answer, or null (no receipt, or no answer at all). */
     SignedReceipt once(Identity consumer) throws Exception {
-        var req = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        RequestSignature.sign(consumer, "POST", PATH, RequestSignature.hostHeader(uri), body, System.currentTimeMillis())
-                .forEach(req::header);
-        var res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        var res = send(consumer);
         var header = res.headers().firstValue(RECEIPT_HEADER);
         if (res.statusCode() != 200 || header.isEmpty()) {
             withoutReceipt.incrementAndGet();
@@ -72,6 +68,15 @@ final class ReceiptLoad implements AutoCloseable {
         SignedReceipt receipt = SignedReceipt.fromBase64(header.get());
         if (!receipt.signatureValid()) badSignatures.incrementAndGet();
         return receipt;
+    }
+
+    /** One signed request, and the hub's whole response. */
+    HttpResponse<String> send(Identity consumer) throws Exception {
+        var req = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        RequestSignature.sign(consumer, "POST", PATH, RequestSignature.hostHeader(uri), body, System.currentTimeMillis())
+                .forEach(req::header);
+        return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void drive(Identity consumer) {
