@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param url    this hub's address as the other members reach it ({@code --cluster-url})
  * @param ttl    how long a member's entries outlive its last refresh; refreshed every {@link #refresh()}
  * @param prefix every key this hub writes or reads starts with it, so clusters (and tests) can share one Redis
+ *               ({@code --cluster-prefix})
  */
 public record ClusterSettings(URI redis, URI url, Duration ttl, String prefix) {
 
@@ -38,7 +39,7 @@ public record ClusterSettings(URI redis, URI url, Duration ttl, String prefix) {
                 "--cluster-url must be an http:// or https:// URL with a host, got '" + url + "'");
         Objects.requireNonNull(ttl, "cluster TTL");
         require(ttl.toMillis() >= REFRESHES_PER_TTL * 100L, "the cluster TTL must be at least 300 ms, got " + ttl);
-        require(prefix != null && !prefix.isBlank() && prefix.length() <= 64, "the cluster key prefix must be 1 to 64 characters");
+        require(prefix != null && !prefix.isBlank() && prefix.length() <= 64, "--cluster-prefix must be 1 to 64 characters");
     }
 
     /**
