@@ -26,7 +26,7 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--failover", description = "With several --url: a consumer whose connection is refused (that hub is gone) sends"
             + " the same request to the next URL and stays there, as a balancer would route it.")
     boolean failover;
-    @Option(names = "--timeline", description = "Also print " + TIMELINE_PREFIX + "{json}: tokens received every second of the window"
+    @Option(names = "--timeline", description = "Also print " + TIMELINE_PREFIX + "{json}: tokens received every 250 ms of the window"
             + " and every failed request with its start time and URL (needs --seconds).")
     boolean timeline;
     @Option(names = "--door", required = true, converter = DoorConverter.class,

@@ -50,7 +50,7 @@ public final class LoadRun {
     }
 
     /** The timeline's resolution: fine enough to see a hub's death and the nodes' return. */
-    static final long TICK_MILLIS = 1000;
+    static final long TICK_MILLIS = 250;
     /** Failed requests kept with their start time and URL; more are only counted. */
     static final int KEPT_FAILURES = 10_000;
 
