@@ -140,7 +140,8 @@ class ScenarioIT {
         assertThat(failover.get("failed")).isEqualTo(failover.get("failed_in_flight_on_killed_hub"));
         assertThat(((Number) failover.get("nodes_back_seconds")).doubleValue()).as("every node back on a survivor").isPositive();
         assertThat(((Number) ((Map<?, ?>) failover.get("load")).get("windowTokens")).longValue()).isPositive();
-        assertThat(((Map<?, ?>) failover.get("tokens_per_second")).keySet()).contains("before", "during", "after");
+        assertThat(((Map<?, ?>) failover.get("tokens_per_second")).keySet().stream().map(String::valueOf).toList())
+                .contains("before", "during", "after");
     }
 
     /** The hub's "listening on" address; its output is drained on after that, until it exits. */
