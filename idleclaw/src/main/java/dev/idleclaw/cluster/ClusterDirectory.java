@@ -48,6 +48,8 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
     private volatile Reach reach = Reach.UNKNOWN;
     /** Set when the hub stops: a tick cut short by it is no outage worth a warning. */
     private volatile boolean stopping;
+    /** Runs after every tick, on its thread (the member backends' refresh); never throws out of the tick. */
+    private volatile Runnable onRefresh = () -> {};
 
     public ClusterDirectory(ClusterSettings settings, String hubKey, String version, NodeRegistry registry, Scheduler scheduler) {
         this.settings = settings;
@@ -69,6 +71,11 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
         return remote;
     }
 
+    /** Runs {@code r} after every tick, whether it reached Redis or not (set once, before {@link #start}). */
+    public void onRefresh(Runnable r) {
+        onRefresh = r;
+    }
+
     /** The other live members as last read (empty while Redis is unreachable). */
     public List<Member> members() {
         return members;
@@ -79,8 +86,18 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
         return reach == Reach.UP;
     }
 
-    /** One refresh: publish this hub's entries, then read the others'. Never throws. */
+    /** One refresh: publish this hub's entries, then read the others', then tell {@link #onRefresh}. Never throws. */
     void tick() {
+        readStore();
+        if (stopping) return;
+        try {
+            onRefresh.run();
+        } catch (RuntimeException bug) {
+            log.error("refreshing the cluster's member backends failed", bug);
+        }
+    }
+
+    private void readStore() {
         try {
             RedisCommands<String, String> redis = store.commands();
             int published = publish(redis);
@@ -147,11 +164,14 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
         remote = List.copyOf(nodes);
     }
 
-    /** This hub's routable nodes, from its live registry. */
+    /**
+     * This hub's routable node agents, from its live registry: only they serve what the other members forward here
+     * (never a peer, never another member), so only they are published.
+     */
     private List<RemoteNode> localNodes() {
         List<RemoteNode> out = new ArrayList<>();
         for (NodeLink l : registry.registered()) {
-            if (!scheduler.routable(l)) continue;
+            if (!l.backend().isNodeAgent() || !scheduler.routable(l)) continue;
             int max = l.registration().maxConcurrent();
             out.add(new RemoteNode(self.hub(), l.nodeId(), l.label(), l.models(), Math.max(0, max - l.activeRequests()), max,
                     scheduler.reputation(l), scheduler.standing(l).state().label));

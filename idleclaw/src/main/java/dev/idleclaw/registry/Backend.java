@@ -4,11 +4,11 @@ import dev.idleclaw.wire.HubMessage;
 
 /**
  * How the hub reaches one backend, the transport under a {@link NodeLink}: a node agent's WebSocket
- * ({@link NodeSocketBackend}), a peer hub or worker over HTTP ({@link PeerTransport}), or the worker's own Ollama in
- * this process ({@link LocalOllamaBackend}). The relay, the scheduler and
+ * ({@link NodeSocketBackend}), a peer hub or worker over HTTP ({@link PeerTransport}), the worker's own Ollama in
+ * this process ({@link LocalOllamaBackend}), or another hub of this hub's cluster ({@link MemberTransport}). The relay, the scheduler and
  * the receipt check see only this seam; each difference between them lives in one method here.
  */
-public sealed interface Backend permits NodeSocketBackend, PeerTransport, LocalOllamaBackend {
+public sealed interface Backend permits NodeSocketBackend, PeerTransport, LocalOllamaBackend, MemberTransport {
     /**
      * Queues {@code m} for the backend; false when it cannot go (closed link, full queue, a frame over what the node
      * accepts). An {@code inference_request} starts the request; the answer comes back through {@code link}.
@@ -32,4 +32,11 @@ public sealed interface Backend permits NodeSocketBackend, PeerTransport, LocalO
 
     /** Whether the per-address and per-key node caps count this backend (a node agent), or not (a peer). */
     boolean isNodeAgent();
+
+    /**
+     * Whether the backend is another hub of this hub's cluster (docs/architecture.md "Cluster forwarding"): chosen only
+     * when no other backend can take the request now; its nodes are judged by that hub (no reputation, suspicion or
+     * re-runs here); and its receipts are recorded in the shared ledger by that hub, only checked here.
+     */
+    boolean clusterMember();
 }

@@ -101,4 +101,9 @@ public final class LocalOllamaBackend implements Backend {
     public boolean isNodeAgent() {
         return true;
     }
+
+    @Override
+    public boolean clusterMember() {
+        return false;
+    }
 }

@@ -59,6 +59,17 @@ public final class NodeLink {
         this.standing = new Standing(pubkey, true);
     }
 
+    /**
+     * Another hub of the cluster, under its hub key: exempt from probation, and never judged here (its nodes are its
+     * own business, {@link Backend#clusterMember()}).
+     */
+    NodeLink(MemberTransport member, String host) {
+        this.backend = member;
+        this.ip = host;
+        this.pubkey = member.hubKey();
+        this.standing = new Standing(pubkey, true);
+    }
+
     /** The worker's own Ollama in this process, registered under the worker's {@code key}. */
     NodeLink(LocalOllamaBackend local, String ip, String key) {
         this.backend = local;
@@ -200,6 +211,7 @@ public final class NodeLink {
         return false;
     }
 
+    /** Sets (or, for a cluster member on each directory refresh, replaces) what this link serves. */
     void registered(NodeMessage.Register r) {
         registration = r;
         lastHeartbeatNanos = System.nanoTime();

@@ -80,4 +80,9 @@ record NodeSocketBackend(Session session) implements Backend {
     public boolean isNodeAgent() {
         return true;
     }
+
+    @Override
+    public boolean clusterMember() {
+        return false;
+    }
 }

@@ -218,4 +218,9 @@ public final class PeerTransport implements Backend {
     private String label() {
         return peer.label() != null ? peer.label() : peer.pubkey().substring(0, 16);
     }
+
+    @Override
+    public boolean clusterMember() {
+        return false;
+    }
 }

@@ -55,6 +55,8 @@ public final class Scheduler {
     private final Standings standings;
     private final ProbationShare share;
     private volatile StandingListener listener = StandingListener.NONE;
+    /** The other hubs of the cluster, chosen only when no node of this hub can take a request; null without a cluster. */
+    private volatile MemberLinks members;
     private final int queueCapacity;
     private final ReentrantLock lock = new ReentrantLock();
     /** Waiting callers with available credit: served before anyone in {@link #waiters}. */
@@ -74,6 +76,15 @@ public final class Scheduler {
     /** Who hears what becomes of held credits (the hub connects the ledger); set once at startup. */
     public void listen(StandingListener listener) {
         this.listener = listener;
+    }
+
+    /**
+     * Makes the cluster's other members backends of last resort ({@link #pick}); set once at startup. Their
+     * failures cost them nothing here: their nodes are judged by their own hub.
+     */
+    public void members(MemberLinks links) {
+        links.onChange(this::dispatch);
+        this.members = links;
     }
 
     /** A slot on a node for {@code model}, waiting up to {@code maxWaitNanos} when all suitable nodes are busy. */
@@ -161,13 +172,16 @@ public final class Scheduler {
         }
     }
 
-    /** Gives a slot back ({@link Lease#release}); {@code failed} lowers the node's reputation. */
+    /**
+     * Gives a slot back ({@link Lease#release}); {@code failed} lowers the node's reputation (never a cluster member's:
+     * a failed member is only failed over).
+     */
     void release(NodeLink link, boolean failed) {
         List<Standings.Outcome> out;
         lock.lock();
         try {
             link.active--;
-            if (failed) standings.adjust(link.standing(), -FAILURE_PENALTY);
+            if (failed && !link.backend().clusterMember()) standings.adjust(link.standing(), -FAILURE_PENALTY);
             out = standings.drain();
         } finally {
             lock.unlock();
@@ -181,6 +195,7 @@ public final class Scheduler {
      * connections). Falling below {@code --suspend-below} suspends the node and forfeits its held credits.
      */
     public void adjustReputation(NodeLink link, double delta) {
+        if (link.backend().clusterMember()) return; // its nodes are its own hub's to judge
         judge(link.standing(), s -> standings.adjust(s, delta));
     }
 
@@ -307,8 +322,17 @@ public final class Scheduler {
         return registry.serving(model);
     }
 
+    /** This hub's links serving {@code model} that {@code eligible} accepts, then the cluster members serving it. */
     private List<NodeLink> serving(String model, Predicate<NodeLink> eligible) {
         List<NodeLink> all = registry.serving(model);
+        MemberLinks m = members;
+        List<NodeLink> others = m == null ? List.of() : m.serving(model);
+        if (!others.isEmpty()) {
+            var both = new java.util.ArrayList<NodeLink>(all.size() + others.size());
+            both.addAll(all);
+            both.addAll(others);
+            all = both;
+        }
         return eligible == ANY ? all : all.stream().filter(eligible).toList();
     }
 
@@ -376,10 +400,21 @@ public final class Scheduler {
     }
 
     /**
-     * The best free node for a consumer request of {@code model}, or null. When the best is on probation while a
-     * non-probation node is free too (a contested request), the probation node gets it only within its share.
+     * The best free node for a consumer request of {@code model}, or null: one of this hub's own if any is free, else
+     * a cluster member. When the best is on probation while a non-probation node is free too (a contested request),
+     * the probation node gets it only within its share.
      */
     private NodeLink pick(String model, List<NodeLink> nodes, Set<NodeLink> exclude) {
+        if (nodes.isEmpty() || !nodes.getLast().backend().clusterMember()) return pickAmong(model, nodes, exclude);
+        // Members come last in the list (serving); one only when none of this hub's own backends can take it now.
+        int own = 0;
+        while (!nodes.get(own).backend().clusterMember()) own++;
+        NodeLink local = own == 0 ? null : pickAmong(model, nodes.subList(0, own), exclude);
+        return local != null ? local : pickAmong(model, nodes.subList(own, nodes.size()), exclude);
+    }
+
+    /** {@link #pick} among {@code nodes} alike. */
+    private NodeLink pickAmong(String model, List<NodeLink> nodes, Set<NodeLink> exclude) {
         NodeLink best = best(nodes, exclude, false);
         if (best == null) return null;
         NodeLink trusted = best.standing().untrusted() ? best(nodes, exclude, true) : best;

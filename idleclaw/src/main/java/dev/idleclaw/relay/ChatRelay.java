@@ -6,6 +6,7 @@ import dev.idleclaw.chat.OllamaJson;
 import dev.idleclaw.config.Limits;
 import dev.idleclaw.config.RelaySettings;
 import dev.idleclaw.registry.Lease;
+import dev.idleclaw.registry.MemberTransport;
 import dev.idleclaw.registry.NodeLink;
 import dev.idleclaw.registry.RelayStream;
 import dev.idleclaw.registry.Scheduler;
@@ -39,6 +40,8 @@ public final class ChatRelay {
      * does), and this caps the work one request can cause in a large fleet of failing backends.
      */
     static final int MAX_ATTEMPTS = 16;
+    /** The {@code door} label of requests other members of the cluster forwarded. */
+    public static final String MEMBER_DOOR = "cluster";
 
     private final RelaySettings config;
     /** Messages one request may carry ({@code --max-messages}). */
@@ -74,10 +77,17 @@ public final class ChatRelay {
      * Ollama parameters for a chosen node, the consumer's key (null = anonymous), whether it has credit to spend
      * (it then waits ahead of anonymous callers), whether the key was proved ({@code requesterVerified}; an
      * unproved key is named in the receipt but never debited in the ledger), and the hubs a forwarded request
-     * already crossed.
+     * already crossed. {@code memberForward}: another hub of the cluster forwarded it (docs/protocol.md "Cluster
+     * forwarding"), so only this hub's own node agents serve it (never a member or peer: a request is forwarded once),
+     * and the node's own receipt goes back, not one this hub vouches for.
      */
     public record Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited,
-                      boolean requesterVerified, List<String> via, Toolbox tools) {
+                      boolean requesterVerified, List<String> via, Toolbox tools, boolean memberForward) {
+        public Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited,
+                   boolean requesterVerified, List<String> via, Toolbox tools) {
+            this(door, model, params, requester, credited, requesterVerified, via, tools, false);
+        }
+
         public Job(String door, String model, Function<NodeLink, ObjectNode> params, String requester, boolean credited,
                    boolean requesterVerified, List<String> via) {
             this(door, model, params, requester, credited, requesterVerified, via, null);
@@ -86,7 +96,13 @@ public final class ChatRelay {
         /** This request with the hub's server-side tools offered (null or none offered: as it is). */
         public Job withTools(Toolbox toolbox) {
             return new Job(door, model, params, requester, credited, requesterVerified, via,
-                    toolbox != null && toolbox.offered() ? toolbox : null);
+                    toolbox != null && toolbox.offered() ? toolbox : null, memberForward);
+        }
+
+        /** A request another member of the cluster forwarded for {@code requester}, with its Ollama parameters as sent. */
+        public static Job memberForward(String model, ObjectNode params, String requester, boolean requesterVerified,
+                                        boolean credited) {
+            return new Job(MEMBER_DOOR, model, link -> params.deepCopy(), requester, credited, requesterVerified, List.of(), null, true);
         }
 
         /** An anonymous consumer's request. */
@@ -104,7 +120,7 @@ public final class ChatRelay {
          * header): it checks that its receipt is signed by the hub it called, so this hub vouches for the node's.
          */
         boolean fromAnotherHub() {
-            return dev.idleclaw.relay.Caller.fromAnotherHub(via, requester, requesterVerified);
+            return !memberForward && dev.idleclaw.relay.Caller.fromAnotherHub(via, requester, requesterVerified);
         }
 
         /** A request on behalf of {@code caller}. */
@@ -165,7 +181,9 @@ public final class ChatRelay {
                 ? "too many messages: " + size.messages() + " (this hub accepts at most " + maxMessages
                   + " per request; its operator sets --max-messages)"
                 : MessageLimits.violation(sized.get("messages"), NodeLimits.AGENT);
-        Predicate<NodeLink> accepts = l -> l.refusal(job.model(), size) == null;
+        Predicate<NodeLink> fits = l -> l.refusal(job.model(), size) == null;
+        // A member's forward is served by this hub's own node agents only: never forwarded again.
+        Predicate<NodeLink> accepts = job.memberForward() ? fits.and(l -> l.backend().isNodeAgent()) : fits;
         Lease lease;
         try {
             if (invalid != null) throw new TooLarge(invalid);
@@ -189,7 +207,8 @@ public final class ChatRelay {
         Result result = null;
         ToolLoop tools = job.tools() == null ? null : new ToolLoop(job.tools(), metrics);
         // A sampled request is answered greedily, by every attempt alike; server-side tool rounds are never re-run.
-        Reruns.Plan rerun = reruns == null || tools != null ? null : reruns.plan(lease.link(), job.model(), sized);
+        Reruns.Plan rerun = reruns == null || tools != null || lease.link().backend().clusterMember() ? null
+                : reruns.plan(lease.link(), job.model(), sized);
         try {
             for (int attempt = 1; ; attempt++) {
                 NodeLink link = lease.link();
@@ -205,7 +224,11 @@ public final class ChatRelay {
                 link.track(stream);
                 sink.servedBy(link.label());
                 progress.sentNanos = System.nanoTime();
-                boolean sent = link.send(new HubMessage.InferenceRequest(stream.requestId(), params, job.requester(), job.via()));
+                var request = new HubMessage.InferenceRequest(stream.requestId(), params, job.requester(), job.via());
+                boolean sent = link.backend() instanceof MemberTransport member
+                        ? !link.isClosed() && member.forward(link, request,
+                                new MemberTransport.Caller(job.requester(), job.requesterVerified(), job.credited()))
+                        : link.send(request);
                 try {
                     if (sent && !started) {
                         sink.start();
@@ -234,6 +257,7 @@ public final class ChatRelay {
                         throw e;
                     }
                 }
+                if (link.backend().clusterMember()) forwarded(link, result, run.hasOutput());
                 if (result.nodeFault() && run.hasOutput() && brokenOff(result.failure)) suspicion.aborted(link, result.failure.name());
                 long left = answerDeadline - System.nanoTime();
                 if (!result.nodeFault() || run.hasOutput() || attempt >= MAX_ATTEMPTS || left <= 0) break;
@@ -246,7 +270,7 @@ public final class ChatRelay {
             }
             finish(sink, started, result, lease.link());
             if (progress.tokens > 0) lease.link().served().answered(progress.tokens);
-            if (rerun != null && result.outcome == Outcome.DONE) {
+            if (rerun != null && result.outcome == Outcome.DONE && !lease.link().backend().clusterMember()) {
                 // After the consumer's answer ended, in the background: never delayed, shown or charged.
                 reruns.answered(rerun, job.model(), lease.link(), progress.opening.finish(), job.params());
             }
@@ -255,6 +279,21 @@ public final class ChatRelay {
             stats.requestEnded(result == null || result.outcome == Outcome.FAILED);
             long ttft = progress.firstChunkNanos == 0 ? 0 : progress.firstChunkNanos - startNanos;
             metrics.finished(job.door(), job.model(), outcome(result), ttft, progress.chunks);
+        }
+    }
+
+    /** Counts and logs one attempt on a cluster member (docs/operations.md "Cluster"). */
+    private void forwarded(NodeLink member, Result result, boolean hadOutput) {
+        String outcome = switch (result.outcome) {
+            case DONE, TOOLS -> "answered";
+            case REFUSED -> "refused";
+            case CONSUMER_GONE -> "consumer_gone";
+            case CUT_LIMIT, CUT_TIME -> "cut";
+            case FAILED -> !result.nodeFault() ? "refused" : hadOutput ? "failed_mid_answer" : "unavailable";
+        };
+        metrics.forwarded(outcome);
+        if (result.outcome == Outcome.FAILED && result.nodeFault()) {
+            log.info("forwarded request failed on cluster {} ({}){}", member, result.failure, hadOutput ? " mid-answer" : " before any output");
         }
     }
 
@@ -304,6 +343,8 @@ public final class ChatRelay {
     private dev.idleclaw.receipt.SignedReceipt accept(com.fasterxml.jackson.databind.JsonNode receipt, Served served,
                                                       dev.idleclaw.chat.ChatEnd end) {
         NodeLink link = served.stream().link();
+        // A member checked its node's receipt and recorded it in the shared ledger: checked again here, not recorded.
+        if (link.backend().clusterMember()) return receipts.checkRecorded(receipt, expected(served, end));
         boolean hold = scheduler.onProbation(link);
         var accepted = receipts.accept(receipt, expected(served, end).withHold(hold));
         if (accepted != null && hold) scheduler.settleHolds(link);

@@ -113,6 +113,16 @@ public final class HubMetrics implements dev.idleclaw.verify.VerifyMetrics {
                 .tags("outcome", outcome).register(registry).increment();
     }
 
+    /**
+     * One attempt of a chat forwarded to another member of the cluster, by {@code outcome}: {@code answered},
+     * {@code refused} (the caller's fault, passed on), {@code unavailable} (before any output: failed over if another
+     * backend could take it), {@code failed_mid_answer}, {@code cut} or {@code consumer_gone}.
+     */
+    public void forwarded(String outcome) {
+        Counter.builder("idleclaw_cluster_forwarded").description("Chat attempts forwarded to another hub of the cluster, by outcome")
+                .tags("outcome", outcome).register(registry).increment();
+    }
+
     /** The exposition text for {@code accept} (OpenMetrics when asked for, else Prometheus text 0.0.4). */
     public String scrape(String accept) {
         return registry.scrape(accept);

@@ -164,6 +164,25 @@ public final class ReceiptDesk {
         }
     }
 
+    /**
+     * A receipt another member of the cluster relayed from its node after checking it against that node's
+     * authenticated connection and recording it in the shared ledger (docs/protocol.md "Cluster forwarding"): checked
+     * again here against what this hub relayed (signature, consumer, model, freshness, token counts; the worker is
+     * the member's to know) but never recorded twice. The receipt, or null (rejected: logged and counted).
+     */
+    public SignedReceipt checkRecorded(JsonNode json, Expected expected) {
+        try {
+            String worker = SignedReceipt.fromJson(json).receipt().workerPubkey();
+            return check(json, new Expected(worker, expected.requester(), expected.jobId(), expected.model(), expected.end(),
+                    expected.relayedTokens(), expected.promptTokens(), expected.images(), expected.requesterVerified(),
+                    expected.forwarder(), expected.templateTokens()));
+        } catch (ReceiptException e) {
+            log.warn("receipt a cluster member relayed for {} rejected: {}", expected.model(), e.reason().label);
+            metrics.receipt(e.reason().label);
+            return null;
+        }
+    }
+
     /** Every check but the nonce, in order; the first failure is the reason. */
     static SignedReceipt check(JsonNode json, Expected x) throws ReceiptException {
         SignedReceipt signed = SignedReceipt.fromJson(json);

@@ -101,6 +101,8 @@ public final class Hub implements AutoCloseable {
     private boolean closed;
     /** This hub's part of the cluster's directory ({@code --cluster}); null for a hub on its own. */
     private final dev.idleclaw.cluster.ClusterDirectory cluster;
+    /** Forwarding to and from the other members ({@code --cluster}); null for a hub on its own. */
+    private final dev.idleclaw.cluster.ClusterForwarding forwarding;
 
     private Hub(HubConfig config) {
         this.config = config;
@@ -131,6 +133,8 @@ public final class Hub implements AutoCloseable {
         this.verification = new Verification(config.verify(), registry, scheduler, List.of(RequestShape.PLAIN,
                 (model, messages, link) -> IdleClawDoor.params(model, messages, false, link)), new HiddenReceipts(receipts), metrics);
         var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts, verification.reruns());
+        this.forwarding = cluster == null ? null
+                : new dev.idleclaw.cluster.ClusterForwarding(config.cluster(), cluster, identity, ledger, scheduler, relay);
         var limiter = new RateLimiter(config.limits().chatRpm(), config.limits().wsRpm(), config.limits().defaultRpm());
         this.catalog = new ModelCatalog(registry, scheduler, others);
         this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
@@ -298,6 +302,11 @@ public final class Hub implements AutoCloseable {
         return cluster;
     }
 
+    /** Cluster forwarding (the member backends and the internal route), or null without {@code --cluster}. */
+    public dev.idleclaw.cluster.ClusterForwarding forwarding() {
+        return forwarding;
+    }
+
     /** The build version from the jar manifest ({@code 0.1.0-dev} when run from classes), as cluster members show it. */
     private static String version() {
         String v = Hub.class.getPackage().getImplementationVersion();
@@ -416,6 +425,7 @@ public final class Hub implements AutoCloseable {
     private void closeBackends() {
         nodeSocket.closeAll();
         if (peerBackends != null) peerBackends.closeAll();
+        if (forwarding != null) forwarding.close();
         var own = local;
         if (own != null) own.link().close(1001, "server shutting down");
     }

@@ -71,20 +71,6 @@ class ClusterNetworkTest {
     }
 
     @Test
-    void aChatForAModelOnlyOnAnotherHubStillGetsTodaysNotFound() throws Exception {
-        Network a = hub(clustered(redis.url(), "a"));
-        Network b = hub(clustered(redis.url(), "b"));
-        b.addNode(ollama(REMOTE));
-        await().atMost(WAIT).until(() -> tags(a).contains(REMOTE));
-
-        // No forwarding yet: the answer is the one for a model nobody serves.
-        var remote = chat(a, REMOTE);
-        var nobody = chat(a, "nobody-serves:1b");
-        assertThat(remote.statusCode()).isEqualTo(nobody.statusCode()).isGreaterThanOrEqualTo(400);
-        assertThat(remote.body()).isEqualTo(nobody.body().replace("nobody-serves:1b", REMOTE));
-    }
-
-    @Test
     void aCrashedHubsNodesVanishWithinTheTtl() throws Exception {
         Network a = hub(clustered(redis.url(), "a"));
         Network b = hub(clustered(redis.url(), "b"));

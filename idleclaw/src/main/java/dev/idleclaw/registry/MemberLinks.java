@@ -1,0 +1,132 @@
+package dev.idleclaw.registry;
+
+import dev.idleclaw.identity.Identity;
+import dev.idleclaw.wire.ModelInfo;
+import dev.idleclaw.wire.NodeLimits;
+import dev.idleclaw.wire.NodeMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The other hubs of the cluster as scheduler backends, one {@link NodeLink} over a {@link MemberTransport} per member
+ * whose directory entry lists routable nodes. Kept apart from the {@link NodeRegistry}: a member is no node of this
+ * hub (listings count its nodes from the directory, and no check, cap or admin action applies to it); only the
+ * {@link Scheduler} sees these links, as its last choice. {@link #update} is called on each directory refresh.
+ */
+public final class MemberLinks {
+    private static final Logger log = LoggerFactory.getLogger(MemberLinks.class);
+    /**
+     * Parallel requests one member takes from this hub: what its nodes advertise free, capped so that one member's
+     * claim (a whole fleet's slots) cannot pull a hub's whole queue; the member queues what exceeds its free slots.
+     */
+    public static final int MAX_MEMBER_CONCURRENCY = 64;
+    /** The member checks requests against its own nodes' limits and refuses with a 4xx that reaches the consumer. */
+    private static final NodeLimits MEMBER_LIMITS = NodeLimits.AGENT;
+
+    /**
+     * What one member offers now, as its directory entry says.
+     *
+     * @param freeSlots the free slots its routable nodes advertise, summed
+     */
+    public record Offer(String hubKey, URI url, List<ModelInfo> models, int freeSlots) {
+        public Offer {
+            Objects.requireNonNull(hubKey, "hubKey");
+            Objects.requireNonNull(url, "url");
+            models = List.copyOf(models);
+        }
+    }
+
+    private final Identity self;
+    private final HttpClient http;
+    private final Map<String, NodeLink> byHub = new HashMap<>();
+    private volatile Map<String, List<NodeLink>> byModel = Map.of();
+    private volatile Runnable onChange = () -> {};
+    /** Set by {@link #closeAll}: the links go because this hub stops, whatever the directory says. */
+    private volatile boolean closing;
+
+    public MemberLinks(Identity self, HttpClient http) {
+        this.self = self;
+        this.http = http;
+    }
+
+    /** Who hears that the links changed (the scheduler, to hand new capacity to waiters); set once. */
+    void onChange(Runnable r) {
+        onChange = r;
+    }
+
+    /** The member links serving {@code model} (an immutable snapshot). */
+    List<NodeLink> serving(String model) {
+        return byModel.getOrDefault(model, List.of());
+    }
+
+    /** Every member link now. */
+    public synchronized List<NodeLink> links() {
+        return List.copyOf(byHub.values());
+    }
+
+    /**
+     * Makes the links match {@code offers}: a new member (or one at a new address) gets a link; a known one has its
+     * models and slots replaced in place, so its requests in flight go on; one without routable nodes, or gone from
+     * the directory, is removed and its requests in flight end as from a vanished node.
+     */
+    public void update(List<Offer> offers) {
+        List<NodeLink> dropped = new ArrayList<>();
+        synchronized (this) {
+            Map<String, Offer> wanted = new HashMap<>();
+            for (Offer o : offers) if (!o.models().isEmpty() && !o.hubKey().equals(self.publicKey())) wanted.put(o.hubKey(), o);
+            for (String hub : List.copyOf(byHub.keySet())) {
+                NodeLink l = byHub.get(hub);
+                Offer o = wanted.get(hub);
+                boolean moved = o != null && !((MemberTransport) l.backend()).url().equals(o.url());
+                if (o == null || moved || l.isClosed()) {
+                    byHub.remove(hub);
+                    dropped.add(l);
+                    log.info("cluster member {} removed: {}", short16(hub),
+                            closing ? "this hub is shutting down"
+                                    : o == null ? "no routable nodes, or gone from the directory" : moved ? "its address changed" : "link closed");
+                }
+            }
+            for (Offer o : wanted.values()) {
+                NodeLink l = byHub.get(o.hubKey());
+                if (l == null) {
+                    l = new NodeLink(new MemberTransport(o.hubKey(), o.url(), self, http), o.url().getHost());
+                    byHub.put(o.hubKey(), l);
+                    log.info("cluster member {} ({}) serves {}", short16(o.hubKey()), o.url(), names(o.models()));
+                } else if (!names(l.models()).equals(names(o.models()))) {
+                    log.info("cluster member {} now serves {}", short16(o.hubKey()), names(o.models()));
+                }
+                l.registered(new NodeMessage.Register("member-" + short16(o.hubKey()), o.models(),
+                        Math.clamp(o.freeSlots(), 1, MAX_MEMBER_CONCURRENCY), "member", null, List.of(), MEMBER_LIMITS));
+            }
+            Map<String, List<NodeLink>> index = new HashMap<>();
+            for (NodeLink l : byHub.values()) {
+                for (ModelInfo m : l.models()) index.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(l);
+            }
+            index.replaceAll((k, v) -> List.copyOf(v));
+            byModel = Map.copyOf(index);
+        }
+        for (NodeLink l : dropped) l.close(1001, "left the cluster directory");
+        onChange.run();
+    }
+
+    /** Removes every member link (shutdown); requests in flight on them end as from a vanished node. */
+    public void closeAll() {
+        closing = true;
+        update(List.of());
+    }
+
+    private static List<String> names(List<ModelInfo> models) {
+        return models.stream().map(ModelInfo::name).sorted().toList();
+    }
+
+    private static String short16(String key) {
+        return key.substring(0, Math.min(16, key.length()));
+    }
+}
