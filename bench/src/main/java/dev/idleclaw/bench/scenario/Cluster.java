@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,10 +80,21 @@ final class Cluster implements AutoCloseable {
      * port picked here, because its {@code --cluster-url} must name it before it starts; its own data directory.
      */
     URI startClusterHub(String name, URI redis, String prefix) throws IOException, InterruptedException {
-        int port = freePort();
-        return startHub(name, port, List.of("--cluster", redis.toString(), "--cluster-url", "http://127.0.0.1:" + port,
-                "--cluster-prefix", prefix));
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            try {
+                return startHub(name, port, List.of("--cluster", redis.toString(), "--cluster-url", "http://127.0.0.1:" + port,
+                        "--cluster-prefix", prefix));
+            } catch (IllegalStateException e) {
+                stop(name);
+                boolean taken = Files.readString(settings.workDir().resolve(name + ".log")).contains("Address already in use");
+                if (!taken || attempt == PORT_TRIES) throw e;
+            }
+        }
     }
+
+    /** The port picked for a cluster hub can be taken by another process before the hub binds it: try a new one. */
+    private static final int PORT_TRIES = 3;
 
     /** A loopback port nobody listens on right now (the hub takes it a moment later). */
     private static int freePort() throws IOException {
