@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code scenario S1 --quick}, {@code scenario S2 --quick --receipts}, {@code scenario S6 --quick}, {@code scenario S7 --quick}
- * and {@code scenario S8 --quick}
+ * {@code scenario S1 --quick}, {@code scenario S2 --quick --receipts}, {@code scenario S6 --quick}, {@code scenario S7 --quick},
+ * {@code scenario S8 --quick}, and the cluster scenarios {@code S9 --quick} and {@code S10 --quick} (Redis at 127.0.0.1:6379:
+ * without it they fail, never skip)
  * (with its own hub and against an external one) from the packaged jars, as an operator runs
  * them: hub, stand-in, node agent or fleet, and load generator as separate processes. Checks that they complete with
  * no failed request and print their tables and a parseable RESULT line; the figures themselves are not judged
@@ -23,6 +24,8 @@ class ScenarioIT {
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
     /** A quick scenario takes seconds; this much means it hangs. */
     static final long TIMEOUT_SECONDS = 90;
+    /** The cluster scenarios start two or three hubs, each a JVM, on a shared 2-core machine. */
+    static final long CLUSTER_TIMEOUT_SECONDS = 240;
 
     @Test
     void quickS1RunsEndToEnd() throws Exception {
@@ -112,6 +115,35 @@ class ScenarioIT {
         }
     }
 
+    @Test
+    void quickS9ForwardsEveryChatFromHubAToTheFleetOnHubB() throws Exception {
+        String text = scenario(CLUSTER_TIMEOUT_SECONDS, true, "S9", "--quick");
+        assertThat(text).contains("single hub (B)", "cross-hub (A → B)", "what forwarding costs", "== targets");
+        Map<?, ?> result = result(text);
+        var paths = (Map<?, ?>) result.get("paths");
+        for (String p : List.of("single", "cross")) {
+            var load = (Map<?, ?>) ((Map<?, ?>) paths.get(p)).get("load");
+            assertThat(((Number) load.get("requests")).longValue()).as(p).isPositive();
+            assertThat(load.get("failures")).as(p).isEqualTo(0);
+            assertThat(((Number) ((Map<?, ?>) paths.get(p)).get("hubs_cpu_us_per_token")).doubleValue()).as(p).isPositive();
+        }
+        assertThat(result.get("added_ttft_p50_ms")).isInstanceOf(Number.class);
+        assertThat(result.get("cpu_per_token_ratio")).isInstanceOf(Number.class);
+    }
+
+    @Test
+    void quickS10KillsAHubMidRunAndOnlyItsInFlightStreamsFailWhileItsNodesComeBack() throws Exception {
+        String text = scenario(CLUSTER_TIMEOUT_SECONDS, true, "S10", "--quick");
+        assertThat(text).contains("S10 failover under load", "the kill", "== targets");
+        var failover = (Map<?, ?>) result(text).get("failover");
+        assertThat(failover.get("failed_other")).as("failures other than the killed hub's in-flight streams").isEqualTo(0);
+        assertThat(failover.get("failed")).isEqualTo(failover.get("failed_in_flight_on_killed_hub"));
+        assertThat(((Number) failover.get("nodes_back_seconds")).doubleValue()).as("every node back on a survivor").isPositive();
+        assertThat(((Number) ((Map<?, ?>) failover.get("load")).get("windowTokens")).longValue()).isPositive();
+        assertThat(((Map<?, ?>) failover.get("tokens_per_second")).keySet().stream().map(String::valueOf).toList())
+                .contains("before", "during", "after");
+    }
+
     /** The hub's "listening on" address; its output is drained on after that, until it exits. */
     private static String hubUrl(Process hub) throws Exception {
         var url = new java.util.concurrent.CompletableFuture<String>();
@@ -153,6 +185,11 @@ class ScenarioIT {
 
     /** Runs {@code bench scenario args…} ({@code --jar} the packaged product when {@code withJar}); its output after a zero exit. */
     private static String scenario(boolean withJar, String... args) throws Exception {
+        return scenario(TIMEOUT_SECONDS, withJar, args);
+    }
+
+    /** {@link #scenario(boolean, String...)}, allowed {@code timeoutSeconds}. */
+    private static String scenario(long timeoutSeconds, boolean withJar, String... args) throws Exception {
         assertThat(PRODUCT).as("product jar (run `./mvnw verify`, it packages first)").isRegularFile();
         assertThat(BENCH).isRegularFile();
         Path work = Files.createTempDirectory("idleclaw-bench-it");
@@ -162,10 +199,10 @@ class ScenarioIT {
         if (withJar) cmd.addAll(List.of("--jar", PRODUCT.toString()));
         cmd.addAll(List.of("--work-dir", work.toString()));
         var p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError("scenario " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s:\n" + Files.readString(out));
+            throw new AssertionError("scenario " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s:\n" + Files.readString(out));
         }
         String text = Files.readString(out);
         assertThat(p.exitValue()).as(text).isZero();

@@ -1,5 +1,6 @@
 package dev.idleclaw.cli;
 
+import dev.idleclaw.config.ClusterSettings;
 import dev.idleclaw.front.ChatDialect;
 import dev.idleclaw.server.Hub;
 import dev.idleclaw.server.HubConfig;
@@ -181,6 +182,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "This hub's address as the other cluster members reach it, e.g. http://10.0.0.5:8000 "
                     + "(env: IDLECLAW_CLUSTER_URL; required with --cluster).")
     String clusterUrl;
+    @Option(names = "--cluster-prefix", paramLabel = "PREFIX", defaultValue = "${env:IDLECLAW_CLUSTER_PREFIX:-" + ClusterSettings.DEFAULT_PREFIX + "}",
+            description = "Start of every Redis key this hub writes or reads, so several clusters (or benchmark runs) can share one "
+                    + "Redis; every member of a cluster must use the same (env: IDLECLAW_CLUSTER_PREFIX, default: ${DEFAULT-VALUE}).")
+    String clusterPrefix;
     @Mixin
     FederationOptions.Sync sync;
     @Mixin
@@ -242,6 +247,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.toolTimeout = Duration.ofSeconds(toolTimeout);
                 b.cluster = cluster;
                 b.clusterUrl = clusterUrl;
+                b.clusterPrefix = clusterPrefix;
             }).build();
         } catch (IllegalArgumentException e) {
             System.err.println("idleclaw server: " + e.getMessage());

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param ttl    how long a member's entries, and its leases on open streams and node places, outlive its last refresh;
  *               refreshed every {@link #refresh()}
  * @param prefix every key this hub writes or reads starts with it, so clusters (and tests) can share one Redis
+ *               ({@code --cluster-prefix})
  */
 public record ClusterSettings(URI redis, URI url, Duration ttl, String prefix) {
 
@@ -46,7 +47,7 @@ public record ClusterSettings(URI redis, URI url, Duration ttl, String prefix) {
         require(ttl.toMillis() >= REFRESHES_PER_TTL * 100L, "the cluster TTL must be at least 300 ms, got " + ttl);
         require(ttl.compareTo(MAX_TTL) <= 0, "the cluster TTL must be at most " + MAX_TTL.toMinutes()
                 + " minutes (a crashed hub's leases hold that long), got " + ttl);
-        require(prefix != null && !prefix.isBlank() && prefix.length() <= 64, "the cluster key prefix must be 1 to 64 characters");
+        require(prefix != null && !prefix.isBlank() && prefix.length() <= 64, "--cluster-prefix must be 1 to 64 characters");
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.idleclaw.bench.fleet;
 import dev.idleclaw.bench.nio.Loop;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,15 +27,32 @@ public final class Fleet implements AutoCloseable {
     private static final int KEPT_REASONS = 8;
     /** How long closing waits for the close frames to leave. */
     private static final long CLOSE_GRACE_MILLIS = 500;
+    /** The real node agent's reconnect formula, min(2^n, 60) + U(0,1) s (idleclaw-wire.md §9), for {@code reconnect}. */
+    private static final Duration BACKOFF_UNIT = dev.idleclaw.node.NodeTimings.BACKOFF_UNIT, BACKOFF_CAP = dev.idleclaw.node.NodeTimings.BACKOFF_CAP;
 
     /**
      * What the fleet is asked to be. {@code auth}: every node gets its own Ed25519 key, proves it at registration
      * and signs a receipt for every request it completes. {@code loopbackSources}: node i connects from its own
      * loopback address ({@link #loopbackSource}), as real nodes come from their own hosts (the original Python
      * server replaces a node that registers from the same IP with the same models); only for a hub on loopback.
+     * {@code hubs}: every hub, {@code hub} first; node i dials hub {@code i mod hubs}. {@code reconnect}: a node whose
+     * connection ends (or fails) comes back as the real node agent does, after the agent's own backoff and with a fresh
+     * {@code node_id}, dialling the next hub of the list, as a balancer in front of the hubs would send it to a live one.
      */
     public record Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model,
-                          int heartbeatSeconds, int connectRate, boolean auth, boolean loopbackSources) {
+                          int heartbeatSeconds, int connectRate, boolean auth, boolean loopbackSources, List<URI> hubs,
+                          boolean reconnect) {
+        public Options {
+            hubs = hubs == null || hubs.isEmpty() ? List.of(hub) : List.copyOf(hubs);
+            if (!hubs.getFirst().equals(hub)) throw new IllegalArgumentException("hubs must start with hub");
+        }
+
+        /** One hub, no reconnection. */
+        public Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model, int heartbeatSeconds, int connectRate,
+                       boolean auth, boolean loopbackSources) {
+            this(hub, nodes, slots, tokens, delayMillis, model, heartbeatSeconds, connectRate, auth, loopbackSources, List.of(), false);
+        }
+
         /** Every node from the one default source address. */
         public Options(URI hub, int nodes, int slots, int tokens, long delayMillis, String model, int heartbeatSeconds, int connectRate,
                        boolean auth) {
@@ -61,10 +79,10 @@ public final class Fleet implements AutoCloseable {
     /**
      * Fleet counters: {@code readyMillis} is how long until every node was registered (-1 = not yet);
      * {@code receipts} how many receipts the nodes signed (0 unless authenticated); {@code reasons} counts the
-     * first distinct connect failures and close reasons.
+     * first distinct connect failures and close reasons; {@code reconnects} how many reconnections were dialled.
      */
     public record Status(int nodes, int connected, int registered, int closed, int failed, long requests, long chunks,
-                         long cancelled, int streaming, long receipts, long readyMillis, Map<String, Long> reasons) {}
+                         long cancelled, int streaming, long receipts, long readyMillis, Map<String, Long> reasons, int reconnects) {}
 
     private final Options options;
     private final String runId = Long.toHexString(System.nanoTime() & 0xffffffL);
@@ -73,20 +91,18 @@ public final class Fleet implements AutoCloseable {
     private final List<FleetNode> nodes = new ArrayList<>();
     private final Map<String, Long> reasons = new TreeMap<>();
     private final long startNanos = System.nanoTime();
-    private final InetSocketAddress address;
-    private final String hostHeader, path;
-    private volatile int connected, registered, closed, failed;
+    private final List<Target> targets = new ArrayList<>();
+    /** Per logical node (index in {@link #nodes}): its backoff, only with {@code reconnect}. */
+    private final List<dev.idleclaw.node.Backoff> backoffs = new ArrayList<>();
+    private boolean closing;
+    private volatile int connected, registered, closed, failed, reconnects;
     private volatile long readyNanos;
     private volatile Map<String, Long> reasonsView = Map.of();
     private int started, pending, heartbeatTick;
 
     public Fleet(Options options) {
         this.options = options;
-        URI hub = options.hub();
-        int port = hub.getPort() > 0 ? hub.getPort() : 80;
-        this.address = new InetSocketAddress(hub.getHost(), port);
-        this.hostHeader = hub.getHost() + ":" + port;
-        this.path = hub.getRawPath() == null || hub.getRawPath().isEmpty() ? "/ws/node" : hub.getRawPath();
+        for (URI hub : options.hubs()) targets.add(Target.of(hub));
         this.streamer = new Streamer(loop, options.tokens(), options.delayMillis());
         long slice = Math.max(1, TimeUnit.SECONDS.toNanos(options.heartbeatSeconds()) / HEARTBEAT_SLICES);
         loop.execute(() -> heartbeats(slice));
@@ -105,13 +121,44 @@ public final class Fleet implements AutoCloseable {
                 return;
             }
             var node = new FleetNode(this, loop, "bench-" + runId + "-" + started, options.auth() ? Signer.generate() : null);
+            node.index = started;
+            node.target = started % targets.size();
             nodes.add(node);
+            backoffs.add(options.reconnect() ? new dev.idleclaw.node.Backoff(BACKOFF_UNIT, BACKOFF_CAP) : null);
             started++;
             pending++;
-            node.connect(options.loopbackSources() ? loopbackSource(started - 1) : null, address, hostHeader, path);
-            loop.schedule(HANDSHAKE_TIMEOUT_NANOS, () -> {
-                if (node.handshaking()) node.lost("connect: no handshake within 30 s");
-            });
+            dial(node);
+        }
+    }
+
+    private void dial(FleetNode node) {
+        Target t = targets.get(node.target);
+        node.connect(options.loopbackSources() ? loopbackSource(node.index) : null, t.address(), t.host(), t.path());
+        loop.schedule(HANDSHAKE_TIMEOUT_NANOS, () -> {
+            if (node.handshaking()) node.lost("connect: no handshake within 30 s");
+        });
+    }
+
+    /** A node that lost its connection comes back after its backoff, with a fresh id, at the next hub of the list. */
+    private void reconnectLater(FleetNode old) {
+        var delay = backoffs.get(old.index).next();
+        loop.schedule(delay.toNanos(), () -> {
+            if (closing || nodes.get(old.index) != old) return;
+            var node = new FleetNode(this, loop, "bench-" + runId + "-" + old.index + "-" + (++reconnects), old.signer);
+            node.index = old.index;
+            node.target = (old.target + 1) % targets.size();
+            node.retry = true;
+            nodes.set(old.index, node);
+            dial(node);
+        });
+    }
+
+    /** One hub as the nodes dial it. */
+    private record Target(InetSocketAddress address, String host, String path) {
+        static Target of(URI hub) {
+            int port = hub.getPort() > 0 ? hub.getPort() : 80;
+            return new Target(new InetSocketAddress(hub.getHost(), port), hub.getHost() + ":" + port,
+                    hub.getRawPath() == null || hub.getRawPath().isEmpty() ? "/ws/node" : hub.getRawPath());
         }
     }
 
@@ -122,6 +169,7 @@ public final class Fleet implements AutoCloseable {
 
     void connected(FleetNode node) {
         connected++;
+        if (node.retry) return;
         pending--;
         connectMore();
     }
@@ -139,6 +187,7 @@ public final class Fleet implements AutoCloseable {
             }
             case "registered" -> {
                 node.registered = true;
+                if (options.reconnect()) backoffs.get(node.index).reset();
                 if (++registered == options.nodes()) readyNanos = System.nanoTime();
             }
             default -> { } // unknown types are ignored, as the protocol says
@@ -166,9 +215,12 @@ public final class Fleet implements AutoCloseable {
             closed++;
         } else {
             failed++;
-            pending--;
-            connectMore();
+            if (!node.retry) {
+                pending--;
+                connectMore();
+            }
         }
+        if (options.reconnect() && !closing) reconnectLater(node);
         if (reasons.size() < KEPT_REASONS || reasons.containsKey(why)) {
             reasons.merge(why, 1L, Long::sum);
             reasonsView = Map.copyOf(reasons);
@@ -188,7 +240,7 @@ public final class Fleet implements AutoCloseable {
     public Status status() {
         long ready = readyNanos;
         return new Status(options.nodes(), connected, registered, closed, failed, streamer.requests, streamer.chunks,
-                streamer.cancelled, streamer.streaming, streamer.receipts, ready == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(ready - startNanos), reasonsView);
+                streamer.cancelled, streamer.streaming, streamer.receipts, ready == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(ready - startNanos), reasonsView, reconnects);
     }
 
     /** Sends every node's close frame, waits briefly for them to leave, then stops the loop. */
@@ -196,6 +248,7 @@ public final class Fleet implements AutoCloseable {
     public void close() {
         var sent = new CountDownLatch(1);
         loop.execute(() -> {
+            closing = true;
             nodes.forEach(FleetNode::close);
             sent.countDown();
         });

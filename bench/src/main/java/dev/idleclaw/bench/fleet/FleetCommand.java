@@ -18,8 +18,9 @@ public final class FleetCommand implements Callable<Integer> {
     /** How quickly "fleet ready" follows the last registration. */
     private static final long READY_POLL_MILLIS = 100;
 
-    @Option(names = "--hub", required = true, description = "Hub: http://host:port (or ws://host:port/ws/node).")
-    String hub;
+    @Option(names = "--hub", required = true, split = ",", description = "Hub: http://host:port (or ws://host:port/ws/node);"
+            + " several, comma-separated: node i dials hub i mod their number.")
+    java.util.List<String> hub;
     @Option(names = "--nodes", defaultValue = "100", description = "Node connections (default: ${DEFAULT-VALUE}).")
     int nodes;
     @Option(names = "--slots", defaultValue = "10", description = "max_concurrent per node, 1..10 (default: ${DEFAULT-VALUE}).")
@@ -40,6 +41,9 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--loopback-sources", description = "Each node connects from its own loopback address (127.0.0.2, 127.0.0.3, …),"
             + " as real nodes come from their own hosts; the hub must listen on loopback.")
     boolean loopbackSources;
+    @Option(names = "--reconnect", description = "A node whose connection ends comes back as the real node agent does: after its"
+            + " backoff (min(2^n, 60) + U(0,1) s), with a fresh node_id, at the next hub of --hub (as a balancer would route it).")
+    boolean reconnect;
     @Option(names = "--status-every-s", defaultValue = "5", description = "Status line period, s (default: ${DEFAULT-VALUE}).")
     int statusEvery;
     @Option(names = "--duration-s", defaultValue = "0", description = "Stop after this long, 0 = run until killed (default: ${DEFAULT-VALUE}).")
@@ -49,9 +53,11 @@ public final class FleetCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (model.contains("\"") || model.contains("\\")) throw new IllegalArgumentException("--model must not contain quotes or backslashes");
         if (slots < 1 || slots > 10) throw new IllegalArgumentException("--slots must be 1..10");
-        var options = new Fleet.Options(wsUrl(hub), nodes, slots, tokens, delayMs, model, heartbeatSeconds, connectRate, auth, loopbackSources);
-        System.out.printf("fleet: connecting %d %snode(s) to %s (%d slots, %d tokens at %d ms)%n", nodes, auth ? "authenticated " : "",
-                options.hub(), slots, tokens, delayMs);
+        var hubs = hub.stream().map(FleetCommand::wsUrl).toList();
+        var options = new Fleet.Options(hubs.getFirst(), nodes, slots, tokens, delayMs, model, heartbeatSeconds, connectRate, auth,
+                loopbackSources, hubs, reconnect);
+        System.out.printf("fleet: connecting %d %snode(s) to %s (%d slots, %d tokens at %d ms)%s%n", nodes, auth ? "authenticated " : "",
+                options.hubs(), slots, tokens, delayMs, reconnect ? ", reconnecting" : "");
         var fleet = new Fleet(options);
         var stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -83,8 +89,8 @@ public final class FleetCommand implements Callable<Integer> {
                 next += period;
                 long cpu = ProcFs.ownCpuNanos();
                 var rt = Runtime.getRuntime();
-                System.out.printf("fleet status: connected=%d registered=%d closed=%d failed=%d requests=%d chunks=%d streaming=%d%s cpu=%.1f%% heap=%dMB%s%n",
-                        s.connected(), s.registered(), s.closed(), s.failed(), s.requests(), s.chunks(), s.streaming(),
+                System.out.printf("fleet status: connected=%d registered=%d closed=%d failed=%d reconnects=%d requests=%d chunks=%d streaming=%d%s cpu=%.1f%% heap=%dMB%s%n",
+                        s.connected(), s.registered(), s.closed(), s.failed(), s.reconnects(), s.requests(), s.chunks(), s.streaming(),
                         auth ? " receipts=" + s.receipts() : "",
                         100.0 * (cpu - lastCpu) / Math.max(1, t - lastT), (rt.totalMemory() - rt.freeMemory()) >> 20,
                         s.reasons().isEmpty() ? "" : " reasons=" + s.reasons());

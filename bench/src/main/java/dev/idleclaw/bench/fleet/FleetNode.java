@@ -30,6 +30,10 @@ final class FleetNode implements Loop.Handler, Loop.Flushable {
     final Signer signer;
     int active;
     boolean registered;
+    /** Which of the fleet's nodes this is (a reconnected node keeps its predecessor's), and which hub it dials. */
+    int index, target;
+    /** A reconnection of an earlier node (it does not count against the initial connect storm). */
+    boolean retry;
     private final Fleet fleet;
     private final Loop loop;
     private State state = State.CONNECTING;

@@ -17,9 +17,18 @@ import picocli.CommandLine.Option;
 public final class LoadCommand implements Callable<Integer> {
     public static final String RESULT_PREFIX = "LOAD-RESULT ";
     public static final String MEASURE_MARK = "LOAD-PHASE measure";
+    /** Printed before the result with {@code --timeline}: the window's {@link Timeline} as JSON. */
+    public static final String TIMELINE_PREFIX = "LOAD-TIMELINE ";
 
-    @Option(names = "--url", required = true, description = "Base URL of the hub (or of Ollama for direct-ollama).")
-    URI url;
+    @Option(names = "--url", required = true, split = ",", description = "Base URL of the hub (or of Ollama for direct-ollama);"
+            + " several, comma-separated: consumer i goes to URL i mod their number.")
+    java.util.List<URI> url;
+    @Option(names = "--failover", description = "With several --url: a consumer whose connection is refused (that hub is gone) sends"
+            + " the same request to the next URL and stays there, as a balancer would route it.")
+    boolean failover;
+    @Option(names = "--timeline", description = "Also print " + TIMELINE_PREFIX + "{json}: tokens received every 250 ms of the window"
+            + " and every failed request with its start time and URL (needs --seconds).")
+    boolean timeline;
     @Option(names = "--door", required = true, converter = DoorConverter.class,
             description = "idleclaw | ollama | openai | direct-ollama.")
     Door door;
@@ -61,13 +70,16 @@ public final class LoadCommand implements Callable<Integer> {
         if (prompt.contains("\"") || prompt.contains("\\") || model.contains("\"") || model.contains("\\")) {
             throw new IllegalArgumentException("--prompt and --model must not contain quotes or backslashes");
         }
-        if (!"http".equals(url.getScheme()) && !jdkClient) throw new IllegalArgumentException("--url: plain http:// only (or --jdk-client)");
-        var options = new LoadRun.Options(url, door, concurrency, amount.requests, amount.seconds, model,
+        for (URI u : url) if (!"http".equals(u.getScheme()) && !jdkClient) throw new IllegalArgumentException("--url: plain http:// only (or --jdk-client)");
+        if (timeline && amount.requests > 0) throw new IllegalArgumentException("--timeline needs --seconds");
+        var options = new LoadRun.Options(url.getFirst(), door, concurrency, amount.requests, amount.seconds, model,
                 warmup < 0 ? concurrency : warmup, prompt, jdkClient, agentBytes);
-        LoadSummary s = new LoadRun(options).run(() -> {
+        var run = new LoadRun(options, new LoadRun.Spread(url, failover, timeline));
+        LoadSummary s = run.run(() -> {
             System.out.println(MEASURE_MARK);
             System.out.flush();
         });
+        if (timeline) System.out.println(TIMELINE_PREFIX + Json.write(run.timeline()));
         System.out.print(s.addTo(LoadSummary.table("door"), s.door()));
         if (!s.errors().isEmpty()) System.out.println("failures: " + s.errors());
         System.out.println(RESULT_PREFIX + Json.write(s));

@@ -2,24 +2,33 @@ package dev.idleclaw.bench.load;
 
 import dev.idleclaw.bench.nio.Loop;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 
 /**
  * One consumer as a state machine on the load generator's {@link Loop}: its own keep-alive HTTP/1.1 connection,
  * a prebuilt request, the answer parsed as it arrives ({@link ResponseParser} into {@link AnswerReader}), then
- * the next request if its {@link Seat} allows. Loop thread only; one loop serves every consumer.
+ * the next request if its {@link Seat} allows. Loop thread only; one loop serves every consumer. With several
+ * {@link Target}s and a failover hook, a connection the server refuses moves the consumer to the next target, where
+ * it sends the same request (a server that is gone, skipped as a balancer would skip it); it stays there.
  */
 final class NioConsumer implements Loop.Handler {
     /** Socket read size: several events per read under load. */
     private static final int READ_BYTES = 16 * 1024;
 
+    /** One server: where to connect and the request bytes for it (its Host header). */
+    record Target(InetSocketAddress address, ByteBuffer request) {}
+
     private final Loop loop;
-    private final InetSocketAddress address;
-    private final ByteBuffer request;
+    private final List<Target> targets;
+    /** Told of every move to the next target; null: a refused connection is a failed request. */
+    private final Runnable failover;
+    private int target, refusedInARow;
     private final AnswerReader reader;
     private final Seat seat;
     private final ResponseParser parser = new ResponseParser();
@@ -30,10 +39,11 @@ final class NioConsumer implements Loop.Handler {
     private long t0;
     private boolean reused, received;
 
-    NioConsumer(Loop loop, InetSocketAddress address, ByteBuffer request, AnswerReader reader, Seat seat) {
+    NioConsumer(Loop loop, List<Target> targets, int first, Runnable failover, AnswerReader reader, Seat seat) {
         this.loop = loop;
-        this.address = address;
-        this.request = request;
+        this.targets = List.copyOf(targets);
+        this.target = first;
+        this.failover = failover;
         this.reader = reader;
         this.seat = seat;
     }
@@ -53,7 +63,7 @@ final class NioConsumer implements Loop.Handler {
         reader.start(t0);
         parser.reset();
         in.clear();
-        out = request.duplicate();
+        out = targets.get(target).request().duplicate();
         reused = reuse;
         received = false;
         try {
@@ -62,7 +72,7 @@ final class NioConsumer implements Loop.Handler {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 key = loop.register(channel, SelectionKey.OP_CONNECT, this);
-                if (channel.connect(address)) connected();
+                if (channel.connect(targets.get(target).address())) connected();
             } else {
                 write();
             }
@@ -82,7 +92,13 @@ final class NioConsumer implements Loop.Handler {
         }
     }
 
+    /** The index of the target this consumer sends to now. */
+    int target() {
+        return target;
+    }
+
     private void connected() throws IOException {
+        refusedInARow = 0;
         key.interestOps(SelectionKey.OP_READ);
         write();
     }
@@ -131,6 +147,13 @@ final class NioConsumer implements Loop.Handler {
             send(false);
             return;
         }
+        if (failover != null && e instanceof ConnectException && ++refusedInARow < targets.size()) {
+            target = (target + 1) % targets.size();
+            failover.run();
+            send(false);
+            return;
+        }
+        refusedInARow = 0;
         next(new Outcome(0, -1, System.nanoTime() - t0, 0, e.getClass().getSimpleName() + ": " + AnswerReader.oneLine(String.valueOf(e.getMessage()))));
     }
 

@@ -113,6 +113,13 @@ public final class Child implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the process dies at once, as in a crash; waits until it is gone and its output copied. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+        pump.join(Duration.ofSeconds(5));
+    }
+
     /**
      * SIGTERM through the process handle ({@link Process#destroy()} would also close our end of its output, losing
      * what it prints while shutting down), SIGKILL after the grace period, then waits for the output to be copied.

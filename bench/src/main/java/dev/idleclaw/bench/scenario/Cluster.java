@@ -5,13 +5,17 @@ import dev.idleclaw.bench.fleet.Fleet;
 import dev.idleclaw.bench.load.Door;
 import dev.idleclaw.bench.load.LoadCommand;
 import dev.idleclaw.bench.load.LoadSummary;
+import dev.idleclaw.bench.load.Timeline;
 import dev.idleclaw.bench.proc.Child;
 import dev.idleclaw.bench.proc.Pinning;
 import dev.idleclaw.bench.proc.ProcFs;
 import dev.idleclaw.bench.proc.ProcSample;
 import dev.idleclaw.bench.proc.Sampler;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The processes of a scenario: hub, stand-in Ollama, node agent, fleet and load generator, each a separate JVM,
@@ -67,14 +72,46 @@ final class Cluster implements AutoCloseable {
 
     /** {@link #startHub()} with {@code extra} server options (S8: verification rates, an admin token). */
     URI startHub(List<String> extra) throws IOException, InterruptedException {
-        Path data = settings.workDir().resolve("hub-data-" + System.nanoTime());
-        var cmd = jvm(SERVER_CPU, settings.hubXmx(), "-jar", settings.productJar().toString(), "server", "--port", "0",
+        return startHub("hub", 0, extra);
+    }
+
+    /**
+     * A hub named {@code name} as a member of the cluster sharing {@code redis} under {@code prefix} (S9, S10): on a
+     * port picked here, because its {@code --cluster-url} must name it before it starts; its own data directory.
+     */
+    URI startClusterHub(String name, URI redis, String prefix) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            try {
+                return startHub(name, port, List.of("--cluster", redis.toString(), "--cluster-url", "http://127.0.0.1:" + port,
+                        "--cluster-prefix", prefix));
+            } catch (IllegalStateException e) {
+                stop(name);
+                boolean taken = Files.readString(settings.workDir().resolve(name + ".log")).contains("Address already in use");
+                if (!taken || attempt == PORT_TRIES) throw e;
+            }
+        }
+    }
+
+    /** The port picked for a cluster hub can be taken by another process before the hub binds it: try a new one. */
+    private static final int PORT_TRIES = 3;
+
+    /** A loopback port nobody listens on right now (the hub takes it a moment later). */
+    private static int freePort() throws IOException {
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private URI startHub(String name, int port, List<String> extra) throws IOException, InterruptedException {
+        Path data = settings.workDir().resolve(name + "-data-" + System.nanoTime());
+        var cmd = jvm(SERVER_CPU, settings.hubXmx(), "-jar", settings.productJar().toString(), "server", "--port", Integer.toString(port),
                 "--data-dir", data.toString(), "--rate-limit-chat", UNLIMITED, "--rate-limit-ws", UNLIMITED,
                 "--rate-limit-default", UNLIMITED, "--max-nodes-per-ip", "100000", "--max-chats-per-ip", "100000",
                 "--max-connections-per-ip", "100000",
                 "--queue-size", "100000", "--queue-timeout", "60", "--max-response-chars", "100000000");
         cmd.addAll(extra);
-        return listening(start("hub", cmd, Map.of("IDLECLAW_LOG_LEVEL", settings.hubLogLevel())));
+        return listening(start(name, cmd, Map.of("IDLECLAW_LOG_LEVEL", settings.hubLogLevel())));
     }
 
     /**
@@ -147,12 +184,14 @@ final class Cluster implements AutoCloseable {
 
     /** The simulated fleet as its own process (it prints its own progress; the hub's count is the truth). */
     Child startFleet(Fleet.Options o) throws IOException {
+        var hubs = o.hubs().stream().map(URI::toString).collect(Collectors.joining(","));
         var cmd = jvm(TOOLS_CPU, settings.toolXmx(), "-cp", settings.benchClasspath(), "dev.idleclaw.bench.Bench", "fleet",
-                "--hub", o.hub().toString(), "--nodes", Integer.toString(o.nodes()), "--slots", Integer.toString(o.slots()),
+                "--hub", hubs, "--nodes", Integer.toString(o.nodes()), "--slots", Integer.toString(o.slots()),
                 "--tokens", Integer.toString(o.tokens()), "--delay-ms", Long.toString(o.delayMillis()), "--model", o.model(),
                 "--heartbeat-s", Integer.toString(o.heartbeatSeconds()), "--connect-rate", Integer.toString(o.connectRate()));
         if (o.auth()) cmd.add("--auth");
         if (o.loopbackSources()) cmd.add("--loopback-sources");
+        if (o.reconnect()) cmd.add("--reconnect");
         return start("fleet", cmd);
     }
 
@@ -164,6 +203,14 @@ final class Cluster implements AutoCloseable {
         if (ProcessHandle.of(pid).isEmpty()) throw new IllegalArgumentException("no process with PID " + pid);
         adopted.put(name, pid);
         sampler.watch(name, pid);
+    }
+
+    /** Kills {@code name} at once (SIGKILL: no drain, no goodbye to Redis, as a crash) and stops sampling it. */
+    void kill(String name) throws InterruptedException {
+        Child c = running.remove(name);
+        if (c == null) throw new IllegalArgumentException("no process " + name);
+        sampler.forget(name);
+        c.kill();
     }
 
     /** Stops {@code name} (SIGTERM, then SIGKILL) and stops sampling it; an adopted process is only no longer sampled. */
@@ -195,22 +242,64 @@ final class Cluster implements AutoCloseable {
         Child load = start("load", cmd);
         try {
             Duration limit = Duration.ofSeconds(600 + (long) seconds * 2 + requests / 10);
-            load.awaitLine(LoadCommand.MEASURE_MARK::equals, limit);
-            var from = snapshot();
-            var machineFrom = ProcFs.machine();
-            long fromNanos = System.nanoTime(), ownFrom = ProcFs.ownCpuNanos();
-            String result = load.awaitLine(l -> l.startsWith(LoadCommand.RESULT_PREFIX), limit);
-            var to = snapshot();
-            var machineTo = ProcFs.machine();
-            long ownCpu = ProcFs.ownCpuNanos() - ownFrom;
-            var usage = new LinkedHashMap<String, Usage>();
-            from.forEach((name, s) -> usage.put(name, Usage.between(s, to.get(name), sampler.peakRss(name, fromNanos, System.nanoTime()))));
-            usage.put(OTHERS, others(machineFrom, machineTo, usage, ownCpu));
-            LoadSummary summary = Json.read(result.substring(LoadCommand.RESULT_PREFIX.length()), LoadSummary.class);
-            return new Measured(summary, usage);
+            return measure(load, limit, () -> { });
         } finally {
             stop("load");
         }
+    }
+
+    /** Something a scenario does while a load is measured (S10: kill a hub and watch the nodes come back). */
+    interface During {
+        void run() throws Exception;
+    }
+
+    /** A spread load's figures and its timeline. */
+    record Spread(Measured measured, Timeline timeline) {}
+
+    /**
+     * The load generator with its consumers spread over {@code urls} (consumer i at URL i mod n), refused connections
+     * moving to the next URL, and a timeline; {@code during} runs once the measured window opened.
+     */
+    Spread loadSpread(List<URI> urls, Door door, int concurrency, double seconds, String model, int warmup, During during)
+            throws Exception {
+        var cmd = jvm(TOOLS_CPU, settings.toolXmx(), "-cp", settings.benchClasspath(), "dev.idleclaw.bench.Bench", "load",
+                "--url", urls.stream().map(URI::toString).collect(Collectors.joining(",")), "--failover", "--timeline",
+                "--door", door.label(), "--concurrency", Integer.toString(concurrency), "--model", model,
+                "--warmup-requests", Integer.toString(warmup), "--seconds", Double.toString(seconds));
+        Child load = start("load", cmd);
+        try {
+            Measured m = measure(load, Duration.ofSeconds(600 + (long) seconds * 2), during);
+            String line = load.awaitLine(l -> l.startsWith(LoadCommand.TIMELINE_PREFIX), Duration.ofSeconds(5));
+            return new Spread(m, Json.read(line.substring(LoadCommand.TIMELINE_PREFIX.length()), Timeline.class));
+        } finally {
+            stop("load");
+        }
+    }
+
+    /** Snapshots every process as the load's window opens, runs {@code during}, and again when the load reports. */
+    private Measured measure(Child load, Duration limit, During during) throws InterruptedException {
+        load.awaitLine(LoadCommand.MEASURE_MARK::equals, limit);
+        var from = snapshot();
+        var machineFrom = ProcFs.machine();
+        long fromNanos = System.nanoTime(), ownFrom = ProcFs.ownCpuNanos();
+        try {
+            during.run();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        String result = load.awaitLine(l -> l.startsWith(LoadCommand.RESULT_PREFIX), limit);
+        var to = snapshot();
+        var machineTo = ProcFs.machine();
+        long ownCpu = ProcFs.ownCpuNanos() - ownFrom;
+        var usage = new LinkedHashMap<String, Usage>();
+        from.forEach((name, s) -> {
+            if (to.containsKey(name)) usage.put(name, Usage.between(s, to.get(name), sampler.peakRss(name, fromNanos, System.nanoTime())));
+        });
+        usage.put(OTHERS, others(machineFrom, machineTo, usage, ownCpu));
+        LoadSummary summary = Json.read(result.substring(LoadCommand.RESULT_PREFIX.length()), LoadSummary.class);
+        return new Measured(summary, usage);
     }
 
     /**

@@ -8,22 +8,38 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
-/** The hub's {@code GET /health}: how many nodes are registered. */
+/** The hub's {@code GET /health} and {@code GET /metrics}: how many nodes are registered, in the cluster and on this hub. */
 final class Health {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern NODE_COUNT = Pattern.compile("\"node_count\"\\s*:\\s*(\\d+)");
+    private static final Pattern NODES_CONNECTED = Pattern.compile("\"nodes_connected\"\\s*:\\s*(\\d+)");
+    private static final Pattern REQUESTS_ACTIVE = Pattern.compile("\"requests_active\"\\s*:\\s*(\\d+)");
     /** Poll period while waiting: fine enough to time a connect storm to a quarter second. */
     static final long POLL_MILLIS = 250;
 
     private Health() {}
 
-    /** {@code node_count}, or -1 when the hub does not answer. */
+    /** {@code node_count} (in a cluster: every member's nodes, as the shared directory lists them), or -1 when the hub does not answer. */
     static int nodeCount(URI hub) {
+        return number(hub, "/health", NODE_COUNT);
+    }
+
+    /** The nodes connected to this hub itself ({@code nodes_connected} of {@code GET /metrics}), or -1 when it does not answer. */
+    static int localNodes(URI hub) {
+        return number(hub, "/metrics", NODES_CONNECTED);
+    }
+
+    /** Requests this hub is answering right now ({@code requests_active} of {@code GET /metrics}), or -1 when it does not answer. */
+    static int activeRequests(URI hub) {
+        return number(hub, "/metrics", REQUESTS_ACTIVE);
+    }
+
+    private static int number(URI hub, String path, Pattern field) {
         try {
-            var res = HTTP.send(HttpRequest.newBuilder(hub.resolve("/health")).timeout(Duration.ofSeconds(5)).build(),
+            var res = HTTP.send(HttpRequest.newBuilder(hub.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            var m = NODE_COUNT.matcher(res.body());
+            var m = field.matcher(res.body());
             return res.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : -1;
         } catch (IOException e) {
             return -1;

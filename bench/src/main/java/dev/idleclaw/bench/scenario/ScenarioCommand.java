@@ -12,17 +12,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code scenario S1..S8}: starts the hub, stand-in, node agent or fleet and load generator as separate pinned
+ * {@code scenario S1..S10}: starts the hub, stand-in, node agent or fleet and load generator as separate pinned
  * processes, runs the load through the hub and then directly against the stand-in, and prints the figures.
  * Every size below overrides the scenario's own (full or {@code --quick}) value.
  */
 @Command(name = "scenario", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a benchmark scenario (S1 relay overhead, S2 concurrency, S3 idle fleet, S4 dialects, S5 soak,"
                 + " S6 agent-sized requests, S7 realistic fleet: 20 × 10 slots, 100 consumers, then sequential TTFT; S8 trust fleet: honest and lying nodes,"
-                + " verification off / default / accelerated; also"
+                + " verification off / default / accelerated; S9 cross-hub relay: two hubs in a cluster, fleet on one, consumers on the other;"
+                + " S10 failover under load: three hubs, one killed mid-run; also"
                 + " against an external hub such as the original Python server with --hub-url and --hub-pid).")
 public final class ScenarioCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5 | S6 | S7 | S8")
+    @Parameters(index = "0", description = "S1 | S2 | S3 | S4 | S5 | S6 | S7 | S8 | S9 | S10")
     String scenario;
     @Option(names = "--quick", description = "Shrink everything so the scenario finishes in seconds (smoke test).")
     boolean quick;
@@ -38,9 +39,9 @@ public final class ScenarioCommand implements Callable<Integer> {
     Door door;
     @Option(names = "--model", defaultValue = "llama3.2", description = "Model name (default: ${DEFAULT-VALUE}).")
     String model;
-    @Option(names = "--nodes", description = "Fleet nodes (S2–S5).")
+    @Option(names = "--nodes", description = "Fleet nodes (S2–S5, S9, S10).")
     Integer nodes;
-    @Option(names = "--slots", description = "Slots per fleet node (S2, S4, S5).")
+    @Option(names = "--slots", description = "Slots per fleet node (S2, S4, S5, S9, S10).")
     Integer slots;
     @Option(names = "--tokens", description = "Tokens per answer.")
     Integer tokens;
@@ -50,8 +51,13 @@ public final class ScenarioCommand implements Callable<Integer> {
     List<Integer> consumers;
     @Option(names = "--requests", description = "Measured requests per run (S1; S7's sequential phase).")
     Long requests;
-    @Option(names = "--seconds", description = "Measured seconds per run (S2, S4, S5, S6, S7).")
+    @Option(names = "--seconds", description = "Measured seconds per run (S2, S4, S5, S6, S7, S9; S10: the whole run).")
     Double seconds;
+    @Option(names = "--redis", defaultValue = "redis://127.0.0.1:6379", description = "S9 and S10: the Redis store the cluster's"
+            + " hubs share (each run uses a key prefix of its own) (default: ${DEFAULT-VALUE}).")
+    java.net.URI redis;
+    @Option(names = "--kill-after", description = "S10: seconds into the measured run when one hub is killed (full: 20, quick: 3).")
+    Double killAfter;
     @Option(names = "--idle-seconds", description = "Idle measurement window (S3).")
     Integer idleSeconds;
     @Option(names = "--connect-rate", defaultValue = "0", description = "Fleet connections per second, 0 = storm (default: ${DEFAULT-VALUE}).")
@@ -98,8 +104,12 @@ public final class ScenarioCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8").contains(scenario.toUpperCase())) {
-            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S8)");
+        if (!List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10").contains(scenario.toUpperCase())) {
+            System.err.println("scenario: unknown scenario '" + scenario + "' (S1..S10)");
+            return 2;
+        }
+        if (killAfter != null && !scenario.equalsIgnoreCase("S10")) {
+            System.err.println("scenario: --kill-after applies to S10 only");
             return 2;
         }
         boolean s7 = scenario.equalsIgnoreCase("S7");
@@ -153,6 +163,8 @@ public final class ScenarioCommand implements Callable<Integer> {
                 case "S6" -> new AgentRequests(this, cluster, report).run();
                 case "S7" -> new RealisticFleet(this, cluster, report).run();
                 case "S8" -> new TrustFleetScenario(this, cluster, report).run();
+                case "S9" -> new CrossHubRelay(this, cluster, report).run();
+                case "S10" -> new Failover(this, cluster, report).run();
                 default -> throw new IllegalStateException("checked above");
             }
             report.finish();
