@@ -51,7 +51,7 @@ class ClusterSettingsTest {
 
     @Test
     void thePrefixThatKeepsClustersApartIsRequiredAndShort() {
-        assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", TTL, " ")).hasMessageContaining("key prefix");
-        assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", TTL, "p".repeat(65))).hasMessageContaining("key prefix");
+        assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", TTL, " ")).hasMessageContaining("--cluster-prefix must be 1 to 64 characters");
+        assertThatThrownBy(() -> ClusterSettings.of("redis://r:6379", "http://h:1", TTL, "p".repeat(65))).hasMessageContaining("--cluster-prefix must be 1 to 64 characters");
     }
 }

@@ -251,9 +251,12 @@ class ClusterForwardingTest {
     }
 
     private static long forwarded(Network n, String outcome) {
-        String prefix = "idleclaw_cluster_forwarded_total{outcome=\"" + outcome + "\"} ";
+        // In a cluster every series also carries the hub label.
+        String outcomeLabel = "outcome=\"" + outcome + "\"";
         for (String line : n.hub.metrics().scrape(null).split("\n")) {
-            if (line.startsWith(prefix)) return (long) Double.parseDouble(line.substring(prefix.length()));
+            if (line.startsWith("idleclaw_cluster_forwarded_total{") && line.contains(outcomeLabel)) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
         }
         return 0;
     }
