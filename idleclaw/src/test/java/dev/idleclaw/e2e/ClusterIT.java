@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (reached through a {@link CuttableTcp} relay, so it can be made unreachable), behind HAProxy running the shipped
  * deploy/haproxy/idleclaw-cluster.cfg. Node agents attach through the balancer, consumers use it in all three
  * dialects. The processes start once for the class; the cases run in order, each first making the cluster whole
- * again (every hub up and holding a node of its own). The forwarding case ({@link #aNodeOnOneHubServesConsumersWhicheverHubTheBalancerPicks})
- * needs hub-to-hub forwarding.
+ * again (every hub up and holding a node of its own). The cross-hub case
+ * ({@link #aNodeOnOneHubServesConsumersWhicheverHubTheBalancerPicks}) needs hub-to-hub forwarding; the PostgreSQL case
+ * ({@link #aPostgresOutageLetsChatsFlowAndTheirReceiptsAreWrittenWhenItReturns}) the in-memory receipt queue.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
@@ -52,8 +53,11 @@ class ClusterIT {
     static final Behaviour SLOW_ANSWER = Behaviour.defaults().withTokenCount(40).withDelayPerToken(Duration.ofMillis(150));
     /** A node whose hub died must be back on another one within this (its first reconnect waits 1-2 s). */
     static final Duration RECONNECT_LIMIT = Duration.ofSeconds(15);
-    /** A dead hub's directory entries were refreshed at most a refresh before it died, so they go within the TTL. */
-    static final Duration EXPIRY_LIMIT = ClusterSettings.DEFAULT_TTL.plusSeconds(1);
+    /**
+     * A dead hub's directory entries were refreshed at most a refresh before it died, so they go within the TTL; plus
+     * the test's own polling of Redis, which lags on a loaded machine (15.0 s measured once, the refresh just before the kill).
+     */
+    static final Duration EXPIRY_LIMIT = ClusterSettings.DEFAULT_TTL.plusSeconds(2);
     /** Any answer of this test, cut or whole, ends well within this; longer is a hang. */
     static final Duration ANSWER_LIMIT = Duration.ofSeconds(30);
     /** A hub's directory tick: every 5 s. */
