@@ -70,12 +70,14 @@ final class ReceiptLoad implements AutoCloseable {
         return receipt;
     }
 
-    /** One signed request, and the hub's whole response. */
+    /** One signed request ({@code consumer} null: anonymous), and the hub's whole response. */
     HttpResponse<String> send(Identity consumer) throws Exception {
         var req = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        RequestSignature.sign(consumer, "POST", PATH, RequestSignature.hostHeader(uri), body, System.currentTimeMillis())
-                .forEach(req::header);
+        if (consumer != null) {
+            RequestSignature.sign(consumer, "POST", PATH, RequestSignature.hostHeader(uri), body, System.currentTimeMillis())
+                    .forEach(req::header);
+        }
         return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
