@@ -216,7 +216,14 @@ class ClusterIT {
     @Test
     @Order(4)
     void aRedisRestartLeavesEveryHubServingItsOwnNodesAndTheDirectoryIsRebuilt() throws Exception {
-        String down = "cluster store 127.0.0.1:" + redis.port + "/0 is unreachable", back = "is reachable again";
+        // The directory's lines (the shared admission state logs its own pair, counted below too).
+        String down = "serving and listing this hub's own nodes only until it is back", back = "is reachable again: republished";
+        String admissionDown = "bans fall back to", admissionBack = "are shared";
+        Map<String, Long> admissionWarned = new TreeMap<>(), admissionBackBefore = new TreeMap<>();
+        for (HubProcess h : cluster.hubs) {
+            admissionWarned.put(h.name, ClusterProcesses.logLines(h, admissionDown));
+            admissionBackBefore.put(h.name, ClusterProcesses.logLines(h, admissionBack));
+        }
         Map<String, Long> warnedBefore = new TreeMap<>(), backBefore = new TreeMap<>();
         for (HubProcess h : cluster.hubs) {
             warnedBefore.put(h.name, ClusterProcesses.logLines(h, down));
@@ -243,6 +250,8 @@ class ClusterIT {
         for (HubProcess h : cluster.hubs) {
             assertThat(ClusterProcesses.logLines(h, down) - warnedBefore.get(h.name)).as(h.name + ": " + down).isEqualTo(1);
             await().atMost(REFRESH).until(() -> ClusterProcesses.logLines(h, back) - backBefore.get(h.name) == 1);
+            assertThat(ClusterProcesses.logLines(h, admissionDown) - admissionWarned.get(h.name)).as(h.name + ": " + admissionDown).isEqualTo(1);
+            await().atMost(REFRESH).until(() -> ClusterProcesses.logLines(h, admissionBack) - admissionBackBefore.get(h.name) == 1);
         }
         System.out.printf("[cluster] Redis restarted: every hub listed all %d nodes again %.1f s later%n", fleetSize(), rebuilt);
     }
