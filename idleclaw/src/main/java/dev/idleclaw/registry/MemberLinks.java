@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class MemberLinks {
     private static final Logger log = LoggerFactory.getLogger(MemberLinks.class);
     /**
-     * Parallel requests one member takes from this hub: what its nodes advertise free, capped so that one member's
-     * claim (a whole fleet's slots) cannot pull a hub's whole queue; the member queues what exceeds its free slots.
+     * Parallel requests one member takes from this hub at most: its free slots are a fleet's (S9: 100 nodes × 10),
+     * but a polluted directory entry must not claim unbounded capacity; the member queues what exceeds its slots.
      */
-    public static final int MAX_MEMBER_CONCURRENCY = 64;
+    public static final int MAX_MEMBER_CONCURRENCY = 4096;
     /** The member checks requests against its own nodes' limits and refuses with a 4xx that reaches the consumer. */
     private static final NodeLimits MEMBER_LIMITS = NodeLimits.AGENT;
 
@@ -102,8 +102,10 @@ public final class MemberLinks {
                 } else if (!names(l.models()).equals(names(o.models()))) {
                     log.info("cluster member {} now serves {}", short16(o.hubKey()), names(o.models()));
                 }
+                // The member published its free slots with this hub's requests on it already taken: those stay ours.
+                long allowance = (long) o.freeSlots() + l.activeRequests();
                 l.registered(new NodeMessage.Register("member-" + short16(o.hubKey()), o.models(),
-                        Math.clamp(o.freeSlots(), 1, MAX_MEMBER_CONCURRENCY), "member", null, List.of(), MEMBER_LIMITS));
+                        (int) Math.clamp(allowance, 1, MAX_MEMBER_CONCURRENCY), "member", null, List.of(), MEMBER_LIMITS));
             }
             Map<String, List<NodeLink>> index = new HashMap<>();
             for (NodeLink l : byHub.values()) {
