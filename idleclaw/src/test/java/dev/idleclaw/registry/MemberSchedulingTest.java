@@ -74,6 +74,8 @@ class MemberSchedulingTest {
     @Test
     void aMembersSlotsFollowItsAdvertisedFreeSlotsWithinTheCap() {
         members.update(List.of(new MemberLinks.Offer(memberKey, URI.create("http://10.0.0.2:8000"), List.of(ModelInfo.of(MODEL, 0)), 1000)));
+        assertThat(members.links().getFirst().registration().maxConcurrent()).as("a fleet's slots").isEqualTo(1000);
+        members.update(List.of(new MemberLinks.Offer(memberKey, URI.create("http://10.0.0.2:8000"), List.of(ModelInfo.of(MODEL, 0)), 1_000_000)));
         assertThat(members.links().getFirst().registration().maxConcurrent()).isEqualTo(MemberLinks.MAX_MEMBER_CONCURRENCY);
         members.update(List.of(new MemberLinks.Offer(memberKey, URI.create("http://10.0.0.2:8000"), List.of(ModelInfo.of(MODEL, 0)), 0)));
         assertThat(members.links().getFirst().registration().maxConcurrent()).as("a busy member is queued on, not dropped").isEqualTo(1);
