@@ -3,7 +3,6 @@ package dev.idleclaw.cluster;
 import dev.idleclaw.auth.RequestSignature;
 import dev.idleclaw.config.ClusterSettings;
 import dev.idleclaw.identity.Identity;
-import dev.idleclaw.ledger.Ledger;
 import dev.idleclaw.registry.MemberLinks;
 import dev.idleclaw.registry.MemberTransport;
 import dev.idleclaw.registry.Scheduler;
@@ -20,14 +19,15 @@ public final class ClusterForwarding implements AutoCloseable {
     private final MemberLinks links;
     private final MemberRoute route;
 
-    public ClusterForwarding(ClusterSettings settings, ClusterDirectory directory, Identity self, Ledger ledger,
+    public ClusterForwarding(ClusterSettings settings, ClusterDirectory directory, Identity self,
                              Scheduler scheduler, ChatRelay relay) {
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(MemberTransport.CONNECT_TIMEOUT).build();
         this.links = new MemberLinks(self, http);
         scheduler.members(links);
         var backends = new MemberBackends(directory, links);
         directory.onRefresh(backends::refresh);
-        var auth = new MemberAuth(key -> directory.members().stream().anyMatch(m -> m.hub().equals(key)), ledger,
+        var nonces = new ForwardNonces(System.currentTimeMillis(), MemberAuth.CLUSTER_SKEW_MILLIS);
+        var auth = new MemberAuth(key -> directory.members().stream().anyMatch(m -> m.hub().equals(key)), nonces,
                 self.publicKey(), RequestSignature.hostHeader(settings.url()), MemberTransport.route(settings.url()).getRawPath());
         this.route = new MemberRoute(auth, relay);
     }

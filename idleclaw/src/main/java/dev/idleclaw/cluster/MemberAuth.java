@@ -1,8 +1,6 @@
 package dev.idleclaw.cluster;
 
 import dev.idleclaw.auth.ForwardSignature;
-import dev.idleclaw.ledger.Ledger;
-import dev.idleclaw.ledger.NonceLimitException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -11,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Who may use the internal route (docs/protocol.md "Cluster forwarding"): only a forward signature
  * ({@link ForwardSignature}) over this exact request to this member's host, by a key that is a current member of the
- * cluster, timestamped within {@link #CLUSTER_SKEW_MILLIS} of this hub's clock, with a nonce never seen before. Nonces
- * are claimed in the ledger, which the members share, so a forward replayed to any member is refused.
+ * cluster, timestamped within {@link #CLUSTER_SKEW_MILLIS} of this hub's clock and not before this hub started, with a
+ * nonce this hub has not seen ({@link ForwardNonces}: the signature names this hub's host, so no other member would take it).
  */
 final class MemberAuth {
     private static final Logger log = LoggerFactory.getLogger(MemberAuth.class);
@@ -35,7 +33,7 @@ final class MemberAuth {
     }
 
     private final Predicate<String> member;
-    private final Ledger ledger;
+    private final ForwardNonces nonces;
     private final String ownKey;
     private final String host;
     private final String path;
@@ -44,9 +42,9 @@ final class MemberAuth {
      * {@code member}: whether a key is a current member (from the directory); {@code host} and {@code path}: this
      * hub's cluster URL's host (as a client sends it) and the internal route under it, which a signature must name.
      */
-    MemberAuth(Predicate<String> member, Ledger ledger, String ownKey, String host, String path) {
+    MemberAuth(Predicate<String> member, ForwardNonces nonces, String ownKey, String host, String path) {
         this.member = member;
-        this.ledger = ledger;
+        this.nonces = nonces;
         this.ownKey = ownKey;
         this.host = host;
         this.path = path;
@@ -69,12 +67,11 @@ final class MemberAuth {
                                + CLUSTER_SKEW_MILLIS / 1000 + " s from this hub's");
         }
         if (f.via().contains(ownKey)) throw refused(LOOP_DETECTED, "loop detected: the forward already crossed this hub");
-        try {
-            if (!ledger.claimRequestNonce(f.forwarder(), f.nonce(), f.timestamp() + CLUSTER_SKEW_MILLIS)) {
-                throw refused(401, "replayed forward signature");
-            }
-        } catch (NonceLimitException e) {
-            throw refused(429, e.getMessage());
+        switch (nonces.claim(f.forwarder(), f.nonce(), f.timestamp(), nowMillis)) {
+            case CLAIMED -> { }
+            case REPLAYED -> throw refused(401, "replayed forward signature");
+            case BEFORE_START -> throw refused(401, "the forward was signed before this hub started: sign it again");
+            case FULL -> throw refused(429, "too many forwards in the last minute (at most " + ForwardNonces.MAX_LIVE + "); retry later");
         }
         return f;
     }

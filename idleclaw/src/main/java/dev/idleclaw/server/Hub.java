@@ -142,7 +142,7 @@ public final class Hub implements AutoCloseable {
                 (model, messages, link) -> IdleClawDoor.params(model, messages, false, link)), new HiddenReceipts(receipts), metrics);
         var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts, verification.reruns());
         this.forwarding = cluster == null ? null
-                : new dev.idleclaw.cluster.ClusterForwarding(config.cluster(), cluster, identity, ledger, scheduler, relay);
+                : new dev.idleclaw.cluster.ClusterForwarding(config.cluster(), cluster, identity, scheduler, relay);
         var limiter = admission.localRates();
         this.catalog = new ModelCatalog(registry, scheduler, others);
         this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
