@@ -102,7 +102,7 @@ public final class Admission {
 
     private Admitting state(Context ctx) {
         if (ctx.attribute(Admitting.ATTRIBUTE) instanceof Admitting a) return a;
-        var a = new Admitting(ctx, clientIp.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For")), shapes, callers);
+        var a = new Admitting(ctx, clientIp.resolve(ctx.req().getRemoteAddr(), ClientIp.joined(java.util.Collections.list(ctx.req().getHeaders(ClientIp.FORWARDED_FOR)))), shapes, callers);
         ctx.attribute(Admitting.ATTRIBUTE, a);
         return a;
     }

@@ -15,6 +15,19 @@ public final class ClientIp {
         this.trusted = trustedProxies.stream().map(ClientIp::parseRange).toList();
     }
 
+    /** The header clients and proxies name the hops in. */
+    public static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    /**
+     * Every {@code X-Forwarded-For} line of a request as one list, in order: repeated lines mean the same as one
+     * comma-separated line (RFC 9110 §5.3), and a proxy that appends its own line rather than extending the client's
+     * must not leave the client's forged line as the only one read. Null when there is none.
+     */
+    public static String joined(java.util.Collection<String> lines) {
+        return lines == null || lines.isEmpty() ? null : String.join(",", lines);
+    }
+
+    /** The client of a request from {@code peer} whose {@code X-Forwarded-For} lines are {@code forwardedFor} joined. */
     public String resolve(String peer, String forwardedFor) {
         if (forwardedFor == null || forwardedFor.isBlank() || !isTrusted(peer)) return peer;
         String[] hops = forwardedFor.split(",");

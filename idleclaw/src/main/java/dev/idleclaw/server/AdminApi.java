@@ -204,6 +204,6 @@ final class AdminApi {
     }
 
     String operator(Context ctx) {
-        return clientIp.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+        return clientIp.resolve(ctx.req().getRemoteAddr(), ClientIp.joined(java.util.Collections.list(ctx.req().getHeaders(ClientIp.FORWARDED_FOR))));
     }
 }

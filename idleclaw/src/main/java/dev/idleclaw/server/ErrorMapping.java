@@ -39,7 +39,7 @@ final class ErrorMapping {
         }));
         r.exception(Exception.class, (e, ctx) -> {
             if (BadBody.of(e) instanceof BadBody bad) {
-                String client = clientIp.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+                String client = clientIp.resolve(ctx.req().getRemoteAddr(), ClientIp.joined(java.util.Collections.list(ctx.req().getHeaders(ClientIp.FORWARDED_FOR))));
                 badBodies.warn("refused a broken request body on {} {} from {}: {}", ctx.method(), ctx.path(), client, bad.reason());
                 shapes.of(ctx).write(ctx, bad.status(), bad.status() == 413 ? tooLarge() : bad.reason());
                 return;

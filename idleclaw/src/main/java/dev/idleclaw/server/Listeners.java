@@ -124,7 +124,7 @@ final class Listeners {
             refuse(res, callback, 404, "Not Found");
             return null;
         }
-        String client = clientIp.resolve(Request.getRemoteAddr(req), req.getHeaders().get("X-Forwarded-For"));
+        String client = clientIp.resolve(Request.getRemoteAddr(req), ClientIp.joined(req.getHeaders().getValuesList(ClientIp.FORWARDED_FOR)));
         long wait = limiter.take(RateLimiter.Kind.WS, client);
         if (wait > 0) {
             res.getHeaders().put(Headers.RETRY_AFTER, Long.toString(wait));

@@ -77,7 +77,7 @@ public final class TrackerRoutes {
 
     private Handler limited(Handler handler) {
         return ctx -> {
-            long wait = limiter.take(clientIp.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For")));
+            long wait = limiter.take(clientIp.resolve(ctx.req().getRemoteAddr(), ClientIp.joined(java.util.Collections.list(ctx.req().getHeaders(ClientIp.FORWARDED_FOR)))));
             if (wait > 0) {
                 ctx.header("Retry-After", Long.toString(wait));
                 error(ctx, 429, Json.object().put("type", "rate_limited"));

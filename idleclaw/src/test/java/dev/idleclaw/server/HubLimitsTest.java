@@ -105,6 +105,11 @@ class HubLimitsTest {
             assertLimited(hub.get("/health", "X-Forwarded-For", "6.6.6.6, 7.7.7.7, 127.0.0.1"), 30, 31);
             // Here the client is 6.6.6.6; a spoofed left-most entry does not matter.
             assertThat(hub.get("/health", "X-Forwarded-For", "7.7.7.7, 6.6.6.6").statusCode()).isEqualTo(200);
+            // A proxy that appends its own line instead of extending the client's: both lines are one list, read from the
+            // right, so the client's forged line (7.7.7.7, limited above) is not the one believed.
+            assertThat(hub.get("/health", "X-Forwarded-For", "7.7.7.7", "X-Forwarded-For", "5.5.5.5").statusCode()).isEqualTo(200);
+            assertThat(hub.get("/health", "X-Forwarded-For", "7.7.7.7", "X-Forwarded-For", "5.5.5.5").statusCode()).isEqualTo(200);
+            assertLimited(hub.get("/health", "X-Forwarded-For", "7.7.7.7", "X-Forwarded-For", "5.5.5.5"), 30, 31);
             // The proxy's own address has its own, still full, bucket.
             assertThat(hub.get("/health").statusCode()).isEqualTo(200);
         }
