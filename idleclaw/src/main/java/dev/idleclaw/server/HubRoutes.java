@@ -106,7 +106,15 @@ public final class HubRoutes {
 
         var own = new Mount(r, ErrorShape.IDLECLAW);
         var lookups = new Lookups(hub, admission, ledger.publicLedger(), ledger.adminToken());
-        own.get("/health", ctx -> Lookups.json(ctx, hub.info().health()));
+        own.get("/health", ctx -> {
+            // A draining hub (stopping) says so with 503, so a load balancer's health check moves new clients elsewhere.
+            var health = hub.info().health();
+            if (hub.draining()) {
+                ctx.status(503);
+                health.put("status", "draining");
+            }
+            Lookups.json(ctx, health);
+        });
         own.get("/api/models", ctx -> Lookups.json(ctx, hub.info().models()));
         own.get("/metrics", lookups::metrics);
         var admin = new AdminApi(hub, new AdminToken(ledger.adminToken()), clientIp);

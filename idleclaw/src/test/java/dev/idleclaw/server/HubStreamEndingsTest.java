@@ -239,7 +239,7 @@ class HubStreamEndingsTest {
     }
 
     @Test
-    void shutdownLetsAnAnswerInFlightFinishRefusesNewChatsThenClosesNodes() throws Exception {
+    void shutdownLetsAnAnswerInFlightFinishRefusesNewChatsReportsDrainingThenClosesNodes() throws Exception {
         var hub = HubFixture.start(c -> c.drainTimeout = Duration.ofSeconds(3));
         try (var node = StandInNode.registered(hub.port(), 2, "m:1")) {
             var release = new CountDownLatch(1);
@@ -266,6 +266,10 @@ class HubStreamEndingsTest {
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).isEqualTo("{\"detail\":\"No nodes available with model m:1\"}");
             assertThat(refused.headers().firstValue("retry-after")).hasValue("5");
+            // A load balancer's health check sees the drain and sends new clients to another hub.
+            var health = hub.get("/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(HubTestSupport.json(health).path("status").asText()).isEqualTo("draining");
             assertThat(node.closed()).isNotDone();
             release.countDown();
             Sse sse = Sse.parse(inFlight.get(5, TimeUnit.SECONDS).body());
