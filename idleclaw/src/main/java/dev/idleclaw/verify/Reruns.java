@@ -104,8 +104,8 @@ public final class Reruns {
             return;
         }
         boolean agreed = PrefixRule.agree(firstAnswer, second.answer());
-        agreement.record(digest, Nodes.identity(first), agreed);
-        agreement.record(digest, Nodes.identity(second.link()), agreed);
+        agreement.record(digest, Nodes.identity(first), Nodes.identity(second.link()), agreed);
+        agreement.record(digest, Nodes.identity(second.link()), Nodes.identity(first), agreed);
         if (agreed) {
             verdicts.passed(first, "rerun", RERUN_REWARD);
             verdicts.passed(second.link(), "rerun", RERUN_REWARD);

@@ -53,4 +53,24 @@ class AgreementTest {
         for (int d = 0; d < Agreement.MAX_DIGESTS + 10; d++) a.record("sha256:" + d, "n", true);
         assertThat(a.rate(DIGEST, "n").total()).isZero(); // the least recently compared digest was dropped
     }
+
+    @Test
+    void aConvictedNodesDisagreementsAreTakenBackFromTheNodesItWasComparedWith() {
+        var a = new Agreement();
+        // honest-1 met the liar often before it was caught, honest-2 and honest-3 mostly each other.
+        for (int i = 0; i < 20; i++) {
+            a.record(DIGEST, "honest-1", "liar", false);
+            a.record(DIGEST, "liar", "honest-1", false);
+        }
+        for (int i = 0; i < 30; i++) {
+            a.record(DIGEST, "honest-1", "honest-2", true);
+            a.record(DIGEST, "honest-2", "honest-1", true);
+            a.record(DIGEST, "honest-2", "honest-3", true);
+            a.record(DIGEST, "honest-3", "honest-2", true);
+        }
+        a.forget(DIGEST, "liar");
+        assertThat(a.rate(DIGEST, "honest-1")).isEqualTo(new Agreement.Rate(30, 30));
+        for (int i = 0; i < 10; i++) a.record(DIGEST, "honest-1", "honest-3", i > 0);
+        assertThat(a.outlier(DIGEST, "honest-1")).isFalse();
+    }
 }
