@@ -75,9 +75,9 @@ async function show(origin: string, model: string, headers: Record<string, strin
     });
     const info = shown?.model_info ?? {};
     const family = typeof info["general.architecture"] === "string" ? info["general.architecture"] : "";
-    const window = family ? info[`${family}.context_length`] : undefined;
+    const trained = family ? info[`${family}.context_length`] : undefined;
     return {
-      contextWindow: Number.isInteger(window) && window > 0 ? window : undefined,
+      contextWindow: Number.isInteger(trained) && trained > 0 ? trained : undefined,
       capabilities: Array.isArray(shown?.capabilities) ? shown.capabilities.map(String) : [],
     };
   } catch {
