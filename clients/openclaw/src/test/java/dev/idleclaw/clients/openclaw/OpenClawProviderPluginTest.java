@@ -61,7 +61,7 @@ class OpenClawProviderPluginTest {
         launcher = launcher(openclaw.dir());
 
         installedConfig = Files.writeString(openclaw.dir().resolve("installed.json"), "{}\n");
-        var install = openclaw.run(installedConfig, Map.of(), "plugins", "install", plugin.toString());
+        var install = openclaw.run(installedConfig, Map.of(), "plugins", "install", "--force", "--accept-capabilities", plugin.toString());
         assertThat(install.exit()).as("%s", install).isZero();
     }
 
@@ -141,7 +141,7 @@ class OpenClawProviderPluginTest {
         all.put("IDLECLAW_BIN", launcher.toString());
         return openclaw.run(config, all, "onboard", "--non-interactive", "--accept-risk", "--mode", "local",
                 "--auth-choice", "idleclaw", "--custom-base-url", network.v1(), "--custom-model-id", MODEL,
-                "--skip-channels", "--skip-skills", "--skip-health", "--skip-ui", "--no-install-daemon",
+                "--skip-channels", "--skip-skills", "--skip-search", "--skip-hooks", "--skip-health", "--skip-ui", "--no-install-daemon",
                 "--workspace", openclaw.dir().resolve("workspace").toString());
     }
 
