@@ -6,6 +6,7 @@ declare module "node:child_process" {
   export interface ChildProcess {
     pid?: number;
     unref(): void;
+    kill(signal?: string): boolean;
     on(event: "error", listener: (err: Error) => void): this;
     on(event: "close", listener: (code: number | null) => void): this;
     stdout: { on(event: "data", listener: (chunk: { toString(): string }) => void): void } | null;

@@ -12,8 +12,6 @@ export const ENV = {
   syncTracker: "IDLECLAW_ONBOARD_SYNC_TRACKER",
   /** Hub URL: start `idleclaw contribute --server <URL>` in the background (unset or empty: no). */
   contributeTo: "IDLECLAW_ONBOARD_CONTRIBUTE_TO",
-  /** `1`: print the commands an opt-in would run instead of running them. */
-  dryRun: "IDLECLAW_ONBOARD_DRY_RUN",
   /** The launcher to run (default `idleclaw` on PATH). */
   bin: "IDLECLAW_BIN",
 } as const;
@@ -35,10 +33,6 @@ export function optInsFromEnv(): OptIns {
 
 function launcher(): string {
   return process.env[ENV.bin]?.trim() || "idleclaw";
-}
-
-function dryRun(): boolean {
-  return process.env[ENV.dryRun]?.trim() === "1";
 }
 
 /** `idleclaw peers sync TRACKER`: adds the tracker's announced hubs and workers to the router's peers file. */
@@ -66,27 +60,19 @@ export async function apply(optIns: OptIns): Promise<string[]> {
     lines.push("Peer discovery: off (no tracker contacted).");
   } else {
     const argv = syncCommand(optIns.syncTracker);
-    if (dryRun()) {
-      lines.push(`would run: ${shown(argv)}`);
-    } else {
-      const done = await runToCompletion(argv);
-      lines.push(`ran: ${shown(argv)} (exit ${done.code ?? "-"})`);
-      if (done.output) lines.push(done.output);
-      if (done.code !== 0) throw new Error(`peer discovery failed: ${shown(argv)} exited ${done.code ?? "-"}: ${done.output}`);
-    }
+    const done = await runToCompletion(argv);
+    lines.push(`ran: ${shown(argv)} (exit ${done.code ?? "-"})`);
+    if (done.output) lines.push(done.output);
+    if (done.code !== 0) throw new Error(`peer discovery failed: ${shown(argv)} exited ${done.code ?? "-"}: ${done.output}`);
   }
   if (optIns.contributeTo === undefined) {
     lines.push("Contributing: off (this machine's Ollama is not shared).");
   } else {
     const argv = contributeCommand(optIns.contributeTo);
-    if (dryRun()) {
-      lines.push(`would start: ${shown(argv)}`);
-    } else {
-      const dir = dataDir();
-      const log = join(dir, "contribute.log");
-      const pid = await startInBackground(argv, dir, log);
-      lines.push(`started: ${shown(argv)} (pid ${pid}, log ${log}; stop it with: kill ${pid})`);
-    }
+    const dir = dataDir();
+    const log = join(dir, "contribute.log");
+    const pid = await startInBackground(argv, dir, log);
+    lines.push(`started: ${shown(argv)} (pid ${pid}, log ${log}; stop it with: kill ${pid})`);
   }
   return lines;
 }

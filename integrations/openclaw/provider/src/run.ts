@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 
-/** `idleclaw peers sync` reads one tracker; it gives up on its own well before this. */
+/** `idleclaw peers sync` reads one tracker and gives up on its own well before this; then it is stopped. */
 const COMMAND_TIMEOUT_MS = 120_000;
 /** Enough of a command's output to show its result or its error line, never an unbounded buffer. */
 const MAX_OUTPUT_CHARS = 8_192;
@@ -21,7 +21,9 @@ export function runToCompletion(argv: string[]): Promise<Finished> {
     };
     const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
     const timer = setTimeout(() => {
-      output += `\n(no answer within ${COMMAND_TIMEOUT_MS / 1000} s)`;
+      // never leave the wizard waiting: stop the command; "close" then reports it as failed
+      output += `\n(stopped: no result within ${COMMAND_TIMEOUT_MS / 1000} s)`;
+      child.kill("SIGTERM");
     }, COMMAND_TIMEOUT_MS);
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
