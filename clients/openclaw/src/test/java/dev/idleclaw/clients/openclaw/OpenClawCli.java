@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +42,16 @@ record OpenClawCli(Path node, Path entry, Path dir) {
     static OpenClawCli install(Path dir) throws IOException {
         Path node = NpmTools.node24();
         Path entry = NpmTools.bin(PACKAGE, "openclaw", node);
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        }
+        deleteTree(dir);
         return new OpenClawCli(node, entry, Files.createDirectories(dir));
+    }
+
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     /**
@@ -63,9 +68,18 @@ record OpenClawCli(Path node, Path entry, Path dir) {
     /** {@code openclaw agent exec}: one headless embedded turn (no gateway) that prints only the final answer. */
     Run agentExec(Path config, String model, String prompt) throws IOException, InterruptedException {
         Path workspace = Files.createDirectories(dir.resolve("workspace"));
-        List<String> cmd = List.of(node.toString(), entry.toString(), "agent", "exec", "--config", config.toString(),
-                "--model", model, "--cwd", workspace.toString(), "--timeout", String.valueOf(AGENT_TIMEOUT.toSeconds()),
-                prompt);
+        return run(config, Map.of(), "agent", "exec", "--config", config.toString(), "--model", model,
+                "--cwd", workspace.toString(), "--timeout", String.valueOf(AGENT_TIMEOUT.toSeconds()), prompt);
+    }
+
+    /**
+     * Runs {@code openclaw ARGS…} in the scratch directory's workspace with {@code config} as its config file, the
+     * isolated environment plus {@code extraEnv}, and stdin closed.
+     */
+    Run run(Path config, Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        List<String> cmd = new ArrayList<>(List.of(node.toString(), entry.toString()));
+        cmd.addAll(List.of(args));
         var pb = new ProcessBuilder(cmd).directory(workspace.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
         // node first on PATH: OpenClaw's helpers may start `node` themselves
@@ -73,6 +87,7 @@ record OpenClawCli(Path node, Path entry, Path dir) {
         env.put("OPENCLAW_STATE_DIR", Files.createDirectories(dir.resolve("state")).toString());
         env.put("OPENCLAW_CONFIG_PATH", config.toString());
         env.put("NO_COLOR", "1");
+        env.putAll(extraEnv);
         Process p = pb.start();
         p.getOutputStream().close(); // stdin closed: nothing may wait for a terminal
         if (!p.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
