@@ -1,0 +1,172 @@
+package dev.idleclaw.peer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.announce.AnnounceFormatException;
+import dev.idleclaw.announce.Announcement;
+import dev.idleclaw.announce.NostrAnnouncements;
+import dev.idleclaw.announce.NostrEvent;
+import dev.idleclaw.announce.NostrRelay;
+import dev.idleclaw.announce.UrlSafety;
+import dev.idleclaw.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a peers file in step with Nostr relays ({@code --sync-nostr}), the Nostr twin of {@link TrackerFollower}:
+ * each round asks every relay for kind-31474 announcement events (filtered by kind only, as Lobstah's collectors
+ * do) and for deletions of the announcements it took earlier. An event counts only after the Nostr checks (valid id
+ * and BIP-340 signature, a {@code lobstah_pubkey} tag equal to the key inside) and then the tracker path's own
+ * ({@link TrackerSync#screen}: inner Ed25519 signature, freshness, URL safety). On top, {@code announcedAt} is
+ * monotonic per key across rounds and relays (an older announcement replayed by anyone is {@code stale}), and a
+ * NIP-09 deletion by the same Nostr author of a key's latest announcement removes that peer from the file.
+ */
+public final class NostrFollower {
+    private static final Logger log = LoggerFactory.getLogger(NostrFollower.class);
+    /** Keys whose latest announcement and {@code announcedAt} are remembered; beyond this the oldest are forgotten. */
+    static final int MAX_REMEMBERED = 10_000;
+    /** Announcement ids whose deletion is asked for in one query (relays bound a filter's size too). */
+    static final int MAX_DELETION_IDS = 500;
+
+    /** What one relay gave in one round. */
+    public record Result(int synced, int badSignature, int unsafeUrl, int stale, int withdrawn) {}
+
+    /** One relay's round: its result, or the reason it failed. */
+    public record Round(URI relay, Result result, String error) {}
+
+    /** The latest announcement event taken for a key: its id, author and {@code announcedAt}. */
+    private record Latest(String eventId, String author, long announcedAt) {}
+
+    private final List<URI> relays;
+    private final PeersFile file;
+    private final UrlSafety urlSafety;
+    private final LongSupplier nowMillis;
+    private final String self;
+    private final Map<String, Latest> latest = bounded();
+    /** {@code author:eventId} of deleted announcements, so a relay that missed the deletion cannot bring one back. */
+    private final Map<String, Boolean> deletedEvents = bounded();
+
+    /** @param self this hub's key, whose own announcement is never written to the file (null: skip nobody) */
+    public NostrFollower(List<URI> relays, PeersFile file, UrlSafety urlSafety, LongSupplier nowMillis, String self) {
+        this.relays = List.copyOf(relays);
+        this.file = Objects.requireNonNull(file, "file");
+        this.urlSafety = Objects.requireNonNull(urlSafety, "urlSafety");
+        this.nowMillis = Objects.requireNonNull(nowMillis, "nowMillis");
+        this.self = self;
+    }
+
+    private static <V> Map<String, V> bounded() {
+        return new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > MAX_REMEMBERED;
+            }
+        };
+    }
+
+    /** Syncs from every relay, one after the other; never throws (failures are logged and returned). */
+    public synchronized List<Round> syncAll() {
+        return relays.stream().map(this::syncOne).toList();
+    }
+
+    private Round syncOne(URI relay) {
+        try {
+            Result r = sync(relay);
+            if (r.badSignature() + r.unsafeUrl() + r.stale() > 0) {
+                log.info("synced {} peer(s) from relay {} (rejected {} bad-signature, {} unsafe-url, {} stale; {} withdrawn)",
+                        r.synced(), relay, r.badSignature(), r.unsafeUrl(), r.stale(), r.withdrawn());
+            } else {
+                log.info("synced {} peer(s) from relay {} ({} withdrawn)", r.synced(), relay, r.withdrawn());
+            }
+            return new Round(relay, r, null);
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            log.warn("cannot sync peers from relay {}: {}", relay, why);
+            return new Round(relay, null, why);
+        }
+    }
+
+    private Result sync(URI relay) throws IOException {
+        var announcements = Json.object().put("limit", NostrRelay.MAX_EVENTS);
+        announcements.putArray("kinds").add(NostrAnnouncements.KIND);
+        List<JsonNode> filters = new ArrayList<>(List.of(announcements));
+        List<String> ids = latest.values().stream().map(Latest::eventId).limit(MAX_DELETION_IDS).toList();
+        if (!ids.isEmpty()) {
+            var deletions = Json.object();
+            deletions.putArray("kinds").add(NostrAnnouncements.DELETION);
+            ids.forEach(deletions.putArray("#e")::add);
+            filters.add(deletions);
+        }
+        List<JsonNode> events = NostrRelay.query(relay, filters.toArray(JsonNode[]::new));
+
+        // Deletions first: a relay that has not yet applied one must not bring the withdrawn announcement back.
+        Set<String> deleted = new HashSet<>();
+        List<JsonNode> inner = new ArrayList<>();
+        Map<String, NostrEvent> carriers = new HashMap<>();
+        int bad = 0;
+        for (JsonNode n : events) {
+            NostrEvent ev;
+            try {
+                ev = NostrEvent.fromJson(n);
+            } catch (AnnounceFormatException e) {
+                bad++;
+                continue;
+            }
+            if (ev.kind() == NostrAnnouncements.DELETION) {
+                if (ev.valid()) ev.tags().stream().filter(t -> t.size() >= 2 && t.getFirst().equals("e"))
+                        .forEach(t -> deleted.add(ev.pubkey() + ":" + t.get(1)));
+                continue;
+            }
+            try {
+                JsonNode content = NostrAnnouncements.content(ev);
+                inner.add(content);
+                carriers.putIfAbsent(carrierKey(content.path("announcement")), ev);
+            } catch (AnnounceFormatException e) {
+                bad++;
+            }
+        }
+        deleted.forEach(d -> deletedEvents.put(d, true));
+        int withdrawn = 0;
+        for (var it = latest.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (deletedEvents.containsKey(e.getValue().author() + ":" + e.getValue().eventId())) {
+                it.remove();
+                if (file.remove(e.getKey())) withdrawn++;
+            }
+        }
+        inner.removeIf(c -> {
+            NostrEvent ev = carriers.get(carrierKey(c.path("announcement")));
+            return ev != null && deletedEvents.containsKey(ev.pubkey() + ":" + ev.id());
+        });
+
+        var screened = TrackerSync.screen(inner, urlSafety, nowMillis.getAsLong(), self);
+        int stale = screened.stale();
+        List<Peer> peers = new ArrayList<>();
+        for (Announcement a : screened.newest().values()) {
+            Latest before = latest.get(a.pubkey());
+            if (before != null && a.announcedAt() < before.announcedAt()) {
+                stale++;
+                continue;
+            }
+            NostrEvent ev = carriers.get(a.pubkey() + "@" + a.announcedAt());
+            latest.put(a.pubkey(), new Latest(ev.id(), ev.pubkey(), a.announcedAt()));
+            peers.add(Peer.fromAnnouncement(a));
+        }
+        if (!peers.isEmpty()) file.upsertAll(peers);
+        return new Result(peers.size(), bad + screened.badSignature(), screened.unsafeUrl(), stale, withdrawn);
+    }
+
+    private static String carrierKey(JsonNode announcement) {
+        return announcement.path("pubkey").asText("") + "@" + announcement.path("announcedAt").asLong(-1);
+    }
+}
