@@ -51,6 +51,12 @@ public final class NostrRelay {
     /** The relay's answer to one published event. */
     public record Ok(boolean accepted, String message) {}
 
+    /**
+     * What a query gathered: the events, and whether the relay said it had sent everything it holds ({@code EOSE}
+     * before {@link #MAX_EVENTS}); only then does an event's absence mean the relay does not have it.
+     */
+    public record Batch(List<JsonNode> events, boolean complete) {}
+
     private NostrRelay() {}
 
     /** {@code text} as a relay URI; throws {@link IllegalArgumentException} unless it is {@code ws(s)://host…}. */
@@ -89,12 +95,13 @@ public final class NostrRelay {
 
     /**
      * The events the relay holds for {@code filters} (NIP-01 filter objects), at most {@link #MAX_EVENTS}, as JSON
-     * (the caller parses and verifies them). Stops at {@code EOSE}, {@code CLOSED}, {@link #QUIET} or
+     * (the caller parses and verifies them), and whether the relay marked the end of them. Stops at {@code EOSE}, {@code CLOSED}, {@link #QUIET} or
      * {@link #HARD_TIMEOUT}. Throws {@link IOException} when the relay cannot be reached.
      */
-    public static List<JsonNode> query(URI relay, JsonNode... filters) throws IOException {
+    public static Batch query(URI relay, JsonNode... filters) throws IOException {
         String sub = "idleclaw-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         List<JsonNode> events = new ArrayList<>();
+        boolean complete = false;
         try (var c = Connection.open(relay)) {
             ArrayNode req = Json.array().add("REQ").add(sub);
             for (JsonNode f : filters) req.add(f);
@@ -107,11 +114,14 @@ public final class NostrRelay {
                 String type = m.path(0).asText("");
                 if (!m.path(1).asText("").equals(sub)) continue; // NOTICE, AUTH, another subscription's leftovers
                 if (type.equals("EVENT") && m.path(2).isObject()) events.add(m.get(2));
-                else if (type.equals("EOSE") || type.equals("CLOSED")) break;
+                else if (type.equals("EOSE")) {
+                    complete = true;
+                    break;
+                } else if (type.equals("CLOSED")) break;
             }
             c.sendQuietly(Json.array().add("CLOSE").add(sub));
         }
-        return events;
+        return new Batch(events, complete);
     }
 
     /** One WebSocket to a relay, whose messages are taken one at a time with {@link #next}. */

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * and BIP-340 signature, a {@code lobstah_pubkey} tag equal to the key inside) and then the tracker path's own
  * ({@link TrackerSync#screen}: inner Ed25519 signature, freshness, URL safety). On top, {@code announcedAt} is
  * monotonic per key across rounds and relays (an older announcement replayed by anyone is {@code stale}), and a
- * NIP-09 deletion by the same Nostr author of a key's latest announcement removes that peer from the file.
+ * key's latest announcement being withdrawn removes that peer from the file: a NIP-09 deletion of it by the same
+ * Nostr author, or its disappearance from every relay that served it (many relays apply deletions without keeping
+ * them, and the event is replaceable, so a relay that answers completely but no longer has it has deleted it).
  */
 public final class NostrFollower {
     private static final Logger log = LoggerFactory.getLogger(NostrFollower.class);
@@ -44,8 +46,8 @@ public final class NostrFollower {
     /** One relay's round: its result, or the reason it failed. */
     public record Round(URI relay, Result result, String error) {}
 
-    /** The latest announcement event taken for a key: its id, author and {@code announcedAt}. */
-    private record Latest(String eventId, String author, long announcedAt) {}
+    /** The latest announcement event taken for a key: its id, author, {@code announcedAt} and the relays serving it. */
+    private record Latest(String eventId, String author, long announcedAt, Set<URI> relays) {}
 
     private final List<URI> relays;
     private final PeersFile file;
@@ -97,24 +99,11 @@ public final class NostrFollower {
     }
 
     private Result sync(URI relay) throws IOException {
-        var announcements = Json.object().put("limit", NostrRelay.MAX_EVENTS);
-        announcements.putArray("kinds").add(NostrAnnouncements.KIND);
-        List<JsonNode> filters = new ArrayList<>(List.of(announcements));
-        List<String> ids = latest.values().stream().map(Latest::eventId).limit(MAX_DELETION_IDS).toList();
-        if (!ids.isEmpty()) {
-            var deletions = Json.object();
-            deletions.putArray("kinds").add(NostrAnnouncements.DELETION);
-            ids.forEach(deletions.putArray("#e")::add);
-            filters.add(deletions);
-        }
-        List<JsonNode> events = NostrRelay.query(relay, filters.toArray(JsonNode[]::new));
-
+        var batch = NostrRelay.query(relay, filters());
         // Deletions first: a relay that has not yet applied one must not bring the withdrawn announcement back.
-        Set<String> deleted = new HashSet<>();
-        List<JsonNode> inner = new ArrayList<>();
-        Map<String, NostrEvent> carriers = new HashMap<>();
+        List<NostrEvent> announcements = new ArrayList<>();
         int bad = 0;
-        for (JsonNode n : events) {
+        for (JsonNode n : batch.events()) {
             NostrEvent ev;
             try {
                 ev = NostrEvent.fromJson(n);
@@ -124,9 +113,14 @@ public final class NostrFollower {
             }
             if (ev.kind() == NostrAnnouncements.DELETION) {
                 if (ev.valid()) ev.tags().stream().filter(t -> t.size() >= 2 && t.getFirst().equals("e"))
-                        .forEach(t -> deleted.add(ev.pubkey() + ":" + t.get(1)));
-                continue;
+                        .forEach(t -> deletedEvents.put(ev.pubkey() + ":" + t.get(1), true));
+            } else if (!deletedEvents.containsKey(ev.pubkey() + ":" + ev.id())) {
+                announcements.add(ev);
             }
+        }
+        List<JsonNode> inner = new ArrayList<>();
+        Map<String, NostrEvent> carriers = new HashMap<>();
+        for (NostrEvent ev : announcements) {
             try {
                 JsonNode content = NostrAnnouncements.content(ev);
                 inner.add(content);
@@ -135,19 +129,6 @@ public final class NostrFollower {
                 bad++;
             }
         }
-        deleted.forEach(d -> deletedEvents.put(d, true));
-        int withdrawn = 0;
-        for (var it = latest.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (deletedEvents.containsKey(e.getValue().author() + ":" + e.getValue().eventId())) {
-                it.remove();
-                if (file.remove(e.getKey())) withdrawn++;
-            }
-        }
-        inner.removeIf(c -> {
-            NostrEvent ev = carriers.get(carrierKey(c.path("announcement")));
-            return ev != null && deletedEvents.containsKey(ev.pubkey() + ":" + ev.id());
-        });
 
         var screened = TrackerSync.screen(inner, urlSafety, nowMillis.getAsLong(), self);
         int stale = screened.stale();
@@ -159,11 +140,61 @@ public final class NostrFollower {
                 continue;
             }
             NostrEvent ev = carriers.get(a.pubkey() + "@" + a.announcedAt());
-            latest.put(a.pubkey(), new Latest(ev.id(), ev.pubkey(), a.announcedAt()));
+            Set<URI> servedBy = new HashSet<>();
+            if (before != null && before.eventId().equals(ev.id())) servedBy.addAll(before.relays());
+            servedBy.add(relay);
+            latest.put(a.pubkey(), new Latest(ev.id(), ev.pubkey(), a.announcedAt(), servedBy));
             peers.add(Peer.fromAnnouncement(a));
         }
         if (!peers.isEmpty()) file.upsertAll(peers);
+        int withdrawn = withdraw(relay, batch.complete(), announcements);
         return new Result(peers.size(), bad + screened.badSignature(), screened.unsafeUrl(), stale, withdrawn);
+    }
+
+    /**
+     * Every announcement, plus, for the keys taken before, their authors' current events and deletions of them.
+     * Asking by author tells a deleted announcement (absent) from one merely past a relay's result limit.
+     */
+    private JsonNode[] filters() {
+        var all = Json.object().put("limit", NostrRelay.MAX_EVENTS);
+        all.putArray("kinds").add(NostrAnnouncements.KIND);
+        List<JsonNode> filters = new ArrayList<>(List.of(all));
+        List<Latest> known = latest.values().stream().limit(MAX_DELETION_IDS).toList();
+        if (!known.isEmpty()) {
+            var current = Json.object();
+            current.putArray("kinds").add(NostrAnnouncements.KIND);
+            var authors = current.putArray("authors");
+            known.forEach(l -> authors.add(l.author()));
+            var deletions = Json.object();
+            deletions.putArray("kinds").add(NostrAnnouncements.DELETION);
+            var ids = deletions.putArray("#e");
+            known.forEach(l -> ids.add(l.eventId()));
+            filters.add(current);
+            filters.add(deletions);
+        }
+        return filters.toArray(JsonNode[]::new);
+    }
+
+    /**
+     * Removes from the file every key whose latest announcement was deleted: by a NIP-09 deletion from its author
+     * (seen on any relay), or, when {@code relay} sent all it holds, by no longer being served by any relay that
+     * served it (relays that apply deletions without keeping them). Returns how many peers were removed.
+     */
+    private int withdraw(URI relay, boolean complete, List<NostrEvent> served) {
+        Set<String> ids = new HashSet<>();
+        served.forEach(e -> ids.add(e.id()));
+        int withdrawn = 0;
+        for (var it = latest.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            Latest l = e.getValue();
+            boolean deleted = deletedEvents.containsKey(l.author() + ":" + l.eventId());
+            if (!deleted && complete && !ids.contains(l.eventId())) l.relays().remove(relay);
+            if (deleted || l.relays().isEmpty()) {
+                it.remove();
+                if (file.remove(e.getKey())) withdrawn++;
+            }
+        }
+        return withdrawn;
     }
 
     private static String carrierKey(JsonNode announcement) {

@@ -80,12 +80,14 @@ class NostrRelayTest {
         var ev = publish(NostrKey.generate(), announcement(who, "http://10.0.0.5:17474", System.currentTimeMillis()));
         var kind = Json.object();
         kind.putArray("kinds").add(NostrAnnouncements.KIND);
-        List<JsonNode> got = NostrRelay.query(relay.uri(), kind);
+        var batch = NostrRelay.query(relay.uri(), kind);
+        assertThat(batch.complete()).as("the relay sent EOSE").isTrue();
+        List<JsonNode> got = batch.events();
         assertThat(got).hasSize(1);
         assertThat(NostrEvent.fromJson(got.getFirst())).isEqualTo(ev);
         var other = Json.object();
         other.putArray("kinds").add(1);
-        assertThat(NostrRelay.query(relay.uri(), other)).isEmpty();
+        assertThat(NostrRelay.query(relay.uri(), other).events()).isEmpty();
     }
 
     @Test
@@ -164,7 +166,7 @@ class NostrRelayTest {
         // The relay itself dropped the event.
         var kind = Json.object();
         kind.putArray("kinds").add(NostrAnnouncements.KIND);
-        assertThat(NostrRelay.query(relay.uri(), kind)).noneMatch(n -> n.path("id").asText().equals(ev.id()));
+        assertThat(NostrRelay.query(relay.uri(), kind).events()).noneMatch(n -> n.path("id").asText().equals(ev.id()));
         assertThat(follower.syncAll().getFirst().result().synced()).isZero();
         assertThat(keys()).isEmpty();
     }
