@@ -75,7 +75,6 @@ final class FederationOptions {
             if (url == null) throw new IllegalArgumentException((to != null ? "--announce-to" : "--announce-nostr") + " needs --announce-url");
             if (ttl <= 0) throw new IllegalArgumentException("--announce-ttl must be positive, got " + ttl);
             if (to == null) return new Announcer.Settings(null, url.strip(), label, null, ttl, null, relays);
-            if (ttl <= 0) throw new IllegalArgumentException("--announce-ttl must be positive, got " + ttl);
             URI tracker;
             try {
                 tracker = URI.create(to.strip());

@@ -57,6 +57,8 @@ public final class NostrFollower {
     private final Map<String, Latest> latest = bounded();
     /** {@code author:eventId} of deleted announcements, so a relay that missed the deletion cannot bring one back. */
     private final Map<String, Boolean> deletedEvents = bounded();
+    /** Last round's result per relay, so an unchanged round logs at debug, not every minute at info. */
+    private final Map<URI, Result> last = new HashMap<>();
 
     /** @param self this hub's key, whose own announcement is never written to the file (null: skip nobody) */
     public NostrFollower(List<URI> relays, PeersFile file, UrlSafety urlSafety, LongSupplier nowMillis, String self) {
@@ -84,7 +86,9 @@ public final class NostrFollower {
     private Round syncOne(URI relay) {
         try {
             Result r = sync(relay);
-            if (r.badSignature() + r.unsafeUrl() + r.stale() > 0) {
+            if (r.equals(last.put(relay, r))) {
+                log.debug("synced {} peer(s) from relay {} (unchanged)", r.synced(), relay);
+            } else if (r.badSignature() + r.unsafeUrl() + r.stale() > 0) {
                 log.info("synced {} peer(s) from relay {} (rejected {} bad-signature, {} unsafe-url, {} stale; {} withdrawn)",
                         r.synced(), relay, r.badSignature(), r.unsafeUrl(), r.stale(), r.withdrawn());
             } else {
@@ -94,6 +98,7 @@ public final class NostrFollower {
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             log.warn("cannot sync peers from relay {}: {}", relay, why);
+            last.remove(relay);
             return new Round(relay, null, why);
         }
     }

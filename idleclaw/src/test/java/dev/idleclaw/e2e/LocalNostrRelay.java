@@ -45,15 +45,19 @@ public final class LocalNostrRelay implements AutoCloseable {
         this.port = port;
     }
 
-    /** Installs (first time only) and starts a relay with an empty database on a free port. */
-    public static LocalNostrRelay start() throws IOException {
-        Path prefix;
+    /** The relay's {@code node_modules} (installed on first use), whose {@code @noble/curves} other tests use too. */
+    public static Path modules() {
         try {
-            prefix = NpmTools.install(PACKAGES, null, BUILD_ENV);
+            return NpmTools.install(PACKAGES, null, BUILD_ENV).resolve("node_modules");
         } catch (RuntimeException e) {
             unavailable("cannot install the relay from npm: " + e.getMessage());
             throw e;
         }
+    }
+
+    /** Installs (first time only) and starts a relay with an empty database on a free port. */
+    public static LocalNostrRelay start() throws IOException {
+        Path modules = modules();
         Path dir = Files.createTempDirectory("nostr-relay");
         Path script = dir.resolve("relay.js");
         try (InputStream in = LocalNostrRelay.class.getResourceAsStream("/nostr/relay.js")) {
@@ -63,7 +67,7 @@ public final class LocalNostrRelay implements AutoCloseable {
         var pb = new ProcessBuilder("node", script.toString(), "0", dir.resolve("events.db").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         NpmTools.isolate(pb.environment(), dir.resolve("home"), null);
-        pb.environment().put("NODE_PATH", prefix.resolve("node_modules").toString());
+        pb.environment().put("NODE_PATH", modules.toString());
         Process p;
         try {
             p = pb.start();
