@@ -37,8 +37,11 @@ public final class NostrFollower {
     private static final Logger log = LoggerFactory.getLogger(NostrFollower.class);
     /** Keys whose latest announcement and {@code announcedAt} are remembered; beyond this the oldest are forgotten. */
     static final int MAX_REMEMBERED = 10_000;
-    /** Announcement ids whose deletion is asked for in one query (relays bound a filter's size too). */
-    static final int MAX_DELETION_IDS = 500;
+    /**
+     * Authors and ids asked for in one filter: relays refuse longer lists (nostr-relay's validator takes at most 256
+     * values of a tag filter), so keys beyond this are only seen through the plain kind filter.
+     */
+    static final int MAX_FILTER_VALUES = 256;
 
     /** What one relay gave in one round. */
     public record Result(int synced, int badSignature, int unsafeUrl, int stale, int withdrawn) {}
@@ -104,7 +107,9 @@ public final class NostrFollower {
     }
 
     private Result sync(URI relay) throws IOException {
-        var batch = NostrRelay.query(relay, filters());
+        Map<String, Latest> asked = new HashMap<>();
+        latest.entrySet().stream().limit(MAX_FILTER_VALUES).forEach(e -> asked.put(e.getKey(), e.getValue()));
+        var batch = NostrRelay.query(relay, filters(asked.values()));
         // Deletions first: a relay that has not yet applied one must not bring the withdrawn announcement back.
         List<NostrEvent> announcements = new ArrayList<>();
         int bad = 0;
@@ -152,7 +157,7 @@ public final class NostrFollower {
             peers.add(Peer.fromAnnouncement(a));
         }
         if (!peers.isEmpty()) file.upsertAll(peers);
-        int withdrawn = withdraw(relay, batch.complete(), announcements);
+        int withdrawn = withdraw(relay, batch.complete(), announcements, asked.keySet());
         return new Result(peers.size(), bad + screened.badSignature(), screened.unsafeUrl(), stale, withdrawn);
     }
 
@@ -160,11 +165,10 @@ public final class NostrFollower {
      * Every announcement, plus, for the keys taken before, their authors' current events and deletions of them.
      * Asking by author tells a deleted announcement (absent) from one merely past a relay's result limit.
      */
-    private JsonNode[] filters() {
+    private static JsonNode[] filters(java.util.Collection<Latest> known) {
         var all = Json.object().put("limit", NostrRelay.MAX_EVENTS);
         all.putArray("kinds").add(NostrAnnouncements.KIND);
         List<JsonNode> filters = new ArrayList<>(List.of(all));
-        List<Latest> known = latest.values().stream().limit(MAX_DELETION_IDS).toList();
         if (!known.isEmpty()) {
             var current = Json.object();
             current.putArray("kinds").add(NostrAnnouncements.KIND);
@@ -183,9 +187,11 @@ public final class NostrFollower {
     /**
      * Removes from the file every key whose latest announcement was deleted: by a NIP-09 deletion from its author
      * (seen on any relay), or, when {@code relay} sent all it holds, by no longer being served by any relay that
-     * served it (relays that apply deletions without keeping them). Returns how many peers were removed.
+     * served it (relays that apply deletions without keeping them); absence counts only for keys whose author was
+     * asked for by name ({@code asked}), since a plain kind query may stop at the relay's result limit. Returns how
+     * many peers were removed.
      */
-    private int withdraw(URI relay, boolean complete, List<NostrEvent> served) {
+    private int withdraw(URI relay, boolean complete, List<NostrEvent> served, Set<String> asked) {
         Set<String> ids = new HashSet<>();
         served.forEach(e -> ids.add(e.id()));
         int withdrawn = 0;
@@ -193,7 +199,7 @@ public final class NostrFollower {
             var e = it.next();
             Latest l = e.getValue();
             boolean deleted = deletedEvents.containsKey(l.author() + ":" + l.eventId());
-            if (!deleted && complete && !ids.contains(l.eventId())) l.relays().remove(relay);
+            if (!deleted && complete && asked.contains(e.getKey()) && !ids.contains(l.eventId())) l.relays().remove(relay);
             if (deleted || l.relays().isEmpty()) {
                 it.remove();
                 if (file.remove(e.getKey())) withdrawn++;
