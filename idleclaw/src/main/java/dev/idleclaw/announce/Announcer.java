@@ -183,18 +183,22 @@ public final class Announcer implements AutoCloseable {
     public Outcome announce() {
         if (stopped) return new Outcome(false, 0, "stopped");
         SignedAnnouncement signed = sign();
-        if (nostr != null) {
-            var results = nostr.publish(signed);
-            if (settings.tracker() == null) {
-                boolean any = results.stream().anyMatch(NostrPublisher.Result::accepted);
-                return new Outcome(any, 0, any ? null : results.stream().map(NostrPublisher.Result::message).toList().toString());
+        Outcome o = null;
+        // The tracker first: a relay that is down costs up to NostrPublisher.ROUND_TIMEOUT.
+        if (settings.tracker() != null) {
+            o = post("announce", Json.write(signed.toJson()));
+            if (o.accepted()) {
+                log.debug("announced to {} (announcedAt {})", settings.tracker(), signed.announcement().announcedAt());
+            } else {
+                log.warn("tracker {} refused the announcement: {}", settings.tracker(), o.reason());
             }
         }
-        Outcome o = post("announce", Json.write(signed.toJson()));
-        if (o.accepted()) {
-            log.debug("announced to {} (announcedAt {})", settings.tracker(), signed.announcement().announcedAt());
-        } else {
-            log.warn("tracker {} refused the announcement: {}", settings.tracker(), o.reason());
+        if (nostr != null) {
+            var results = nostr.publish(signed);
+            if (o == null) {
+                boolean any = results.stream().anyMatch(NostrPublisher.Result::accepted);
+                o = new Outcome(any, 0, any ? null : results.stream().map(NostrPublisher.Result::message).toList().toString());
+            }
         }
         return o;
     }

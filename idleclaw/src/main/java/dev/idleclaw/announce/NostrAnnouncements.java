@@ -35,7 +35,13 @@ public final class NostrAnnouncements {
 
     /** The deletion of announcement event {@code eventId}, by the same {@code key}. */
     public static NostrEvent withdrawal(NostrKey key, String eventId, long createdAtSeconds) {
-        return NostrEvent.sign(key, createdAtSeconds, DELETION, List.of(List.of("e", eventId)), WITHDRAW_CONTENT);
+        return withdrawal(key, List.of(eventId), createdAtSeconds);
+    }
+
+    /** The deletion of several announcement events (one {@code e} tag each, the last one first), by {@code key}. */
+    public static NostrEvent withdrawal(NostrKey key, List<String> eventIds, long createdAtSeconds) {
+        List<List<String>> tags = eventIds.stream().map(id -> List.of("e", id)).toList();
+        return NostrEvent.sign(key, createdAtSeconds, DELETION, tags, WITHDRAW_CONTENT);
     }
 
     /**

@@ -34,7 +34,8 @@ final class NostrPublisher {
     private final NostrKey key;
     private final LongSupplier clock;
     private long lastCreatedAt;
-    private String lastEventId;
+    /** The last announcement a relay took, and the last one sent, whose answer may have been lost (null: none). */
+    private String lastAccepted, lastSent;
 
     NostrPublisher(List<URI> relays, NostrKey key, LongSupplier clock) {
         if (relays.isEmpty()) throw new IllegalArgumentException("--announce-nostr needs at least one relay");
@@ -48,8 +49,9 @@ final class NostrPublisher {
         long at = Math.max(clock.getAsLong() / 1000, lastCreatedAt + 1);
         lastCreatedAt = at;
         NostrEvent event = NostrAnnouncements.announcement(key, signed, at);
+        lastSent = event.id();
         List<Result> results = send(event);
-        if (results.stream().anyMatch(Result::accepted)) lastEventId = event.id();
+        if (results.stream().anyMatch(Result::accepted)) lastAccepted = event.id();
         for (Result r : results) {
             if (r.accepted()) log.debug("announced to relay {} (event {})", r.relay(), event.id());
             else log.warn("relay {} did not take the announcement: {}", r.relay(), r.message());
@@ -57,16 +59,21 @@ final class NostrPublisher {
         return results;
     }
 
-    /** Deletes the last announcement at every relay (nothing to do when none was taken); the relays' answers. */
+    /**
+     * Deletes the last announcement at every relay (and the last one sent, in case a relay took it without its
+     * answer arriving); nothing to do when none was sent. The relays' answers.
+     */
     synchronized List<Result> withdraw() {
-        if (lastEventId == null) return List.of();
+        List<String> ids = java.util.stream.Stream.of(lastSent, lastAccepted).filter(java.util.Objects::nonNull).distinct().toList();
+        if (ids.isEmpty()) return List.of();
         long at = Math.max(clock.getAsLong() / 1000, lastCreatedAt);
-        List<Result> results = send(NostrAnnouncements.withdrawal(key, lastEventId, at));
+        List<Result> results = send(NostrAnnouncements.withdrawal(key, ids, at));
         for (Result r : results) {
             if (r.accepted()) log.info("withdrew the announcement from relay {}", r.relay());
             else log.warn("relay {} did not take the withdrawal: {}", r.relay(), r.message());
         }
-        lastEventId = null;
+        lastSent = null;
+        lastAccepted = null;
         return results;
     }
 
