@@ -61,7 +61,7 @@ public final class Bip340 {
         BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, SIZE, 2 * SIZE));
         if (r.compareTo(P) >= 0 || s.compareTo(N) >= 0) return false;
         BigInteger e = new BigInteger(1, taggedHash("BIP0340/challenge", rx, publicKey, message)).mod(N);
-        ECPoint big = CURVE.getG().multiply(s).add(pk.multiply(N.subtract(e))).normalize();
+        ECPoint big = CURVE.getG().multiply(s).add(pk.multiply(N.subtract(e).mod(N))).normalize();
         if (big.isInfinity() || !evenY(big)) return false;
         return big.getAffineXCoord().toBigInteger().equals(r);
     }
