@@ -27,11 +27,11 @@ class NostrInteropTest {
     /** Builds a kind-31474 event as Lobstah's transport does, or verifies one (argv: mode, JSON). */
     private static final String SCRIPT = """
             const { schnorr } = require('@noble/curves/secp256k1');
-            const { sha256 } = require('@noble/hashes/sha256');
-            const { bytesToHex } = require('@noble/hashes/utils');
+            const { createHash } = require('crypto');
+            const bytesToHex = b => Buffer.from(b).toString('hex');
             const [mode, arg] = process.argv.slice(2);
-            const idOf = e => bytesToHex(sha256(new TextEncoder().encode(
-                JSON.stringify([0, e.pubkey, e.created_at, e.kind, e.tags, e.content]))));
+            const idOf = e => createHash('sha256').update(
+                JSON.stringify([0, e.pubkey, e.created_at, e.kind, e.tags, e.content]), 'utf8').digest('hex');
             if (mode === 'sign') {
               const { secret, signed, lob } = JSON.parse(arg);
               const e = { pubkey: bytesToHex(schnorr.getPublicKey(secret)), created_at: Math.floor(Date.now() / 1000),
