@@ -58,6 +58,8 @@ public final class NostrFollower {
     private final LongSupplier nowMillis;
     private final String self;
     private final Map<String, Latest> latest = bounded();
+    /** The highest {@code announcedAt} taken per key, kept after a withdrawal so an older replay cannot return. */
+    private final Map<String, Long> highest = bounded();
     /** {@code author:eventId} of deleted announcements, so a relay that missed the deletion cannot bring one back. */
     private final Map<String, Boolean> deletedEvents = bounded();
     /** Last round's result per relay, so an unchanged round logs at debug, not every minute at info. */
@@ -145,7 +147,7 @@ public final class NostrFollower {
         List<Peer> peers = new ArrayList<>();
         for (Announcement a : screened.newest().values()) {
             Latest before = latest.get(a.pubkey());
-            if (before != null && a.announcedAt() < before.announcedAt()) {
+            if (a.announcedAt() < highest.getOrDefault(a.pubkey(), Long.MIN_VALUE)) {
                 stale++;
                 continue;
             }
@@ -154,6 +156,7 @@ public final class NostrFollower {
             if (before != null && before.eventId().equals(ev.id())) servedBy.addAll(before.relays());
             servedBy.add(relay);
             latest.put(a.pubkey(), new Latest(ev.id(), ev.pubkey(), a.announcedAt(), servedBy));
+            highest.put(a.pubkey(), a.announcedAt());
             peers.add(Peer.fromAnnouncement(a));
         }
         if (!peers.isEmpty()) file.upsertAll(peers);

@@ -129,20 +129,24 @@ class NostrRelayTest {
     }
 
     @Test
-    void announcedAtOnlyMovesForwardEvenWhenAnOlderAnnouncementIsRepublished() throws Exception {
+    void announcedAtOnlyMovesForwardEvenAfterAWithdrawalWhenAnOlderAnnouncementIsRepublished() throws Exception {
         long now = System.currentTimeMillis();
         var who = Identity.generate();
         var older = announcement(who, "http://10.0.0.5:1111", now - 60_000);
         var newer = announcement(who, "http://10.0.0.5:2222", now);
-        publish(NostrKey.generate(), newer);
+        var author = NostrKey.generate();
+        var ev = publish(author, newer);
         var follower = follower(UrlSafety.Policy.DEFAULT);
         assertThat(follower.syncAll().getFirst().result().synced()).isEqualTo(1);
-        assertThat(file.list().getFirst().url()).endsWith(":2222");
-        // Anyone may wrap a still-fresh older announcement in an event of their own: it must not win.
-        publish(NostrKey.generate(), older);
-        // The relay caches a filter's result for a second: sync until the republished event is seen.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(follower.syncAll().getFirst().result().stale()).isEqualTo(1));
         assertThat(file.list()).singleElement().extracting(Peer::url).isEqualTo("http://10.0.0.5:2222");
+        // The hub withdraws; anyone may then wrap its still-fresh older announcement in an event of their own.
+        publish(NostrAnnouncements.withdrawal(author, ev.id(), System.currentTimeMillis() / 1000));
+        publish(NostrKey.generate(), older);
+        // The relay caches a filter's result for a second: sync until it answers afresh.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(follower.syncAll().getFirst().result().stale()).isEqualTo(1);
+            assertThat(keys()).isEmpty();
+        });
     }
 
     @Test
