@@ -19,6 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code idleclaw peers sync-nostr} against a real relay: what it adds and prints, and its exit codes. */
 @Timeout(120)
 class PeersSyncNostrTest {
+    /** A cold install builds the relay's SQLite module from source: minutes, outside the per-test timeout. */
+    @org.junit.jupiter.api.BeforeAll
+    @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+    static void installRelay() {
+        dev.idleclaw.e2e.LocalNostrRelay.modules();
+    }
+
     @TempDir
     Path dir;
 

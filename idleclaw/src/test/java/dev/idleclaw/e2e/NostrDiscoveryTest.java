@@ -26,6 +26,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class NostrDiscoveryTest {
+    /** A cold install builds the relay's SQLite module from source: minutes, outside the per-test timeout. */
+    @org.junit.jupiter.api.BeforeAll
+    @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+    static void installRelay() {
+        LocalNostrRelay.modules();
+    }
+
     private static final String MODEL = "nostr-model:7b";
     /** Starting hubs and the first announcement and sync round on a loaded machine. */
     private static final Duration DISCOVERY = Duration.ofSeconds(60);

@@ -24,6 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class NostrInteropTest {
+    /** A cold install builds the relay's SQLite module from source: minutes, outside the per-test timeout. */
+    @org.junit.jupiter.api.BeforeAll
+    @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+    static void installRelay() {
+        LocalNostrRelay.modules();
+    }
+
     /** Builds a kind-31474 event as Lobstah's transport does, or verifies one (argv: mode, JSON). */
     private static final String SCRIPT = """
             const { schnorr } = require('@noble/curves/secp256k1');

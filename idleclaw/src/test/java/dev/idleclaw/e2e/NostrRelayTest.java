@@ -33,6 +33,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class NostrRelayTest {
+    /** A cold install builds the relay's SQLite module from source: minutes, outside the per-test timeout. */
+    @org.junit.jupiter.api.BeforeAll
+    @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+    static void installRelay() {
+        LocalNostrRelay.modules();
+    }
+
     private LocalNostrRelay relay;
     private Path dir;
     private PeersFile file;
