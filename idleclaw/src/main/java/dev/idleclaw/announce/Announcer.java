@@ -2,6 +2,7 @@ package dev.idleclaw.announce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.identity.NostrKey;
 import dev.idleclaw.json.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Keeps a worker listed at a Lobstah tracker (lobstah-wire.md §5, §6): signs an announcement with only the fields it
  * sends, {@code POST}s it to {@code <tracker>/announce}, re-signs it with a fresh {@code announcedAt} every heartbeat
  * ({@code max(ttl/2, 30 s)} unless a test shortens it) and, on {@link #stop()}, sends a signed unannounce with a
- * bounded timeout. A refusal is logged with the tracker's reason; the next heartbeat simply tries again.
+ * bounded timeout. A refusal is logged with the tracker's reason; the next heartbeat simply tries again. With Nostr
+ * relays ({@code --announce-nostr}) the same signed announcement also goes to every relay on the same heartbeat
+ * ({@link NostrPublisher}), and {@link #stop()} deletes it there too.
  */
 public final class Announcer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Announcer.class);
@@ -40,21 +43,26 @@ public final class Announcer implements AutoCloseable {
     /**
      * Where and how to announce.
      *
-     * @param tracker    the tracker's base URL (its {@code /announce} and {@code /unannounce} are appended)
+     * @param tracker    the tracker's base URL (its {@code /announce} and {@code /unannounce} are appended); null
+     *                   announces to Nostr relays only
      * @param url        the URL routers should call this worker at
      * @param label      optional label (null = omitted)
      * @param tier       optional tier (null = omitted, which means {@code best-effort})
      * @param ttlSeconds how long an announcement lives at the tracker
      * @param heartbeat  how often to re-announce; null = {@link Announcement#heartbeatMillis(long)}
+     * @param nostr      Nostr relays ({@code ws(s)://}) to publish the announcement to as well; empty = none
      */
-    public record Settings(URI tracker, String url, String label, String tier, long ttlSeconds, Duration heartbeat) {
+    public record Settings(URI tracker, String url, String label, String tier, long ttlSeconds, Duration heartbeat,
+                           List<URI> nostr) {
         public Settings {
-            Objects.requireNonNull(tracker, "--announce-to");
+            nostr = nostr == null ? List.of() : List.copyOf(nostr);
+            if (tracker == null && nostr.isEmpty()) throw new IllegalArgumentException("--announce-url needs --announce-to or --announce-nostr");
             Objects.requireNonNull(url, "--announce-url");
-            String scheme = tracker.getScheme();
-            if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || tracker.getHost() == null) {
+            String scheme = tracker == null ? "http" : tracker.getScheme();
+            if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || tracker != null && tracker.getHost() == null) {
                 throw new IllegalArgumentException("--announce-to must be an http(s) URL, got " + tracker);
             }
+            for (URI relay : nostr) NostrRelay.relayUri(relay.toString());
             URI u;
             try {
                 u = URI.create(url);
@@ -73,6 +81,16 @@ public final class Announcer implements AutoCloseable {
             if (heartbeat.isNegative() || heartbeat.isZero()) throw new IllegalArgumentException("heartbeat must be positive");
         }
 
+        /** Settings announcing to a tracker only. */
+        public Settings(URI tracker, String url, String label, String tier, long ttlSeconds, Duration heartbeat) {
+            this(tracker, url, label, tier, ttlSeconds, heartbeat, List.of());
+        }
+
+        /** The same settings, also announcing to {@code relays}. */
+        public Settings withNostr(List<URI> relays) {
+            return new Settings(tracker, url, label, tier, ttlSeconds, heartbeat, relays);
+        }
+
         /** {@code <tracker>/<path>}, whatever the tracker URL ends with. */
         URI endpoint(String path) {
             String base = tracker.toString();
@@ -89,6 +107,7 @@ public final class Announcer implements AutoCloseable {
     private final Supplier<List<String>> models;
     private final LongSupplier clock;
     private final HttpClient http;
+    private final NostrPublisher nostr;
     private final ScheduledExecutorService timer;
     private long lastAnnouncedAt;
     private volatile boolean stopped;
@@ -98,11 +117,25 @@ public final class Announcer implements AutoCloseable {
      *               an empty list omits the field
      */
     public Announcer(Settings settings, Identity identity, Supplier<List<String>> models) {
-        this(settings, identity, models, System::currentTimeMillis);
+        this(settings, identity, null, models, System::currentTimeMillis);
+    }
+
+    /**
+     * @param nostrKey the identity's secp256k1 key, which signs the Nostr events; required when {@code settings}
+     *                 names relays
+     */
+    public Announcer(Settings settings, Identity identity, NostrKey nostrKey, Supplier<List<String>> models) {
+        this(settings, identity, nostrKey, models, System::currentTimeMillis);
     }
 
     Announcer(Settings settings, Identity identity, Supplier<List<String>> models, LongSupplier clock) {
+        this(settings, identity, null, models, clock);
+    }
+
+    Announcer(Settings settings, Identity identity, NostrKey nostrKey, Supplier<List<String>> models, LongSupplier clock) {
         this.settings = settings;
+        if (!settings.nostr().isEmpty() && nostrKey == null) throw new IllegalArgumentException("--announce-nostr needs a Nostr key in the identity file");
+        this.nostr = settings.nostr().isEmpty() ? null : new NostrPublisher(settings.nostr(), nostrKey, clock);
         this.identity = identity;
         this.models = models;
         this.clock = clock;
@@ -114,7 +147,7 @@ public final class Announcer implements AutoCloseable {
     public void start() {
         long every = settings.heartbeat().toMillis();
         timer.scheduleAtFixedRate(this::announceQuietly, 0, every, TimeUnit.MILLISECONDS);
-        log.info("announcing {} at {} to {} every {} s (ttl {} s)", identity.publicKey(), settings.url(), settings.tracker(),
+        log.info("announcing {} at {} to {} every {} s (ttl {} s)", identity.publicKey(), settings.url(), targets(),
                 every / 1000.0, settings.ttlSeconds());
     }
 
@@ -122,7 +155,7 @@ public final class Announcer implements AutoCloseable {
         try {
             announce();
         } catch (RuntimeException e) {
-            log.warn("announcing to {} failed: {}", settings.tracker(), e.toString());
+            log.warn("announcing to {} failed: {}", targets(), e.toString());
         }
     }
 
@@ -136,15 +169,36 @@ public final class Announcer implements AutoCloseable {
         return SignedAnnouncement.sign(a, identity);
     }
 
-    /** One signed announcement, sent now; the tracker's answer (refusals are logged with its reason). */
+    private String targets() {
+        var all = new java.util.ArrayList<String>();
+        if (settings.tracker() != null) all.add(settings.tracker().toString());
+        settings.nostr().forEach(r -> all.add(r.toString()));
+        return String.join(", ", all);
+    }
+
+    /**
+     * One signed announcement, sent now to the tracker and the relays; the tracker's answer (refusals are logged with
+     * its reason), or without a tracker, accepted when at least one relay took it.
+     */
     public Outcome announce() {
         if (stopped) return new Outcome(false, 0, "stopped");
         SignedAnnouncement signed = sign();
-        Outcome o = post("announce", Json.write(signed.toJson()));
-        if (o.accepted()) {
-            log.debug("announced to {} (announcedAt {})", settings.tracker(), signed.announcement().announcedAt());
-        } else {
-            log.warn("tracker {} refused the announcement: {}", settings.tracker(), o.reason());
+        Outcome o = null;
+        // The tracker first: a relay that is down costs up to NostrPublisher.ROUND_TIMEOUT.
+        if (settings.tracker() != null) {
+            o = post("announce", Json.write(signed.toJson()));
+            if (o.accepted()) {
+                log.debug("announced to {} (announcedAt {})", settings.tracker(), signed.announcement().announcedAt());
+            } else {
+                log.warn("tracker {} refused the announcement: {}", settings.tracker(), o.reason());
+            }
+        }
+        if (nostr != null) {
+            var results = nostr.publish(signed);
+            if (o == null) {
+                boolean any = results.stream().anyMatch(NostrPublisher.Result::accepted);
+                o = new Outcome(any, 0, any ? null : results.stream().map(NostrPublisher.Result::message).toList().toString());
+            }
         }
         return o;
     }
@@ -168,6 +222,11 @@ public final class Announcer implements AutoCloseable {
         synchronized (this) {
             // A withdrawal must not be older than the announcement it removes (trackers keep the newer one).
             at = Math.max(clock.getAsLong(), lastAnnouncedAt);
+        }
+        if (nostr != null) nostr.withdraw();
+        if (settings.tracker() == null) {
+            http.shutdownNow();
+            return new Outcome(true, 0, null);
         }
         Outcome o = post("unannounce", Json.write(Unannounce.sign(identity, at).toJson()));
         if (o.accepted()) log.info("unannounced from {}", settings.tracker());

@@ -24,13 +24,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code idleclaw peers add|remove|list|sync}: the peers file a router reads (Lobstah's {@code peers.json}). Exit 2
+ * {@code idleclaw peers add|remove|list|sync|sync-nostr}: the peers file a router reads (Lobstah's {@code peers.json}). Exit 2
  * for a usage error (malformed key, unsafe URL, bad tracker URL), 1 for a runtime error (file unreadable, tracker
  * unreachable, nothing to remove), each with one {@code error: …} line on stderr.
  */
 @Command(name = "peers", mixinStandardHelpOptions = true,
         description = "Manage the peers file: workers a router may send chats to.",
-        subcommands = {PeersCommand.Add.class, PeersCommand.Remove.class, PeersCommand.ListPeers.class, PeersCommand.Sync.class})
+        subcommands = {PeersCommand.Add.class, PeersCommand.Remove.class, PeersCommand.ListPeers.class, PeersCommand.Sync.class,
+                PeersSyncNostr.class})
 final class PeersCommand implements Runnable {
     private final LongSupplier nowMillis;
     @Spec
@@ -43,6 +44,11 @@ final class PeersCommand implements Runnable {
     /** With a clock of the test's choosing (expiry and announcement freshness are judged by it). */
     PeersCommand(LongSupplier nowMillis) {
         this.nowMillis = nowMillis;
+    }
+
+    /** The clock expiry and freshness are judged by. */
+    java.util.function.LongSupplier nowMillis() {
+        return nowMillis;
     }
 
     @Override

@@ -71,6 +71,7 @@ final class RouterCommand implements Callable<Integer> {
         HubConfig config;
         try {
             var trackers = sync.uris();
+            var relays = sync.relays();
             config = HubConfig.builder(dataDir != null ? dataDir : DataDir.current().dir()).apply(b -> {
                 b.host = host;
                 b.port = port;
@@ -79,6 +80,7 @@ final class RouterCommand implements Callable<Integer> {
                 b.chatRpm = ROUTER_CHAT_RPM;
                 b.maxChatsPerIp = ROUTER_OPEN_CHATS;
                 b.syncFrom = trackers;
+                b.syncNostr = relays;
                 b.peersFile = peers != null ? peers : PeersFile.defaultPath();
                 b.localPeers = local;
                 b.ledger = ledger == null || ledger.isBlank() ? null : ledger;
@@ -116,7 +118,9 @@ final class RouterCommand implements Callable<Integer> {
     }
 
     private static String trackersNote(Federation federation) {
-        return federation.syncFrom().isEmpty() ? "" : " (synced from " + federation.syncFrom().stream().map(Object::toString)
+        var sources = new java.util.ArrayList<>(federation.syncFrom());
+        sources.addAll(federation.syncNostr());
+        return sources.isEmpty() ? "" : " (synced from " + sources.stream().map(Object::toString)
                 .collect(java.util.stream.Collectors.joining(", ")) + " every " + federation.syncInterval().toSeconds() + " s)";
     }
 }

@@ -197,8 +197,9 @@ final class ServerCommand implements Callable<Integer> {
         try {
             var announcing = announce.settings();
             var trackers = sync.uris();
+            var relays = sync.relays();
             Path dir = dataDir != null ? dataDir : DataDir.current().dir();
-            Path peersFile = peers != null ? peers : trackers.isEmpty() ? null : dir.resolve("peers.json");
+            Path peersFile = peers != null ? peers : trackers.isEmpty() && relays.isEmpty() ? null : dir.resolve("peers.json");
             config = HubConfig.builder(dir).apply(b -> {
                 b.host = host;
                 b.port = port;
@@ -240,6 +241,7 @@ final class ServerCommand implements Callable<Integer> {
                 b.localPeers = localPeers;
                 b.tracker = tracker;
                 b.syncFrom = trackers;
+                b.syncNostr = relays;
                 b.announce = announcing;
                 b.searchUrl = searchUrl == null || searchUrl.isBlank() ? null : uri("--search-url", searchUrl.strip());
                 b.toolFetch = toolFetch;

@@ -60,8 +60,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--announce-to", paramLabel = "TRACKER",
             description = "Tracker to announce this worker to, e.g. http://tracker:17476 (needs --announce-url).")
     String announceTo;
+    @Option(names = "--announce-nostr", paramLabel = "RELAY", split = ",",
+            description = "Nostr relay to publish this worker's signed announcement to (kind 31474), e.g. wss://relay.example; "
+                    + "repeatable; needs --announce-url. Off unless given.")
+    java.util.List<String> announceNostr = java.util.List.of();
     @Option(names = "--announce-url", paramLabel = "URL",
-            description = "The URL routers should call this worker at (needs --announce-to).")
+            description = "The URL routers should call this worker at (needs --announce-to or --announce-nostr).")
     String announceUrl;
     @Option(names = "--announce-label", defaultValue = Announcer.DEFAULT_LABEL,
             description = "Label in announcements (default: " + Announcer.DEFAULT_LABEL + ").")
@@ -79,23 +83,28 @@ final class WorkerCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         WorkerConfig config;
         try {
-            if ((announceTo == null) != (announceUrl == null)) {
-                throw new IllegalArgumentException("--announce-to and --announce-url go together");
+            var relays = FederationOptions.relays("--announce-nostr", announceNostr);
+            boolean announcing = announceTo != null || !relays.isEmpty();
+            if (announcing != (announceUrl != null)) {
+                throw new IllegalArgumentException(announcing ? (announceTo != null ? "--announce-to" : "--announce-nostr") + " needs --announce-url"
+                        : "--announce-url needs --announce-to or --announce-nostr");
             }
             config = WorkerConfig.of(NodeUrls.ollamaUrl(ollama), dataDir != null ? dataDir : DataDir.current().dir()).withListen(host, port).withLedger(ledger)
                     .withIdentityFile(identity).withMaxConcurrent(maxConcurrent).withTier(tier)
                     .withBootstrapAllowance(bootstrapAllowance);
             if (publicLedger) config = config.withHub(b -> b.publicLedger = true);
-            if (announceTo != null) {
+            if (announcing) {
                 if (announceTtl <= 0) throw new IllegalArgumentException("--announce-ttl must be positive, got " + announceTtl);
-                URI tracker;
-                try {
-                    tracker = URI.create(announceTo.strip());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--announce-to is not a URL: " + announceTo);
+                URI tracker = null;
+                if (announceTo != null) {
+                    try {
+                        tracker = URI.create(announceTo.strip());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--announce-to is not a URL: " + announceTo);
+                    }
                 }
                 config = config.withAnnounce(new Announcer.Settings(tracker, announceUrl.strip(), announceLabel, tier, announceTtl,
-                        null));
+                        null, relays));
             }
         } catch (IllegalArgumentException e) {
             err.println("idleclaw worker: " + e.getMessage());

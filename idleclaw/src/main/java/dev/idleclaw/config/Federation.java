@@ -19,10 +19,12 @@ import java.util.List;
  * @param peerCapacityTtl how long a peer's capacity is trusted
  * @param peerCooldown    how long a failing peer sits out
  * @param tracker         true: a tracker is mounted at {@code /tracker} (its URL policy follows {@code localPeers})
- * @param announce        null: do not announce; set: keep this hub listed at a tracker, models = its catalog
+ * @param announce        null: do not announce; set: keep this hub listed at a tracker and/or Nostr relays, models = its catalog
+ * @param syncNostr       Nostr relays whose kind-31474 announcements are synced into {@code peersFile}, like {@code syncFrom}
  */
 public record Federation(Path peersFile, boolean localPeers, List<URI> syncFrom, Duration syncInterval,
-                         Duration peerCapacityTtl, Duration peerCooldown, boolean tracker, Announcer.Settings announce) {
+                         Duration peerCapacityTtl, Duration peerCooldown, boolean tracker, Announcer.Settings announce,
+                         List<URI> syncNostr) {
 
     /** Trackers are read once at start and then every minute (see {@link TrackerFollower}). */
     public static final Duration DEFAULT_SYNC_INTERVAL = TrackerFollower.DEFAULT_INTERVAL;
@@ -30,6 +32,8 @@ public record Federation(Path peersFile, boolean localPeers, List<URI> syncFrom,
     public Federation {
         syncFrom = syncFrom == null ? List.of() : List.copyOf(syncFrom);
         require(syncFrom.isEmpty() || peersFile != null, "--sync-from needs a peers file (--peers)");
+        syncNostr = syncNostr == null ? List.of() : List.copyOf(syncNostr);
+        require(syncNostr.isEmpty() || peersFile != null, "--sync-nostr needs a peers file (--peers)");
         if (syncInterval == null) syncInterval = DEFAULT_SYNC_INTERVAL;
         if (peerCapacityTtl == null) peerCapacityTtl = PeerDirectory.CAPACITY_TTL;
         if (peerCooldown == null) peerCooldown = PeerDirectory.COOLDOWN;

@@ -10,7 +10,7 @@ import org.bouncycastle.util.BigIntegers;
 /**
  * A Nostr key pair as Lobstah keeps it in its identity file (lobstah-wire.md §2): a secp256k1 secret {@code d}
  * with {@code 1 ≤ d < n}, and its BIP340 x-only public key, the 32-byte x coordinate of {@code d·G}. We only store
- * and show it (Lobstah signs Nostr envelopes with it); nothing of ours signs with it.
+ * and show it, and sign Nostr events with it (BIP-340, {@link Bip340}) when announcing to relays.
  */
 public final class NostrKey {
     /** NIP-19's human-readable part for public keys. */
@@ -57,6 +57,13 @@ public final class NostrKey {
     /** The secret as 64 lowercase hex, for the identity file only. */
     public String secretKeyHex() {
         return HEX.formatHex(secret);
+    }
+
+    /** The BIP-340 signature (64 bytes) of {@code message} by this key, with fresh auxiliary randomness. */
+    public byte[] sign(byte[] message) {
+        byte[] aux = new byte[KEY_BYTES];
+        RANDOM.nextBytes(aux);
+        return Bip340.sign(secret, message, aux);
     }
 
     /** The public key in NIP-19 form, {@code npub1…}, as Lobstah's CLI shows it. */

@@ -78,9 +78,26 @@ public final class TrackerSync {
             throw new IOException("tracker answered something other than JSON");
         }
         if (list == null || !list.isArray()) throw new IOException("tracker answer has no \"peers\" array");
+        Screened screened = screen(list, urlSafety, nowMillis, self);
+        List<Peer> peers = screened.newest().values().stream().map(Peer::fromAnnouncement).toList();
+        if (!peers.isEmpty()) file.upsertAll(peers);
+        return new Result(peers.size(), screened.badSignature(), screened.unsafeUrl(), screened.stale());
+    }
+
+    /** What {@link #screen} kept (the newest good announcement per key, in first-seen order) and refused, by reason. */
+    public record Screened(Map<String, Announcement> newest, int badSignature, int unsafeUrl, int stale) {}
+
+    /**
+     * The checks every discovery path applies to signed announcements (trackers here, Nostr relays in
+     * {@link NostrSync}), in order: the entry parses and its signature verifies with the key inside
+     * ({@code bad-signature}); it is {@code ok} at {@code nowMillis} and its capped TTL has not run out
+     * ({@code stale}); its URL passes {@code urlSafety} ({@code unsafe-url}). {@code self}'s own announcement is
+     * skipped without counting; of several for one key the newest wins.
+     */
+    public static Screened screen(Iterable<JsonNode> entries, UrlSafety urlSafety, long nowMillis, String self) {
         int badSignature = 0, stale = 0, unsafe = 0;
         Map<String, Announcement> newest = new LinkedHashMap<>();
-        for (JsonNode n : list) {
+        for (JsonNode n : entries) {
             SignedAnnouncement signed;
             try {
                 signed = SignedAnnouncement.fromJson(n);
@@ -95,8 +112,6 @@ public final class TrackerSync {
             else if (!urlSafety.check(a.url()).safe()) unsafe++;
             else newest.merge(a.pubkey(), a, (x, y) -> y.announcedAt() > x.announcedAt() ? y : x);
         }
-        List<Peer> peers = newest.values().stream().map(Peer::fromAnnouncement).toList();
-        if (!peers.isEmpty()) file.upsertAll(peers);
-        return new Result(peers.size(), badSignature, unsafe, stale);
+        return new Screened(newest, badSignature, unsafe, stale);
     }
 }

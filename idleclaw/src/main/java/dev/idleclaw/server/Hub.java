@@ -78,6 +78,8 @@ public final class Hub implements AutoCloseable {
     /** The hub's key pair in its data directory (the same file {@code idleclaw keygen} writes by default). */
     static final String IDENTITY_FILE = "identity.json";
     private final Identity identity;
+    /** The identity file, read again for its Nostr key when the hub announces to relays. */
+    private final java.nio.file.Path identityFile;
     private final Ledger ledger;
     /** Releases or forfeits a key's held credits as its standing changes (docs/trust.md). */
     private final HeldCredits heldCredits;
@@ -95,6 +97,8 @@ public final class Hub implements AutoCloseable {
     static final java.time.Duration MODEL_CHECK = java.time.Duration.ofSeconds(2);
     /** Syncs trackers into the peers file ({@code --sync-from}); null when not following any. */
     private final dev.idleclaw.peer.TrackerFollower follower;
+    /** Syncs Nostr relays into the peers file ({@code --sync-nostr}); null when not following any. */
+    private final dev.idleclaw.peer.NostrFollower nostrFollower;
     /** The worker profile's own Ollama, served in this process; null for a network hub or until attached. */
     private volatile LocalOllamaBackend local;
     private volatile boolean draining;
@@ -112,6 +116,7 @@ public final class Hub implements AutoCloseable {
         java.nio.file.Path identityFile = worker != null && worker.identityFile() != null ? worker.identityFile()
                 : config.dataDir().resolve(IDENTITY_FILE);
         this.identity = IdentityFile.loadOrCreate(identityFile, false).identity();
+        this.identityFile = identityFile;
         this.backend = worker == null ? null : new dev.idleclaw.ollama.OllamaClient(worker.ollama(), BACKEND_CONNECT_TIMEOUT,
                 BACKEND_CONNECT_TIMEOUT, dev.idleclaw.ollama.OllamaClient.DEFAULT_HEALTH_TTL);
         this.ledger = Ledgers.open(config.ledger().location(), config.ledger().bootstrapAllowance());
@@ -187,10 +192,20 @@ public final class Hub implements AutoCloseable {
             } else {
                 this.follower = null;
             }
+            if (!federation.syncNostr().isEmpty()) {
+                this.nostrFollower = new dev.idleclaw.peer.NostrFollower(federation.syncNostr(),
+                        new dev.idleclaw.peer.PeersFile(federation.peersFile(), System::currentTimeMillis), safety,
+                        System::currentTimeMillis, identity.publicKey());
+                timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("nostr-sync").start(nostrFollower::syncAll),
+                        0, federation.syncInterval().toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                this.nostrFollower = null;
+            }
         } else {
             this.peers = null;
             this.peerBackends = null;
             this.follower = null;
+            this.nostrFollower = null;
         }
     }
 
@@ -230,7 +245,10 @@ public final class Hub implements AutoCloseable {
         if (hub.cluster != null) hub.cluster.start();
         if (hub.admission.shared() != null) hub.admission.shared().start();
         if (config.federation().announce() != null) {
-            hub.announcer = new dev.idleclaw.announce.Announcer(config.federation().announce(), hub.identity, hub::servedModels);
+            var settings = config.federation().announce();
+            // Relays need the secp256k1 key beside the Ed25519 one; an older identity file gets one added (kept).
+            var nostrKey = settings.nostr().isEmpty() ? null : IdentityFile.addNostrKey(hub.identityFile).stored().nostr().orElseThrow();
+            hub.announcer = new dev.idleclaw.announce.Announcer(settings, hub.identity, nostrKey, hub::servedModels);
             hub.announcer.start();
             // Re-announce as soon as the models served change (the first announcement usually has none yet), rather
             // than leaving the tracker's list stale until the next heartbeat.
@@ -306,6 +324,11 @@ public final class Hub implements AutoCloseable {
     /** The tracker follower syncing the peers file, or null when this hub follows no tracker. */
     public dev.idleclaw.peer.TrackerFollower follower() {
         return follower;
+    }
+
+    /** The Nostr follower syncing the peers file from relays, or null when this hub follows none. */
+    public dev.idleclaw.peer.NostrFollower nostrFollower() {
+        return nostrFollower;
     }
 
     /** The cluster's shared admission state, or null when the hub runs without {@code --cluster}. */

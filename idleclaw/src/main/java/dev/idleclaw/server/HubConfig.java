@@ -109,6 +109,8 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
         public Worker worker;
         public Announcer.Settings announce;
         public List<URI> syncFrom = List.of();
+        /** {@code --sync-nostr}: relays whose announcements are synced like a tracker's. */
+        public List<URI> syncNostr = List.of();
         public Duration syncInterval = Federation.DEFAULT_SYNC_INTERVAL;
         public Duration peerCapacityTtl = dev.idleclaw.peer.PeerDirectory.CAPACITY_TTL, peerCooldown = dev.idleclaw.peer.PeerDirectory.COOLDOWN;
         public boolean tracker;
@@ -155,7 +157,7 @@ public record HubConfig(Path dataDir, Duration statsSaveInterval, Listen listen,
                             relayBufferChunks, maxResponseChars),
                     new NodeLinks(registrationTimeout, heartbeatTimeout, evictionScan, pingInterval, pongTimeout),
                     new LedgerSettings(ledgerAt, bootstrapAllowance, publicLedger, adminToken),
-                    new Federation(peersFile, localPeers, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, announce),
+                    new Federation(peersFile, localPeers, syncFrom, syncInterval, peerCapacityTtl, peerCooldown, tracker, announce, syncNostr),
                     worker, new ToolSettings(searchUrl, toolFetch, toolsForAllDoors, toolTimeout, toolCallsPerMinute, fetchExempt),
                     new VerifySettings(canaryRate, rerunShare, verifySameAddress),
                     // A worker's nodes are its owner's own machines: no probation (docs/trust.md).

@@ -59,7 +59,9 @@ public final class Worker implements AutoCloseable {
             if (!hub.publicKey().equals(identity.publicKey())) throw new IllegalStateException("the hub loaded another identity");
             hub.serveLocalOllama(inventory, config.maxConcurrent(), timings);
             if (config.announce() != null) {
-                announcer = new Announcer(config.announce(), identity, () -> models(hub));
+                var nostrKey = config.announce().nostr().isEmpty() ? null
+                        : IdentityFile.addNostrKey(loaded.path()).stored().nostr().orElseThrow();
+                announcer = new Announcer(config.announce(), identity, nostrKey, () -> models(hub));
                 announcer.start();
             }
         } catch (RuntimeException e) {

@@ -217,8 +217,38 @@ class AnnouncerTest {
             assertThatThrownBy(() -> new Announcer.Settings(URI.create("http://t.example"), URL, null, null, 60, d))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("heartbeat must be positive");
         }
-        assertThatThrownBy(() -> new Announcer.Settings(null, URL, null, null, 60, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new Announcer.Settings(null, URL, null, null, 60, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--announce-url needs --announce-to or --announce-nostr");
         assertThatThrownBy(() -> new Announcer.Settings(URI.create("http://t.example"), null, null, null, 60, null))
                 .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void relaysAloneAreEnoughAndMustBeWebSockets() {
+        var relay = URI.create("ws://127.0.0.1:7777");
+        var s = new Announcer.Settings(null, URL, null, null, 60, null, List.of(relay));
+        assertThat(s.tracker()).isNull();
+        assertThat(s.nostr()).containsExactly(relay);
+        assertThat(new Announcer.Settings(trackerUri(""), URL, null, null, 60, null).withNostr(List.of(relay)).nostr()).containsExactly(relay);
+        assertThatThrownBy(() -> new Announcer.Settings(null, URL, null, null, 60, null, List.of(URI.create("http://relay"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ws(s)://");
+        assertThatThrownBy(() -> new Announcer(s, WORKER, null, () -> List.of("m")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Nostr key");
+    }
+
+    @Test
+    void aRelayThatIsDownDoesNotStopTheTrackerAnnouncement() {
+        // Nothing listens on a port just closed: the relay fails fast; the tracker still gets the announcement.
+        int dead;
+        try (var socket = new java.net.ServerSocket(0)) {
+            dead = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        var s = new Announcer.Settings(trackerUri(""), URL, null, null, 60, Duration.ofHours(1), List.of(URI.create("ws://127.0.0.1:" + dead)));
+        var a = new Announcer(s, WORKER, dev.idleclaw.identity.NostrKey.generate(), () -> List.of("m"));
+        assertThat(a.announce()).isEqualTo(new Announcer.Outcome(true, 200, null));
+        assertThat(paths).containsExactly("POST /announce application/json");
+        assertThat(a.stop()).isEqualTo(new Announcer.Outcome(true, 200, null));
     }
 }

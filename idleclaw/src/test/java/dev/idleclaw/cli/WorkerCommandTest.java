@@ -25,7 +25,7 @@ class WorkerCommandTest {
     void announceToWithoutAnnounceUrlIsAUsageError() {
         var run = CliRun.main("worker", "--data-dir", dir.toString(), "--announce-to", "http://127.0.0.1:17476");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("--announce-to and --announce-url go together");
+        assertThat(run.err()).contains("--announce-to needs --announce-url");
         var other = CliRun.main("worker", "--data-dir", dir.toString(), "--announce-url", "http://10.0.0.5:17474");
         assertThat(other.exit()).isEqualTo(2);
     }

@@ -31,11 +31,17 @@ import java.util.List;
 /**
  * An in-process federation: a tracker in local mode, hubs that each run a node agent in front of their own stand-in
  * Ollama and announce themselves to the tracker, and a router (a hub without a node listener) that follows the
- * tracker into its peers file. Timings are shortened so failover and recovery take seconds, not minutes.
+ * tracker into its peers file. Timings are shortened so failover and recovery take seconds, not minutes. With a
+ * Nostr relay ({@link #overNostr}) the hubs announce to the relay instead and the router follows the relay.
  */
 final class FederatedNetwork implements AutoCloseable {
     /** Announcements every half second, so a restarted hub is listed again at once. */
     static final Duration HEARTBEAT = Duration.ofMillis(500);
+    /**
+     * Announcements to a relay every two seconds: Nostr dates are whole seconds and must increase, so a faster
+     * heartbeat would run ahead of the clock.
+     */
+    static final Duration NOSTR_HEARTBEAT = Duration.ofSeconds(2);
     /** The router re-reads the tracker this often (production: 60 s). */
     static final Duration SYNC_INTERVAL = Duration.ofMillis(500);
     /** The router trusts a peer's capacity this long (production: 30 s), so a dead hub's failed fetches come quickly. */
@@ -74,6 +80,8 @@ final class FederatedNetwork implements AutoCloseable {
     }
 
     final TrackerServer tracker;
+    /** Null: hubs announce to the tracker; else to this Nostr relay, which the router follows. */
+    final URI relay;
     final List<Member> members = new ArrayList<>();
     final Hub router;
     final Path routerDir;
@@ -81,6 +89,16 @@ final class FederatedNetwork implements AutoCloseable {
 
     /** Starts the tracker, one hub per model (in order), and the router following the tracker. */
     FederatedNetwork(String... models) throws IOException {
+        this(null, models);
+    }
+
+    /** As {@link #FederatedNetwork(String...)}, but discovery goes through the Nostr relay at {@code relay}. */
+    static FederatedNetwork overNostr(URI relay, String... models) throws IOException {
+        return new FederatedNetwork(relay, models);
+    }
+
+    private FederatedNetwork(URI relay, String... models) throws IOException {
+        this.relay = relay;
         tracker = TrackerServer.start(TrackerConfig.of("127.0.0.1", 0, UrlSafety.Policy.LOCAL).withRequestsPerMinute(GENEROUS_RPM));
         Hub started = null;
         Path rd = null;
@@ -97,7 +115,8 @@ final class FederatedNetwork implements AutoCloseable {
                 c.nodeListener = false;
                 c.peersFile = peers;
                 c.localPeers = true;
-                c.syncFrom = List.of(trackerUri());
+                if (relay == null) c.syncFrom = List.of(trackerUri());
+                else c.syncNostr = List.of(relay);
                 c.syncInterval = SYNC_INTERVAL;
                 c.peerCapacityTtl = CAPACITY_TTL;
                 c.peerCooldown = COOLDOWN;
@@ -130,7 +149,8 @@ final class FederatedNetwork implements AutoCloseable {
     void start(Member m) {
         m.hub = HubFixture.on(m.dir, c -> {
             c.port = m.port;
-            c.announce = new Announcer.Settings(trackerUri(), m.url(), m.label, null, 300, HEARTBEAT);
+            c.announce = relay == null ? new Announcer.Settings(trackerUri(), m.url(), m.label, null, 300, HEARTBEAT)
+                    : new Announcer.Settings(null, m.url(), m.label, null, 300, NOSTR_HEARTBEAT, List.of(relay));
             generous(c);
         }).hub;
         var agent = new NodeAgent(NodeConfig.of(m.url(), m.ollama.baseUrl(), NODE_SLOTS)

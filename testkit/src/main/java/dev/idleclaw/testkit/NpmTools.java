@@ -83,8 +83,18 @@ public final class NpmTools {
     public static Path install(String spec) { return install(spec, null); }
 
     /** {@link #install(String)} with {@code node}'s directory first on npm's {@code PATH} (null: the machine's own). */
-    public static synchronized Path install(String spec, Path node) {
-        Path prefix = cache().resolve(spec.replaceAll("[^A-Za-z0-9._-]", "_"));
+    public static Path install(String spec, Path node) {
+        return install(List.of(spec), node, Map.of());
+    }
+
+    /**
+     * Several packages installed together under one prefix (a library and the packages it is used with), npm running
+     * with {@code env} added to its environment (e.g. {@code npm_config_nodedir} for a native module built from
+     * source). The prefix is named after all the specs, so a different set gets its own.
+     */
+    public static synchronized Path install(List<String> specs, Path node, Map<String, String> env) {
+        String spec = String.join(" ", specs);
+        Path prefix = cache().resolve(String.join("+", specs).replaceAll("[^A-Za-z0-9._+-]", "_"));
         Path done = prefix.resolve(".installed");
         if (Files.exists(done)) return prefix; // installed: no need to wait behind another JVM's install
         try {
@@ -96,9 +106,11 @@ public final class NpmTools {
                 // an npm config that omits optional dependencies would leave only a launcher that cannot start.
                 List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", prefix.toString(),
                         "--cache", cache().resolve("_npm").toString(), "--include=optional", "--no-audit", "--no-fund",
-                        "--loglevel=error", spec));
+                        "--loglevel=error"));
+                cmd.addAll(specs);
                 Path log = prefix.resolve("install.log");
                 var pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+                pb.environment().putAll(env);
                 if (node != null) pb.environment().merge("PATH", node.getParent().toString(), (old, dir) -> dir + File.pathSeparator + old);
                 Process p = pb.start();
                 if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
