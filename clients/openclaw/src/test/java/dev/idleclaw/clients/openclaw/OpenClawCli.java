@@ -1,11 +1,13 @@
 package dev.idleclaw.clients.openclaw;
 
 import dev.idleclaw.testkit.NpmTools;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -62,17 +64,34 @@ record OpenClawCli(Path node, Path entry, Path dir) {
 
     /** {@code openclaw agent exec}: one headless embedded turn (no gateway) that prints only the final answer. */
     Run agentExec(Path config, String model, String prompt) throws IOException, InterruptedException {
+        return agentExec(config, model, prompt, Map.of(), null);
+    }
+
+    /**
+     * {@link #agentExec(Path, String, String)} with extra environment variables and a directory put first on
+     * {@code PATH} (after Node's; null: none), which the agent's {@code exec} tool passes on to its commands.
+     */
+    Run agentExec(Path config, String model, String prompt, Map<String, String> env, Path path)
+            throws IOException, InterruptedException {
         Path workspace = Files.createDirectories(dir.resolve("workspace"));
-        List<String> cmd = List.of(node.toString(), entry.toString(), "agent", "exec", "--config", config.toString(),
-                "--model", model, "--cwd", workspace.toString(), "--timeout", String.valueOf(AGENT_TIMEOUT.toSeconds()),
-                prompt);
+        return run(config, env, path, "agent", "exec", "--config", config.toString(), "--model", model,
+                "--cwd", workspace.toString(), "--timeout", String.valueOf(AGENT_TIMEOUT.toSeconds()), prompt);
+    }
+
+    /** {@code openclaw <args…>} with {@code config}, in the scratch directory's isolated environment. */
+    Run run(Path config, Map<String, String> extraEnv, Path path, String... args) throws IOException, InterruptedException {
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        List<String> cmd = new ArrayList<>(List.of(node.toString(), entry.toString()));
+        cmd.addAll(List.of(args));
         var pb = new ProcessBuilder(cmd).directory(workspace.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
         // node first on PATH: OpenClaw's helpers may start `node` themselves
-        Map<String, String> env = NpmTools.isolate(pb.environment(), dir.resolve("home"), node.getParent());
+        String extraPath = node.getParent() + (path == null ? "" : File.pathSeparator + path);
+        Map<String, String> env = NpmTools.isolate(pb.environment(), dir.resolve("home"), Path.of(extraPath));
         env.put("OPENCLAW_STATE_DIR", Files.createDirectories(dir.resolve("state")).toString());
         env.put("OPENCLAW_CONFIG_PATH", config.toString());
         env.put("NO_COLOR", "1");
+        env.putAll(extraEnv);
         Process p = pb.start();
         p.getOutputStream().close(); // stdin closed: nothing may wait for a terminal
         if (!p.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
