@@ -1,6 +1,6 @@
 # Shared by the bin/ launchers (source it; do not run it): finds a JDK >= 25.
 #   java_bin=$(require_java idleclaw)   prints the java binary, or explains and exits 127
-# Set IDLECLAW_JAVA to a java binary to skip the search.
+# Set IDLECLAW_JAVA to a java binary (25 or newer) to skip the search.
 
 min=25
 
@@ -16,8 +16,20 @@ major_of() { # prints the feature version of a JDK home, or nothing
   echo "$v"
 }
 
-find_java() {
-  if [ -n "${IDLECLAW_JAVA:-}" ]; then echo "$IDLECLAW_JAVA"; return 0; fi
+java_major() { # prints the feature version of a java binary, or nothing
+  local bin="$1" home
+  [ -x "$bin" ] || bin=$(command -v "$bin" 2>/dev/null) || return 0
+  home=$(dirname "$(dirname "$(readlink -f "$bin")")")
+  if [ -x "$home/bin/java" ]; then major_of "$home"; return 0; fi
+  "$bin" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1
+}
+
+find_java() { # prints the newest java >= $min (IDLECLAW_JAVA when set and new enough), or nothing
+  if [ -n "${IDLECLAW_JAVA:-}" ]; then
+    local v; v=$(java_major "$IDLECLAW_JAVA")
+    if [ -n "$v" ] && [ "$v" -ge "$min" ]; then echo "$IDLECLAW_JAVA"; fi
+    return 0
+  fi
   local candidates=()
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   for d in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* /opt/java/* /opt/jdk* "$HOME"/.jdks/* \
@@ -35,15 +47,26 @@ find_java() {
   [ -n "$best" ] && echo "$best/bin/java"
 }
 
+# The one-line fix when no JDK >= $min is found, naming what was found instead (a java 17 on PATH is not enough).
+java_fix() {
+  local found=""
+  if [ -n "${IDLECLAW_JAVA:-}" ]; then
+    found="IDLECLAW_JAVA=$IDLECLAW_JAVA is java $(java_major "$IDLECLAW_JAVA")"
+  elif command -v java >/dev/null 2>&1; then
+    found="the java on PATH is $(java_major java)"
+  else
+    found="no java on PATH"
+  fi
+  echo "needs a JDK $min or newer ($found): install one, e.g. 'apt-get install temurin-$min-jdk' (Adoptium repository) or 'sdk install java $min-tem', or point JAVA_HOME or IDLECLAW_JAVA at it"
+}
+
 require_java() { # $1 = the launcher's name, for the message
   local java_bin
   java_bin=$(find_java || true)
   if [ -z "$java_bin" ]; then
     cat >&2 <<MSG
-$1: no JDK $min or newer was found.
-  Looked in: \$JAVA_HOME, /usr/lib/jvm, ~/.sdkman/candidates/java, /opt/java, ~/.jdks, and the java on PATH.
-  Install one, e.g. 'apt-get install temurin-25-jdk' (Adoptium repository) or 'sdk install java 25-tem',
-  or point JAVA_HOME (or IDLECLAW_JAVA) at an existing JDK $min.
+$1: $(java_fix).
+  Looked in: \$IDLECLAW_JAVA, \$JAVA_HOME, /usr/lib/jvm, ~/.sdkman/candidates/java, /opt/java, ~/.jdks, and the java on PATH.
 MSG
     exit 127
   fi

@@ -1,6 +1,7 @@
 package dev.idleclaw.clients.openclaw;
 
 import dev.idleclaw.testkit.NpmTools;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,23 +68,35 @@ record OpenClawCli(Path node, Path entry, Path dir) {
 
     /** {@code openclaw agent exec}: one headless embedded turn (no gateway) that prints only the final answer. */
     Run agentExec(Path config, String model, String prompt) throws IOException, InterruptedException {
-        Path workspace = Files.createDirectories(dir.resolve("workspace"));
-        return run(config, Map.of(), "agent", "exec", "--config", config.toString(), "--model", model,
-                "--cwd", workspace.toString(), "--timeout", String.valueOf(AGENT_TIMEOUT.toSeconds()), prompt);
+        return agentExec(config, model, prompt, Map.of(), null);
     }
 
     /**
-     * Runs {@code openclaw ARGS…} in the scratch directory's workspace with {@code config} as its config file, the
-     * isolated environment plus {@code extraEnv}, and stdin closed.
+     * {@link #agentExec(Path, String, String)} with extra environment variables and a directory put first on
+     * {@code PATH} (after Node's; null: none), which the agent's {@code exec} tool passes on to its commands.
      */
+    Run agentExec(Path config, String model, String prompt, Map<String, String> env, Path path)
+            throws IOException, InterruptedException {
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        return run(config, env, path, "agent", "exec", "--config", config.toString(), "--model", model,
+                "--cwd", workspace.toString(), "--timeout", String.valueOf(AGENT_TIMEOUT.toSeconds()), prompt);
+    }
+
+    /** {@code openclaw <args…>} with {@code config}, the isolated environment plus {@code extraEnv}, and stdin closed. */
     Run run(Path config, Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+        return run(config, extraEnv, null, args);
+    }
+
+    /** {@link #run(Path, Map, String...)} with {@code path} first on {@code PATH} after Node's (null: none). */
+    Run run(Path config, Map<String, String> extraEnv, Path path, String... args) throws IOException, InterruptedException {
         Path workspace = Files.createDirectories(dir.resolve("workspace"));
         List<String> cmd = new ArrayList<>(List.of(node.toString(), entry.toString()));
         cmd.addAll(List.of(args));
         var pb = new ProcessBuilder(cmd).directory(workspace.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
         // node first on PATH: OpenClaw's helpers may start `node` themselves
-        Map<String, String> env = NpmTools.isolate(pb.environment(), dir.resolve("home"), node.getParent());
+        String extraPath = node.getParent() + (path == null ? "" : File.pathSeparator + path);
+        Map<String, String> env = NpmTools.isolate(pb.environment(), dir.resolve("home"), Path.of(extraPath));
         env.put("OPENCLAW_STATE_DIR", Files.createDirectories(dir.resolve("state")).toString());
         env.put("OPENCLAW_CONFIG_PATH", config.toString());
         env.put("NO_COLOR", "1");
