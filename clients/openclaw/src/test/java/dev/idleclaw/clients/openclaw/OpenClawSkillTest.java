@@ -72,7 +72,7 @@ class OpenClawSkillTest {
 
     @Test
     void withoutTheLauncherOnPathTheSkillIsNotReadyAndSaysWhatIsMissing() throws Exception {
-        var run = openclaw.run(config(), env(), null, "skills", "info", "idleclaw", "--json");
+        var run = openclaw.run(config(), env(), "skills", "info", "idleclaw", "--json");
 
         assertThat(run.exit()).as("%s", run).isZero();
         JsonNode info = Json.parse(run.stdout());
