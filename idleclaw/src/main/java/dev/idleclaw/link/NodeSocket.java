@@ -43,6 +43,8 @@ public final class NodeSocket {
     private final HubStats metrics;
     /** This socket's own node connections (peers are links too, but not this socket's to watch). */
     private final java.util.Set<NodeLink> links = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #closeAll}: a node dialling in while the hub stops is turned away, not registered on a hub about to vanish. */
+    private volatile boolean closing;
     private final ConcurrentHashMap<NodeLink, ScheduledFuture<?>> registrationDeadlines = new ConcurrentHashMap<>();
 
     private final Identity hubIdentity;
@@ -76,6 +78,11 @@ public final class NodeSocket {
     NodeLink opened(Session session, String ip, boolean wantsAuth) {
         NodeLink link = new NodeLink(session, ip);
         links.add(link);
+        if (closing) {
+            // The node backs off and dials again, reaching a hub that is up (another behind a balancer, or this one restarted).
+            link.close(1001, "server shutting down");
+            return link;
+        }
         if (wantsAuth) {
             link.challenge(Nonces.next());
             link.send(new HubMessage.AuthChallenge(link.challenge(), hubIdentity.publicKey()));
@@ -211,6 +218,7 @@ public final class NodeSocket {
 
     /** Shutdown: every node link closed with 1001. */
     public void closeAll() {
+        closing = true;
         links.forEach(l -> l.close(1001, "server shutting down"));
     }
 }

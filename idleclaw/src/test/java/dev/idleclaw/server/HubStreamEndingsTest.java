@@ -276,6 +276,10 @@ class HubStreamEndingsTest {
             assertThat(sse.content()).isEqualTo("almost done");
             assertThat(sse.endsWithDone()).isTrue();
             assertThat(node.awaitClose()).isEqualTo(new StandInNode.Close(1001, "server shutting down"));
+            // A node dialling in while the hub stops is turned away the same way, not registered on a hub about to vanish
+            // (it then reconnects to a hub that is up; registered here, it sat on a dead link until its own timeout).
+            var late = StandInNode.connect(hub.port());
+            assertThat(late.awaitClose()).isEqualTo(new StandInNode.Close(1001, "server shutting down"));
             assertThat(closing.get(5, TimeUnit.SECONDS)).isLessThan(2900);
         } finally {
             hub.close();
