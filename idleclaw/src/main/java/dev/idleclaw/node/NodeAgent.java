@@ -148,7 +148,8 @@ public final class NodeAgent {
                 config.identity() != null, s::onText);
         s.attach(link);
         log.debug("connected to {}", config.hubUrl());
-        s.register(inventory, config.maxConcurrent(), config.limits(), config.identity() == null ? null : awaitChallenge(s, link));
+        var challenge = config.identity() == null ? null : awaitChallenge(s, link);
+        if (!link.closed().isDone() && !stopping.get()) s.register(inventory, config.maxConcurrent(), config.limits(), challenge);
         if (!awaitRegistered(s, link)) return;
         session = s;
         permanentFailures.registered();
@@ -166,15 +167,21 @@ public final class NodeAgent {
 
     /**
      * The hub's challenge, or null (register anonymously) when it sends none in time: an original IdleClaw hub
-     * ignores the request to authenticate.
+     * ignores the request to authenticate. Stops waiting as soon as the hub closes the link (a hub that is stopping
+     * turns nodes away at once) or the node stops.
      */
     private HubMessage.AuthChallenge awaitChallenge(HubSession s, HubLink link) throws InterruptedException {
         try {
-            return s.challenge().get(Math.min(CHALLENGE_WAIT.toMillis(), config.timings().register().toMillis()), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(s.challenge(), link.closed(), stopSignal)
+                    .get(Math.min(CHALLENGE_WAIT.toMillis(), config.timings().register().toMillis()), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            if (!link.closed().isDone()) log.warn("the hub offers no node authentication; registering anonymously (no credit is earned)");
-            return null;
+            // sorted out below
         }
+        if (s.challenge().isDone() && !s.challenge().isCompletedExceptionally()) return s.challenge().join();
+        if (!link.closed().isDone() && !stopping.get()) {
+            log.warn("the hub offers no node authentication; registering anonymously (no credit is earned)");
+        }
+        return null;
     }
 
     /** True when the hub's first reply is {@code registered}; otherwise logs why and ends the connection. */

@@ -167,6 +167,20 @@ class NodeAgentLifecycleTest extends NodeTestSupport {
     }
 
     @Test
+    void aHubTurningTheNodeAwayWhileItStopsIsRedialledWithoutWaitingForAChallenge() throws Exception {
+        // A node with a key waits for the hub's auth_challenge; a link closed meanwhile must end that wait at once.
+        try (var stopping = new RawHub(RawHub.Mode.SHUTTING_DOWN)) {
+            var agent = new NodeAgent(new NodeConfig(URI.create(stopping.httpUrl()), URI.create(ollama.baseUrl()), 2, FAST)
+                    .withIdentity(dev.idleclaw.identity.Identity.generate()));
+            var run = CompletableFuture.runAsync(() -> runQuietly(agent));
+            await().atMost(NodeAgent.CHALLENGE_WAIT.minusMillis(500)).until(() -> stopping.connections() >= 3);
+            assertThat(agent.nodeId()).isNull();
+            agent.stop();
+            run.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aSilentLinkIsDroppedAfterTheDeadLinkTimeAndRedialled() throws Exception {
         try (var silent = new RawHub(RawHub.Mode.SILENT)) {
             var agent = new NodeAgent(new NodeConfig(URI.create(silent.httpUrl()), URI.create(ollama.baseUrl()), 2,

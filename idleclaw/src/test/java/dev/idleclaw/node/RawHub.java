@@ -18,10 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers every upgrade with HTTP 429, {@link Mode#UNAVAILABLE} with 503 (a proxy whose hub is down);
  * {@link Mode#SILENT} completes the handshake, says {@code registered}, and then never sends another byte (not even
  * a pong), like a half-dead connection; {@link Mode#GONE_AFTER_FIRST} serves the first connection as
- * {@code SILENT} but drops it at once, then answers every later upgrade with 404 (the hub moved away).
+ * {@code SILENT} but drops it at once, then answers every later upgrade with 404 (the hub moved away);
+ * {@link Mode#SHUTTING_DOWN} completes the handshake and closes with 1001 at once, sending nothing else (a hub that is
+ * stopping turns nodes away so).
  */
 final class RawHub implements AutoCloseable {
-    enum Mode { RATE_LIMITED, UNAVAILABLE, SILENT, GONE_AFTER_FIRST }
+    enum Mode { RATE_LIMITED, UNAVAILABLE, SILENT, GONE_AFTER_FIRST, SHUTTING_DOWN }
 
     /** How long the first connection of {@link Mode#GONE_AFTER_FIRST} stays up after registering the node. */
     private static final long GONE_AFTER_MILLIS = 300;
@@ -83,12 +85,19 @@ final class RawHub implements AutoCloseable {
                         return;
                     }
                 }
-                case SILENT -> { }
+                case SILENT, SHUTTING_DOWN -> { }
             }
             String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
                     .digest((key + WS_GUID).getBytes(StandardCharsets.US_ASCII)));
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (mode == Mode.SHUTTING_DOWN) {
+                byte[] reason = "server shutting down".getBytes(StandardCharsets.UTF_8);
+                out.write(new byte[] {(byte) 0x88, (byte) (reason.length + 2), 0x03, (byte) 0xE9});
+                out.write(reason);
+                out.flush();
+                return;
+            }
             byte[] registered = "{\"type\":\"registered\",\"node_id\":\"silent\"}".getBytes(StandardCharsets.UTF_8);
             out.write(new byte[] {(byte) 0x81, (byte) registered.length});
             out.write(registered);
