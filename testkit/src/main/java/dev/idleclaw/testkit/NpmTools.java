@@ -96,12 +96,13 @@ public final class NpmTools {
         String spec = String.join(" ", specs);
         Path prefix = cache().resolve(String.join("+", specs).replaceAll("[^A-Za-z0-9._+-]", "_"));
         Path done = prefix.resolve(".installed");
-        if (Files.exists(done)) return prefix; // installed: no need to wait behind another JVM's install
+        if (complete(prefix, specs)) return prefix; // installed: no need to wait behind another JVM's install
         try {
             Files.createDirectories(prefix);
             try (var lock = FileChannel.open(cache().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  var held = lock.lock()) {
-                if (Files.exists(done)) return prefix;
+                if (complete(prefix, specs)) return prefix;
+                Files.deleteIfExists(done); // a marker over a broken tree (an install by hand into the cache): redo it
                 // --include=optional: agent CLIs (Codex) ship their native binary as a platform optional dependency;
                 // an npm config that omits optional dependencies would leave only a launcher that cannot start.
                 List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", prefix.toString(),
@@ -129,5 +130,28 @@ public final class NpmTools {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while installing " + spec, e);
         }
+    }
+
+    /**
+     * True when a finished install's marker is there and every spec's package is in place at the version the spec pins
+     * (a package whose {@code package.json} is missing or names another version means the tree was changed since).
+     */
+    static boolean complete(Path prefix, List<String> specs) {
+        if (!Files.exists(prefix.resolve(".installed"))) return false;
+        for (String spec : specs) {
+            int at = spec.lastIndexOf('@');
+            boolean pinned = at > 0;
+            String name = pinned ? spec.substring(0, at) : spec;
+            Path manifest = prefix.resolve("node_modules").resolve(name).resolve("package.json");
+            try {
+                if (!Files.exists(manifest)) return false;
+                if (pinned && !Files.readString(manifest).matches("(?s).*\"version\"\\s*:\\s*\"" + java.util.regex.Pattern.quote(spec.substring(at + 1)) + "\".*")) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 }
