@@ -32,6 +32,8 @@ final class Standings {
     static final long CONVICTION_BAR_MILLIS = 3_600_000;
     /** The longest bar: each further conviction doubles it up to a week (the operator can always trust or reset). */
     static final long MAX_BAR_MILLIS = 7 * 24 * 3_600_000L;
+    /** Doublings past which the bar is the week anyway (an hour doubled 8 times passes it); keeps the shift from overflowing. */
+    private static final int MAX_BAR_DOUBLINGS = 20;
 
     /** A held-credit outcome waiting to be told to the listener. */
     record Outcome(String pubkey, boolean released) {}
@@ -187,7 +189,7 @@ final class Standings {
 
     /** The bar of the {@code n}th conviction: {@link #CONVICTION_BAR_MILLIS} doubled per earlier one, at most a week. */
     static long bar(int n) {
-        return Math.min(MAX_BAR_MILLIS, CONVICTION_BAR_MILLIS << Math.min(n - 1, 20));
+        return Math.min(MAX_BAR_MILLIS, CONVICTION_BAR_MILLIS << Math.min(n - 1, MAX_BAR_DOUBLINGS));
     }
 
     /** One verification result: the reputation moves; a pass counts toward leaving probation. */
