@@ -172,6 +172,11 @@ public final class EmbedDoor {
                 message = "the node's Ollama refused this request for '" + model
                           + "' (is it an embedding model, and are the dimensions within its embedding length?)";
             }
+            case EmbedRelay.Outcome.Refused r -> {
+                // Another hub of the cluster refused it as the consumer's fault: its status and words, unchanged.
+                status = r.status();
+                message = r.message() != null ? r.message() : "the request was refused for '" + model + "'";
+            }
             case EmbedRelay.Outcome.Failed f -> {
                 status = 502;
                 message = "embedding failed: " + f.why();
