@@ -55,7 +55,7 @@ public final class EmbedDoor {
                 for (float x : v) vector.add(x);
             }
             tokens = done.promptTokens();
-        } else if (catalog.find(catalog.resolve(p.model())).isEmpty()) {
+        } else if (catalog.findListed(catalog.resolve(p.model())).isEmpty()) {
             ollamaError(ctx, 404, "model '" + p.model() + "' not found");
             return;
         }
@@ -84,7 +84,7 @@ public final class EmbedDoor {
         ObjectNode out = Json.object();
         var vector = out.putArray("embedding");
         if (p.input().isEmpty()) {
-            if (catalog.find(catalog.resolve(p.model())).isEmpty()) {
+            if (catalog.findListed(catalog.resolve(p.model())).isEmpty()) {
                 ollamaError(ctx, 404, "model '" + p.model() + "' not found");
                 return;
             }
