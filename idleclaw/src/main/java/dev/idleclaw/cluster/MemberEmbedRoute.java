@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MemberEmbedRoute implements Handler {
     private static final Logger log = LoggerFactory.getLogger(MemberEmbedRoute.class);
-    /** The door the metrics count a member's embedding forward under, as a forwarded chat's. */
-    static final String DOOR = "cluster";
-
     private final MemberAuth auth;
     private final EmbedRelay relay;
 
@@ -71,7 +68,7 @@ final class MemberEmbedRoute implements Handler {
         log.debug("serving embedding request {} forwarded by cluster member {}", Json.text(body, "request_id"), f.forwarder().substring(0, 16));
         boolean verified = requester != null && body.path("requester_verified").asBoolean(false);
         var caller = new Caller(requester, body.path("credited").asBoolean(false), verified, List.of());
-        var job = new EmbedRelay.Job(DOOR, request.model(), request.input(), request.dimensions(), request.truncate(),
+        var job = new EmbedRelay.Job(dev.idleclaw.relay.ChatRelay.MEMBER_DOOR, request.model(), request.input(), request.dimensions(), request.truncate(),
                 request.keepAlive(), request.options(), caller, true);
         answer(ctx, request.model(), relay.run(job));
     }
