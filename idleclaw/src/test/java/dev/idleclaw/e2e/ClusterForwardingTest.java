@@ -14,6 +14,7 @@ import dev.idleclaw.receipt.SignedReceipt;
 import dev.idleclaw.registry.MemberTransport;
 import dev.idleclaw.testkit.Behaviour;
 import dev.idleclaw.testkit.Embeddings;
+import dev.idleclaw.testkit.NodeRegistration;
 import dev.idleclaw.testkit.StandInModel;
 import dev.idleclaw.testkit.StandInNode;
 import dev.idleclaw.testkit.StandInOllama;
@@ -286,6 +287,36 @@ class ClusterForwardingTest {
             assertThat(forwarded(a, "unavailable")).isZero();
             assertThat(forwarded(b, "answered") + forwarded(b, "unavailable")).isZero();
             assertThatThrownBy(() -> original.next(Duration.ofMillis(300))).isInstanceOf(AssertionError.class);
+        }
+    }
+
+    @Test
+    void anEmbeddingAMemberFailsIsFailedOverToAnotherMemberAndCostsThatMemberNoReputation() throws Exception {
+        Network a = hub(), b = hub();
+        try (var failing = StandInNode.registered(b.hub.port(), NodeRegistration.named(1, EMBED).withFeatures("embed"))) {
+            awaitEmbeddings(a, b);
+            CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post(a, "/api/embed", "{\"model\":\"nomic-embed-text\",\"input\":\"failover\"}", null);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            var request = failing.next(WAIT); // B's node holds it
+            assertThat(request.path("type").asText()).isEqualTo("embed_request");
+            Network c = hub();
+            c.addNode(ollama(), Identity.generate());
+            awaitEmbeddings(a, c);
+            var onB = a.hub.forwarding().links().links().stream().filter(l -> b.hub.publicKey().equals(l.pubkey())).findFirst().orElseThrow();
+            double before = a.hub.scheduler().reputation(onB);
+            failing.error(request.path("request_id").asText(), "ollama_unavailable");
+
+            var res = answer.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+            assertVector(Json.parse(res.body()).path("embeddings").get(0), "failover", Embeddings.DIMENSIONS);
+            assertThat(forwarded(a, "unavailable")).isEqualTo(1);
+            assertThat(forwarded(a, "answered")).isEqualTo(1);
+            assertThat(a.hub.scheduler().reputation(onB)).isEqualTo(before);
         }
     }
 
