@@ -141,14 +141,15 @@ public final class EmbedRelay {
         boolean member = stream.link().backend().clusterMember();
         var expected = ReceiptDesk.Expected.embedding(stream.link().pubkey(), caller.pubkey(), caller.verified(),
                 member ? null : stream.requestId(), job.model(), result.promptEvalCount(), inputTokens(job.input()));
+        dev.idleclaw.receipt.SignedReceipt accepted;
         if (member) {
-            var checked = receipts.checkRecorded(result.receipt(), expected);
-            return checked == null ? null : checked.toBase64();
+            accepted = receipts.checkRecorded(result.receipt(), expected);
+        } else {
+            // A node on probation has its credit held; settled at once should it have left probation or been caught meanwhile.
+            boolean hold = scheduler.onProbation(stream.link());
+            accepted = receipts.accept(result.receipt(), expected.withHold(hold));
+            if (accepted != null && hold) scheduler.settleHolds(stream.link());
         }
-        // A node on probation has its credit held; settled at once should it have left probation or been caught meanwhile.
-        boolean hold = scheduler.onProbation(stream.link());
-        var accepted = receipts.accept(result.receipt(), expected.withHold(hold));
-        if (accepted != null && hold) scheduler.settleHolds(stream.link());
         // Another hub's request gets this hub's own receipt: it called this hub, not the node.
         if (accepted != null && caller.fromAnotherHub() && !job.memberForward()) accepted = receipts.vouch(accepted);
         return accepted == null ? null : accepted.toBase64();
