@@ -174,7 +174,7 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
             if (!l.backend().isNodeAgent() || !scheduler.routable(l)) continue;
             int max = l.registration().maxConcurrent();
             out.add(new RemoteNode(self.hub(), l.nodeId(), l.label(), l.models(), Math.max(0, max - l.activeRequests()), max,
-                    scheduler.reputation(l), scheduler.standing(l).state().label));
+                    scheduler.reputation(l), scheduler.standing(l).state().label, l.registration().features()));
         }
         return out;
     }

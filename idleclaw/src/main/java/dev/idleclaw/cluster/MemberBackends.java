@@ -3,17 +3,21 @@ package dev.idleclaw.cluster;
 import dev.idleclaw.registry.MemberLinks;
 import dev.idleclaw.registry.RemoteNode;
 import dev.idleclaw.wire.ModelInfo;
+import dev.idleclaw.wire.NodeMessage;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns the directory's last read into the scheduler's member backends, on each refresh: every other live member
- * whose entry lists routable nodes serves exactly those nodes' models, with the free slots they advertise (summed);
- * a member gone from the directory (its entries expired, or Redis unreachable) is removed.
+ * whose entry lists routable nodes serves exactly those nodes' models, with the free slots they advertise (summed),
+ * and embeddings of exactly the models its nodes advertising {@code embed} hold; a member gone from the directory
+ * (its entries expired, or Redis unreachable) is removed.
  */
 final class MemberBackends {
     private final ClusterDirectory directory;
@@ -39,12 +43,17 @@ final class MemberBackends {
             URI url = url(m.clusterUrl());
             if (held == null || url == null) continue;
             Map<String, ModelInfo> models = new LinkedHashMap<>();
+            Set<String> embeds = new HashSet<>();
             int free = 0;
             for (RemoteNode n : held) {
                 free += Math.max(0, n.freeSlots());
-                for (ModelInfo info : n.models()) models.putIfAbsent(info.name(), info);
+                boolean embedder = n.features().contains(NodeMessage.Register.EMBED);
+                for (ModelInfo info : n.models()) {
+                    models.putIfAbsent(info.name(), info);
+                    if (embedder) embeds.add(info.name());
+                }
             }
-            out.add(new MemberLinks.Offer(m.hub(), url, List.copyOf(models.values()), free));
+            out.add(new MemberLinks.Offer(m.hub(), url, List.copyOf(models.values()), free, embeds));
         }
         return out;
     }

@@ -24,6 +24,10 @@ final class NodeEntries {
     static final int MAX_MODELS = 64;
     /** A value longer than this is not one a member wrote (MAX_NODES small nodes fit well within it): skipped. */
     static final int MAX_CHARS = 8_000_000;
+    /** Features listed per node: a node advertises one or two today; more is not a member's entry. */
+    static final int MAX_FEATURES = 16;
+    /** A feature's name: short words such as {@code embed}. */
+    static final int MAX_FEATURE_CHARS = 32;
 
     private NodeEntries() {}
 
@@ -42,6 +46,9 @@ final class NodeEntries {
                     .put("reputation", n.reputation()).put("standing", n.standing());
             ArrayNode models = o.putArray("models");
             for (ModelInfo m : n.models().subList(0, Math.min(n.models().size(), MAX_MODELS))) models.add(model(m));
+            // Added after FORMAT 1 shipped: a reader that does not know it ignores it, one that finds none reads none.
+            ArrayNode features = o.putArray("features");
+            for (String f : n.features().subList(0, Math.min(n.features().size(), MAX_FEATURES))) features.add(f);
             String text = Json.write(o);
             if (out.length() + 1 + text.length() + end.length() > MAX_CHARS) break;
             if (written++ > 0) out.append(',');
@@ -73,7 +80,17 @@ final class NodeEntries {
                 if (name != null && !name.isEmpty()) models.add(model(name, m));
             }
             out.add(new RemoteNode(hub, id, Json.text(n, "label"), models, n.path("free_slots").asInt(),
-                    n.path("max_slots").asInt(), n.path("reputation").asDouble(), Json.text(n, "standing")));
+                    n.path("max_slots").asInt(), n.path("reputation").asDouble(), Json.text(n, "standing"), features(n)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The features a node entry lists (none when it lists none, as an older member's): short strings only. */
+    private static List<String> features(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode f : n.path("features")) {
+            if (out.size() == MAX_FEATURES) break;
+            if (f.isTextual() && !f.textValue().isEmpty() && f.textValue().length() <= MAX_FEATURE_CHARS) out.add(f.textValue());
         }
         return List.copyOf(out);
     }

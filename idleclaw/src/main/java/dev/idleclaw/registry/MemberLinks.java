@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +34,20 @@ public final class MemberLinks {
     /**
      * What one member offers now, as its directory entry says.
      *
-     * @param freeSlots the free slots its routable nodes advertise, summed
+     * @param freeSlots   the free slots its routable nodes advertise, summed
+     * @param embedModels the models among {@code models} that one of its nodes advertising embeddings holds
      */
-    public record Offer(String hubKey, URI url, List<ModelInfo> models, int freeSlots) {
+    public record Offer(String hubKey, URI url, List<ModelInfo> models, int freeSlots, Set<String> embedModels) {
         public Offer {
             Objects.requireNonNull(hubKey, "hubKey");
             Objects.requireNonNull(url, "url");
             models = List.copyOf(models);
+            embedModels = Set.copyOf(embedModels);
+        }
+
+        /** A member none of whose nodes serves embeddings. */
+        public Offer(String hubKey, URI url, List<ModelInfo> models, int freeSlots) {
+            this(hubKey, url, models, freeSlots, Set.of());
         }
     }
 
@@ -104,8 +112,10 @@ public final class MemberLinks {
                 }
                 // The member published its free slots with this hub's requests on it already taken: those stay ours.
                 long allowance = (long) o.freeSlots() + l.activeRequests();
+                ((MemberTransport) l.backend()).embedModels(o.embedModels());
                 l.registered(new NodeMessage.Register("member-" + short16(o.hubKey()), o.models(),
-                        (int) Math.clamp(allowance, 1, MAX_MEMBER_CONCURRENCY), "member", null, List.of(), MEMBER_LIMITS));
+                        (int) Math.clamp(allowance, 1, MAX_MEMBER_CONCURRENCY), "member", null,
+                        o.embedModels().isEmpty() ? List.of() : List.of(NodeMessage.Register.EMBED), MEMBER_LIMITS));
             }
             Map<String, List<NodeLink>> index = new HashMap<>();
             for (NodeLink l : byHub.values()) {

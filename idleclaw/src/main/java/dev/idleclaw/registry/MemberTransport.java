@@ -28,13 +28,21 @@ import org.slf4j.LoggerFactory;
  * {@code inference_request} becomes a {@code POST <member>/cluster/v1/chat} carrying the Ollama parameters as they are,
  * signed for this hub ({@link ForwardSignature}), and the member streams back its node's chunks as NDJSON, the final
  * one with the node's receipt, which {@link dev.idleclaw.relay.ChatRelay} relays, times out, fails over and checks
- * exactly as a node's. A 4xx answer is the caller's fault and passes on as a refusal; anything else that goes wrong
- * before the stream ends is the member being unavailable.
+ * exactly as a node's. An {@code embed_request} becomes a {@code POST <member>/cluster/v1/embed} with the frame's
+ * fields, answered with an {@code embed_result}'s. A 4xx answer is the caller's fault and passes on as a refusal;
+ * anything else that goes wrong before the stream ends is the member being unavailable.
  */
 public final class MemberTransport implements Backend {
     private static final Logger log = LoggerFactory.getLogger(MemberTransport.class);
     /** The internal route on every member. */
     public static final String PATH = "/cluster/v1/chat";
+    /** The internal route for embeddings on every member. */
+    public static final String EMBED_PATH = "/cluster/v1/embed";
+    /**
+     * The most a member's embedding answer may take: a node's result is bounded by the wire's limit, and the JSON
+     * around it (count, receipt) is small; a longer answer is no member's and fails over.
+     */
+    static final int MAX_EMBED_ANSWER_BYTES = dev.idleclaw.wire.WireLimits.MAX_EMBED_RESULT_BYTES + 64 * 1024;
     /**
      * The member answers its headers once its node took the request, which may wait in its queue; the relay's own
      * chunk and answer timeouts end the request long before this, which only bounds a stuck exchange.
@@ -52,6 +60,8 @@ public final class MemberTransport implements Backend {
     private final HttpClient http;
     /** The exchanges in flight by request id: their thread (interrupted to abort) and, once answered, their body. */
     private final Map<String, Exchange> running = new ConcurrentHashMap<>();
+    /** The models the member's embedding nodes hold, as its directory entry last said. */
+    private volatile java.util.Set<String> embedModels = java.util.Set.of();
 
     private static final class Exchange {
         final Thread thread;
@@ -96,7 +106,22 @@ public final class MemberTransport implements Backend {
 
     /** Where its internal route is: its cluster URL's path, then {@link #PATH}. */
     public static URI route(URI clusterUrl) {
-        return URI.create(clusterUrl.toString().replaceAll("/+$", "") + PATH);
+        return route(clusterUrl, PATH);
+    }
+
+    /** Where its internal route {@code path} ({@link #PATH} or {@link #EMBED_PATH}) is, under its cluster URL's path. */
+    public static URI route(URI clusterUrl, String path) {
+        return URI.create(clusterUrl.toString().replaceAll("/+$", "") + path);
+    }
+
+    /** Whether one of the member's nodes that advertise embeddings holds {@code model}. */
+    public boolean embeds(String model) {
+        return embedModels.contains(model);
+    }
+
+    /** Set on each directory refresh. */
+    void embedModels(java.util.Set<String> models) {
+        embedModels = java.util.Set.copyOf(models);
     }
 
     @Override
@@ -104,6 +129,9 @@ public final class MemberTransport implements Backend {
         switch (m) {
             case HubMessage.InferenceRequest r -> {
                 return forward(link, r, new Caller(r.requester(), false, false));
+            }
+            case HubMessage.EmbedRequest r -> {
+                return embed(link, r, new Caller(r.requester(), false, false));
             }
             case HubMessage.CancelRequest c -> {
                 Exchange e = running.remove(c.requestId());
@@ -123,19 +151,37 @@ public final class MemberTransport implements Backend {
         return true;
     }
 
+    /**
+     * Forwards the embedding request {@code r} for {@code caller} to the member's {@link #EMBED_PATH}, answering
+     * through {@code link}; false when the link is closed.
+     */
+    public boolean embed(NodeLink link, HubMessage.EmbedRequest r, Caller caller) {
+        if (link.isClosed()) return false;
+        Thread t = Thread.ofVirtual().name("member-embed-" + r.requestId()).unstarted(
+                () -> exchange(link, r.requestId(), EMBED_PATH, dev.idleclaw.wire.EmbedCodec.params(r), List.of(), caller));
+        running.put(r.requestId(), new Exchange(t));
+        t.start();
+        return true;
+    }
+
     private void exchange(NodeLink link, HubMessage.InferenceRequest r, Caller caller) {
-        String id = r.requestId();
+        exchange(link, r.requestId(), PATH, r.params(), r.via(), caller);
+    }
+
+    /** POSTs {@code params} to the member's {@code path}, signed, and delivers what it answers to {@code link}. */
+    private void exchange(NodeLink link, String id, String path, ObjectNode params, List<String> via, Caller caller) {
+        boolean embed = path.equals(EMBED_PATH);
         try {
             ObjectNode payload = Json.object().put("request_id", id);
-            payload.set("params", r.params());
+            payload.set("params", params);
             payload.put("requester", caller.requester()).put("requester_verified", caller.verified()).put("credited", caller.credited());
             byte[] body = Json.write(payload).getBytes(StandardCharsets.UTF_8);
-            URI uri = route(url);
+            URI uri = route(url, path);
             var req = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT).header("Content-Type", "application/json")
-                    .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                    .header("Accept", embed ? "application/json" : "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(body));
             String onBehalfOf = caller.requester() == null ? "anonymous" : caller.requester();
             ForwardSignature.sign(self, "POST", RequestSignature.pathAndQuery(uri), RequestSignature.hostHeader(uri), body,
-                    onBehalfOf, r.via(), System.currentTimeMillis()).forEach(req::header);
+                    onBehalfOf, via, System.currentTimeMillis()).forEach(req::header);
             HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
             Exchange e = running.get(id);
             if (e != null) e.body = res.body();
@@ -154,7 +200,8 @@ public final class MemberTransport implements Backend {
                 }
                 return;
             }
-            relay(link, id, res.body());
+            if (embed) embedded(link, id, res.body());
+            else relay(link, id, res.body());
         } catch (IOException | RuntimeException e) {
             Exchange x = running.get(id);
             if (x != null && x.cancelled) return;
@@ -193,6 +240,21 @@ public final class MemberTransport implements Backend {
             if (o.path("done").asBoolean(false)) return;
         }
         link.deliver(id, new RelayStream.Disconnected());
+    }
+
+    /** Reads the member's embedding answer: the node's vectors, token count and receipt, as an {@code embed_result}'s. */
+    private void embedded(NodeLink link, String id, InputStream in) throws IOException {
+        byte[] bytes;
+        try (in) {
+            bytes = in.readNBytes(MAX_EMBED_ANSWER_BYTES + 1);
+        }
+        if (bytes.length > MAX_EMBED_ANSWER_BYTES) throw new IOException("embedding answer over " + MAX_EMBED_ANSWER_BYTES + " bytes");
+        if (!(Json.parse(new String(bytes, StandardCharsets.UTF_8)) instanceof ObjectNode o)) throw new IOException("not a JSON object");
+        try {
+            link.deliver(id, new RelayStream.Embedded(dev.idleclaw.wire.EmbedCodec.answer(o, id)));
+        } catch (dev.idleclaw.wire.WireException e) {
+            throw new IOException("not an embedding answer: " + e.getMessage());
+        }
     }
 
     /** The {@code error} code a member sends when its node's link went away mid-answer. */

@@ -85,12 +85,12 @@ public final class ModelCatalog {
 
     /**
      * The served name a client means: {@code name} itself, or {@code name:latest} when {@code name} has no tag and only
-     * the tagged form is served (Ollama's default tag).
+     * the tagged form is served (Ollama's default tag), by this hub or another member of its cluster.
      */
     public String resolve(String name) {
-        if (!registry.serving(name).isEmpty() || name.indexOf(':') >= 0) return name;
+        if (name.indexOf(':') >= 0 || scheduler.servedAnywhere(name)) return name;
         String latest = name + ":latest";
-        return registry.serving(latest).isEmpty() ? name : latest;
+        return scheduler.servedAnywhere(latest) ? latest : name;
     }
 
     public Optional<Entry> find(String name) {

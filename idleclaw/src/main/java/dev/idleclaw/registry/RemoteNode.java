@@ -13,12 +13,20 @@ import java.util.Objects;
  * @param freeSlots  requests it could take at once when published
  * @param reputation its reputation there, 0..1
  * @param standing   its standing's label there (docs/trust.md)
+ * @param features   the optional request types it advertised (e.g. {@code embed}); none for an original node
  */
 public record RemoteNode(String hub, String nodeId, String label, List<ModelInfo> models, int freeSlots, int maxSlots,
-                         double reputation, String standing) {
+                         double reputation, String standing, List<String> features) {
     public RemoteNode {
         Objects.requireNonNull(hub, "hub");
         Objects.requireNonNull(nodeId, "nodeId");
         models = List.copyOf(models);
+        features = features == null ? List.of() : List.copyOf(features);
+    }
+
+    /** A node that advertised no optional request types. */
+    public RemoteNode(String hub, String nodeId, String label, List<ModelInfo> models, int freeSlots, int maxSlots,
+                      double reputation, String standing) {
+        this(hub, nodeId, label, models, freeSlots, maxSlots, reputation, standing, List.of());
     }
 }

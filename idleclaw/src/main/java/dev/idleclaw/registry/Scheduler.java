@@ -328,6 +328,11 @@ public final class Scheduler {
         return registry.serving(model);
     }
 
+    /** Whether a link of this hub or another member of its cluster serves {@code model}, whatever it can take. */
+    public boolean servedAnywhere(String model) {
+        return !serving(model, ANY).isEmpty();
+    }
+
     /** This hub's links serving {@code model} that {@code eligible} accepts, then the cluster members serving it. */
     private List<NodeLink> serving(String model, Predicate<NodeLink> eligible) {
         List<NodeLink> all = registry.serving(model);

@@ -3,8 +3,8 @@ package dev.idleclaw.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.registry.Lease;
+import dev.idleclaw.registry.MemberTransport;
 import dev.idleclaw.registry.NodeLink;
-import dev.idleclaw.registry.NodeRegistry;
 import dev.idleclaw.registry.RelayStream;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.config.RelaySettings;
@@ -30,21 +30,29 @@ public final class EmbedRelay {
 
     private final RelaySettings config;
     private final Scheduler scheduler;
-    private final NodeRegistry registry;
     private final HubMetrics metrics;
     private final ReceiptDesk receipts;
 
-    public EmbedRelay(RelaySettings config, Scheduler scheduler, NodeRegistry registry, HubMetrics metrics, ReceiptDesk receipts) {
+    public EmbedRelay(RelaySettings config, Scheduler scheduler, HubMetrics metrics, ReceiptDesk receipts) {
         this.config = config;
         this.scheduler = scheduler;
-        this.registry = registry;
         this.metrics = metrics;
         this.receipts = receipts;
     }
 
-    /** What the consumer asked for; {@code dimensions}, {@code truncate}, {@code keepAlive}, {@code options} may be null. */
+    /**
+     * What the consumer asked for; {@code dimensions}, {@code truncate}, {@code keepAlive}, {@code options} may be null.
+     * {@code memberForward}: another hub of the cluster forwarded it, so only this hub's own node agents serve it
+     * (never forwarded twice), and the node's receipt is recorded here and returned as it is, not vouched for.
+     */
     public record Job(String door, String model, List<String> input, Integer dimensions, Boolean truncate, JsonNode keepAlive,
-                      ObjectNode options, Caller caller) {}
+                      ObjectNode options, Caller caller, boolean memberForward) {
+        /** A consumer's request to this hub. */
+        public Job(String door, String model, List<String> input, Integer dimensions, Boolean truncate, JsonNode keepAlive,
+                   ObjectNode options, Caller caller) {
+            this(door, model, input, dimensions, truncate, keepAlive, options, caller, false);
+        }
+    }
 
     /** How a request ended, for the door to answer in its own shape. */
     public sealed interface Outcome {
@@ -61,6 +69,8 @@ public final class EmbedRelay {
         record Busy(long retryAfterSeconds) implements Outcome {}
         /** The node refused the request as invalid (Ollama's 4xx): the consumer's fault. */
         record Invalid() implements Outcome {}
+        /** A cluster member refused the request with a 4xx ({@code message} may be null): passed on as it is. */
+        record Refused(int status, String message) implements Outcome {}
         /** Every attempt failed on the node side. */
         record Failed(String why) implements Outcome {}
     }
@@ -104,26 +114,44 @@ public final class EmbedRelay {
     /** A slot on an embedding node, or null when none is left to try (failover) — {@link Scheduler.NoNode} otherwise. */
     private Lease acquire(Job job, Set<NodeLink> tried, long waitNanos) throws Scheduler.NoNode, InterruptedException {
         try {
-            return scheduler.acquire(job.model(), l -> l.advertises(NodeMessage.Register.EMBED), tried, waitNanos,
-                    job.caller().credited(), position -> {});
+            return scheduler.acquire(job.model(), l -> embeds(l, job), tried, waitNanos, job.caller().credited(), position -> {});
         } catch (Scheduler.NoNode e) {
             if (tried.isEmpty()) throw e;
             return null;
         }
     }
 
-    /** The node's receipt for {@code result} once accepted (base64; vouched for when another hub called), else null. */
+    /**
+     * Whether {@code l} may serve {@code job}: a node that advertises embeddings, or a member one of whose such nodes
+     * holds the model; for a member's forward, only this hub's own node agents.
+     */
+    private static boolean embeds(NodeLink l, Job job) {
+        if (!l.advertises(NodeMessage.Register.EMBED)) return false;
+        if (job.memberForward()) return l.backend().isNodeAgent();
+        return !(l.backend() instanceof MemberTransport m) || m.embeds(job.model());
+    }
+
+    /**
+     * The node's receipt for {@code result} once accepted (base64; vouched for when another hub called), else null.
+     * A member recorded its node's receipt already: checked again here, never recorded twice.
+     */
     private String receipt(Job job, RelayStream stream, NodeMessage.EmbedResult result) {
         if (result.receipt() == null) return null;
         Caller caller = job.caller();
+        boolean member = stream.link().backend().clusterMember();
         var expected = ReceiptDesk.Expected.embedding(stream.link().pubkey(), caller.pubkey(), caller.verified(),
-                stream.requestId(), job.model(), result.promptEvalCount(), inputTokens(job.input()));
-        // A node on probation has its credit held; settled at once should it have left probation or been caught meanwhile.
-        boolean hold = scheduler.onProbation(stream.link());
-        var accepted = receipts.accept(result.receipt(), expected.withHold(hold));
-        if (accepted != null && hold) scheduler.settleHolds(stream.link());
+                member ? null : stream.requestId(), job.model(), result.promptEvalCount(), inputTokens(job.input()));
+        dev.idleclaw.receipt.SignedReceipt accepted;
+        if (member) {
+            accepted = receipts.checkRecorded(result.receipt(), expected);
+        } else {
+            // A node on probation has its credit held; settled at once should it have left probation or been caught meanwhile.
+            boolean hold = scheduler.onProbation(stream.link());
+            accepted = receipts.accept(result.receipt(), expected.withHold(hold));
+            if (accepted != null && hold) scheduler.settleHolds(stream.link());
+        }
         // Another hub's request gets this hub's own receipt: it called this hub, not the node.
-        if (accepted != null && caller.fromAnotherHub()) accepted = receipts.vouch(accepted);
+        if (accepted != null && caller.fromAnotherHub() && !job.memberForward()) accepted = receipts.vouch(accepted);
         return accepted == null ? null : accepted.toBase64();
     }
 
@@ -136,10 +164,20 @@ public final class EmbedRelay {
 
     /** Why no embedding node was found: the model is unknown, or its nodes do not serve embeddings. */
     private Outcome refusal(Job job) {
-        return registry.serving(job.model()).isEmpty() ? new Outcome.UnknownModel() : new Outcome.NoEmbeddingNode();
+        return scheduler.servedAnywhere(job.model()) ? new Outcome.NoEmbeddingNode() : new Outcome.UnknownModel();
     }
 
     private record Attempt(Outcome outcome, boolean nodeFault, String why) {}
+
+    /** Counts an attempt a cluster member served, as a chat's ({@link HubMetrics#forwarded}). */
+    private void forwarded(Attempt a) {
+        metrics.forwarded(switch (a.outcome) {
+            case Outcome.Embedded e -> "answered";
+            case Outcome.Refused r -> "refused";
+            case Outcome.Invalid i -> "refused";
+            default -> "unavailable";
+        });
+    }
 
     private Attempt attempt(Job job, Lease lease, long deadline) throws InterruptedException {
         NodeLink link = lease.link();
@@ -149,7 +187,10 @@ public final class EmbedRelay {
         try {
             var request = new HubMessage.EmbedRequest(stream.requestId(), job.model(), job.input(), job.dimensions(),
                     job.truncate(), job.keepAlive(), job.options(), job.caller().pubkey());
-            if (!link.send(request)) return new Attempt(new Outcome.Failed("node link closed"), true, "link closed");
+            boolean sent = link.backend() instanceof MemberTransport member
+                    ? member.embed(link, request, new MemberTransport.Caller(job.caller().pubkey(), job.caller().verified(), job.caller().credited()))
+                    : link.send(request);
+            if (!sent) return new Attempt(new Outcome.Failed("node link closed"), true, "link closed");
             long wait = Math.min(config.chunkTimeout().toNanos(), deadline - System.nanoTime());
             Attempt a = switch (stream.poll(wait)) {
                 case null -> new Attempt(new Outcome.Failed("the node did not answer in time"), true, "timeout");
@@ -166,9 +207,10 @@ public final class EmbedRelay {
                 case RelayStream.Disconnected d -> new Attempt(new Outcome.Failed("the node disconnected"), true, "disconnected");
                 case RelayStream.Chunk c -> new Attempt(new Outcome.Failed("the node sent a chat chunk"), true, "chat chunk");
                 case RelayStream.Piece c -> new Attempt(new Outcome.Failed("the node sent a chat chunk"), true, "chat chunk");
-                case RelayStream.Refused r -> new Attempt(new Outcome.Invalid(), false, null);
+                case RelayStream.Refused r -> new Attempt(new Outcome.Refused(r.status(), r.message()), false, null);
             };
             nodeFault = a.nodeFault;
+            if (link.backend().clusterMember()) forwarded(a);
             return a;
         } finally {
             stream.close(nodeFault);

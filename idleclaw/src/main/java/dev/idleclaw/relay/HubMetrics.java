@@ -129,7 +129,7 @@ public final class HubMetrics implements dev.idleclaw.verify.VerifyMetrics {
      * backend could take it), {@code failed_mid_answer}, {@code cut} or {@code consumer_gone}.
      */
     public void forwarded(String outcome) {
-        Counter.builder("idleclaw_cluster_forwarded").description("Chat attempts forwarded to another hub of the cluster, by outcome")
+        Counter.builder("idleclaw_cluster_forwarded").description("Chat and embedding attempts forwarded to another hub of the cluster, by outcome")
                 .tags("outcome", outcome).register(registry).increment();
     }
 

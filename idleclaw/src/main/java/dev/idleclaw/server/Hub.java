@@ -146,11 +146,12 @@ public final class Hub implements AutoCloseable {
         this.verification = new Verification(config.verify(), registry, scheduler, List.of(RequestShape.PLAIN,
                 (model, messages, link) -> IdleClawDoor.params(model, messages, false, link)), new HiddenReceipts(receipts), metrics);
         var relay = new ChatRelay(config.relay(), config.limits(), scheduler, stats, metrics, receipts, verification.reruns());
+        var embedRelay = new EmbedRelay(config.relay(), scheduler, metrics, receipts);
         this.forwarding = cluster == null ? null
-                : new dev.idleclaw.cluster.ClusterForwarding(config.cluster(), cluster, identity, scheduler, relay);
+                : new dev.idleclaw.cluster.ClusterForwarding(config.cluster(), cluster, identity, scheduler, relay, embedRelay);
         var limiter = admission.localRates();
         this.catalog = new ModelCatalog(registry, scheduler, others);
-        this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(new EmbedRelay(config.relay(), scheduler, registry, metrics, receipts), catalog);
+        this.embeddings = new dev.idleclaw.front.embed.EmbedDoor(embedRelay, catalog);
         this.routes = new HubRoutes(config.listen(), config.nodeLinks(), config.ledger(), config.federation(), worker != null, this,
                 clientIp, admission.rates(), admission.streams(),
                 new HubRoutes.Doors(new IdleClawDoor(config.limits(), config.relay(), relay, toolbox), new OllamaDoor(relay, catalog, toolbox), worker == null ? new OpenAiDoor(relay, catalog, OpenAiDoor.OWNER, false, toolbox)

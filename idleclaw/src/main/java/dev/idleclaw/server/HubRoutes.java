@@ -135,8 +135,11 @@ public final class HubRoutes {
         own.get("/balance", lookups::balance);
         own.get("/peers", lookups::peers);
         own.get("/ledger", lookups::ledger);
-        // Chats other members of the cluster forward (docs/protocol.md "Cluster forwarding"); its own authentication.
-        if (hub.forwarding() != null) own.post(dev.idleclaw.registry.MemberTransport.PATH, hub.forwarding().route());
+        // Chats and embeddings other members of the cluster forward (docs/protocol.md "Cluster forwarding"); their own authentication.
+        if (hub.forwarding() != null) {
+            own.post(dev.idleclaw.registry.MemberTransport.PATH, hub.forwarding().route());
+            own.post(dev.idleclaw.registry.MemberTransport.EMBED_PATH, hub.forwarding().embedRoute());
+        }
         if (federation.tracker()) {
             var policy = federation.localPeers() ? UrlSafety.Policy.LOCAL : UrlSafety.Policy.DEFAULT;
             var tracker = new Tracker(UrlSafety.of(policy), System::currentTimeMillis, Tracker.MAX_ENTRIES);

@@ -11,8 +11,10 @@ import java.util.List;
 /**
  * The {@code embed_request} / {@code embed_result} frames (docs/protocol.md "Embeddings"), strict on decode; the
  * optional {@code requester} and {@code receipt} are read as {@code inference_request}'s and {@code inference_chunk}'s.
+ * A cluster's embedding forward carries the same fields (docs/protocol.md "Cluster forwarding"), so it is read and
+ * written here too.
  */
-final class EmbedCodec {
+public final class EmbedCodec {
     private EmbedCodec() {}
 
     static void write(ObjectNode o, HubMessage.EmbedRequest r) {
@@ -35,6 +37,36 @@ final class EmbedCodec {
         }
         o.put("prompt_eval_count", r.promptEvalCount());
         if (r.receipt() != null) o.set("receipt", r.receipt());
+    }
+
+    /** The fields of an {@code embed_request} frame for {@code r}, without its type and id: a forward's parameters. */
+    public static ObjectNode params(HubMessage.EmbedRequest r) {
+        ObjectNode o = Json.object();
+        write(o, r);
+        o.remove("type");
+        o.remove("request_id");
+        o.remove("requester");
+        return o;
+    }
+
+    /** The fields of an {@code embed_result} frame for {@code r}, without its type and id: a forward's answer. */
+    public static ObjectNode answer(NodeMessage.EmbedResult r) {
+        ObjectNode o = Json.object();
+        write(o, r);
+        o.remove("type");
+        o.remove("request_id");
+        return o;
+    }
+
+    /** A forward's parameters as {@code requestId} for {@code requester}, as strictly as a frame; why not, otherwise. */
+    public static HubMessage.EmbedRequest request(ObjectNode params, String requestId, String requester) throws WireException {
+        var r = request(params, requestId);
+        return new HubMessage.EmbedRequest(requestId, r.model(), r.input(), r.dimensions(), r.truncate(), r.keepAlive(), r.options(), requester);
+    }
+
+    /** A forward's answer for {@code requestId}, as strictly as a frame; why not, otherwise. */
+    public static NodeMessage.EmbedResult answer(ObjectNode o, String requestId) throws WireException {
+        return result(o, requestId);
     }
 
     static HubMessage.EmbedRequest request(ObjectNode o, String requestId) throws WireException {

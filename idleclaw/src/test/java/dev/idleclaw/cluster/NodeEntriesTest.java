@@ -29,6 +29,17 @@ class NodeEntriesTest {
     }
 
     @Test
+    void aNodesFeaturesSurviveTheRoundTripAndAnEntryWithoutThemReadsAsNone() {
+        var embedder = new RemoteNode(HUB, "e1", "embedder", List.of(ModelInfo.of("nomic-embed-text:latest", 1)), 1, 2, 0.5,
+                "established", List.of("embed"));
+        assertThat(NodeEntries.decode(NodeEntries.encode(HUB, List.of(embedder)))).containsExactly(embedder);
+
+        // As a member that predates the field writes it.
+        String older = "{\"v\":1,\"hub\":\"" + HUB + "\",\"nodes\":[{\"node_id\":\"o1\",\"models\":[{\"name\":\"m:1\"}]}]}";
+        assertThat(NodeEntries.decode(older)).singleElement().satisfies(n -> assertThat(n.features()).isEmpty());
+    }
+
+    @Test
     void theValueNamesItsHubAndEveryNodeIsMarkedWithIt() {
         String text = NodeEntries.encode("other-hub", List.of(node("n1", ModelInfo.of("m:1", 1))));
 

@@ -55,7 +55,7 @@ public final class EmbedDoor {
                 for (float x : v) vector.add(x);
             }
             tokens = done.promptTokens();
-        } else if (catalog.find(catalog.resolve(p.model())).isEmpty()) {
+        } else if (catalog.findListed(catalog.resolve(p.model())).isEmpty()) {
             ollamaError(ctx, 404, "model '" + p.model() + "' not found");
             return;
         }
@@ -84,7 +84,7 @@ public final class EmbedDoor {
         ObjectNode out = Json.object();
         var vector = out.putArray("embedding");
         if (p.input().isEmpty()) {
-            if (catalog.find(catalog.resolve(p.model())).isEmpty()) {
+            if (catalog.findListed(catalog.resolve(p.model())).isEmpty()) {
                 ollamaError(ctx, 404, "model '" + p.model() + "' not found");
                 return;
             }
@@ -171,6 +171,11 @@ public final class EmbedDoor {
                 status = 400;
                 message = "the node's Ollama refused this request for '" + model
                           + "' (is it an embedding model, and are the dimensions within its embedding length?)";
+            }
+            case EmbedRelay.Outcome.Refused r -> {
+                // Another hub of the cluster refused it as the consumer's fault: its status and words, unchanged.
+                status = r.status();
+                message = r.message() != null ? r.message() : "the request was refused for '" + model + "'";
             }
             case EmbedRelay.Outcome.Failed f -> {
                 status = 502;
