@@ -2,20 +2,20 @@ package dev.idleclaw.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idleclaw.auth.ForwardSignature;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.receipt.ReceiptException;
 import dev.idleclaw.receipt.SignedReceipt;
 import dev.idleclaw.relay.Caller;
+import dev.idleclaw.relay.ChatRelay;
 import dev.idleclaw.relay.EmbedRelay;
 import dev.idleclaw.wire.EmbedCodec;
+import dev.idleclaw.wire.HubMessage;
 import dev.idleclaw.wire.NodeMessage;
 import dev.idleclaw.wire.WireException;
+import dev.idleclaw.wire.WireLimits;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,43 +38,23 @@ final class MemberEmbedRoute implements Handler {
 
     @Override
     public void handle(Context ctx) throws Exception {
-        byte[] bytes = ctx.bodyAsBytes();
-        ForwardSignature.Forward f;
-        try {
-            f = auth.verify(ctx::header, bytes, System.currentTimeMillis());
-        } catch (MemberAuth.Refused e) {
-            error(ctx, e.status, e.getMessage());
-            return;
-        }
-        JsonNode body;
-        try {
-            body = Json.parse(new String(bytes, StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            error(ctx, 400, "the body is not JSON");
-            return;
-        }
-        String requester = body.path("requester").isTextual() ? body.get("requester").asText() : null;
-        String signedFor = f.onBehalfOf().equals("anonymous") ? null : f.onBehalfOf();
-        if (!Objects.equals(requester, signedFor)) {
-            error(ctx, 400, "requester does not match the signed on-behalf-of");
-            return;
-        }
-        var request = request(body, requester);
+        var forward = MemberRequest.read(ctx, auth);
+        if (forward == null) return;
+        var request = request(forward.body(), forward.requester());
         if (request == null) {
-            error(ctx, 400, "params must be an embed_request's fields: a model and 1 to " + dev.idleclaw.wire.WireLimits.MAX_EMBED_INPUTS
+            error(ctx, 400, "params must be an embed_request's fields: a model and 1 to " + WireLimits.MAX_EMBED_INPUTS
                             + " input texts, and optional dimensions, truncate, keep_alive, options");
             return;
         }
-        log.debug("serving embedding request {} forwarded by cluster member {}", Json.text(body, "request_id"), f.forwarder().substring(0, 16));
-        boolean verified = requester != null && body.path("requester_verified").asBoolean(false);
-        var caller = new Caller(requester, body.path("credited").asBoolean(false), verified, List.of());
-        var job = new EmbedRelay.Job(dev.idleclaw.relay.ChatRelay.MEMBER_DOOR, request.model(), request.input(), request.dimensions(), request.truncate(),
+        log.debug("serving embedding request {} forwarded by cluster member {}", forward.requestId(), forward.forward().forwarder().substring(0, 16));
+        var caller = new Caller(forward.requester(), forward.body().path("credited").asBoolean(false), forward.verified(), List.of());
+        var job = new EmbedRelay.Job(ChatRelay.MEMBER_DOOR, request.model(), request.input(), request.dimensions(), request.truncate(),
                 request.keepAlive(), request.options(), caller, true);
         answer(ctx, request.model(), relay.run(job));
     }
 
     /** The forward's request, or null when its parameters are not an embed_request's. */
-    private static dev.idleclaw.wire.HubMessage.EmbedRequest request(JsonNode body, String requester) {
+    private static HubMessage.EmbedRequest request(JsonNode body, String requester) {
         if (!(body.path("params") instanceof ObjectNode params)) return null;
         try {
             return EmbedCodec.request(params, Json.text(body, "request_id") == null ? "forward" : Json.text(body, "request_id"), requester);
@@ -117,6 +97,6 @@ final class MemberEmbedRoute implements Handler {
     }
 
     private static void error(Context ctx, int status, String message) {
-        ctx.status(status).contentType("application/json; charset=utf-8").result(Json.write(Json.object().put("error", message)));
+        MemberRequest.error(ctx, status, message);
     }
 }
