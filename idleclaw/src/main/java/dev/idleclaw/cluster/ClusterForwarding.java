@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 public final class ClusterForwarding implements AutoCloseable {
     private final MemberLinks links;
     private final MemberRoute route;
+    private final ForwardNonces nonces;
 
     public ClusterForwarding(ClusterSettings settings, ClusterDirectory directory, Identity self,
                              Scheduler scheduler, ChatRelay relay) {
@@ -26,7 +27,7 @@ public final class ClusterForwarding implements AutoCloseable {
         scheduler.members(links);
         var backends = new MemberBackends(directory, links);
         directory.onRefresh(backends::refresh);
-        var nonces = new ForwardNonces(System.currentTimeMillis(), MemberAuth.CLUSTER_SKEW_MILLIS);
+        this.nonces = new ForwardNonces(System.currentTimeMillis(), MemberAuth.CLUSTER_SKEW_MILLIS);
         var auth = new MemberAuth(key -> directory.members().stream().anyMatch(m -> m.hub().equals(key)), nonces,
                 self.publicKey(), RequestSignature.hostHeader(settings.url()), MemberTransport.route(settings.url()).getRawPath());
         this.route = new MemberRoute(auth, relay);
@@ -35,6 +36,11 @@ public final class ClusterForwarding implements AutoCloseable {
     /** The handler of {@link MemberTransport#PATH}. */
     public Handler route() {
         return route;
+    }
+
+    /** The forward nonces the internal route has taken (for tests). */
+    ForwardNonces nonces() {
+        return nonces;
     }
 
     /** The member backends, as the scheduler sees them. */

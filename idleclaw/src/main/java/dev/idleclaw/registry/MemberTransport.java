@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@code inference_request} becomes a {@code POST <member>/cluster/v1/chat} carrying the Ollama parameters as they are,
  * signed for this hub ({@link ForwardSignature}), and the member streams back its node's chunks as NDJSON, the final
  * one with the node's receipt, which {@link dev.idleclaw.relay.ChatRelay} relays, times out, fails over and checks
- * exactly as a node's. A 4xx answer is the caller's fault and passes on as a refusal; anything else that goes wrong
- * before the stream ends is the member being unavailable.
+ * exactly as a node's. A request the member's nodes refuse (its size) comes back in-band and passes on to the consumer
+ * as a refusal; a plain 4xx is the member's route refusing this hub's forward (signature, membership, clock, its
+ * nonce table full), never the consumer's fault, so it is logged and, like anything else that goes wrong before the
+ * stream ends, the member being unavailable (the relay fails over).
  */
 public final class MemberTransport implements Backend {
     private static final Logger log = LoggerFactory.getLogger(MemberTransport.class);
@@ -145,13 +147,17 @@ public final class MemberTransport implements Backend {
             }
             int status = res.statusCode();
             if (status != 200) {
-                log.info("cluster member {} answered {} for request {}", label(), status, id);
                 if (status >= 400 && status < 500) {
-                    link.deliver(id, PeerTransport.refusal(status, res.body())); // the caller's fault: passed on as it is
+                    // The route refused this hub's forward itself (signature, membership, clock, nonce table, body):
+                    // never the consumer's doing (a request the member's nodes refuse comes in-band, as "refused").
+                    var refusal = PeerTransport.refusal(status, res.body());
+                    log.warn("cluster member {} refused this hub's forward of request {} ({}: {}); failing over",
+                            label(), id, status, refusal.message());
                 } else {
+                    log.info("cluster member {} answered {} for request {}", label(), status, id);
                     res.body().close();
-                    link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
                 }
+                link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
                 return;
             }
             relay(link, id, res.body());

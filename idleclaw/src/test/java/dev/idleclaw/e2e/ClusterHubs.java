@@ -20,24 +20,24 @@ import java.util.List;
  * Hubs of one test cluster (the machine's Redis under a fresh key prefix, one PostgreSQL ledger in a fresh schema),
  * as {@link ClusterForwardingTest} sets them up, with their stand-in Ollamas; closing stops them all and drops both stores.
  */
-final class ClusterHubs implements AutoCloseable {
+public final class ClusterHubs implements AutoCloseable {
     /** Short, so members appear within a test; the hubs refresh every third of it. */
-    static final Duration TTL = Duration.ofMillis(1500);
+    public static final Duration TTL = Duration.ofMillis(1500);
     /** Long enough for a few refreshes on a busy machine. */
-    static final Duration WAIT = Duration.ofSeconds(15);
+    public static final Duration WAIT = Duration.ofSeconds(15);
 
-    final String model;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    public final String model;
+    public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<AutoCloseable> open = new ArrayList<>();
     private final LocalRedis redis = LocalRedis.fresh();
     private final PostgresSchema ledger = PostgresSchema.fresh();
 
-    ClusterHubs(String model) {
+    public ClusterHubs(String model) {
         this.model = model;
     }
 
     /** A hub of the cluster on a port chosen up front, since its cluster URL must name it. */
-    Network hub() throws Exception {
+    public Network hub() throws Exception {
         int port;
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -54,20 +54,20 @@ final class ClusterHubs implements AutoCloseable {
         return n;
     }
 
-    StandInOllama ollama() {
+    public StandInOllama ollama() {
         var o = StandInOllama.start().model(StandInModel.of(model));
         open.add(o::close);
         return o;
     }
 
     /** Waits until {@code on} has {@code of} as a member backend serving the model. */
-    void awaitMember(Network on, Network of) {
+    public void awaitMember(Network on, Network of) {
         await().atMost(WAIT).until(() -> on.hub.forwarding().links().links().stream()
                 .anyMatch(l -> of.hub.publicKey().equals(l.pubkey()) && l.serves(model) && !l.isClosed()));
     }
 
     /** {@code idleclaw_cluster_forwarded_total} of {@code outcome} on {@code n}. */
-    static long forwarded(Network n, String outcome) {
+    public static long forwarded(Network n, String outcome) {
         String outcomeLabel = "outcome=\"" + outcome + "\"";
         for (String line : n.hub.metrics().scrape(null).split("\n")) {
             if (line.startsWith("idleclaw_cluster_forwarded_total{") && line.contains(outcomeLabel)) {
@@ -77,12 +77,12 @@ final class ClusterHubs implements AutoCloseable {
         return 0;
     }
 
-    static long chats(StandInOllama o) {
+    public static long chats(StandInOllama o) {
         return o.requests().stream().filter(r -> r.path().equals("/api/chat")).count();
     }
 
     /** POSTs {@code body} to {@code n}, signed by {@code consumer} (null: anonymous). */
-    HttpResponse<String> post(Network n, String path, String body, Identity consumer) throws Exception {
+    public HttpResponse<String> post(Network n, String path, String body, Identity consumer) throws Exception {
         URI uri = URI.create(n.url() + path);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         var req = HttpRequest.newBuilder(uri).timeout(WAIT).header("Content-Type", "application/json")
