@@ -81,13 +81,15 @@ class StandingJournalOverflowTest {
                     .containsExactly("node standing changes are being dropped: more than " + BOUND + " waited for the ledger database");
 
             proxy.restore();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !buffer.down() && journal.pending() == 0);
+            // Pending is 0 once the writer took the batch, written once its transaction committed.
+            await().atMost(Duration.ofSeconds(30)).until(() -> !buffer.down() && journal.pending() == 0
+                    && keys.subList(0, BOUND).stream().allMatch(k -> ledger.standing(k).isPresent()));
             for (String k : keys.subList(0, BOUND)) assertThat(ledger.standing(k)).as(k).isPresent();
             for (String k : keys.subList(BOUND, keys.size())) assertThat(ledger.standing(k)).as(k).isEmpty();
             assertThat(ledger.standing("key1").orElseThrow().reputation()).isEqualTo(0.56);
             // 2 standings and 2 changes beyond the bound at once, then each of the 6 later changes (the queue stays full).
-            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
-                    .last().asString().startsWith("10 node standing change(s) were dropped in all");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage).last().asString().startsWith("10 node standing change(s) were dropped in all"));
 
             // A dropped key's next change is written whole.
             journal.write(List.of(standing("key" + (BOUND + 1), 0.3)), List.of(change("key" + (BOUND + 1), -0.2)));
