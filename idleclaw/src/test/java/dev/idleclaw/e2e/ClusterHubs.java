@@ -36,6 +36,11 @@ public final class ClusterHubs implements AutoCloseable {
         this.model = model;
     }
 
+    /** The shared ledger's JDBC URL. */
+    public String ledgerUrl() {
+        return ledger.url();
+    }
+
     /** A hub of the cluster on a port chosen up front, since its cluster URL must name it. */
     public Network hub() throws Exception {
         int port;
