@@ -42,6 +42,11 @@ public final class MemberTransport implements Backend {
      * chunk and answer timeouts end the request long before this, which only bounds a stuck exchange.
      */
     static final Duration HEADERS_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * At most one WARN per member this often about its route refusing forwards: a member refusing all of them (its
+     * nonce table full, this hub not yet in its directory) would otherwise log a line per request.
+     */
+    static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
     /** Connect timeout: members share a network, and a dead one must fail over fast. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
@@ -54,6 +59,8 @@ public final class MemberTransport implements Backend {
     private final HttpClient http;
     /** The exchanges in flight by request id: their thread (interrupted to abort) and, once answered, their body. */
     private final Map<String, Exchange> running = new ConcurrentHashMap<>();
+    /** When the last refusal WARN was logged (epoch ms; 0: never). */
+    private final java.util.concurrent.atomic.AtomicLong lastRefusalLog = new java.util.concurrent.atomic.AtomicLong();
 
     private static final class Exchange {
         final Thread thread;
@@ -151,8 +158,14 @@ public final class MemberTransport implements Backend {
                     // The route refused this hub's forward itself (signature, membership, clock, nonce table, body):
                     // never the consumer's doing (a request the member's nodes refuse comes in-band, as "refused").
                     var refusal = PeerTransport.refusal(status, res.body());
-                    log.warn("cluster member {} refused this hub's forward of request {} ({}: {}); failing over",
-                            label(), id, status, refusal.message());
+                    long now = System.currentTimeMillis(), last = lastRefusalLog.get();
+                    if (now - last >= REFUSAL_LOG_INTERVAL.toMillis() && lastRefusalLog.compareAndSet(last, now)) {
+                        log.warn("cluster member {} refused this hub's forward of request {} ({}: {}); failing over"
+                                 + " (further refusals within {} s are not logged)", label(), id, status, refusal.message(),
+                                REFUSAL_LOG_INTERVAL.toSeconds());
+                    } else {
+                        log.debug("cluster member {} refused request {} ({})", label(), id, status);
+                    }
                 } else {
                     log.info("cluster member {} answered {} for request {}", label(), status, id);
                     res.body().close();

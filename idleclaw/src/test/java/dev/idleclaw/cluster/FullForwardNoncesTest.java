@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A member whose forward-nonce table is full ({@link ForwardNonces#MAX_LIVE} live nonces) refuses further forwards
  * with 429 (docs/protocol.md "Cluster forwarding"): the refusal names the bound, and the forwarding hub takes it as
- * the member being unavailable (it fails over, and logs why), never as the consumer's fault.
+ * the member being unavailable (it fails over, and logs why once a minute), never as the consumer's fault.
  */
 @Timeout(120)
 class FullForwardNoncesTest {
@@ -70,15 +70,17 @@ class FullForwardNoncesTest {
         long now = System.currentTimeMillis();
         for (int i = 0; full.live() < ForwardNonces.MAX_LIVE; i++) full.claim("filler", "n" + i, now, now);
 
-        var res = cluster.post(a, "/api/chat", "{\"model\":\"" + MODEL + "\",\"stream\":true,\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"hi\"}]}", null);
-        assertThat(res.statusCode()).as(res.body()).isEqualTo(503);
-        assertThat(Json.parse(res.body()).path("error").asText()).doesNotContain("forwards").isNotBlank();
+        for (int i = 0; i < 2; i++) {
+            var res = cluster.post(a, "/api/chat", "{\"model\":\"" + MODEL + "\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"hi\"}]}", null);
+            assertThat(res.statusCode()).as(res.body()).isEqualTo(503);
+            assertThat(Json.parse(res.body()).path("error").asText()).doesNotContain("forwards").isNotBlank();
+        }
         assertThat(ClusterHubs.chats(onB)).isZero();
-        assertThat(ClusterHubs.forwarded(a, "unavailable")).isEqualTo(1);
+        assertThat(ClusterHubs.forwarded(a, "unavailable")).isEqualTo(2);
         assertThat(ClusterHubs.forwarded(a, "refused")).isZero();
         assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
-                .singleElement().asString().contains("refused this hub's forward").contains("429").contains("too many forwards");
+                .singleElement().asString().contains("refused this hub's forward").contains("429").contains("too many forwards"); // once a minute
     }
 
     private static java.util.Map<String, String> signed(Identity member, byte[] body, long at) {

@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hubs of one test cluster (the machine's Redis under a fresh key prefix, one PostgreSQL ledger in a fresh schema),
- * as {@link ClusterForwardingTest} sets them up, with their stand-in Ollamas; closing stops them all and drops both stores.
+ * Hubs of one test cluster (the machine's Redis under a fresh key prefix, one PostgreSQL ledger in a fresh schema)
+ * with their stand-in Ollamas, for the cluster tests; closing stops them all and drops both stores.
  */
 public final class ClusterHubs implements AutoCloseable {
     /** Short, so members appear within a test; the hubs refresh every third of it. */
