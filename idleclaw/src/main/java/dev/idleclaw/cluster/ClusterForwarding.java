@@ -20,6 +20,7 @@ public final class ClusterForwarding implements AutoCloseable {
     private final MemberLinks links;
     private final MemberRoute route;
     private final MemberEmbedRoute embedRoute;
+    private final ForwardNonces nonces;
 
     public ClusterForwarding(ClusterSettings settings, ClusterDirectory directory, Identity self,
                              Scheduler scheduler, ChatRelay relay, EmbedRelay embeds) {
@@ -28,7 +29,7 @@ public final class ClusterForwarding implements AutoCloseable {
         scheduler.members(links);
         var backends = new MemberBackends(directory, links);
         directory.onRefresh(backends::refresh);
-        var nonces = new ForwardNonces(System.currentTimeMillis(), MemberAuth.CLUSTER_SKEW_MILLIS);
+        this.nonces = new ForwardNonces(System.currentTimeMillis(), MemberAuth.CLUSTER_SKEW_MILLIS);
         java.util.function.Predicate<String> member = key -> directory.members().stream().anyMatch(m -> m.hub().equals(key));
         String host = RequestSignature.hostHeader(settings.url());
         // One nonce memory for both routes: a nonce is the forwarder's, whichever route it signed.
@@ -47,6 +48,11 @@ public final class ClusterForwarding implements AutoCloseable {
     /** The handler of {@link MemberTransport#EMBED_PATH}. */
     public Handler embedRoute() {
         return embedRoute;
+    }
+
+    /** The forward nonces the internal routes have taken (for tests). */
+    ForwardNonces nonces() {
+        return nonces;
     }
 
     /** The member backends, as the scheduler sees them. */

@@ -23,25 +23,37 @@ final class ForwardNonces {
 
     private final long startedAt;
     private final long skewMillis;
+    private final int maxLive;
     private final Map<String, Long> expiries = new ConcurrentHashMap<>();
     private final AtomicInteger claims = new AtomicInteger();
 
     /** {@code startedAt}: this hub's start, before which no forward is taken; {@code skewMillis}: the window either way. */
     ForwardNonces(long startedAt, long skewMillis) {
+        this(startedAt, skewMillis, MAX_LIVE);
+    }
+
+    /** {@code maxLive}: the live nonces kept at most ({@link #MAX_LIVE} but in tests). */
+    ForwardNonces(long startedAt, long skewMillis, int maxLive) {
         this.startedAt = startedAt;
         this.skewMillis = skewMillis;
+        this.maxLive = maxLive;
     }
 
     /** Claims {@code forwarder}'s {@code nonce} of a forward timestamped {@code timestamp}, already within the skew. */
     Claim claim(String forwarder, String nonce, long timestamp, long now) {
         if (timestamp < startedAt) return Claim.BEFORE_START;
-        if (claims.incrementAndGet() % SWEEP_EVERY == 0 || expiries.size() >= MAX_LIVE) sweep(now);
-        if (expiries.size() >= MAX_LIVE) return Claim.FULL;
+        if (claims.incrementAndGet() % SWEEP_EVERY == 0 || expiries.size() >= maxLive) sweep(now);
+        if (expiries.size() >= maxLive) return Claim.FULL;
         return expiries.putIfAbsent(forwarder + "/" + nonce, timestamp + skewMillis) == null ? Claim.CLAIMED : Claim.REPLAYED;
     }
 
     private void sweep(long now) {
         for (Iterator<Long> it = expiries.values().iterator(); it.hasNext(); ) if (it.next() < now) it.remove();
+    }
+
+    /** The live nonces kept at most. */
+    int maxLive() {
+        return maxLive;
     }
 
     int live() {

@@ -71,7 +71,7 @@ final class MemberAuth {
             case CLAIMED -> { }
             case REPLAYED -> throw refused(401, "replayed forward signature");
             case BEFORE_START -> throw refused(401, "the forward was signed before this hub started: sign it again");
-            case FULL -> throw refused(429, "too many forwards in the last minute (at most " + ForwardNonces.MAX_LIVE + "); retry later");
+            case FULL -> throw refused(429, "too many forwards in the last minute (at most " + nonces.maxLive() + "); retry later");
         }
         return f;
     }

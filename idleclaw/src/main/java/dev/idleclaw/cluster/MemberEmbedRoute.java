@@ -65,7 +65,7 @@ final class MemberEmbedRoute implements Handler {
 
     /**
      * The outcome for the forwarding member: the vectors, or a 503 when no node of this hub can take it (the
-     * forwarder fails over), or the consumer's fault as a 4xx it passes on, or a 502 when the node failed.
+     * forwarder fails over), or the consumer's fault in-band (which it passes on), or a 502 when the node failed.
      */
     private static void answer(Context ctx, String model, EmbedRelay.Outcome outcome) {
         switch (outcome) {
@@ -79,9 +79,10 @@ final class MemberEmbedRoute implements Handler {
                 ctx.header("Retry-After", Long.toString(b.retryAfterSeconds()));
                 error(ctx, 503, "no node of this hub takes " + model + " now (busy)");
             }
-            case EmbedRelay.Outcome.Invalid i -> error(ctx, 400, "the node's Ollama refused this request for '" + model
-                    + "' (is it an embedding model, and are the dimensions within its embedding length?)");
-            case EmbedRelay.Outcome.Refused r -> error(ctx, r.status(), r.message() == null ? "refused" : r.message());
+            // The consumer's fault, told in-band (a plain 4xx would be this route refusing the forwarding hub):
+            case EmbedRelay.Outcome.Invalid i -> inBand(ctx, Json.object().put("error", "invalid_request"));
+            case EmbedRelay.Outcome.Refused r -> inBand(ctx, Json.object().set("refused",
+                    Json.object().put("status", r.status()).put("message", r.message() == null ? "refused" : r.message())));
             case EmbedRelay.Outcome.Failed fail -> error(ctx, 502, "embedding failed: " + fail.why());
         }
     }
@@ -94,6 +95,10 @@ final class MemberEmbedRoute implements Handler {
         } catch (ReceiptException e) {
             throw new IllegalStateException("a receipt this hub accepted no longer reads", e);
         }
+    }
+
+    private static void inBand(Context ctx, ObjectNode answer) {
+        ctx.status(200).contentType("application/json; charset=utf-8").result(Json.write(answer));
     }
 
     private static void error(Context ctx, int status, String message) {

@@ -124,11 +124,6 @@ final class MemberSink extends DoorSink {
     /** A plain JSON error before any node took the request. */
     @Override
     protected void error(int status, String message) throws IOException {
-        commit(status, "application/json; charset=utf-8");
-        byte[] body = Json.write(Json.object().put("error", message)).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        var out = response.getOutputStream();
-        out.write(body);
-        out.flush();
+        ollamaError(status, message);
     }
 }

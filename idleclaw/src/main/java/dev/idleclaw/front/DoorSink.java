@@ -1,6 +1,7 @@
 package dev.idleclaw.front;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.idleclaw.json.Json;
 import dev.idleclaw.relay.ChatSink;
 import dev.idleclaw.registry.Scheduler;
 import jakarta.servlet.http.HttpServletResponse;
@@ -94,6 +95,20 @@ public abstract class DoorSink implements ChatSink {
 
     /** Answers {@code status} with {@code text} in the door's error shape; nothing has been sent yet. */
     protected abstract void error(int status, String text) throws IOException;
+
+    /**
+     * Answers {@code status} with Ollama's sized {@code {"error":message}} body (type JSON), written and flushed at
+     * once: a sized body is complete once written, so the router's 404 page can no longer be appended to it. The
+     * error shape of the Ollama door and of a member's internal route alike.
+     */
+    protected final void ollamaError(int status, String message) throws IOException {
+        commit(status, "application/json; charset=utf-8");
+        byte[] body = Json.write(Json.object().put("error", message)).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        var out = response.getOutputStream();
+        out.write(body);
+        out.flush();
+    }
 
     /** Ends an answer already under way with the door's in-band failure saying {@code text}. */
     protected abstract void failMidAnswer(Failure why, String text) throws IOException;

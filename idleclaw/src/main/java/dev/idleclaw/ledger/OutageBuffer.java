@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * of waiting for a connection; one thread retries every {@link #RETRY} and, once the database answers, writes what
  * waited in its original order (a receipt already recorded is skipped by the unique nonce key, so none counts twice).
  * One WARN line says the database went away, one INFO line that it is back. What waits is lost only if the process
- * ends before the database returns (closing tries once more and says how many were lost).
+ * ends before the database returns (closing tries once more and says how many were lost). When the queue is full a
+ * newer receipt is refused with an unavailable error (not recorded: its answer goes out without it), one more WARN
+ * line says so, and the INFO line counts them.
  */
 public final class OutageBuffer implements Ledger {
     private static final Logger log = LoggerFactory.getLogger(OutageBuffer.class);
@@ -44,15 +46,24 @@ public final class OutageBuffer implements Ledger {
     }
 
     private final JdbcLedger db;
+    private final int maxQueued;
     private final ArrayDeque<Op> queued = new ArrayDeque<>(); // guarded by this
     private boolean down; // guarded by this
     private volatile boolean downFast; // read without the lock on the read paths
     private long downSince;
+    /** Receipts and settlements refused this outage because the queue was full (logged once, then counted). */
+    private long refused; // guarded by this
     private final ScheduledExecutorService retry =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ledger-retry").daemon().factory());
 
     OutageBuffer(JdbcLedger db) {
+        this(db, MAX_QUEUED);
+    }
+
+    /** {@code maxQueued}: the bound on what waits ({@link #MAX_QUEUED} but in tests). */
+    OutageBuffer(JdbcLedger db, int maxQueued) {
         this.db = db;
+        this.maxQueued = maxQueued;
         retry.scheduleWithFixedDelay(this::tick, RETRY.toMillis(), RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -83,9 +94,17 @@ public final class OutageBuffer implements Ledger {
         }
     }
 
+    /**
+     * Queues {@code op}; when the queue is full it is refused (the newest is lost, what waits keeps its order): the
+     * first refusal of an outage is logged, the rest counted and reported when the database is back.
+     */
     private Append enqueue(Op op) { // under this
-        if (queued.size() >= MAX_QUEUED) {
-            throw new LedgerException("ledger " + db.name() + ": unreachable, and " + MAX_QUEUED + " receipts already wait for it", true);
+        if (queued.size() >= maxQueued) {
+            if (refused++ == 0) {
+                log.warn("ledger {}: {} receipt(s) and settlement(s) already wait for the database; newer ones are not"
+                         + " recorded until it is back", db.name(), maxQueued);
+            }
+            throw new LedgerException("ledger " + db.name() + ": unreachable, and " + maxQueued + " receipts already wait for it", true);
         }
         queued.addLast(op);
         return Append.QUEUED;
@@ -141,7 +160,7 @@ public final class OutageBuffer implements Ledger {
             downSince = System.currentTimeMillis();
         }
         log.warn("ledger {} is unreachable ({}): receipts wait in memory (at most {}) and requests that need a balance"
-                + " get 503 until it is back", db.name(), e.getMessage(), MAX_QUEUED);
+                + " get 503 until it is back", db.name(), e.getMessage(), maxQueued);
     }
 
     /** While the database is away: writes what waited, in order, and ends the outage once all is written. */
@@ -149,6 +168,7 @@ public final class OutageBuffer implements Ledger {
         synchronized (this) {
             if (!down) return;
         }
+        long lost;
         try {
             int written = flush();
             db.totals(); // the database answers even when nothing waited (an outage a read ran into)
@@ -156,9 +176,12 @@ public final class OutageBuffer implements Ledger {
                 if (!queued.isEmpty()) return; // more arrived meanwhile: the next tick writes them
                 down = false;
                 downFast = false;
+                lost = refused;
+                refused = 0;
             }
-            log.info("ledger {} is reachable again after {} s; wrote {} receipt(s) and settlement(s) that waited",
-                    db.name(), (System.currentTimeMillis() - downSince) / 1000, written);
+            log.info("ledger {} is reachable again after {} s; wrote {} receipt(s) and settlement(s) that waited{}",
+                    db.name(), (System.currentTimeMillis() - downSince) / 1000, written,
+                    lost == 0 ? "" : "; " + lost + " more found the queue full and were not recorded");
         } catch (LedgerException e) {
             if (!e.unavailable()) log.error("ledger {}: cannot write what waited: {}", db.name(), e.getMessage());
         } catch (RuntimeException e) {

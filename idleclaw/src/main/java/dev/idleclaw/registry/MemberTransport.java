@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * signed for this hub ({@link ForwardSignature}), and the member streams back its node's chunks as NDJSON, the final
  * one with the node's receipt, which {@link dev.idleclaw.relay.ChatRelay} relays, times out, fails over and checks
  * exactly as a node's. An {@code embed_request} becomes a {@code POST <member>/cluster/v1/embed} with the frame's
- * fields, answered with an {@code embed_result}'s. A 4xx answer is the caller's fault and passes on as a refusal;
- * anything else that goes wrong before the stream ends is the member being unavailable.
+ * fields, answered with an {@code embed_result}'s. A request the member's nodes refuse (its size, an invalid embedding
+ * request) comes back in-band and passes on to the consumer as a refusal; a plain 4xx is the member's route refusing
+ * this hub's forward (signature, membership, clock, its nonce table full), never the consumer's fault, so it is logged
+ * and, like anything else that goes wrong before the stream ends, the member being unavailable (the relay fails over).
  */
 public final class MemberTransport implements Backend {
     private static final Logger log = LoggerFactory.getLogger(MemberTransport.class);
@@ -48,6 +50,11 @@ public final class MemberTransport implements Backend {
      * chunk and answer timeouts end the request long before this, which only bounds a stuck exchange.
      */
     static final Duration HEADERS_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * At most one WARN per member this often about its route refusing forwards: a member refusing all of them (its
+     * nonce table full, this hub not yet in its directory) would otherwise log a line per request.
+     */
+    static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
     /** Connect timeout: members share a network, and a dead one must fail over fast. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
@@ -62,6 +69,8 @@ public final class MemberTransport implements Backend {
     private final Map<String, Exchange> running = new ConcurrentHashMap<>();
     /** The models the member's embedding nodes hold, as its directory entry last said. */
     private volatile java.util.Set<String> embedModels = java.util.Set.of();
+    /** When the last refusal WARN was logged (epoch ms; 0: never). */
+    private final java.util.concurrent.atomic.AtomicLong lastRefusalLog = new java.util.concurrent.atomic.AtomicLong();
 
     private static final class Exchange {
         final Thread thread;
@@ -191,13 +200,23 @@ public final class MemberTransport implements Backend {
             }
             int status = res.statusCode();
             if (status != 200) {
-                log.info("cluster member {} answered {} for request {}", label(), status, id);
                 if (status >= 400 && status < 500) {
-                    link.deliver(id, PeerTransport.refusal(status, res.body())); // the caller's fault: passed on as it is
+                    // The route refused this hub's forward itself (signature, membership, clock, nonce table, body):
+                    // never the consumer's doing (a request the member's nodes refuse comes in-band, as "refused").
+                    var refusal = PeerTransport.refusal(status, res.body());
+                    long now = System.currentTimeMillis(), last = lastRefusalLog.get();
+                    if (now - last >= REFUSAL_LOG_INTERVAL.toMillis() && lastRefusalLog.compareAndSet(last, now)) {
+                        log.warn("cluster member {} refused this hub's forward of request {} ({}: {}); failing over"
+                                 + " (further refusals within {} s are not logged)", label(), id, status, refusal.message(),
+                                REFUSAL_LOG_INTERVAL.toSeconds());
+                    } else {
+                        log.debug("cluster member {} refused request {} ({})", label(), id, status);
+                    }
                 } else {
+                    log.info("cluster member {} answered {} for request {}", label(), status, id);
                     res.body().close();
-                    link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
                 }
+                link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
                 return;
             }
             if (embed) embedded(link, id, res.body());
@@ -242,7 +261,10 @@ public final class MemberTransport implements Backend {
         link.deliver(id, new RelayStream.Disconnected());
     }
 
-    /** Reads the member's embedding answer: the node's vectors, token count and receipt, as an {@code embed_result}'s. */
+    /**
+     * Reads the member's embedding answer: the node's vectors, token count and receipt, as an {@code embed_result}'s; or
+     * in-band, a {@code {"refused":{status,message}}} or a node error's {@code {"error":code}}, as a chat's lines are.
+     */
     private void embedded(NodeLink link, String id, InputStream in) throws IOException {
         byte[] bytes;
         try (in) {
@@ -250,6 +272,15 @@ public final class MemberTransport implements Backend {
         }
         if (bytes.length > MAX_EMBED_ANSWER_BYTES) throw new IOException("embedding answer over " + MAX_EMBED_ANSWER_BYTES + " bytes");
         if (!(Json.parse(new String(bytes, StandardCharsets.UTF_8)) instanceof ObjectNode o)) throw new IOException("not a JSON object");
+        if (o.path("refused").isObject()) { // the member's nodes refused the consumer's request: passed on as it is
+            JsonNode refused = o.get("refused");
+            link.deliver(id, new RelayStream.Refused(refused.path("status").asInt(400), Json.text(refused, "message"), null));
+            return;
+        }
+        if (o.path("error").isTextual()) { // the node's error, with its wire code (invalid_request: the consumer's)
+            link.deliver(id, new RelayStream.NodeError(o.get("error").asText()));
+            return;
+        }
         try {
             link.deliver(id, new RelayStream.Embedded(dev.idleclaw.wire.EmbedCodec.answer(o, id)));
         } catch (dev.idleclaw.wire.WireException e) {

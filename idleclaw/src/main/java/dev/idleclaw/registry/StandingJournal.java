@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Writes node standings behind the in-memory copy, into the ledger database (docs/trust.md "Persistence"). Changes
  * wait in memory, a key's newer standing replacing its older one, and one thread writes whatever waits in one
  * transaction; while the database is away it keeps them and tries again every {@link #RETRY}. Bounded: at most
- * {@link #MAX_PENDING} keys' standings and as many reputation changes wait; beyond that the newest are dropped and
+ * {@link #MAX_PENDING} keys' standings and as many reputation changes wait; beyond that what does not fit is dropped and
  * counted (a dropped standing is written whole at the key's next change).
  */
 public final class StandingJournal implements StandingStore, AutoCloseable {
@@ -30,14 +30,23 @@ public final class StandingJournal implements StandingStore, AutoCloseable {
     static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Ledger ledger;
+    private final int maxPending;
     private final LinkedHashMap<String, NodeStanding> standings = new LinkedHashMap<>(); // guarded by this
     private final ArrayDeque<ReputationChange> changes = new ArrayDeque<>(); // guarded by this
     private long dropped; // guarded by this
+    /** Dropped since the writer last logged it; said once when dropping starts, then in sum once a write succeeds. */
+    private long droppedUnreported; // writer thread only
     private boolean closed; // guarded by this
     private final Thread writer;
 
     public StandingJournal(Ledger ledger) {
+        this(ledger, MAX_PENDING);
+    }
+
+    /** {@code maxPending}: the bound on waiting standings and on waiting changes ({@link #MAX_PENDING} but in tests). */
+    StandingJournal(Ledger ledger, int maxPending) {
         this.ledger = ledger;
+        this.maxPending = maxPending;
         this.writer = Thread.ofPlatform().daemon().name("standing-writer").start(this::loop);
     }
 
@@ -50,11 +59,11 @@ public final class StandingJournal implements StandingStore, AutoCloseable {
     public synchronized void write(List<NodeStanding> changed, List<ReputationChange> history) {
         if (closed) return;
         for (var s : changed) {
-            if (standings.size() >= MAX_PENDING && !standings.containsKey(s.pubkey())) dropped++;
+            if (standings.size() >= maxPending && !standings.containsKey(s.pubkey())) dropped++;
             else standings.put(s.pubkey(), s);
         }
         for (var h : history) {
-            if (changes.size() >= MAX_PENDING) dropped++;
+            if (changes.size() >= maxPending) dropped++;
             else changes.addLast(h);
         }
         notifyAll();
@@ -87,11 +96,19 @@ public final class StandingJournal implements StandingStore, AutoCloseable {
                 lost = dropped;
                 dropped = 0;
             }
-            if (lost > 0) log.warn("{} node standing change(s) dropped: more than {} waited for the ledger database", lost, MAX_PENDING);
+            if (lost > 0 && droppedUnreported == 0) {
+                log.warn("node standing changes are being dropped: more than {} waited for the ledger database", maxPending);
+            }
+            droppedUnreported += lost;
             try {
                 ledger.saveStandings(batch, history);
                 if (failing) log.debug("node standings written again");
                 failing = false;
+                if (droppedUnreported > 0) {
+                    log.warn("{} node standing change(s) were dropped in all (a dropped key's standing is written at its next change)",
+                            droppedUnreported);
+                    droppedUnreported = 0;
+                }
             } catch (LedgerException e) {
                 if (!e.unavailable()) {
                     log.error("cannot save {} node standing(s): {}", batch.size(), e.getMessage());
@@ -106,17 +123,30 @@ public final class StandingJournal implements StandingStore, AutoCloseable {
         }
     }
 
-    /** Puts a failed batch back ahead of what came since; a key's newer standing wins over the failed one. */
+    /**
+     * Puts a failed batch back ahead of what came since, within the bound (what does not fit is dropped and counted);
+     * a key's newer standing wins over the failed one.
+     */
     private synchronized void requeue(List<NodeStanding> batch, List<ReputationChange> history) {
-        for (var s : batch) standings.putIfAbsent(s.pubkey(), s);
-        for (int i = history.size() - 1; i >= 0 && changes.size() < MAX_PENDING; i--) changes.addFirst(history.get(i));
+        for (var s : batch) {
+            if (standings.containsKey(s.pubkey())) continue;
+            if (standings.size() >= maxPending) dropped++;
+            else standings.put(s.pubkey(), s);
+        }
+        int i = history.size() - 1;
+        for (; i >= 0 && changes.size() < maxPending; i--) changes.addFirst(history.get(i));
+        dropped += i + 1;
     }
 
-    /** Waits {@link #RETRY} (woken early by closing); false when closed meanwhile with nothing more to try. */
+    /**
+     * Waits {@link #RETRY}, woken early by closing only (not by new changes: a busy hub would retry a dead database on
+     * every change); false when closed with nothing more to try.
+     */
     private synchronized boolean pause() {
         if (closed) return false;
+        long deadline = System.nanoTime() + RETRY.toNanos();
         try {
-            wait(RETRY.toMillis());
+            for (long left = RETRY.toMillis(); left > 0 && !closed; left = (deadline - System.nanoTime()) / 1_000_000) wait(left);
         } catch (InterruptedException e) {
             return false;
         }

@@ -1,6 +1,8 @@
 package dev.idleclaw.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.idleclaw.e2e.ClusterHubs.chats;
+import static dev.idleclaw.e2e.ClusterHubs.forwarded;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -15,17 +17,14 @@ import dev.idleclaw.registry.MemberTransport;
 import dev.idleclaw.testkit.Behaviour;
 import dev.idleclaw.testkit.Embeddings;
 import dev.idleclaw.testkit.NodeRegistration;
-import dev.idleclaw.testkit.StandInModel;
 import dev.idleclaw.testkit.StandInNode;
 import dev.idleclaw.testkit.StandInOllama;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,31 +37,24 @@ import org.junit.jupiter.api.Test;
  * chats and embeddings to each other over the internal routes, with real node agents in front of stand-in Ollamas.
  */
 class ClusterForwardingTest {
-    /** Short, so members appear within a test; the hubs refresh every third of it. */
-    private static final Duration TTL = Duration.ofMillis(1500);
-    /** Long enough for a few refreshes on a busy machine. */
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = ClusterHubs.WAIT;
     private static final String MODEL = "llama3.2:3b";
     private static final String EMBED = "nomic-embed-text:latest";
     private static final String TOOLS = "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":"
             + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private LocalRedis redis;
-    private PostgresSchema ledger;
+    private ClusterHubs cluster;
+    private HttpClient http;
 
     @BeforeEach
     void findStores() {
-        redis = LocalRedis.fresh();
-        ledger = PostgresSchema.fresh();
+        cluster = new ClusterHubs(MODEL, EMBED);
+        http = cluster.http;
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : open.reversed()) c.close();
-        redis.close();
-        ledger.close();
+        cluster.close();
     }
 
     @Test
@@ -104,7 +96,7 @@ class ClusterForwardingTest {
         assertThat(answer.body()).contains(" stand-in").contains("message_stop");
 
         // Six answers, each recorded once in the shared ledger (by the hub whose node served it), debiting the consumer.
-        var audit = LedgerAudit.of(ledger.url());
+        var audit = LedgerAudit.of(cluster.ledgerUrl());
         assertThat(audit.rows()).isEqualTo(6);
         assertThat(audit.distinctWorkerNonces()).isEqualTo(6);
         assertThat(audit.distinctJobs()).isEqualTo(6);
@@ -244,7 +236,7 @@ class ClusterForwardingTest {
             assertThat(r.receipt().requesterPubkey()).isEqualTo(consumer.publicKey());
         }
         // Three answers, each one row in the shared ledger (written by B, whose node served it), debiting the consumer.
-        var audit = LedgerAudit.of(ledger.url());
+        var audit = LedgerAudit.of(cluster.ledgerUrl());
         assertThat(audit.rows()).isEqualTo(3);
         assertThat(audit.distinctJobs()).isEqualTo(3);
         assertThat(audit.accounts().get(consumer.publicKey())).isEqualTo(audit.recomputedAccounts().get(consumer.publicKey()));
@@ -339,7 +331,7 @@ class ClusterForwardingTest {
         assertThat(forwarded(a, "unavailable")).isZero();
         assertThat(reputations(b)).isEqualTo(before);
         assertThat(a.hub.forwarding().links().links()).allSatisfy(l -> assertThat(l.isClosed()).isFalse());
-        assertThat(LedgerAudit.of(ledger.url()).rows()).isZero();
+        assertThat(LedgerAudit.of(cluster.ledgerUrl()).rows()).isZero();
     }
 
     @Test
@@ -383,41 +375,8 @@ class ClusterForwardingTest {
         assertThat(forwarded(b, "answered") + forwarded(b, "unavailable")).isZero();
     }
 
-    /** A hub of the test's cluster on a port chosen up front, since its cluster URL must name it. */
-    private Network hub() throws Exception {
-        int port;
-        try (var s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        var n = new Network(c -> {
-            c.port = port;
-            c.cluster = redis.url();
-            c.clusterUrl = "http://127.0.0.1:" + port;
-            c.clusterTtl = TTL;
-            c.clusterPrefix = redis.prefix;
-            c.ledger = ledger.url();
-        });
-        open.add(n);
-        return n;
-    }
-
-    /** A stand-in Ollama holding the chat model and the embedding model. */
-    private StandInOllama ollama() {
-        var o = StandInOllama.start().model(StandInModel.of(MODEL)).model(StandInModel.of(EMBED));
-        open.add(o::close);
-        return o;
-    }
-
-    /** Waits until {@code on} has {@code of} as a member backend serving {@link #MODEL}. */
-    private static void awaitMember(Network on, Network of) {
-        await().atMost(WAIT).until(() -> on.hub.forwarding().links().links().stream()
-                .anyMatch(l -> of.hub.publicKey().equals(l.pubkey()) && l.serves(MODEL) && !l.isClosed()));
-    }
-
-    /** Waits until {@code on} has {@code of} as a member backend serving {@code model}. */
     private static void awaitMember(Network on, Network of, String model) {
-        await().atMost(WAIT).until(() -> on.hub.forwarding().links().links().stream()
-                .anyMatch(l -> of.hub.publicKey().equals(l.pubkey()) && l.serves(model) && !l.isClosed()));
+        ClusterHubs.awaitMember(on, of, model);
     }
 
     /** Waits until {@code on} has {@code of} as a member backend serving embeddings of {@link #EMBED}. */
@@ -442,23 +401,8 @@ class ClusterForwardingTest {
         for (int i = 0; i < dimensions; i++) assertThat(actual.get(i).floatValue()).isEqualTo(expected[i]);
     }
 
-    private static long chats(StandInOllama o) {
-        return o.requests().stream().filter(r -> r.path().equals("/api/chat")).count();
-    }
-
     private static Identity identity(Network n) {
         return IdentityFile.loadOrCreate(n.dataDir.resolve("identity.json"), false).identity();
-    }
-
-    private static long forwarded(Network n, String outcome) {
-        // In a cluster every series also carries the hub label.
-        String outcomeLabel = "outcome=\"" + outcome + "\"";
-        for (String line : n.hub.metrics().scrape(null).split("\n")) {
-            if (line.startsWith("idleclaw_cluster_forwarded_total{") && line.contains(outcomeLabel)) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return 0;
     }
 
     private static String chat(String model) {
@@ -501,15 +445,19 @@ class ClusterForwardingTest {
         return http.send(req.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** POSTs {@code body} to {@code n}, signed by {@code consumer} (null: anonymous). */
+    private Network hub() throws Exception {
+        return cluster.hub();
+    }
+
+    private StandInOllama ollama() {
+        return cluster.ollama();
+    }
+
+    private void awaitMember(Network on, Network of) {
+        cluster.awaitMember(on, of);
+    }
+
     private HttpResponse<String> post(Network n, String path, String body, Identity consumer) throws Exception {
-        URI uri = URI.create(n.url() + path);
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        var req = HttpRequest.newBuilder(uri).timeout(WAIT).header("Content-Type", "application/json")
-                .header("anthropic-version", "2023-06-01");
-        if (consumer != null) {
-            RequestSignature.sign(consumer, "POST", path, RequestSignature.hostHeader(uri), bytes, System.currentTimeMillis()).forEach(req::header);
-        }
-        return http.send(req.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        return cluster.post(n, path, body, consumer);
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * relayed connection closes, as when the service dies) and restore on the same port: a deterministic outage of a
  * real server that other tests keep using.
  */
-final class CuttableTcp implements AutoCloseable {
+public final class CuttableTcp implements AutoCloseable {
     /** Pending connections while listening: a test opens a few. */
     private static final int BACKLOG = 50;
 
@@ -24,26 +24,26 @@ final class CuttableTcp implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
 
-    CuttableTcp(int target) throws IOException {
+    public CuttableTcp(int target) throws IOException {
         this.target = target;
         this.server = listen(0);
         this.port = server.getLocalPort();
         acceptLoop(server);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Stops listening and closes every relayed connection. */
-    void cut() throws IOException {
+    public void cut() throws IOException {
         server.close();
         for (Socket s : open) s.close();
         open.clear();
     }
 
     /** Listens again on the same port. */
-    void restore() throws IOException {
+    public void restore() throws IOException {
         server = listen(port);
         acceptLoop(server);
     }

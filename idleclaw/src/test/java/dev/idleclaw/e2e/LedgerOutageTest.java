@@ -136,6 +136,32 @@ class LedgerOutageTest {
         }
     }
 
+    @Test
+    void aChatWhoseReceiptFindsTheBufferFullIsAnsweredInFullAndOnlyItsReceiptIsLostAndCounted() throws Exception {
+        net = new Network(c -> {
+            c.ledger = proxied();
+            c.canaryRate = 0;
+        });
+        ollama = StandInOllama.start().model(StandInModel.of(MODEL));
+        net.addNode(ollama, Identity.generate());
+        var buffer = (OutageBuffer) net.hub.ledger();
+        proxy.cut();
+        // The production bound, filled with one receipt (a replay, as far as the database will tell).
+        SignedReceipt filler = receipt(Identity.generate(), Identity.generate().publicKey(), 10);
+        for (int i = 0; i < OutageBuffer.MAX_QUEUED; i++) buffer.append(filler, false, false);
+        assertThat(buffer.queued()).isEqualTo(OutageBuffer.MAX_QUEUED);
+
+        HttpResponse<String> answer = chat(null);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(dev.idleclaw.json.Json.parse(answer.body()).path("message").path("content").asText()).isEqualTo("Hello from the stand-in.");
+        assertThat(answer.headers().firstValue(dev.idleclaw.front.Headers.RECEIPT)).isEmpty();
+        assertThat(net.hub.metrics().scrape(null)).contains("idleclaw_receipts_total{outcome=\"ledger_error\"} 1");
+        assertThat(buffer.queued()).isEqualTo(OutageBuffer.MAX_QUEUED);
+        assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("newer ones are not recorded"))
+                .hasSize(1);
+        // (Writing what waited once the database is back: OutageBufferOverflowTest, with a bound of 2.)
+    }
+
     private static SignedReceipt receipt(Identity worker, String requester, long outputTokens) {
         long now = System.currentTimeMillis();
         return SignedReceipt.sign(new Receipt(Receipt.VERSION, "job-" + Nonces.next(), Nonces.next(), requester,

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Assumptions;
  * A fresh schema on the local PostgreSQL (127.0.0.1:5432, database {@code test}, trust auth) for one test, dropped
  * by {@link #close}. Without a reachable server the test is skipped locally, but fails when {@code CI=true}.
  */
-final class PostgresSchema implements AutoCloseable {
+public final class PostgresSchema implements AutoCloseable {
     /** A server that does not answer within this is treated as absent. */
     static final int CONNECT_TIMEOUT_SECONDS = 2;
     /** The roles a local trust-auth server is commonly reachable as (the distro default, then a container's). */
@@ -24,7 +24,7 @@ final class PostgresSchema implements AutoCloseable {
     }
 
     /** Finds the server, or skips the test (fails it when {@code CI=true}). */
-    static PostgresSchema fresh() {
+    public static PostgresSchema fresh() {
         for (String user : USERS) {
             String url = "jdbc:postgresql://127.0.0.1:5432/test?user=" + user + "&connectTimeout=" + CONNECT_TIMEOUT_SECONDS;
             try (var c = DriverManager.getConnection(url)) {
@@ -39,7 +39,7 @@ final class PostgresSchema implements AutoCloseable {
     }
 
     /** The ledger target: the JDBC URL with the fresh schema as {@code currentSchema} (the ledger creates it). */
-    String url() {
+    public String url() {
         return base + "&currentSchema=" + schema;
     }
 

@@ -173,13 +173,7 @@ final class OllamaSink extends DoorSink {
     /** Ollama's {@code {"error":…}}, sized, with the serving node's header like any answer. */
     @Override
     protected void error(int status, String message) throws IOException {
-        commit(status, "application/json; charset=utf-8");
-        byte[] body = Json.write(Json.object().put("error", message)).getBytes(StandardCharsets.UTF_8);
-        // A sized body is complete once written: the router's 404 page can no longer be appended to it.
-        response.setContentLength(body.length);
-        var out = response.getOutputStream();
-        out.write(body);
-        out.flush();
+        ollamaError(status, message);
     }
 
     /** Ollama sends no cache header, streamed or not. */
