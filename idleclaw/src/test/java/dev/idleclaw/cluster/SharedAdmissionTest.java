@@ -7,6 +7,7 @@ import dev.idleclaw.admission.ChatGate;
 import dev.idleclaw.admission.RateLimiter;
 import dev.idleclaw.config.ClusterSettings;
 import dev.idleclaw.config.Limits;
+import dev.idleclaw.e2e.LocalRedis;
 import dev.idleclaw.registry.Bans;
 import dev.idleclaw.registry.NodeLeases;
 import java.net.ServerSocket;
@@ -32,11 +33,11 @@ class SharedAdmissionTest {
 
     /** Each hub's admission state, then its store (the hub's order of closing). */
     private final List<AutoCloseable> open = new ArrayList<>();
-    private TestRedis redis;
+    private LocalRedis redis;
 
     @BeforeEach
     void findRedis() {
-        redis = TestRedis.fresh();
+        redis = LocalRedis.fresh();
     }
 
     @AfterEach
