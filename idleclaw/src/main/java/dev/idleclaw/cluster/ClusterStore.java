@@ -32,7 +32,10 @@ public final class ClusterStore implements AutoCloseable {
      * on the hubs' network answers in about a millisecond.
      */
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
-    /** A TCP connect to a reachable Redis takes milliseconds; a second means it is down or unrouted (ticks only). */
+    /**
+     * A TCP connect and Redis's handshake take milliseconds; a second means it is down or unrouted (ticks only). Longer
+     * than a command's, since a hub's first connect also warms up Lettuce, which took over 250 ms on a loaded machine.
+     */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** How long closing waits for Lettuce's threads to stop: they hold nothing that needs longer. */
     private static final long SHUTDOWN_SECONDS = 2;
@@ -49,7 +52,7 @@ public final class ClusterStore implements AutoCloseable {
     /** Opens no connection yet: the first tick does, so the hub never waits for Redis to start. */
     public ClusterStore(URI redis) {
         RedisURI uri = RedisURI.create(redis.toString());
-        uri.setTimeout(COMMAND_TIMEOUT);
+        uri.setTimeout(CONNECT_TIMEOUT); // bounds the connect's handshake; TimeoutOptions below bound every command
         this.where = uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase(); // never the password
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder().autoReconnect(false)

@@ -237,9 +237,14 @@ class ClusterForwardingTest {
     }
 
     /** Waits until {@code on} has {@code of} as a member backend serving {@link #MODEL}. */
+    /**
+     * Until {@code on} can forward to {@code of}: it has a link to {@code of} serving the model, and {@code of} lists
+     * {@code on} as a member (else it refuses the forward with 403; the two hubs' first ticks may run in either order).
+     */
     private static void awaitMember(Network on, Network of) {
         await().atMost(WAIT).until(() -> on.hub.forwarding().links().links().stream()
                 .anyMatch(l -> of.hub.publicKey().equals(l.pubkey()) && l.serves(MODEL) && !l.isClosed()));
+        await().atMost(WAIT).until(() -> of.hub.cluster().members().stream().anyMatch(m -> m.hub().equals(on.hub.publicKey())));
     }
 
     private static long chats(StandInOllama o) {
