@@ -12,6 +12,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,8 +65,13 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
         this.store = store;
     }
 
-    /** Starts the ticks (the first at once, in the background: the hub does not wait for Redis to start). */
+    /**
+     * Starts the ticks (the first at once, in the background: the hub does not wait for Redis to start). When the
+     * store goes down or comes back, whoever noticed (a request, the admission tick), one more tick runs at once: the
+     * hub then lists its own nodes only, or republishes, without waiting for the next refresh.
+     */
     public void start() {
+        store.onChange(this::tickSoon);
         long every = settings.refresh().toMillis();
         timer.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
     }
@@ -88,6 +94,15 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
     /** Whether the last tick reached Redis. */
     public boolean reachable() {
         return listed;
+    }
+
+    private void tickSoon() {
+        if (stopping) return;
+        try {
+            timer.execute(this::tick);
+        } catch (RejectedExecutionException e) {
+            // stopping meanwhile: no more ticks
+        }
     }
 
     /** One refresh: publish this hub's entries, then read the others', then tell {@link #onRefresh}. Never throws. */

@@ -11,6 +11,8 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -48,6 +50,8 @@ public final class ClusterStore implements AutoCloseable {
     private volatile StatefulRedisConnection<String, byte[]> bytes;
     private final AtomicReference<Reach> reach = new AtomicReference<>(Reach.UNKNOWN);
     private volatile boolean closing;
+    /** Told when Redis becomes unreachable and when it is back (the directory, to tick at once rather than later). */
+    private final List<Runnable> onChange = new CopyOnWriteArrayList<>();
 
     /** Opens no connection yet: the first tick does, so the hub never waits for Redis to start. */
     public ClusterStore(URI redis) {
@@ -85,6 +89,11 @@ public final class ClusterStore implements AutoCloseable {
         return check() ? text() : null;
     }
 
+    /** Runs {@code r} whenever Redis becomes unreachable or reachable again; it must return quickly. */
+    void onChange(Runnable r) {
+        onChange.add(r);
+    }
+
     /** Whether the last probe or command reached Redis. */
     public boolean reachable() {
         return reach.get() == Reach.UP;
@@ -101,6 +110,7 @@ public final class ClusterStore implements AutoCloseable {
         if (reach.getAndSet(Reach.DOWN) != Reach.DOWN) {
             log.warn("cluster store {} is unreachable ({}): this hub serves and lists its own nodes only, and its own rate "
                     + "limits, node and stream caps and bans decide, until it is back", where, e.getMessage());
+            changed();
         }
     }
 
@@ -117,12 +127,23 @@ public final class ClusterStore implements AutoCloseable {
             if (reach.getAndSet(Reach.UP) == Reach.DOWN) {
                 log.info("cluster store {} is reachable again: the node directory is republished and rate limits, node and "
                         + "stream caps and bans are shared across the cluster again", where);
+                changed();
             }
             return true;
         } catch (RuntimeException e) {
             drop();
             failed(e);
             return false;
+        }
+    }
+
+    private void changed() {
+        for (Runnable r : onChange) {
+            try {
+                r.run();
+            } catch (RuntimeException bug) {
+                log.error("a listener of the cluster store's reachability failed", bug);
+            }
         }
     }
 

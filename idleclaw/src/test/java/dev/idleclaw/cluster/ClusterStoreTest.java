@@ -11,6 +11,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,10 @@ class ClusterStoreTest {
     @Test
     void aHungRedisCostsACommandAtMostTheCommandTimeoutAndTheOutageIsOneWarnAndOneInfo() throws Exception {
         try (var redis = new StallingRedis(); var store = new ClusterStore(URI.create(redis.url()))) {
+            var told = new AtomicInteger();
+            store.onChange(told::incrementAndGet);
             assertThat(store.check()).as("the first probe connects").isTrue();
+            assertThat(told).as("joining is no change of reachability").hasValue(0);
             assertThat(store.text()).isNotNull();
             assertThat(store.bytes()).as("Bucket4j's connection, from the same store").isNotNull();
 
@@ -57,6 +61,7 @@ class ClusterStoreTest {
             store.failed(new RedisCommandTimeoutException("as the directory saw it"));
             store.failed(new RedisCommandTimeoutException("as admission saw it"));
             assertThat(store.reachable()).isFalse();
+            assertThat(told).as("the directory is told once, to fall back at once").hasValue(1);
             assertThat(store.text()).as("no user waits on a down store").isNull();
             assertThat(store.bytes()).isNull();
             assertThat(store.connected()).as("a tick's probe while it hangs").isNull();
@@ -65,6 +70,7 @@ class ClusterStoreTest {
             assertThat(store.connected()).as("a tick's probe once it answers").isNotNull();
             assertThat(store.check()).isTrue();
             assertThat(store.reachable()).isTrue();
+            assertThat(told).as("and once when Redis is back, to republish at once").hasValue(2);
         }
         assertThat(lines(Level.WARN)).hasSize(1).first().asString().contains("is unreachable").contains("own nodes only")
                 .contains("bans");
