@@ -12,6 +12,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,45 +24,54 @@ import org.slf4j.LoggerFactory;
  * the TTL, so a hub that dies vanishes by itself), then reads the other members and their nodes into the cache that
  * {@link #remote()} returns: a consumer request never waits on Redis. Key layout in {@link ClusterKeys}.
  * <p>
- * When Redis cannot be reached the hub goes on serving its own nodes and lists only them; one WARN line says so, one
- * INFO line says when the store is back, and that same tick republishes this hub's entries.
+ * When Redis cannot be reached the hub goes on serving its own nodes and lists only them; the hub's {@link ClusterStore}
+ * (shared with its admission state) logs one WARN line for the outage and one INFO line when it is back, and the first
+ * tick after that republishes this hub's entries.
  */
 public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterDirectory.class);
     /** Other hubs read per tick: a cluster is a handful of hubs; this bounds what a polluted members set can cost. */
     static final int MAX_HUBS = 64;
-    /** How long closing waits for a tick in progress (its commands time out after a second each). */
+    /** How long closing waits for a tick in progress (its commands time out well within it). */
     private static final long STOP_SECONDS = 5;
-
-    private enum Reach { UNKNOWN, UP, DOWN }
 
     private final ClusterSettings settings;
     private final Member self;
     private final NodeRegistry registry;
     private final Scheduler scheduler;
     private final ClusterKeys keys;
-    private final RedisStore store;
+    private final ClusterStore store;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("cluster").daemon().factory());
     private volatile List<RemoteNode> remote = List.of();
     private volatile List<Member> members = List.of();
-    private volatile Reach reach = Reach.UNKNOWN;
+    /** Whether the last tick reached Redis. */
+    private volatile boolean listed;
+    /** Whether a tick has reached Redis yet (the first one logs that this hub joined). */
+    private boolean joined;
     /** Set when the hub stops: a tick cut short by it is no outage worth a warning. */
     private volatile boolean stopping;
     /** Runs after every tick, on its thread (the member backends' refresh); never throws out of the tick. */
     private volatile Runnable onRefresh = () -> {};
 
-    public ClusterDirectory(ClusterSettings settings, String hubKey, String version, NodeRegistry registry, Scheduler scheduler) {
+    /** {@code store}: the hub's link to Redis, shared with its admission state (the hub closes it). */
+    public ClusterDirectory(ClusterSettings settings, ClusterStore store, String hubKey, String version, NodeRegistry registry,
+                            Scheduler scheduler) {
         this.settings = settings;
         this.self = new Member(hubKey, settings.url().toString(), System.currentTimeMillis(), version);
         this.registry = registry;
         this.scheduler = scheduler;
         this.keys = new ClusterKeys(settings.prefix());
-        this.store = new RedisStore(settings.redis());
+        this.store = store;
     }
 
-    /** Starts the ticks (the first at once, in the background: the hub does not wait for Redis to start). */
+    /**
+     * Starts the ticks (the first at once, in the background: the hub does not wait for Redis to start). When the
+     * store goes down or comes back, whoever noticed (a request, the admission tick), one more tick runs at once: the
+     * hub then lists its own nodes only, or republishes, without waiting for the next refresh.
+     */
     public void start() {
+        store.onChange(this::tickSoon);
         long every = settings.refresh().toMillis();
         timer.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
     }
@@ -83,7 +93,16 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
 
     /** Whether the last tick reached Redis. */
     public boolean reachable() {
-        return reach == Reach.UP;
+        return listed;
+    }
+
+    private void tickSoon() {
+        if (stopping) return;
+        try {
+            timer.execute(this::tick);
+        } catch (RejectedExecutionException e) {
+            // stopping meanwhile: no more ticks
+        }
     }
 
     /** One refresh: publish this hub's entries, then read the others', then tell {@link #onRefresh}. Never throws. */
@@ -98,31 +117,36 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
     }
 
     private void readStore() {
+        var connection = store.connected();
+        if (connection == null) {
+            if (!stopping) fallBack();
+            return;
+        }
         try {
-            RedisCommands<String, String> redis = store.commands();
+            RedisCommands<String, String> redis = connection.sync();
             int published = publish(redis);
             read(redis);
-            if (reach != Reach.UP) {
-                if (reach == Reach.DOWN) {
-                    log.info("cluster store {} is reachable again: republished this hub's {} node(s), {} other hub(s) listed",
-                            store.where(), published, members.size());
-                } else {
-                    log.info("joined the cluster at {} as {} ({}), {} other hub(s)", store.where(), self.hub(), self.clusterUrl(),
-                            members.size());
-                }
-                reach = Reach.UP;
+            if (!joined) {
+                log.info("joined the cluster at {} as {} ({}), {} other hub(s)", store.where(), self.hub(), self.clusterUrl(),
+                        members.size());
+                joined = true;
+            } else if (!listed) {
+                // The store's own INFO line says Redis is back; this is the detail.
+                log.debug("republished this hub's {} node(s), {} other hub(s) listed", published, members.size());
             }
+            listed = true;
         } catch (RuntimeException e) {
             if (stopping) return;
-            store.drop();
-            remote = List.of();
-            members = List.of();
-            if (reach != Reach.DOWN) {
-                log.warn("cluster store {} is unreachable ({}): serving and listing this hub's own nodes only until it is back",
-                        store.where(), e.getMessage());
-                reach = Reach.DOWN;
-            }
+            store.failed(e);
+            fallBack();
         }
+    }
+
+    /** Redis is unreachable: list this hub's own nodes only (the store has said so once). */
+    private void fallBack() {
+        remote = List.of();
+        members = List.of();
+        listed = false;
     }
 
     private int publish(RedisCommands<String, String> redis) {
@@ -179,24 +203,27 @@ public final class ClusterDirectory implements ClusterNodes, AutoCloseable {
         return out;
     }
 
-    /** Stops refreshing and withdraws this hub's entries at once (a crashed hub's expire within the TTL instead). */
+    /**
+     * Stops refreshing and withdraws this hub's entries at once (a crashed hub's expire within the TTL instead). Leaves
+     * the store open: the hub closes it.
+     */
     @Override
     public void close() {
         stopTicks();
+        var connection = store.text();
+        if (connection == null) return;
         try {
-            RedisCommands<String, String> redis = store.commands();
+            RedisCommands<String, String> redis = connection.sync();
             redis.del(keys.member(self.hub()), keys.nodes(self.hub()));
             redis.srem(keys.members(), self.hub());
         } catch (RuntimeException e) {
             log.debug("could not withdraw from the cluster store: {}", e.getMessage());
         }
-        store.close();
     }
 
     /** Stops as a crash would: no withdrawal, the entries expire within the TTL. */
     public void abandon() {
         stopTicks();
-        store.close();
     }
 
     private void stopTicks() {

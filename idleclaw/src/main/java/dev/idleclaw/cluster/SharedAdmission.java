@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * A cluster hub's admission state in the cluster's Redis, so the limits hold across every hub: the request budgets
  * ({@link SharedRates}), the open-stream and node caps as leases with the cluster's TTL ({@link SharedStreams},
  * {@link SharedNodeCaps}) and the operator's bans ({@link SharedBans}). Each falls back to this hub's own state while
- * Redis is unreachable ({@link SharedStore}: a short timeout per command, one WARN, one INFO when it is back), so a
- * Redis outage never blocks or fails a request. One background tick every {@link #SYNC} probes Redis and re-reads the
+ * Redis is unreachable (the hub's {@link ClusterStore}, shared with its {@link ClusterDirectory}: a short timeout per
+ * command, one WARN, one INFO when it is back), so a Redis outage never blocks or fails a request. One background tick every {@link #SYNC} probes Redis and re-reads the
  * bans; another every {@link ClusterSettings#refresh()} renews this hub's leases.
  */
 public final class SharedAdmission implements AutoCloseable {
@@ -35,7 +35,7 @@ public final class SharedAdmission implements AutoCloseable {
     private static final long STOP_SECONDS = 5;
 
     private final ClusterSettings settings;
-    private final SharedStore store;
+    private final ClusterStore store;
     private final Leases leases;
     private final SharedRates rates;
     private final SharedStreams streams;
@@ -45,10 +45,14 @@ public final class SharedAdmission implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("cluster-admission").daemon().factory());
     private boolean wasReachable;
 
-    /** {@code localRates}, {@code localStreams}: this hub's own, which decide while Redis is unreachable. */
-    public SharedAdmission(ClusterSettings settings, String hubKey, Limits limits, RateLimiter localRates, ChatGate localStreams) {
+    /**
+     * {@code store}: the hub's link to Redis (the hub closes it); {@code localRates}, {@code localStreams}: this hub's
+     * own, which decide while Redis is unreachable.
+     */
+    public SharedAdmission(ClusterSettings settings, ClusterStore store, String hubKey, Limits limits, RateLimiter localRates,
+                           ChatGate localStreams) {
         this.settings = settings;
-        this.store = new SharedStore(settings.redis());
+        this.store = store;
         var keys = new ClusterKeys(settings.prefix());
         // Each run of a hub writes its own members, so a restarted hub never mistakes its crashed run's leases for its own.
         String holder = hubKey + "/" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -125,7 +129,10 @@ public final class SharedAdmission implements AutoCloseable {
         }
     }
 
-    /** Stops the ticks and gives back this hub's leases at once (a crashed hub's expire within the TTL instead). */
+    /**
+     * Stops the ticks and gives back this hub's leases at once (a crashed hub's expire within the TTL instead). Leaves
+     * the store open: the hub closes it.
+     */
     @Override
     public void close() {
         stopTicks();
@@ -137,13 +144,11 @@ public final class SharedAdmission implements AutoCloseable {
                 log.debug("could not give back this hub's leases: {}", e.getMessage());
             }
         }
-        store.close();
     }
 
     /** Stops as a crash would: no leases given back, they expire within the TTL. */
     public void abandon() {
         stopTicks();
-        store.close();
     }
 
     private void stopTicks() {

@@ -34,7 +34,7 @@ final class SharedBans implements BanList {
             return 1
             """;
 
-    private final SharedStore store;
+    private final ClusterStore store;
     private final ClusterKeys keys;
     private final Bans local;
     /** Bans and lifts made while Redis was unreachable, written at the next sync that reaches it. */
@@ -43,7 +43,7 @@ final class SharedBans implements BanList {
     private Set<String> known = Set.of();
     private volatile Consumer<Bans.Ban> arrivals = b -> {};
 
-    SharedBans(SharedStore store, ClusterKeys keys, Bans local) {
+    SharedBans(ClusterStore store, ClusterKeys keys, Bans local) {
         this.store = store;
         this.keys = keys;
         this.local = local;

@@ -10,13 +10,13 @@ import java.util.List;
  * hub's own cap still holds) and the lease is put in Redis by the next refresh once it is back.
  */
 final class SharedNodeCaps implements NodeLeases {
-    private final SharedStore store;
+    private final ClusterStore store;
     private final ClusterKeys keys;
     private final Leases leases;
     /** This hub process's part of every member it writes: a node's lease is {@code <holder>/<node id>}. */
     private final String holder;
 
-    SharedNodeCaps(SharedStore store, ClusterKeys keys, Leases leases, String holder) {
+    SharedNodeCaps(ClusterStore store, ClusterKeys keys, Leases leases, String holder) {
         this.store = store;
         this.keys = keys;
         this.leases = leases;

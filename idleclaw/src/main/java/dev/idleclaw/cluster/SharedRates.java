@@ -23,13 +23,13 @@ final class SharedRates implements RateBudget {
     /** Kept past the refill, so a bucket read just as it expires is still whole; a full bucket is the same as none. */
     static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
 
-    private final SharedStore store;
+    private final ClusterStore store;
     private final ClusterKeys keys;
     private final RateLimiter local;
     private final BucketConfiguration[] configs = new BucketConfiguration[RateLimiter.Kind.values().length];
     private final ProxyManager<Object> buckets;
 
-    SharedRates(SharedStore store, ClusterKeys keys, RateLimiter local, int chatRpm, int wsRpm, int defaultRpm) {
+    SharedRates(ClusterStore store, ClusterKeys keys, RateLimiter local, int chatRpm, int wsRpm, int defaultRpm) {
         this.store = store;
         this.keys = keys;
         this.local = local;
@@ -38,7 +38,7 @@ final class SharedRates implements RateBudget {
         configs[RateLimiter.Kind.DEFAULT.ordinal()] = perMinute(defaultRpm);
         this.buckets = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new Current(store))
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(EXPIRY_MARGIN))
-                .requestTimeout(SharedStore.COMMAND_TIMEOUT)
+                .requestTimeout(ClusterStore.COMMAND_TIMEOUT)
                 .build();
     }
 
@@ -67,7 +67,7 @@ final class SharedRates implements RateBudget {
      * Bucket4j's commands on whatever connection the store holds now; none (Redis down) fails the command at once.
      * Keys are typed Object: Bucket4j hands them over in an {@code Object[]}, whatever its key type.
      */
-    private record Current(SharedStore store) implements RedisApi<Object> {
+    private record Current(ClusterStore store) implements RedisApi<Object> {
         @Override
         public <V> RedisFuture<V> eval(String script, ScriptOutputType type, Object[] keys, byte[][] args) {
             return connection().async().eval(script, type, java.util.Arrays.copyOf(keys, keys.length, String[].class), args);

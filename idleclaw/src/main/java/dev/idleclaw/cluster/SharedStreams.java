@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * fails, this hub's own {@link ChatGate} counts instead; a slot goes back where it was taken.
  */
 final class SharedStreams implements StreamSlots {
-    private final SharedStore store;
+    private final ClusterStore store;
     private final ClusterKeys keys;
     private final Leases leases;
     /** This hub process's part of every member it writes, so two hubs' (or two runs') leases never collide. */
@@ -20,7 +20,7 @@ final class SharedStreams implements StreamSlots {
     private final ChatGate local;
     private final AtomicLong next = new AtomicLong();
 
-    SharedStreams(SharedStore store, ClusterKeys keys, Leases leases, String holder, int max, ChatGate local) {
+    SharedStreams(ClusterStore store, ClusterKeys keys, Leases leases, String holder, int max, ChatGate local) {
         this.store = store;
         this.keys = keys;
         this.leases = leases;

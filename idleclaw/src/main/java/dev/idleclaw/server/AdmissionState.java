@@ -4,6 +4,7 @@ import dev.idleclaw.admission.ChatGate;
 import dev.idleclaw.admission.RateBudget;
 import dev.idleclaw.admission.RateLimiter;
 import dev.idleclaw.admission.StreamSlots;
+import dev.idleclaw.cluster.ClusterStore;
 import dev.idleclaw.cluster.SharedAdmission;
 import dev.idleclaw.registry.BanList;
 import dev.idleclaw.registry.Bans;
@@ -21,12 +22,13 @@ import dev.idleclaw.registry.NodeRegistry;
 record AdmissionState(RateLimiter localRates, RateBudget rates, StreamSlots streams, BanList bans, NodeLeases nodeLeases,
                       SharedAdmission shared) {
 
-    static AdmissionState of(HubConfig config, String hubKey) {
+    /** {@code store}: the hub's link to the cluster's Redis, or null for a hub on its own. */
+    static AdmissionState of(HubConfig config, ClusterStore store, String hubKey) {
         var limits = config.limits();
         var localRates = new RateLimiter(limits.chatRpm(), limits.wsRpm(), limits.defaultRpm());
         var localStreams = new ChatGate(limits.maxChatsPerIp());
         if (config.cluster() == null) return new AdmissionState(localRates, localRates, localStreams, new Bans(), NodeLeases.NONE, null);
-        var shared = new SharedAdmission(config.cluster(), hubKey, limits, localRates, localStreams);
+        var shared = new SharedAdmission(config.cluster(), store, hubKey, limits, localRates, localStreams);
         return new AdmissionState(localRates, shared.rates(), shared.streams(), shared.bans(), shared.nodeLeases(), shared);
     }
 

@@ -103,6 +103,11 @@ public final class Hub implements AutoCloseable {
     private volatile LocalOllamaBackend local;
     private volatile boolean draining;
     private boolean closed;
+    /**
+     * The one link to the cluster's Redis ({@code --cluster}), shared by the directory and the admission state, so an
+     * outage is one reachability state and one WARN/INFO pair; closed after both. Null for a hub on its own.
+     */
+    private final dev.idleclaw.cluster.ClusterStore clusterStore;
     /** This hub's part of the cluster's directory ({@code --cluster}); null for a hub on its own. */
     private final dev.idleclaw.cluster.ClusterDirectory cluster;
     /** Forwarding to and from the other members ({@code --cluster}); null for a hub on its own. */
@@ -121,7 +126,8 @@ public final class Hub implements AutoCloseable {
                 BACKEND_CONNECT_TIMEOUT, dev.idleclaw.ollama.OllamaClient.DEFAULT_HEALTH_TTL);
         this.ledger = Ledgers.open(config.ledger().location(), config.ledger().bootstrapAllowance());
         this.stats = HubStats.load(config.dataDir());
-        this.admission = AdmissionState.of(config, identity.publicKey());
+        this.clusterStore = config.cluster() == null ? null : new dev.idleclaw.cluster.ClusterStore(config.cluster().redis());
+        this.admission = AdmissionState.of(config, clusterStore, identity.publicKey());
         this.registry = new NodeRegistry(config.limits().maxNodesPerIp(), stats.nodesRegisteredAtStart(), config.trust(),
                 admission.bans(), admission.nodeLeases());
         admission.closeBanned(registry);
@@ -132,7 +138,7 @@ public final class Hub implements AutoCloseable {
         this.standingJournal = new dev.idleclaw.registry.StandingJournal(ledger);
         registry.persistStandings(standingJournal);
         this.cluster = config.cluster() == null ? null : new dev.idleclaw.cluster.ClusterDirectory(config.cluster(),
-                identity.publicKey(), version(), registry, scheduler);
+                clusterStore, identity.publicKey(), version(), registry, scheduler);
         dev.idleclaw.registry.ClusterNodes others = cluster == null ? dev.idleclaw.registry.ClusterNodes.NONE : cluster;
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("hub-timers").daemon().factory());
         var clientIp = new ClientIp(config.listen().trustedProxies());
@@ -229,6 +235,7 @@ public final class Hub implements AutoCloseable {
             hub.timers.shutdownNow();
             if (hub.cluster != null) hub.cluster.abandon();
             if (hub.admission.shared() != null) hub.admission.shared().abandon();
+            if (hub.clusterStore != null) hub.clusterStore.close();
             hub.standingJournal.close();
             hub.ledger.close();
             if (hub.backend != null) hub.backend.close();
@@ -432,6 +439,7 @@ public final class Hub implements AutoCloseable {
         statsFeed.close();
         app.stop();
         if (admission.shared() != null) admission.shared().close();
+        if (clusterStore != null) clusterStore.close();
         heldCredits.close();
         standingJournal.close();
         ledger.close();
@@ -452,6 +460,7 @@ public final class Hub implements AutoCloseable {
         if (a != null) a.abandon();
         if (cluster != null) cluster.abandon();
         if (admission.shared() != null) admission.shared().abandon();
+        if (clusterStore != null) clusterStore.close();
         scheduler.close();
         statsFeed.close();
         app.stop();

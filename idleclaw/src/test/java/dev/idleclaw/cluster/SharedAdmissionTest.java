@@ -7,6 +7,7 @@ import dev.idleclaw.admission.ChatGate;
 import dev.idleclaw.admission.RateLimiter;
 import dev.idleclaw.config.ClusterSettings;
 import dev.idleclaw.config.Limits;
+import dev.idleclaw.e2e.LocalRedis;
 import dev.idleclaw.registry.Bans;
 import dev.idleclaw.registry.NodeLeases;
 import java.net.ServerSocket;
@@ -30,17 +31,18 @@ class SharedAdmissionTest {
     private static final int CHATS = 20, STREAMS = 3, NODES = 3;
     private static final String CLIENT = "198.51.100.7";
 
-    private final List<SharedAdmission> open = new ArrayList<>();
-    private TestRedis redis;
+    /** Each hub's admission state, then its store (the hub's order of closing). */
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private LocalRedis redis;
 
     @BeforeEach
     void findRedis() {
-        redis = TestRedis.fresh();
+        redis = LocalRedis.fresh();
     }
 
     @AfterEach
-    void closeAll() {
-        open.forEach(SharedAdmission::close);
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open) c.close();
         redis.close();
     }
 
@@ -198,9 +200,11 @@ class SharedAdmissionTest {
         var settings = new ClusterSettings(URI.create(url), URI.create("http://127.0.0.1/" + open.size()), TTL, redis.prefix);
         var limits = new Limits(CHATS, Limits.DEFAULT_WS_RPM, Limits.DEFAULT_OTHER_RPM, NODES, STREAMS, Limits.DEFAULT_MAX_MESSAGES, List.of());
         var hubKey = "lob1" + Integer.toHexString(open.size()).repeat(64).substring(0, 64);
-        var s = new SharedAdmission(settings, hubKey, limits, new RateLimiter(CHATS, Limits.DEFAULT_WS_RPM, Limits.DEFAULT_OTHER_RPM),
+        var store = new ClusterStore(settings.redis());
+        var s = new SharedAdmission(settings, store, hubKey, limits, new RateLimiter(CHATS, Limits.DEFAULT_WS_RPM, Limits.DEFAULT_OTHER_RPM),
                 new ChatGate(STREAMS));
         open.add(s);
+        open.add(store);
         s.start();
         if (url.equals(redis.url())) await().atMost(WAIT).until(s::reachable);
         return s;

@@ -384,6 +384,7 @@ class ClusterForwardingTest {
         await().atMost(WAIT).until(() -> on.hub.forwarding().links().links().stream()
                 .anyMatch(l -> of.hub.publicKey().equals(l.pubkey()) && !l.isClosed()
                                && ((MemberTransport) l.backend()).embeds(EMBED)));
+        ClusterHubs.awaitListed(on, of);
     }
 
     private static long embeds(StandInOllama o) {

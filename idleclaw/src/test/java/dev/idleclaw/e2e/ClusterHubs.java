@@ -75,10 +75,20 @@ public final class ClusterHubs implements AutoCloseable {
         awaitMember(on, of, model);
     }
 
-    /** Waits until {@code on} has {@code of} as a member backend serving {@code model}. */
+    /**
+     * Until {@code on} can forward {@code model} to {@code of}: it has a link to {@code of} serving the model, and
+     * {@code of} lists {@code on} as a member (else it refuses the forward with 403; the two hubs' first ticks may run in
+     * either order).
+     */
     public static void awaitMember(Network on, Network of, String model) {
         await().atMost(WAIT).until(() -> on.hub.forwarding().links().links().stream()
                 .anyMatch(l -> of.hub.publicKey().equals(l.pubkey()) && l.serves(model) && !l.isClosed()));
+        awaitListed(on, of);
+    }
+
+    /** Until {@code of} lists {@code on} as a member, so it takes {@code on}'s forwards. */
+    public static void awaitListed(Network on, Network of) {
+        await().atMost(WAIT).until(() -> of.hub.cluster().members().stream().anyMatch(m -> m.hub().equals(on.hub.publicKey())));
     }
 
     /** {@code idleclaw_cluster_forwarded_total} of {@code outcome} on {@code n}. */
