@@ -118,6 +118,22 @@ public final class ClusterHubs implements AutoCloseable {
         return http.send(req.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs {@code body} to a member route {@code uri}, signed as {@code forwarder} at {@code timestamp}, or with {@code headers}. */
+    public HttpResponse<String> forward(URI uri, Identity forwarder, String body, long timestamp, java.util.Map<String, String> headers)
+            throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        var req = HttpRequest.newBuilder(uri).timeout(WAIT).header("Content-Type", "application/json");
+        var signed = headers != null ? headers : dev.idleclaw.auth.ForwardSignature.sign(forwarder, "POST", RequestSignature.pathAndQuery(uri),
+                RequestSignature.hostHeader(uri), bytes, "anonymous", List.of(), timestamp);
+        signed.forEach(req::header);
+        return http.send(req.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The hub's own identity, as it keeps it in its data directory. */
+    public static Identity identity(Network n) {
+        return dev.idleclaw.identity.IdentityFile.loadOrCreate(n.dataDir.resolve("identity.json"), false).identity();
+    }
+
     @Override
     public void close() throws Exception {
         for (AutoCloseable c : open.reversed()) c.close();
