@@ -8,10 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +56,15 @@ public final class MemberLinks {
     private final Identity self;
     private final HttpClient http;
     private final Map<String, NodeLink> byHub = new HashMap<>();
+    /**
+     * Links of members gone from the directory (or moved) while requests were still on them: no longer chosen, they
+     * stay open until their last lease is given back ({@link #idle}), so a Redis blip cuts no answer in flight.
+     */
+    private final Set<NodeLink> retiring = new HashSet<>();
     private volatile Map<String, List<NodeLink>> byModel = Map.of();
     private volatile Runnable onChange = () -> {};
+    /** The scheduler's count of leases held on a link (0 until a scheduler is attached: nothing is leased then). */
+    private volatile ToIntFunction<NodeLink> leases = l -> 0;
     /** Set by {@link #closeAll}: the links go because this hub stops, whatever the directory says. */
     private volatile boolean closing;
 
@@ -64,25 +73,36 @@ public final class MemberLinks {
         this.http = http;
     }
 
-    /** Who hears that the links changed (the scheduler, to hand new capacity to waiters); set once. */
-    void onChange(Runnable r) {
-        onChange = r;
+    /**
+     * Attaches the scheduler (once): {@code onChange} hears that the links changed (to hand new capacity to waiters),
+     * {@code leases} counts the leases held on a link. The scheduler calls {@link #idle} when a link's last goes.
+     */
+    void attach(Runnable onChange, ToIntFunction<NodeLink> leases) {
+        this.onChange = onChange;
+        this.leases = leases;
     }
 
-    /** The member links serving {@code model} (an immutable snapshot). */
+    /** The member links serving {@code model} (an immutable snapshot); a retiring link is never among them. */
     List<NodeLink> serving(String model) {
         return byModel.getOrDefault(model, List.of());
     }
 
-    /** Every member link now. */
+    /** Every member link now (retiring ones excepted). */
     public synchronized List<NodeLink> links() {
         return List.copyOf(byHub.values());
+    }
+
+    /** The links of members gone from the directory that still finish requests in flight. */
+    public synchronized List<NodeLink> retiring() {
+        return List.copyOf(retiring);
     }
 
     /**
      * Makes the links match {@code offers}: a new member (or one at a new address) gets a link; a known one has its
      * models and slots replaced in place, so its requests in flight go on; one without routable nodes, or gone from
-     * the directory, is removed and its requests in flight end as from a vanished node.
+     * the directory, is no longer chosen at once, and its link retires: the requests in flight on it run to their end
+     * (their own timeouts bound them), and the link closes with the last. A member back while its link retires gets
+     * that link back (the same address) or a new one, so the scheduler sees one link per member.
      */
     public void update(List<Offer> offers) {
         List<NodeLink> dropped = new ArrayList<>();
@@ -92,17 +112,19 @@ public final class MemberLinks {
             for (String hub : List.copyOf(byHub.keySet())) {
                 NodeLink l = byHub.get(hub);
                 Offer o = wanted.get(hub);
-                boolean moved = o != null && !((MemberTransport) l.backend()).url().equals(o.url());
-                if (o == null || moved || l.isClosed()) {
+                boolean moved = o != null && !transport(l).url().equals(o.url());
+                if (o == null || moved || l.isClosed() || closing) {
                     byHub.remove(hub);
-                    dropped.add(l);
-                    log.info("cluster member {} removed: {}", short16(hub),
+                    if (l.isClosed() || closing) dropped.add(l);
+                    else retiring.add(l);
+                    log.info("cluster member {} removed{}: {}", short16(hub), retiring.contains(l) ? " (its requests in flight run on)" : "",
                             closing ? "this hub is shutting down"
                                     : o == null ? "no routable nodes, or gone from the directory" : moved ? "its address changed" : "link closed");
                 }
             }
             for (Offer o : wanted.values()) {
                 NodeLink l = byHub.get(o.hubKey());
+                if (l == null) l = comeBack(o);
                 if (l == null) {
                     l = new NodeLink(new MemberTransport(o.hubKey(), o.url(), self, http), o.url().getHost());
                     byHub.put(o.hubKey(), l);
@@ -112,7 +134,7 @@ public final class MemberLinks {
                 }
                 // The member published its free slots with this hub's requests on it already taken: those stay ours.
                 long allowance = (long) o.freeSlots() + l.activeRequests();
-                ((MemberTransport) l.backend()).embedModels(o.embedModels());
+                transport(l).embedModels(o.embedModels());
                 l.registered(new NodeMessage.Register("member-" + short16(o.hubKey()), o.models(),
                         (int) Math.clamp(allowance, 1, MAX_MEMBER_CONCURRENCY), "member", null,
                         o.embedModels().isEmpty() ? List.of() : List.of(NodeMessage.Register.EMBED), MEMBER_LIMITS));
@@ -122,16 +144,48 @@ public final class MemberLinks {
                 for (ModelInfo m : l.models()) index.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(l);
             }
             index.replaceAll((k, v) -> List.copyOf(v));
-            byModel = Map.copyOf(index);
+            byModel = Map.copyOf(index); // published before the lease counts below: no new lease lands on a retiring link
+            for (var it = retiring.iterator(); it.hasNext(); ) {
+                NodeLink l = it.next();
+                if (closing || l.isClosed() || leases.applyAsInt(l) == 0) {
+                    it.remove();
+                    dropped.add(l);
+                }
+            }
         }
         for (NodeLink l : dropped) l.close(1001, "left the cluster directory");
         onChange.run();
     }
 
-    /** Removes every member link (shutdown); requests in flight on them end as from a vanished node. */
+    /** The retiring link of the member {@code o} at its (unchanged) address, back in service; null when none. */
+    private NodeLink comeBack(Offer o) {
+        for (NodeLink l : retiring) {
+            if (!l.isClosed() && l.pubkey().equals(o.hubKey()) && transport(l).url().equals(o.url())) {
+                retiring.remove(l);
+                byHub.put(o.hubKey(), l);
+                log.info("cluster member {} ({}) is back and serves {}", short16(o.hubKey()), o.url(), names(o.models()));
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** The scheduler took the last lease off {@code link}: a retiring link closes now. */
+    void idle(NodeLink link) {
+        synchronized (this) {
+            if (!retiring.remove(link)) return;
+        }
+        link.close(1001, "left the cluster directory");
+    }
+
+    /** Removes every member link, retiring ones too (shutdown); requests in flight on them end as from a vanished node. */
     public void closeAll() {
         closing = true;
         update(List.of());
+    }
+
+    private static MemberTransport transport(NodeLink l) {
+        return (MemberTransport) l.backend();
     }
 
     private static List<String> names(List<ModelInfo> models) {

@@ -84,7 +84,7 @@ public final class Scheduler {
      * failures cost them nothing here: their nodes are judged by their own hub.
      */
     public void members(MemberLinks links) {
-        links.onChange(this::dispatch);
+        links.attach(this::dispatch, this::leases);
         this.members = links;
     }
 
@@ -179,16 +179,29 @@ public final class Scheduler {
      */
     void release(NodeLink link, boolean failed) {
         List<Standings.Outcome> out;
+        boolean idle;
         lock.lock();
         try {
-            link.active--;
+            idle = --link.active == 0;
             if (failed && !link.backend().clusterMember()) standings.adjust(link.standing(), -FAILURE_PENALTY, "failed_request");
             out = standings.drain();
         } finally {
             lock.unlock();
         }
         tell(out);
+        MemberLinks m = members;
+        if (idle && m != null && link.backend().clusterMember()) m.idle(link); // a retiring member link closes with its last lease
         dispatch();
+    }
+
+    /** The leases held on {@code link} now. */
+    private int leases(NodeLink link) {
+        lock.lock();
+        try {
+            return link.active;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

@@ -47,13 +47,18 @@ public final class ClusterHubs implements AutoCloseable {
 
     /** A hub of the cluster on a port chosen up front, since its cluster URL must name it. */
     public Network hub() throws Exception {
+        return hub(redis.url());
+    }
+
+    /** As {@link #hub()}, reaching the cluster's Redis at {@code redisUrl} (a {@link CuttableTcp} in front of it, say). */
+    public Network hub(String redisUrl) throws Exception {
         int port;
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         var n = new Network(c -> {
             c.port = port;
-            c.cluster = redis.url();
+            c.cluster = redisUrl;
             c.clusterUrl = "http://127.0.0.1:" + port;
             c.clusterTtl = TTL;
             c.clusterPrefix = redis.prefix;

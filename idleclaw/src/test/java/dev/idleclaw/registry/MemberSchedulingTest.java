@@ -66,7 +66,6 @@ class MemberSchedulingTest {
         assertThat(registry.registered()).as("members are not this hub's nodes").hasSize(1);
 
         members.update(List.of());
-        assertThat(link.isClosed()).isTrue();
         assertThatThrownBy(() -> scheduler.acquire("only:2", Set.of(), 0))
                 .isInstanceOfSatisfying(Scheduler.NoNode.class, e -> assertThat(e.refusal).isEqualTo(Scheduler.Refusal.NO_MODEL));
     }
@@ -79,5 +78,59 @@ class MemberSchedulingTest {
         assertThat(members.links().getFirst().registration().maxConcurrent()).isEqualTo(MemberLinks.MAX_MEMBER_CONCURRENCY);
         members.update(List.of(new MemberLinks.Offer(memberKey, URI.create("http://10.0.0.2:8000"), List.of(ModelInfo.of(MODEL, 0)), 0)));
         assertThat(members.links().getFirst().registration().maxConcurrent()).as("a busy member is queued on, not dropped").isEqualTo(1);
+    }
+
+    @Test
+    void aMemberGoneFromTheDirectoryIsNotChosenAndItsLinkClosesWithItsLastRequest() throws Exception {
+        Lease local = scheduler.acquire(MODEL, Set.of(), 0);
+        Lease onMember = scheduler.acquire(MODEL, Set.of(), 0);
+        NodeLink link = onMember.link();
+        assertThat(link.pubkey()).isEqualTo(memberKey);
+
+        members.update(List.of());
+        assertThat(link.isClosed()).as("its request in flight runs on").isFalse();
+        assertThat(members.retiring()).containsExactly(link);
+        assertThatThrownBy(() -> scheduler.acquire(MODEL, Set.of(), 0)).as("the retiring member is not chosen")
+                .isInstanceOfSatisfying(Scheduler.NoNode.class, e -> assertThat(e.refusal).isEqualTo(Scheduler.Refusal.BUSY));
+
+        onMember.release(false);
+        assertThat(link.isClosed()).as("closed with its last request").isTrue();
+        assertThat(members.retiring()).isEmpty();
+        local.release(false);
+    }
+
+    @Test
+    void aMemberBackWhileItsLinkRetiresGetsThatLinkBackOnce() throws Exception {
+        var offer = new MemberLinks.Offer(memberKey, URI.create("http://10.0.0.2:8000"), List.of(ModelInfo.of(MODEL, 0)), 2);
+        scheduler.acquire(MODEL, Set.of(), 0);
+        Lease onMember = scheduler.acquire(MODEL, Set.of(), 0);
+        members.update(List.of());
+        members.update(List.of(offer));
+        assertThat(members.links()).containsExactly(onMember.link());
+        assertThat(members.retiring()).isEmpty();
+        onMember.release(false);
+        assertThat(onMember.link().isClosed()).as("a link back in service stays open").isFalse();
+        assertThat(scheduler.acquire(MODEL, Set.of(), 0).link()).isSameAs(onMember.link());
+    }
+
+    @Test
+    void aMemberAtANewAddressGetsANewLinkWhileTheOldOneFinishesItsRequests() throws Exception {
+        scheduler.acquire(MODEL, Set.of(), 0);
+        Lease onOld = scheduler.acquire(MODEL, Set.of(), 0);
+        members.update(List.of(new MemberLinks.Offer(memberKey, URI.create("http://10.0.0.3:8000"), List.of(ModelInfo.of(MODEL, 0)), 2)));
+        assertThat(members.links()).hasSize(1).doesNotContain(onOld.link());
+        assertThat(members.retiring()).containsExactly(onOld.link());
+        assertThat(scheduler.acquire(MODEL, Set.of(), 0).link()).as("one backend per member: the new one").isSameAs(members.links().getFirst());
+        onOld.release(false);
+        assertThat(onOld.link().isClosed()).isTrue();
+        assertThat(members.links().getFirst().isClosed()).isFalse();
+    }
+
+    @Test
+    void anIdleMemberGoneFromTheDirectoryIsClosedAtOnce() {
+        NodeLink link = members.links().getFirst();
+        members.update(List.of());
+        assertThat(link.isClosed()).isTrue();
+        assertThat(members.retiring()).isEmpty();
     }
 }
