@@ -3,12 +3,13 @@ package dev.idleclaw.cluster;
 import dev.idleclaw.auth.RequestSignature;
 import dev.idleclaw.config.ClusterSettings;
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.registry.MemberClient;
 import dev.idleclaw.registry.MemberLinks;
 import dev.idleclaw.registry.MemberTransport;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.relay.ChatRelay;
 import io.javalin.http.Handler;
-import java.net.http.HttpClient;
+import org.eclipse.jetty.client.HttpClient;
 
 /**
  * Request forwarding between the members of a cluster, both ways (docs/architecture.md "Cluster forwarding"): the
@@ -16,12 +17,13 @@ import java.net.http.HttpClient;
  * their forwards arrive on.
  */
 public final class ClusterForwarding implements AutoCloseable {
+    private final HttpClient http;
     private final MemberLinks links;
     private final MemberRoute route;
 
     public ClusterForwarding(ClusterSettings settings, ClusterDirectory directory, Identity self,
                              Scheduler scheduler, ChatRelay relay) {
-        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(MemberTransport.CONNECT_TIMEOUT).build();
+        this.http = MemberClient.start();
         this.links = new MemberLinks(self, http);
         scheduler.members(links);
         var backends = new MemberBackends(directory, links);
@@ -46,5 +48,6 @@ public final class ClusterForwarding implements AutoCloseable {
     @Override
     public void close() {
         links.closeAll();
+        MemberClient.stop(http);
     }
 }

@@ -1,25 +1,22 @@
 package dev.idleclaw.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idleclaw.auth.ForwardSignature;
 import dev.idleclaw.auth.RequestSignature;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
 import dev.idleclaw.wire.HubMessage;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +26,19 @@ import org.slf4j.LoggerFactory;
  * signed for this hub ({@link ForwardSignature}), and the member streams back its node's chunks as NDJSON, the final
  * one with the node's receipt, which {@link dev.idleclaw.relay.ChatRelay} relays, times out, fails over and checks
  * exactly as a node's. A 4xx answer is the caller's fault and passes on as a refusal; anything else that goes wrong
- * before the stream ends is the member being unavailable.
+ * before the stream ends is the member being unavailable. The answer is read by Jetty's client in its selector
+ * ({@link MemberExchange}, {@link MemberClient}), with no thread of its own per request.
  */
 public final class MemberTransport implements Backend {
     private static final Logger log = LoggerFactory.getLogger(MemberTransport.class);
     /** The internal route on every member. */
     public static final String PATH = "/cluster/v1/chat";
     /**
-     * The member answers its headers once its node took the request, which may wait in its queue; the relay's own
-     * chunk and answer timeouts end the request long before this, which only bounds a stuck exchange.
+     * The longest an exchange may go without a byte from the member: it answers its headers once its node took the
+     * request, which may wait in its queue, then sends a line at least every keep-alive interval. The relay's own chunk
+     * and answer timeouts end the request long before this, which only bounds a stuck exchange.
      */
-    static final Duration HEADERS_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration SILENCE_TIMEOUT = Duration.ofMinutes(5);
     /** Connect timeout: members share a network, and a dead one must fail over fast. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
@@ -50,31 +49,8 @@ public final class MemberTransport implements Backend {
     private final URI url;
     private final Identity self;
     private final HttpClient http;
-    /** The exchanges in flight by request id: their thread (interrupted to abort) and, once answered, their body. */
-    private final Map<String, Exchange> running = new ConcurrentHashMap<>();
-
-    private static final class Exchange {
-        final Thread thread;
-        volatile InputStream body;
-        volatile boolean cancelled;
-
-        Exchange(Thread thread) {
-            this.thread = thread;
-        }
-
-        void abort() {
-            cancelled = true;
-            thread.interrupt();
-            InputStream b = body;
-            if (b != null) {
-                try {
-                    b.close();
-                } catch (IOException ignored) {
-                    // abandoned either way
-                }
-            }
-        }
-    }
+    /** The exchanges in flight by request id. */
+    private final Map<String, MemberExchange> running = new ConcurrentHashMap<>();
 
     /** The member {@code hubKey} at {@code clusterUrl}, reached as {@code self}. */
     public MemberTransport(String hubKey, URI clusterUrl, Identity self, HttpClient http) {
@@ -106,93 +82,49 @@ public final class MemberTransport implements Backend {
                 return forward(link, r, new Caller(r.requester(), false, false));
             }
             case HubMessage.CancelRequest c -> {
-                Exchange e = running.remove(c.requestId());
-                if (e != null) e.abort();
+                MemberExchange e = running.remove(c.requestId());
+                if (e != null) e.cancel();
             }
             default -> {}
         }
         return true;
     }
 
-    /** Forwards {@code r} for {@code caller}, answering through {@code link}; false when the link is closed. */
+    /**
+     * Forwards {@code r} for {@code caller}, answering through {@code link}; false when the link is closed. Signs and
+     * sends on the caller's thread and returns: the answer arrives through {@link MemberExchange}.
+     */
     public boolean forward(NodeLink link, HubMessage.InferenceRequest r, Caller caller) {
         if (link.isClosed()) return false;
-        Thread t = Thread.ofVirtual().name("member-" + r.requestId()).unstarted(() -> exchange(link, r, caller));
-        running.put(r.requestId(), new Exchange(t));
-        t.start();
+        String id = r.requestId();
+        try {
+            send(link, r, caller);
+        } catch (RuntimeException e) {
+            log.info("cluster member {} failed for request {}: {}", label(), id, e.toString());
+            link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
+        }
         return true;
     }
 
-    private void exchange(NodeLink link, HubMessage.InferenceRequest r, Caller caller) {
+    private void send(NodeLink link, HubMessage.InferenceRequest r, Caller caller) {
         String id = r.requestId();
-        try {
-            ObjectNode payload = Json.object().put("request_id", id);
-            payload.set("params", r.params());
-            payload.put("requester", caller.requester()).put("requester_verified", caller.verified()).put("credited", caller.credited());
-            byte[] body = Json.write(payload).getBytes(StandardCharsets.UTF_8);
-            URI uri = route(url);
-            var req = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT).header("Content-Type", "application/json")
-                    .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            String onBehalfOf = caller.requester() == null ? "anonymous" : caller.requester();
-            ForwardSignature.sign(self, "POST", RequestSignature.pathAndQuery(uri), RequestSignature.hostHeader(uri), body,
-                    onBehalfOf, r.via(), System.currentTimeMillis()).forEach(req::header);
-            HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-            Exchange e = running.get(id);
-            if (e != null) e.body = res.body();
-            if (e == null || e.cancelled) {
-                res.body().close();
-                return;
-            }
-            int status = res.statusCode();
-            if (status != 200) {
-                log.info("cluster member {} answered {} for request {}", label(), status, id);
-                if (status >= 400 && status < 500) {
-                    link.deliver(id, PeerTransport.refusal(status, res.body())); // the caller's fault: passed on as it is
-                } else {
-                    res.body().close();
-                    link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
-                }
-                return;
-            }
-            relay(link, id, res.body());
-        } catch (IOException | RuntimeException e) {
-            Exchange x = running.get(id);
-            if (x != null && x.cancelled) return;
-            log.info("cluster member {} failed for request {}: {}", label(), id, e.toString());
-            link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
-        } catch (InterruptedException e) {
-            // cancelled: the relay stopped consuming this request
-        } finally {
-            running.remove(id);
-        }
-    }
-
-    /**
-     * Reads the member's NDJSON: each line a node chunk (the final one with {@code receipt}), an {@code error} line
-     * with the node error's code, a {@code refused} line with the member's refusal, or empty (a keep-alive).
-     */
-    private void relay(NodeLink link, String id, InputStream in) throws IOException {
-        var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            if (line.isBlank()) continue;
-            JsonNode node = Json.parse(line);
-            if (!(node instanceof ObjectNode o)) throw new IOException("not a JSON object line");
-            if (o.path("refused").isObject()) {
-                JsonNode refused = o.get("refused");
-                JsonNode body = refused.path("body").isObject() ? refused.get("body") : null;
-                link.deliver(id, new RelayStream.Refused(refused.path("status").asInt(400), Json.text(refused, "message"), body));
-                return;
-            }
-            if (o.path("error").isTextual()) {
-                String code = o.get("error").asText();
-                link.deliver(id, code.equals(DISCONNECTED) ? new RelayStream.Disconnected() : new RelayStream.NodeError(code));
-                return;
-            }
-            ObjectNode receipt = o.path("receipt").isObject() ? (ObjectNode) o.remove("receipt") : null;
-            link.deliver(id, new RelayStream.Chunk(o, receipt));
-            if (o.path("done").asBoolean(false)) return;
-        }
-        link.deliver(id, new RelayStream.Disconnected());
+        ObjectNode payload = Json.object().put("request_id", id);
+        payload.set("params", r.params());
+        payload.put("requester", caller.requester()).put("requester_verified", caller.verified()).put("credited", caller.credited());
+        byte[] body = Json.write(payload).getBytes(StandardCharsets.UTF_8);
+        URI uri = route(url);
+        String onBehalfOf = caller.requester() == null ? "anonymous" : caller.requester();
+        Map<String, String> signature = ForwardSignature.sign(self, "POST", RequestSignature.pathAndQuery(uri),
+                RequestSignature.hostHeader(uri), body, onBehalfOf, r.via(), System.currentTimeMillis());
+        var request = http.newRequest(uri).method(HttpMethod.POST).idleTimeout(SILENCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> {
+                    h.put(HttpHeader.ACCEPT, "application/x-ndjson");
+                    signature.forEach(h::put);
+                })
+                .body(new BytesRequestContent("application/json", body));
+        var exchange = new MemberExchange(link, id, label(), () -> running.remove(id));
+        running.put(id, exchange);
+        exchange.send(request);
     }
 
     /** The {@code error} code a member sends when its node's link went away mid-answer. */
@@ -201,8 +133,8 @@ public final class MemberTransport implements Backend {
     /** Aborts every exchange in flight (the member left the cluster). */
     void abortAll() {
         for (String id : List.copyOf(running.keySet())) {
-            Exchange e = running.remove(id);
-            if (e != null) e.abort();
+            MemberExchange e = running.remove(id);
+            if (e != null) e.cancel();
         }
     }
 
