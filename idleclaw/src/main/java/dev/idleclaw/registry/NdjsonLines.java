@@ -14,6 +14,8 @@ import java.util.Arrays;
 final class NdjsonLines {
     /** First size of the buffer holding an unfinished line: one streamed chunk line. */
     private static final int INITIAL_BYTES = 512;
+    /** A buffer grown beyond this for one long line is given back after it: most lines are a token's. */
+    private static final int KEPT_BYTES = 64 << 10;
 
     /** What receives each complete line (without its line end; a {@code \r} before the {@code \n} is dropped too). */
     interface Sink {
@@ -53,6 +55,7 @@ final class NdjsonLines {
             int n = length > 0 && partial[length - 1] == '\r' ? length - 1 : length;
             String line = new String(partial, 0, n, StandardCharsets.UTF_8);
             length = 0;
+            if (partial.length > KEPT_BYTES) partial = new byte[INITIAL_BYTES];
             if (!sink.line(line)) return;
         }
     }
