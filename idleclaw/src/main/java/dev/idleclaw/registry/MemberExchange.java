@@ -107,7 +107,11 @@ final class MemberExchange implements Response.Listener {
                     source.demand(onData);
                     return;
                 }
-                if (Content.Chunk.isFailure(chunk)) return; // the exchange failed: onComplete says so
+                if (Content.Chunk.isFailure(chunk)) {
+                    // A last failure is the exchange's (onComplete says so); a passing one ends it here all the same.
+                    if (!chunk.isLast()) throw new IOException("reading the answer failed", chunk.getFailure());
+                    return;
+                }
                 boolean last = chunk.isLast();
                 try {
                     if (chunk.hasRemaining()) take(chunk.getByteBuffer());
@@ -201,11 +205,12 @@ final class MemberExchange implements Response.Listener {
     @Override
     public void onComplete(Result result) {
         try {
-            if (result.isFailed() && !cancelled && !over.get()) {
+            if (over.get()) return;
+            if (!result.isFailed()) {
+                streamEnded(); // an answer whose body was not read (none): ends as its status says
+            } else if (!cancelled) {
                 log.info("cluster member {} failed for request {}: {}", member, id, result.getFailure().toString());
                 deliver(new RelayStream.NodeError("ollama_unavailable"));
-            } else if (!over.get()) {
-                deliver(new RelayStream.Disconnected());
             }
         } finally {
             ended.run();

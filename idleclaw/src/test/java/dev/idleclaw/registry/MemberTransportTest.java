@@ -124,7 +124,7 @@ class MemberTransportTest {
     }
 
     @Test
-    void aFourHundredAnswerPassesOnAsTheCallersRefusalAndAFiveHundredOneIsUnavailable() throws Exception {
+    void aFourHundredAnswerPassesOnAsTheCallersRefusalWithOrWithoutABodyAndAFiveHundredOneIsUnavailable() throws Exception {
         fake.answer((socket, out) -> FakeMember.json(out, 413, "{\"error\":\"prompt too long for this member\"}"));
         var refused = (RelayStream.Refused) next(forward("r1"));
         assertThat(refused.status()).isEqualTo(413);
@@ -132,6 +132,11 @@ class MemberTransportTest {
 
         fake.answer((socket, out) -> FakeMember.json(out, 503, "{\"error\":\"no node\"}"));
         assertThat(next(forward("r2"))).isEqualTo(new RelayStream.NodeError("ollama_unavailable"));
+
+        fake.answer((socket, out) -> FakeMember.json(out, 429, ""));
+        var empty = (RelayStream.Refused) next(forward("r3"));
+        assertThat(empty.status()).isEqualTo(429);
+        assertThat(empty.message()).isNull();
     }
 
     @Test
