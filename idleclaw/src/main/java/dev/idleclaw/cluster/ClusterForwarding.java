@@ -3,13 +3,14 @@ package dev.idleclaw.cluster;
 import dev.idleclaw.auth.RequestSignature;
 import dev.idleclaw.config.ClusterSettings;
 import dev.idleclaw.identity.Identity;
+import dev.idleclaw.registry.MemberClient;
 import dev.idleclaw.registry.MemberLinks;
 import dev.idleclaw.registry.MemberTransport;
 import dev.idleclaw.registry.Scheduler;
 import dev.idleclaw.relay.ChatRelay;
 import dev.idleclaw.relay.EmbedRelay;
 import io.javalin.http.Handler;
-import java.net.http.HttpClient;
+import org.eclipse.jetty.client.HttpClient;
 
 /**
  * Request forwarding between the members of a cluster, both ways (docs/architecture.md "Cluster forwarding"): the
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
  * their forwards arrive on (chats and embeddings).
  */
 public final class ClusterForwarding implements AutoCloseable {
+    private final HttpClient http;
     private final MemberLinks links;
     private final MemberRoute route;
     private final MemberEmbedRoute embedRoute;
@@ -24,7 +26,7 @@ public final class ClusterForwarding implements AutoCloseable {
 
     public ClusterForwarding(ClusterSettings settings, ClusterDirectory directory, Identity self,
                              Scheduler scheduler, ChatRelay relay, EmbedRelay embeds) {
-        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(MemberTransport.CONNECT_TIMEOUT).build();
+        this.http = MemberClient.start();
         this.links = new MemberLinks(self, http);
         scheduler.members(links);
         var backends = new MemberBackends(directory, links);
@@ -64,5 +66,6 @@ public final class ClusterForwarding implements AutoCloseable {
     @Override
     public void close() {
         links.closeAll();
+        MemberClient.stop(http);
     }
 }

@@ -118,7 +118,7 @@ final class MemberSink extends DoorSink {
 
     private void line(ObjectNode o) throws IOException {
         commit(200, TYPE);
-        write((Json.write(o) + "\n").getBytes(StandardCharsets.UTF_8));
+        write(Json.line(o));
     }
 
     /** A plain JSON error before any node took the request. */

@@ -52,6 +52,18 @@ public final class Json {
         }
     }
 
+    /** {@code value} as one NDJSON line: its UTF-8 JSON and a {@code \n}, written straight to bytes. */
+    public static byte[] line(Object value) {
+        var out = new java.io.ByteArrayOutputStream(256);
+        try {
+            MAPPER.writeValue(out, value);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
     /** A JSON string literal (with quotes) for {@code s}. */
     public static String quote(String s) {
         var sb = new StringBuilder(s.length() + 2).append('"');

@@ -5,7 +5,7 @@ import dev.idleclaw.wire.ModelInfo;
 import dev.idleclaw.wire.NodeLimits;
 import dev.idleclaw.wire.NodeMessage;
 import java.net.URI;
-import java.net.http.HttpClient;
+import org.eclipse.jetty.client.HttpClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

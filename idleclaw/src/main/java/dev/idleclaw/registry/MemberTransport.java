@@ -6,20 +6,27 @@ import dev.idleclaw.auth.ForwardSignature;
 import dev.idleclaw.auth.RequestSignature;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.json.Json;
+import dev.idleclaw.wire.EmbedCodec;
 import dev.idleclaw.wire.HubMessage;
-import java.io.BufferedReader;
+import dev.idleclaw.wire.WireException;
+import dev.idleclaw.wire.WireLimits;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * fields, answered with an {@code embed_result}'s. A request the member's nodes refuse (its size, an invalid embedding
  * request) comes back in-band and passes on to the consumer as a refusal; a plain 4xx is the member's route refusing
  * this hub's forward (signature, membership, clock, its nonce table full), never the consumer's fault, so it is logged
- * and, like anything else that goes wrong before the stream ends, the member being unavailable (the relay fails over).
+ * ({@link #refusedForward}) and, like anything else that goes wrong before the stream ends, the member being
+ * unavailable (the relay fails over). Answers are read by Jetty's client in its selector ({@link MemberExchange},
+ * {@link MemberClient}), with no thread of its own per request.
  */
 public final class MemberTransport implements Backend {
     private static final Logger log = LoggerFactory.getLogger(MemberTransport.class);
@@ -44,12 +53,13 @@ public final class MemberTransport implements Backend {
      * The most a member's embedding answer may take: a node's result is bounded by the wire's limit, and the JSON
      * around it (count, receipt) is small; a longer answer is no member's and fails over.
      */
-    static final int MAX_EMBED_ANSWER_BYTES = dev.idleclaw.wire.WireLimits.MAX_EMBED_RESULT_BYTES + 64 * 1024;
+    static final int MAX_EMBED_ANSWER_BYTES = WireLimits.MAX_EMBED_RESULT_BYTES + 64 * 1024;
     /**
-     * The member answers its headers once its node took the request, which may wait in its queue; the relay's own
-     * chunk and answer timeouts end the request long before this, which only bounds a stuck exchange.
+     * The longest an exchange may go without a byte from the member: it answers its headers once its node took the
+     * request, which may wait in its queue, then sends a line at least every keep-alive interval. The relay's own chunk
+     * and answer timeouts end the request long before this, which only bounds a stuck exchange.
      */
-    static final Duration HEADERS_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration SILENCE_TIMEOUT = Duration.ofMinutes(5);
     /**
      * At most one WARN per member this often about its route refusing forwards: a member refusing all of them (its
      * nonce table full, this hub not yet in its directory) would otherwise log a line per request.
@@ -65,35 +75,14 @@ public final class MemberTransport implements Backend {
     private final URI url;
     private final Identity self;
     private final HttpClient http;
-    /** The exchanges in flight by request id: their thread (interrupted to abort) and, once answered, their body. */
-    private final Map<String, Exchange> running = new ConcurrentHashMap<>();
+    /** The chat exchanges in flight by request id. */
+    private final Map<String, MemberExchange> running = new ConcurrentHashMap<>();
+    /** The embedding requests in flight by request id (aborted to cancel). */
+    private final Map<String, Request> embedding = new ConcurrentHashMap<>();
     /** The models the member's embedding nodes hold, as its directory entry last said. */
-    private volatile java.util.Set<String> embedModels = java.util.Set.of();
+    private volatile Set<String> embedModels = Set.of();
     /** When the last refusal WARN was logged (epoch ms; 0: never). */
-    private final java.util.concurrent.atomic.AtomicLong lastRefusalLog = new java.util.concurrent.atomic.AtomicLong();
-
-    private static final class Exchange {
-        final Thread thread;
-        volatile InputStream body;
-        volatile boolean cancelled;
-
-        Exchange(Thread thread) {
-            this.thread = thread;
-        }
-
-        void abort() {
-            cancelled = true;
-            thread.interrupt();
-            InputStream b = body;
-            if (b != null) {
-                try {
-                    b.close();
-                } catch (IOException ignored) {
-                    // abandoned either way
-                }
-            }
-        }
-    }
+    private final AtomicLong lastRefusalLog = new AtomicLong();
 
     /** The member {@code hubKey} at {@code clusterUrl}, reached as {@code self}. */
     public MemberTransport(String hubKey, URI clusterUrl, Identity self, HttpClient http) {
@@ -129,8 +118,8 @@ public final class MemberTransport implements Backend {
     }
 
     /** Set on each directory refresh. */
-    void embedModels(java.util.Set<String> models) {
-        embedModels = java.util.Set.copyOf(models);
+    void embedModels(Set<String> models) {
+        embedModels = Set.copyOf(models);
     }
 
     @Override
@@ -143,148 +132,125 @@ public final class MemberTransport implements Backend {
                 return embed(link, r, new Caller(r.requester(), false, false));
             }
             case HubMessage.CancelRequest c -> {
-                Exchange e = running.remove(c.requestId());
-                if (e != null) e.abort();
+                MemberExchange e = running.remove(c.requestId());
+                if (e != null) e.cancel();
+                Request r = embedding.remove(c.requestId());
+                if (r != null) r.abort(new java.util.concurrent.CancellationException("cancelled"));
             }
             default -> {}
         }
         return true;
     }
 
-    /** Forwards {@code r} for {@code caller}, answering through {@code link}; false when the link is closed. */
+    /**
+     * Forwards {@code r} for {@code caller}, answering through {@code link}; false when the link is closed. Signs and
+     * sends on the caller's thread and returns: the answer arrives through {@link MemberExchange}.
+     */
     public boolean forward(NodeLink link, HubMessage.InferenceRequest r, Caller caller) {
         if (link.isClosed()) return false;
-        Thread t = Thread.ofVirtual().name("member-" + r.requestId()).unstarted(() -> exchange(link, r, caller));
-        running.put(r.requestId(), new Exchange(t));
-        t.start();
+        String id = r.requestId();
+        try {
+            var request = request(id, PATH, r.params(), r.via(), caller, "application/x-ndjson");
+            var exchange = new MemberExchange(link, id, label(), this::refusedForward, () -> running.remove(id));
+            running.put(id, exchange);
+            exchange.send(request);
+        } catch (RuntimeException e) {
+            running.remove(id);
+            log.info("cluster member {} failed for request {}: {}", label(), id, e.toString());
+            link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
+        }
         return true;
     }
 
     /**
      * Forwards the embedding request {@code r} for {@code caller} to the member's {@link #EMBED_PATH}, answering
-     * through {@code link}; false when the link is closed.
+     * through {@code link}; false when the link is closed. The answer (one bounded JSON object) is read whole, off
+     * the caller's thread.
      */
     public boolean embed(NodeLink link, HubMessage.EmbedRequest r, Caller caller) {
         if (link.isClosed()) return false;
-        Thread t = Thread.ofVirtual().name("member-embed-" + r.requestId()).unstarted(
-                () -> exchange(link, r.requestId(), EMBED_PATH, dev.idleclaw.wire.EmbedCodec.params(r), List.of(), caller));
-        running.put(r.requestId(), new Exchange(t));
-        t.start();
+        String id = r.requestId();
+        try {
+            var request = request(id, EMBED_PATH, EmbedCodec.params(r), List.of(), caller, "application/json");
+            embedding.put(id, request);
+            new CompletableResponseListener(request, MAX_EMBED_ANSWER_BYTES).send().whenComplete((res, failure) -> {
+                if (embedding.remove(id) == null) return; // cancelled: the relay no longer wants it
+                if (failure != null) {
+                    log.info("cluster member {} failed for request {}: {}", label(), id, failure.toString());
+                    link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
+                } else {
+                    embedded(link, id, res);
+                }
+            });
+        } catch (RuntimeException e) {
+            embedding.remove(id);
+            log.info("cluster member {} failed for request {}: {}", label(), id, e.toString());
+            link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
+        }
         return true;
     }
 
-    private void exchange(NodeLink link, HubMessage.InferenceRequest r, Caller caller) {
-        exchange(link, r.requestId(), PATH, r.params(), r.via(), caller);
+    /** A signed {@code POST} of {@code params} to the member's {@code path}, not yet sent. */
+    private Request request(String id, String path, ObjectNode params, List<String> via, Caller caller, String accept) {
+        ObjectNode payload = Json.object().put("request_id", id);
+        payload.set("params", params);
+        payload.put("requester", caller.requester()).put("requester_verified", caller.verified()).put("credited", caller.credited());
+        byte[] body = Json.write(payload).getBytes(StandardCharsets.UTF_8);
+        URI uri = route(url, path);
+        String onBehalfOf = caller.requester() == null ? "anonymous" : caller.requester();
+        Map<String, String> signature = ForwardSignature.sign(self, "POST", RequestSignature.pathAndQuery(uri),
+                RequestSignature.hostHeader(uri), body, onBehalfOf, via, System.currentTimeMillis());
+        return http.newRequest(uri).method(HttpMethod.POST).idleTimeout(SILENCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> {
+                    h.put(HttpHeader.ACCEPT, accept);
+                    signature.forEach(h::put);
+                })
+                .body(new BytesRequestContent("application/json", body));
     }
 
-    /** POSTs {@code params} to the member's {@code path}, signed, and delivers what it answers to {@code link}. */
-    private void exchange(NodeLink link, String id, String path, ObjectNode params, List<String> via, Caller caller) {
-        boolean embed = path.equals(EMBED_PATH);
+    /**
+     * The member's route refused this hub's forward itself (signature, membership, clock, nonce table, body): never
+     * the consumer's doing. Logged (a WARN at most every {@link #REFUSAL_LOG_INTERVAL}); the request fails over.
+     */
+    void refusedForward(String id, RelayStream.Refused refusal) {
+        long now = System.currentTimeMillis(), last = lastRefusalLog.get();
+        if (now - last >= REFUSAL_LOG_INTERVAL.toMillis() && lastRefusalLog.compareAndSet(last, now)) {
+            log.warn("cluster member {} refused this hub's forward of request {} ({}: {}); failing over"
+                     + " (further refusals within {} s are not logged)", label(), id, refusal.status(), refusal.message(),
+                    REFUSAL_LOG_INTERVAL.toSeconds());
+        } else {
+            log.debug("cluster member {} refused request {} ({})", label(), id, refusal.status());
+        }
+    }
+
+    /**
+     * Delivers the member's embedding answer: the node's vectors, token count and receipt, as an {@code embed_result}'s;
+     * or in-band, a {@code {"refused":{status,message}}} or a node error's {@code {"error":code}}, as a chat's lines are.
+     */
+    private void embedded(NodeLink link, String id, ContentResponse res) {
         try {
-            ObjectNode payload = Json.object().put("request_id", id);
-            payload.set("params", params);
-            payload.put("requester", caller.requester()).put("requester_verified", caller.verified()).put("credited", caller.credited());
-            byte[] body = Json.write(payload).getBytes(StandardCharsets.UTF_8);
-            URI uri = route(url, path);
-            var req = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT).header("Content-Type", "application/json")
-                    .header("Accept", embed ? "application/json" : "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            String onBehalfOf = caller.requester() == null ? "anonymous" : caller.requester();
-            ForwardSignature.sign(self, "POST", RequestSignature.pathAndQuery(uri), RequestSignature.hostHeader(uri), body,
-                    onBehalfOf, via, System.currentTimeMillis()).forEach(req::header);
-            HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-            Exchange e = running.get(id);
-            if (e != null) e.body = res.body();
-            if (e == null || e.cancelled) {
-                res.body().close();
-                return;
-            }
-            int status = res.statusCode();
+            int status = res.getStatus();
             if (status != 200) {
                 if (status >= 400 && status < 500) {
-                    // The route refused this hub's forward itself (signature, membership, clock, nonce table, body):
-                    // never the consumer's doing (a request the member's nodes refuse comes in-band, as "refused").
-                    var refusal = PeerTransport.refusal(status, res.body());
-                    long now = System.currentTimeMillis(), last = lastRefusalLog.get();
-                    if (now - last >= REFUSAL_LOG_INTERVAL.toMillis() && lastRefusalLog.compareAndSet(last, now)) {
-                        log.warn("cluster member {} refused this hub's forward of request {} ({}: {}); failing over"
-                                 + " (further refusals within {} s are not logged)", label(), id, status, refusal.message(),
-                                REFUSAL_LOG_INTERVAL.toSeconds());
-                    } else {
-                        log.debug("cluster member {} refused request {} ({})", label(), id, status);
-                    }
+                    refusedForward(id, PeerTransport.refusal(status, new java.io.ByteArrayInputStream(res.getContent())));
                 } else {
                     log.info("cluster member {} answered {} for request {}", label(), status, id);
-                    res.body().close();
                 }
                 link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
                 return;
             }
-            if (embed) embedded(link, id, res.body());
-            else relay(link, id, res.body());
-        } catch (IOException | RuntimeException e) {
-            Exchange x = running.get(id);
-            if (x != null && x.cancelled) return;
-            log.info("cluster member {} failed for request {}: {}", label(), id, e.toString());
-            link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
-        } catch (InterruptedException e) {
-            // cancelled: the relay stopped consuming this request
-        } finally {
-            running.remove(id);
-        }
-    }
-
-    /**
-     * Reads the member's NDJSON: each line a node chunk (the final one with {@code receipt}), an {@code error} line
-     * with the node error's code, a {@code refused} line with the member's refusal, or empty (a keep-alive).
-     */
-    private void relay(NodeLink link, String id, InputStream in) throws IOException {
-        var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            if (line.isBlank()) continue;
-            JsonNode node = Json.parse(line);
-            if (!(node instanceof ObjectNode o)) throw new IOException("not a JSON object line");
-            if (o.path("refused").isObject()) {
+            if (!(Json.parse(res.getContentAsString()) instanceof ObjectNode o)) throw new IOException("not a JSON object");
+            if (o.path("refused").isObject()) { // the member's nodes refused the consumer's request: passed on as it is
                 JsonNode refused = o.get("refused");
-                JsonNode body = refused.path("body").isObject() ? refused.get("body") : null;
-                link.deliver(id, new RelayStream.Refused(refused.path("status").asInt(400), Json.text(refused, "message"), body));
-                return;
+                link.deliver(id, new RelayStream.Refused(refused.path("status").asInt(400), Json.text(refused, "message"), null));
+            } else if (o.path("error").isTextual()) { // the node's error, with its wire code (invalid_request: the consumer's)
+                link.deliver(id, new RelayStream.NodeError(o.get("error").asText()));
+            } else {
+                link.deliver(id, new RelayStream.Embedded(EmbedCodec.answer(o, id)));
             }
-            if (o.path("error").isTextual()) {
-                String code = o.get("error").asText();
-                link.deliver(id, code.equals(DISCONNECTED) ? new RelayStream.Disconnected() : new RelayStream.NodeError(code));
-                return;
-            }
-            ObjectNode receipt = o.path("receipt").isObject() ? (ObjectNode) o.remove("receipt") : null;
-            link.deliver(id, new RelayStream.Chunk(o, receipt));
-            if (o.path("done").asBoolean(false)) return;
-        }
-        link.deliver(id, new RelayStream.Disconnected());
-    }
-
-    /**
-     * Reads the member's embedding answer: the node's vectors, token count and receipt, as an {@code embed_result}'s; or
-     * in-band, a {@code {"refused":{status,message}}} or a node error's {@code {"error":code}}, as a chat's lines are.
-     */
-    private void embedded(NodeLink link, String id, InputStream in) throws IOException {
-        byte[] bytes;
-        try (in) {
-            bytes = in.readNBytes(MAX_EMBED_ANSWER_BYTES + 1);
-        }
-        if (bytes.length > MAX_EMBED_ANSWER_BYTES) throw new IOException("embedding answer over " + MAX_EMBED_ANSWER_BYTES + " bytes");
-        if (!(Json.parse(new String(bytes, StandardCharsets.UTF_8)) instanceof ObjectNode o)) throw new IOException("not a JSON object");
-        if (o.path("refused").isObject()) { // the member's nodes refused the consumer's request: passed on as it is
-            JsonNode refused = o.get("refused");
-            link.deliver(id, new RelayStream.Refused(refused.path("status").asInt(400), Json.text(refused, "message"), null));
-            return;
-        }
-        if (o.path("error").isTextual()) { // the node's error, with its wire code (invalid_request: the consumer's)
-            link.deliver(id, new RelayStream.NodeError(o.get("error").asText()));
-            return;
-        }
-        try {
-            link.deliver(id, new RelayStream.Embedded(dev.idleclaw.wire.EmbedCodec.answer(o, id)));
-        } catch (dev.idleclaw.wire.WireException e) {
-            throw new IOException("not an embedding answer: " + e.getMessage());
+        } catch (IOException | WireException e) {
+            log.info("cluster member {} sent no embedding answer for request {}: {}", label(), id, e.getMessage());
+            link.deliver(id, new RelayStream.NodeError("ollama_unavailable"));
         }
     }
 
@@ -294,8 +260,12 @@ public final class MemberTransport implements Backend {
     /** Aborts every exchange in flight (the member left the cluster). */
     void abortAll() {
         for (String id : List.copyOf(running.keySet())) {
-            Exchange e = running.remove(id);
-            if (e != null) e.abort();
+            MemberExchange e = running.remove(id);
+            if (e != null) e.cancel();
+        }
+        for (String id : List.copyOf(embedding.keySet())) {
+            Request r = embedding.remove(id);
+            if (r != null) r.abort(new java.util.concurrent.CancellationException("the member left"));
         }
     }
 

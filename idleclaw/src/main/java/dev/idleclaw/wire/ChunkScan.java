@@ -19,6 +19,9 @@ public final class ChunkScan {
     /** The parts of a plain chunk frame the relay uses. */
     public record Piece(String requestId, String content, String thinking) {}
 
+    /** The texts of a plain chunk line. */
+    public record Texts(String content, String thinking) {}
+
     /** The frame's {@link Piece}, or null when {@code text} is not a plain non-final chunk (decode it instead). */
     public static Piece piece(String text) {
         if (!text.contains("inference_chunk")) return null; // a heartbeat or registration: nothing to scan
@@ -27,6 +30,41 @@ public final class ChunkScan {
             Piece piece = frame(p);
             // Whatever follows the object makes the frame invalid JSON for the full decoder: let it say so.
             return piece != null && p.nextToken() == null ? piece : null;
+        } catch (IOException | RuntimeException malformed) {
+            return null;
+        }
+    }
+
+    /**
+     * The texts of a cluster member's NDJSON line when it is a plain non-final chunk: an object of {@code message}
+     * (content and thinking text, no tool calls) and {@code done:false}, and nothing else. Any other line (the final
+     * chunk, an {@code error} or {@code refused} line, a receipt, an unknown key, malformed JSON) yields null, and the
+     * caller decodes it in full.
+     */
+    public static Texts memberLine(String line) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return null;
+            String[] texts = null;
+            boolean done = false;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "message" -> {
+                        if (texts != null || v != JsonToken.START_OBJECT) return null;
+                        texts = new String[] {"", ""};
+                        if (!message(p, texts)) return null;
+                    }
+                    case "done" -> {
+                        if (done || v != JsonToken.VALUE_FALSE) return null;
+                        done = true;
+                    }
+                    default -> { return null; }
+                }
+            }
+            if (t != JsonToken.END_OBJECT || texts == null || !done || p.nextToken() != null) return null;
+            return new Texts(texts[0], texts[1]);
         } catch (IOException | RuntimeException malformed) {
             return null;
         }

@@ -70,4 +70,37 @@ class ChunkScanTest {
     void anythingElseIsLeftToTheFullDecoder(String frame) {
         assertThat(ChunkScan.piece(frame)).as(frame).isNull();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}",
+            "{\"done\": false, \"message\": {\"content\": \"a\\nb\\u00e9\", \"thinking\": \"hmm\"}}",
+            "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":false}"
+    })
+    void aMembersPlainChunkLineIsScannedToWhatTheFullParseReads(String line) throws Exception {
+        var texts = ChunkScan.memberLine(line);
+        assertThat(texts).as(line).isNotNull();
+        var chunk = OllamaJson.chunk(dev.idleclaw.json.Json.parse(line));
+        assertThat(texts.content()).isEqualTo(chunk.content());
+        assertThat(texts.thinking()).isEqualTo(chunk.thinking());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"message\":{\"content\":\"\"},\"done\":true,\"receipt\":{}}",
+            "{\"message\":{\"content\":\"x\"}}",
+            "{\"error\":\"timeout\"}",
+            "{\"error\":\"timeout\",\"message\":{\"content\":\"x\"},\"done\":false}",
+            "{\"refused\":{\"status\":400,\"message\":\"no\"},\"done\":false,\"message\":{}}",
+            "{\"message\":{\"content\":\"x\"},\"done\":false,\"receipt\":{}}",
+            "{\"message\":{\"content\":\"x\",\"tool_calls\":[]},\"done\":false}",
+            "{\"message\":{\"content\":1},\"done\":false}",
+            "{\"message\":{\"content\":\"x\"},\"done\":false,\"done\":false}",
+            "{\"message\":{\"content\":\"x\"},\"done\":false} {}",
+            "{\"message\":{\"content\":\"x\"},\"done\":false",
+            "[1]"
+    })
+    void anyOtherMemberLineIsLeftToTheFullParse(String line) {
+        assertThat(ChunkScan.memberLine(line)).as(line).isNull();
+    }
 }
