@@ -124,7 +124,7 @@ final class PendingWrites {
     void removeHead(int n) {
         for (int i = 0; i < n; i++) {
             switch (queue.removeFirst()) {
-                case Op.Add a -> receipts--;
+                case Op.Add _ -> receipts--;
                 case Op.Settle s -> {
                     settlements--;
                     // written: a later settlement of the key is judged against what the database now holds
