@@ -87,7 +87,7 @@ abstract sealed class JdbcLedger implements Ledger permits SqliteLedger, Postgre
      * Appends {@code receipts} in one transaction, in order, without the group-commit writer: what
      * {@link OutageBuffer} uses to write what waited in memory. Each result as {@link #append} would give it.
      */
-    final List<Append> appendAll(List<OutageBuffer.Op.Add> receipts) {
+    final List<Append> appendAll(List<PendingWrites.Op.Add> receipts) {
         List<GroupCommit.Pending> batch = new ArrayList<>(receipts.size());
         for (var a : receipts) batch.add(new GroupCommit.Pending(a.receipt(), a.debitRequester(), a.hold(), null));
         return commitBatch(batch);

@@ -2,8 +2,6 @@ package dev.idleclaw.ledger;
 
 import dev.idleclaw.receipt.SignedReceipt;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -16,13 +14,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A ledger that outlives its database's outages (docs/operations.md "When PostgreSQL goes away"). While the database
  * cannot be reached, accepted receipts and held-credit settlements wait in memory (at most {@link #MAX_QUEUED}, in
- * order) and every other call fails at once with an {@link LedgerException#unavailable() unavailable} error instead
- * of waiting for a connection; one thread retries every {@link #RETRY} and, once the database answers, writes what
- * waited in its original order (a receipt already recorded is skipped by the unique nonce key, so none counts twice).
- * One WARN line says the database went away, one INFO line that it is back. What waits is lost only if the process
- * ends before the database returns (closing tries once more and says how many were lost). When the queue is full a
- * newer receipt is refused with an unavailable error (not recorded: its answer goes out without it), one more WARN
- * line says so, and the INFO line counts them.
+ * order, {@link PendingWrites}) and every other call fails at once with an {@link LedgerException#unavailable()
+ * unavailable} error instead of waiting for a connection; one thread retries every {@link #RETRY} and, once the
+ * database answers, writes what waited in its original order (a receipt already recorded is skipped by the unique
+ * nonce key, so none counts twice). One WARN line says the database went away, one INFO line that it is back. What
+ * waits is lost only if the process ends before the database returns (closing tries once more, then one WARN says how
+ * many were lost). When the receipts are at their bound a newer receipt is refused with an unavailable error (not
+ * recorded: its answer goes out without it), one more WARN line says so, and the INFO line counts them; settlements
+ * have a bound of their own, so a full buffer still takes them.
  */
 public final class OutageBuffer implements Ledger {
     private static final Logger log = LoggerFactory.getLogger(OutageBuffer.class);
@@ -36,23 +35,13 @@ public final class OutageBuffer implements Ledger {
     /** Receipts written per transaction when catching up (the group commit's batch size). */
     static final int FLUSH_BATCH = GroupCommit.MAX_BATCH;
 
-    /** What waits for the database. */
-    sealed interface Op {
-        /** An accepted receipt, as {@link Ledger#append(SignedReceipt, boolean, boolean)} was asked. */
-        record Add(SignedReceipt receipt, boolean debitRequester, boolean hold) implements Op {}
-
-        /** A held-credit decision: release ({@code true}) or forfeit. */
-        record Settle(String pubkey, boolean release) implements Op {}
-    }
-
     private final JdbcLedger db;
-    private final int maxQueued;
-    private final ArrayDeque<Op> queued = new ArrayDeque<>(); // guarded by this
+    private final PendingWrites queued; // guarded by this
     private boolean down; // guarded by this
     private volatile boolean downFast; // read without the lock on the read paths
+    /** Set by {@link #close()}: a write the retry thread loses to it then is not an error (closing reports it). */
+    private volatile boolean closing;
     private long downSince;
-    /** Receipts and settlements refused this outage because the queue was full (logged once, then counted). */
-    private long refused; // guarded by this
     private final ScheduledExecutorService retry =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ledger-retry").daemon().factory());
 
@@ -62,8 +51,13 @@ public final class OutageBuffer implements Ledger {
 
     /** {@code maxQueued}: the bound on what waits ({@link #MAX_QUEUED} but in tests). */
     OutageBuffer(JdbcLedger db, int maxQueued) {
+        this(db, maxQueued, PendingWrites.MAX_SETTLEMENTS);
+    }
+
+    /** With bounds on both kinds of waiting writes (tests). */
+    OutageBuffer(JdbcLedger db, int maxQueued, int maxSettlements) {
         this.db = db;
-        this.maxQueued = maxQueued;
+        this.queued = new PendingWrites(maxQueued, maxSettlements);
         retry.scheduleWithFixedDelay(this::tick, RETRY.toMillis(), RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -79,7 +73,7 @@ public final class OutageBuffer implements Ledger {
 
     @Override
     public Append append(SignedReceipt receipt, boolean debitRequester, boolean hold) {
-        var op = new Op.Add(receipt, debitRequester, hold);
+        var op = new PendingWrites.Op.Add(receipt, debitRequester, hold);
         synchronized (this) {
             if (down || !queued.isEmpty()) return enqueue(op);
         }
@@ -95,19 +89,24 @@ public final class OutageBuffer implements Ledger {
     }
 
     /**
-     * Queues {@code op}; when the queue is full it is refused (the newest is lost, what waits keeps its order): the
-     * first refusal of an outage is logged, the rest counted and reported when the database is back.
+     * Queues {@code op}; when its kind is at its bound it is refused (the newest is lost, what waits keeps its order):
+     * the first refusal of each kind in an outage is logged, the rest counted and reported when the database is back.
      */
-    private Append enqueue(Op op) { // under this
-        if (queued.size() >= maxQueued) {
-            if (refused++ == 0) {
-                log.warn("ledger {}: {} receipt(s) and settlement(s) already wait for the database; newer ones are not"
-                         + " recorded until it is back", db.name(), maxQueued);
+    private Append enqueue(PendingWrites.Op op) { // under this
+        if (queued.offer(op)) return Append.QUEUED;
+        boolean receipt = op instanceof PendingWrites.Op.Add;
+        if (queued.refusedLike(op) == 1) {
+            if (receipt) {
+                log.warn("ledger {}: {} receipt(s) already wait for the database; newer ones are not recorded until it"
+                         + " is back", db.name(), queued.maxReceipts());
+            } else {
+                log.warn("ledger {}: {} held-credit settlement(s) already wait for the database; the held credit of keys"
+                         + " that change standing from now on stays held until it is back and the key's next change",
+                        db.name(), queued.maxSettlements());
             }
-            throw new LedgerException("ledger " + db.name() + ": unreachable, and " + maxQueued + " receipts already wait for it", true);
         }
-        queued.addLast(op);
-        return Append.QUEUED;
+        throw new LedgerException("ledger " + db.name() + ": unreachable, and " + (receipt ? queued.maxReceipts()
+                + " receipts" : "its settlements") + " already wait for it", true);
     }
 
     @Override
@@ -122,7 +121,7 @@ public final class OutageBuffer implements Ledger {
 
     /** Settles now, or after the receipts waiting before it (0: nothing moved yet; the amount is logged when it does). */
     private long settle(String pubkey, boolean release) {
-        var op = new Op.Settle(pubkey, release);
+        var op = new PendingWrites.Op.Settle(pubkey, release);
         synchronized (this) {
             if (down || !queued.isEmpty()) {
                 enqueue(op);
@@ -160,7 +159,7 @@ public final class OutageBuffer implements Ledger {
             downSince = System.currentTimeMillis();
         }
         log.warn("ledger {} is unreachable ({}): receipts wait in memory (at most {}) and requests that need a balance"
-                + " get 503 until it is back", db.name(), e.getMessage(), maxQueued);
+                + " get 503 until it is back", db.name(), e.getMessage(), queued.maxReceipts());
     }
 
     /** While the database is away: writes what waited, in order, and ends the outage once all is written. */
@@ -168,7 +167,7 @@ public final class OutageBuffer implements Ledger {
         synchronized (this) {
             if (!down) return;
         }
-        long lost;
+        PendingWrites.Refused lost;
         try {
             int written = flush();
             db.totals(); // the database answers even when nothing waited (an outage a read ran into)
@@ -176,16 +175,15 @@ public final class OutageBuffer implements Ledger {
                 if (!queued.isEmpty()) return; // more arrived meanwhile: the next tick writes them
                 down = false;
                 downFast = false;
-                lost = refused;
-                refused = 0;
+                lost = queued.takeRefused();
             }
             log.info("ledger {} is reachable again after {} s; wrote {} receipt(s) and settlement(s) that waited{}",
                     db.name(), (System.currentTimeMillis() - downSince) / 1000, written,
-                    lost == 0 ? "" : "; " + lost + " more found the queue full and were not recorded");
-        } catch (LedgerException e) {
-            if (!e.unavailable()) log.error("ledger {}: cannot write what waited: {}", db.name(), e.getMessage());
+                    lost.total() == 0 ? "" : "; " + lost.total() + " more found the queue full and were not recorded");
         } catch (RuntimeException e) {
-            log.error("ledger {}: cannot write what waited", db.name(), e);
+            if (closing) return; // close() interrupted this write; it tries once more and reports what is left
+            if (!(e instanceof LedgerException le)) log.error("ledger {}: cannot write what waited", db.name(), e);
+            else if (!le.unavailable()) log.error("ledger {}: cannot write what waited: {}", db.name(), le.getMessage());
         }
     }
 
@@ -193,20 +191,16 @@ public final class OutageBuffer implements Ledger {
     private int flush() {
         int written = 0;
         while (true) {
-            List<Op> head = new ArrayList<>();
+            List<PendingWrites.Op> head;
             synchronized (this) {
-                for (Op op : queued) {
-                    if (op instanceof Op.Settle && !head.isEmpty()) break;
-                    head.add(op);
-                    if (op instanceof Op.Settle || head.size() == FLUSH_BATCH) break;
-                }
+                head = queued.head(FLUSH_BATCH);
             }
             if (head.isEmpty()) return written;
-            if (head.getFirst() instanceof Op.Settle(String pubkey, boolean release)) {
+            if (head.getFirst() instanceof PendingWrites.Op.Settle(String pubkey, boolean release)) {
                 long tokens = release ? db.release(pubkey) : db.forfeit(pubkey);
                 if (tokens > 0) log.info("{} {} held token(s) of {}", release ? "released" : "forfeited", tokens, pubkey);
             } else {
-                List<Op.Add> adds = head.stream().map(Op.Add.class::cast).toList();
+                List<PendingWrites.Op.Add> adds = head.stream().map(PendingWrites.Op.Add.class::cast).toList();
                 List<Append> results = db.appendAll(adds);
                 for (int i = 0; i < results.size(); i++) {
                     if (results.get(i) == Append.DUPLICATE) {
@@ -216,7 +210,7 @@ public final class OutageBuffer implements Ledger {
                 }
             }
             synchronized (this) {
-                for (int i = 0; i < head.size(); i++) queued.removeFirst();
+                queued.removeHead(head.size());
             }
             written += head.size();
         }
@@ -298,9 +292,13 @@ public final class OutageBuffer implements Ledger {
         return db.bootstrapAllowance();
     }
 
-    /** Stops retrying; what still waits gets one last try, and what cannot be written is reported as lost. */
+    /**
+     * Stops retrying (interrupting a write under way); what still waits gets one last try, and what cannot be written
+     * is reported in one WARN as lost with the process.
+     */
     @Override
     public void close() {
+        closing = true;
         retry.shutdownNow();
         try {
             retry.awaitTermination(GroupCommit.COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -311,8 +309,8 @@ public final class OutageBuffer implements Ledger {
             try {
                 flush();
             } catch (RuntimeException e) {
-                log.error("ledger {}: {} receipt(s) and settlement(s) waited for the database and are lost: {}", db.name(),
-                        queued(), e.getMessage());
+                log.warn("ledger {}: closing while the database is unreachable ({}): {} receipt(s) and settlement(s) that"
+                        + " waited for it were not written and are lost with this process", db.name(), e.getMessage(), queued());
             }
         }
         db.close();

@@ -49,12 +49,21 @@ final class HeldCredits implements StandingListener, AutoCloseable {
         }
     }
 
+    /**
+     * Settles one decision. A ledger whose database is away queues it (0 now, logged when it moves); one that cannot
+     * even queue it has said so once for the outage, so that is logged per key only at DEBUG. Nothing thrown here
+     * reaches the deciding thread, which may be the scheduler's own ({@link ThreadPoolExecutor.CallerRunsPolicy}).
+     */
     private void settle(String pubkey, boolean release) {
+        String what = release ? "release" : "forfeit";
         try {
             long tokens = release ? ledger.release(pubkey) : ledger.forfeit(pubkey);
             if (tokens > 0) log.info("{} {} held token(s) of {}", release ? "released" : "forfeited", tokens, pubkey);
         } catch (LedgerException e) {
-            log.warn("cannot {} the held credit of {}: {}", release ? "release" : "forfeit", pubkey, e.getMessage());
+            if (e.unavailable()) log.debug("cannot {} the held credit of {} now: {}", what, pubkey, e.getMessage());
+            else log.warn("cannot {} the held credit of {}: {}", what, pubkey, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("cannot {} the held credit of {}", what, pubkey, e);
         }
     }
 
