@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.idleclaw.auth.ApiKeys;
 import dev.idleclaw.identity.Identity;
 import dev.idleclaw.identity.Nonces;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL going away under a running hub (docs/operations.md "When PostgreSQL goes away"), cut for real: the
@@ -42,39 +39,29 @@ class LedgerOutageTest {
     /** Well under the pool's 5 s connection timeout: a refusal while the outage is known must not wait for it. */
     private static final Duration QUICK = Duration.ofSeconds(2);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final ch.qos.logback.classic.Logger bufferLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(OutageBuffer.class);
-    private PostgresSchema pg;
-    private CuttableTcp proxy;
+    private CutPostgres pg;
+    private LogCapture logged;
     private Network net;
     private StandInOllama ollama;
 
     @BeforeEach
     void start() throws Exception {
-        pg = PostgresSchema.fresh();
-        proxy = new CuttableTcp(5432);
-        logged.start();
-        bufferLog.addAppender(logged);
+        pg = CutPostgres.fresh();
+        logged = LogCapture.of(OutageBuffer.class);
     }
 
     @AfterEach
     void stop() throws Exception {
-        bufferLog.detachAppender(logged);
+        logged.close();
         if (net != null) net.close();
         if (ollama != null) ollama.close();
-        proxy.close();
         pg.close();
-    }
-
-    /** The ledger's URL through the relay. */
-    private String proxied() {
-        return pg.url().replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
     }
 
     @Test
     void chatsFlowWhileTheDatabaseIsAwayAndTheirReceiptsAreWrittenOnceWhenItReturns() throws Exception {
         net = new Network(c -> {
-            c.ledger = proxied();
+            c.ledger = pg.url();
             c.canaryRate = 0; // no hidden checks: the only receipts are the test's chats
         });
         ollama = StandInOllama.start().model(StandInModel.of(MODEL));
@@ -84,7 +71,7 @@ class LedgerOutageTest {
         assertThat(chat(null).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> receipts() == 1);
 
-        proxy.cut();
+        pg.cut();
         for (int i = 0; i < 3; i++) assertThat(chat(null).statusCode()).isEqualTo(200);
         var buffer = (OutageBuffer) net.hub.ledger();
         await().atMost(Duration.ofSeconds(15)).until(() -> buffer.queued() == 3);
@@ -97,26 +84,26 @@ class LedgerOutageTest {
         assertThat(refused.headers().firstValue("Retry-After")).contains("5");
         assertThat(refused.body()).contains("ledger database is unreachable");
 
-        proxy.restore();
+        pg.restore();
         await().atMost(Duration.ofSeconds(30)).until(() -> buffer.queued() == 0 && !buffer.down());
         assertThat(receipts()).isEqualTo(4);
         assertThat(distinctNonces()).isEqualTo(4);
         assertThat(net.hub.ledger().totals().receipts()).isEqualTo(4);
         assertThat(chat(apiKey).statusCode()).isEqualTo(200);
 
-        assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).hasSize(1);
-        assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("reachable again")).hasSize(1);
+        assertThat(logged.list()).filteredOn(e -> e.getLevel() == Level.WARN).hasSize(1);
+        assertThat(logged.list()).filteredOn(e -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("reachable again")).hasSize(1);
     }
 
     @Test
     void whatWaitedIsWrittenInOrderAndAReceiptAlreadyRecordedIsNotCountedTwice() throws Exception {
         Identity worker = Identity.generate();
         String requester = Identity.generate().publicKey();
-        try (Ledger ledger = Ledgers.open(proxied(), 1_000)) {
+        try (Ledger ledger = Ledgers.open(pg.url(), 1_000)) {
             SignedReceipt first = receipt(worker, requester, 10), second = receipt(worker, requester, 20);
             assertThat(ledger.append(first)).isEqualTo(Ledger.Append.ACCEPTED);
 
-            proxy.cut();
+            pg.cut();
             assertThat(ledger.append(second, true, true)).isEqualTo(Ledger.Append.QUEUED); // held: on probation
             assertThat(ledger.append(first)).isEqualTo(Ledger.Append.QUEUED); // a replay nobody can check now
             assertThat(ledger.release(worker.publicKey())).isZero(); // after the held receipt, in order
@@ -125,7 +112,7 @@ class LedgerOutageTest {
                     e -> assertThat(e.unavailable()).isTrue());
             assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(QUICK);
 
-            proxy.restore();
+            pg.restore();
             var buffer = (OutageBuffer) ledger;
             await().atMost(Duration.ofSeconds(30)).until(() -> buffer.queued() == 0 && !buffer.down());
             assertThat(ledger.totals().receipts()).isEqualTo(2);
@@ -139,13 +126,13 @@ class LedgerOutageTest {
     @Test
     void aChatWhoseReceiptFindsTheBufferFullIsAnsweredInFullAndOnlyItsReceiptIsLostAndCounted() throws Exception {
         net = new Network(c -> {
-            c.ledger = proxied();
+            c.ledger = pg.url();
             c.canaryRate = 0;
         });
         ollama = StandInOllama.start().model(StandInModel.of(MODEL));
         net.addNode(ollama, Identity.generate());
         var buffer = (OutageBuffer) net.hub.ledger();
-        proxy.cut();
+        pg.cut();
         // The production bound, filled with one receipt (a replay, as far as the database will tell).
         SignedReceipt filler = receipt(Identity.generate(), Identity.generate().publicKey(), 10);
         for (int i = 0; i < OutageBuffer.MAX_QUEUED; i++) buffer.append(filler, false, false);
@@ -157,7 +144,7 @@ class LedgerOutageTest {
         assertThat(answer.headers().firstValue(dev.idleclaw.front.Headers.RECEIPT)).isEmpty();
         assertThat(net.hub.metrics().scrape(null)).contains("idleclaw_receipts_total{outcome=\"ledger_error\"} 1");
         assertThat(buffer.queued()).isEqualTo(OutageBuffer.MAX_QUEUED);
-        assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("newer ones are not recorded"))
+        assertThat(logged.list()).filteredOn(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("newer ones are not recorded"))
                 .hasSize(1);
         // (Writing what waited once the database is back: OutageBufferOverflowTest, with a bound of 2.)
     }
@@ -184,7 +171,7 @@ class LedgerOutageTest {
     }
 
     private long count(String sql) throws Exception {
-        try (var c = DriverManager.getConnection(pg.url()); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+        try (var c = DriverManager.getConnection(pg.directUrl()); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -5,9 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import dev.idleclaw.e2e.CuttableTcp;
-import dev.idleclaw.e2e.PostgresSchema;
+import dev.idleclaw.e2e.CutPostgres;
+import dev.idleclaw.e2e.LogCapture;
 import dev.idleclaw.ledger.Ledger;
 import dev.idleclaw.ledger.Ledgers;
 import dev.idleclaw.ledger.NodeStanding;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * The standing journal's bound (docs/trust.md "Persistence") with {@link #BOUND} instead of
@@ -31,32 +29,27 @@ import org.slf4j.LoggerFactory;
 @Timeout(60)
 class StandingJournalOverflowTest {
     private static final int BOUND = 3;
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final ch.qos.logback.classic.Logger journalLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(StandingJournal.class);
-    private PostgresSchema pg;
-    private CuttableTcp proxy;
+    private CutPostgres pg;
+    private LogCapture logged;
 
     @BeforeEach
     void start() throws Exception {
-        pg = PostgresSchema.fresh();
-        proxy = new CuttableTcp(5432);
-        logged.start();
-        journalLog.addAppender(logged);
+        pg = CutPostgres.fresh();
+        logged = LogCapture.of(StandingJournal.class);
     }
 
     @AfterEach
     void stop() throws Exception {
-        journalLog.detachAppender(logged);
-        proxy.close();
+        logged.close();
         pg.close();
     }
 
     @Test
     void beyondItsBoundTheJournalDropsAndCountsChangesAndWritesTheRestWhenTheDatabaseReturns() throws Exception {
-        String url = pg.url().replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
+        String url = pg.url();
         try (Ledger ledger = Ledgers.open(url, 1_000); var journal = new StandingJournal(ledger, BOUND)) {
             var buffer = (OutageBuffer) ledger;
-            proxy.cut();
+            pg.cut();
             await().atMost(Duration.ofSeconds(15)).until(() -> {
                 try {
                     ledger.totals();
@@ -77,10 +70,10 @@ class StandingJournalOverflowTest {
                 assertThat(journal.pending()).isLessThanOrEqualTo(2 * BOUND);
             }
             // Said once, however many are dropped, and not on every change: the writer retries once per RETRY.
-            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(logged.list()).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
                     .containsExactly("node standing changes are being dropped: more than " + BOUND + " waited for the ledger database");
 
-            proxy.restore();
+            pg.restore();
             // Pending is 0 once the writer took the batch, written once its transaction committed.
             await().atMost(Duration.ofSeconds(30)).until(() -> !buffer.down() && journal.pending() == 0
                     && keys.subList(0, BOUND).stream().allMatch(k -> ledger.standing(k).isPresent()));
@@ -88,7 +81,7 @@ class StandingJournalOverflowTest {
             for (String k : keys.subList(BOUND, keys.size())) assertThat(ledger.standing(k)).as(k).isEmpty();
             assertThat(ledger.standing("key1").orElseThrow().reputation()).isEqualTo(0.56);
             // 2 standings and 2 changes beyond the bound at once, then each of the 6 later changes (the queue stays full).
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN)
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logged.list()).filteredOn(e -> e.getLevel() == Level.WARN)
                     .extracting(ILoggingEvent::getFormattedMessage).last().asString().startsWith("10 node standing change(s) were dropped in all"));
 
             // A dropped key's next change is written whole.
